@@ -1,0 +1,3 @@
+from mcshell.cli import main
+
+main(prog_name="mcshell")

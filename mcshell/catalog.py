@@ -1,0 +1,324 @@
+"""The local catalog: a small API over one SQLite file. The only module that imports sqlite3.
+
+It owns the schema, its version number, the migrations and the transactions. Every statement
+runs in one transaction (`with catalog.transaction(write=...)`), so a statement that fails, or a
+process killed half-way, changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from mcshell.errors import CatalogError
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x4D435348  # "MCSH": tells an mcshell catalog from any other SQLite file
+BUSY_TIMEOUT_MS = 60_000
+MEMORY = ":memory:"
+
+PUBLIC_PROJECT = "bigdata_public_modelset"
+SYSTEM_OWNER = "ALIYUN$maxcompute_public_model@aliyun.com"
+
+_SCHEMA = """
+CREATE TABLE projects (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    create_time TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    project TEXT NOT NULL REFERENCES projects(name),
+    name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    model_type TEXT NOT NULL,
+    default_version TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    last_modified_time TEXT NOT NULL,
+    UNIQUE (project, name)
+);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    location TEXT NOT NULL,
+    tasks TEXT NOT NULL,
+    options TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    key_case TEXT NOT NULL CHECK (key_case IN ('upper', 'lower')),
+    create_time TEXT NOT NULL,
+    last_modified_time TEXT NOT NULL,
+    UNIQUE (model_id, name)
+);
+"""
+
+# The public models every new catalog holds (the docs' list of MaxCompute public models).
+_PUBLIC_MODELS = (
+    ("qwen3-max", "LLM", "chat", "Qwen3-Max, served by Alibaba Cloud Model Studio"),
+    ("qwen3-8b-gguf", "LLM", "text-generation", "Qwen3-8B in GGUF format"),
+    ("text-embedding-v4", "LLM", "sentence-embedding", "Text embedding model v4"),
+    ("qwen3-embedding-0.6b-q8_0", "LLM", "sentence-embedding", "Qwen3-Embedding-0.6B, Q8_0"),
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    project: str
+    name: str
+    owner: str
+    source_type: str
+    model_type: str
+    default_version: str
+    comment: str
+    create_time: str
+    last_modified_time: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str
+    owner: str
+    location: str
+    tasks: str
+    options: dict[str, str]  # keys in upper case
+    inputs: tuple[tuple[str, str], ...]  # (column name, type) in order
+    comment: str
+    key_case: str  # "upper" for the version CREATE MODEL made, "lower" for ADD VERSION
+    create_time: str
+    last_modified_time: str
+    model_id: int = field(default=0, compare=False)
+
+
+_MODEL_COLUMNS = (
+    "project, name, owner, source_type, model_type, default_version, comment, create_time, "
+    "last_modified_time, id"
+)
+_VERSION_COLUMNS = (
+    "name, owner, location, tasks, options, inputs, comment, key_case, create_time, "
+    "last_modified_time, model_id"
+)
+
+
+def _model(row: tuple) -> Model:
+    return Model(*row)
+
+
+def _version(row: tuple) -> Version:
+    name, owner, location, tasks, options, inputs, *rest = row
+    columns = tuple(tuple(pair) for pair in json.loads(inputs))
+    return Version(name, owner, location, tasks, json.loads(options), columns, *rest)
+
+
+class Catalog:
+    def __init__(self, connection: sqlite3.Connection, path: str):
+        self._db = connection
+        self.path = path
+
+    # -- opening ----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str, now: str) -> Catalog:
+        """Open (or create, mode 0600) the catalog at `path`; refuse anything that is not one."""
+        try:
+            if path != MEMORY:
+                _create_private_file(path)
+            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except (OSError, sqlite3.Error) as error:
+            raise CatalogError(f"cannot open catalog '{path}': {_reason(error)}") from None
+        catalog = cls(connection, path)
+        try:
+            catalog._prepare(now)
+        except BaseException:
+            connection.close()
+            raise
+        return catalog
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _prepare(self, now: str) -> None:
+        with self._errors():
+            self._check_identity()
+            if self.path != MEMORY:
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction(write=True):
+            version = self._scalar("PRAGMA user_version")
+            if version == 0:
+                self._create_schema(now)
+            # Migrations from older schema versions go here, one step at a time.
+
+    def _check_identity(self) -> None:
+        """Read-only checks, before anything is written: a file we must not touch stays as it was."""
+        application_id = self._scalar("PRAGMA application_id")
+        version = self._scalar("PRAGMA user_version")
+        if application_id == 0 and version == 0:
+            if self._scalar("SELECT count(*) FROM sqlite_master"):
+                raise CatalogError(f"'{self.path}' is an SQLite database but not an mcshell catalog")
+            return
+        if application_id != APPLICATION_ID:
+            raise CatalogError(f"'{self.path}' is an SQLite database but not an mcshell catalog")
+        if version > SCHEMA_VERSION:
+            raise CatalogError(
+                f"catalog '{self.path}' has schema version {version}, newer than this mcshell reads "
+                f"({SCHEMA_VERSION}); use a newer mcshell"
+            )
+
+    def _create_schema(self, now: str) -> None:
+        # executescript() would commit on its own: run the statements one by one inside our transaction.
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+        self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._seed_public_project(now)
+
+    def _seed_public_project(self, now: str) -> None:
+        self.ensure_project(PUBLIC_PROJECT, SYSTEM_OWNER, now)
+        for name, model_type, tasks, comment in _PUBLIC_MODELS:
+            model = Model(PUBLIC_PROJECT, name, SYSTEM_OWNER, "REMOTE", model_type, "v1", comment, now, now)
+            version = Version("v1", SYSTEM_OWNER, "", tasks, {}, (), comment, "upper", now, now)
+            self.insert_model(model, version)
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[None]:
+        """One statement's transaction. Writers take the write lock up front (BEGIN IMMEDIATE),
+        so two writers never deadlock half-way; readers see only committed statements."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            with self._errors():
+                yield
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        with self._errors():
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise CatalogError(
+                    f"catalog '{self.path}' stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s"
+                ) from None
+            raise CatalogError(f"catalog '{self.path}': {_reason(error)}") from None
+        except sqlite3.Error as error:
+            raise CatalogError(f"catalog '{self.path}': {_reason(error)}") from None
+
+    def _scalar(self, sql: str, *args: object) -> object:
+        row = self._db.execute(sql, args).fetchone()
+        return row[0] if row else None
+
+    # -- projects -----------------------------------------------------------------------------
+    def ensure_project(self, name: str, owner: str, now: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO projects (name, owner, create_time) VALUES (?, ?, ?)", (name, owner, now)
+        )
+
+    def project_exists(self, name: str) -> bool:
+        return self._scalar("SELECT 1 FROM projects WHERE name = ?", name) is not None
+
+    # -- models -------------------------------------------------------------------------------
+    def get_model(self, project: str, name: str) -> Model | None:
+        row = self._db.execute(
+            f"SELECT {_MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?", (project, name)
+        ).fetchone()
+        return _model(row) if row else None
+
+    def model_names(self, project: str) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM models WHERE project = ?", (project,))]
+
+    def iter_models(self, project: str, like: str | None = None) -> Iterator[Model]:
+        """The project's models sorted by name, streamed: memory does not grow with the catalog."""
+        sql = f"SELECT {_MODEL_COLUMNS} FROM models WHERE project = ?"
+        args: tuple = (project,)
+        if like is not None:
+            sql += " AND name LIKE ?"
+            args = (project, like)
+        for row in self._db.execute(sql + " ORDER BY name", args):
+            yield _model(row)
+
+    def insert_model(self, model: Model, first_version: Version) -> None:
+        cursor = self._db.execute(
+            "INSERT INTO models (project, name, owner, source_type, model_type, default_version, comment, "
+            "create_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                model.project, model.name, model.owner, model.source_type, model.model_type,
+                model.default_version, model.comment, model.create_time, model.last_modified_time,
+            ),
+        )  # fmt: skip
+        self.insert_version(cursor.lastrowid, first_version)
+
+    def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
+        """LastModifiedTime moves on every change to a model or its versions."""
+        if default_version is None:
+            self._db.execute("UPDATE models SET last_modified_time = ? WHERE id = ?", (now, model_id))
+        else:
+            self._db.execute(
+                "UPDATE models SET last_modified_time = ?, default_version = ? WHERE id = ?",
+                (now, default_version, model_id),
+            )
+
+    def delete_model(self, model_id: int) -> None:
+        self._db.execute("DELETE FROM versions WHERE model_id = ?", (model_id,))
+        self._db.execute("DELETE FROM models WHERE id = ?", (model_id,))
+
+    # -- versions -----------------------------------------------------------------------------
+    def get_version(self, model_id: int, name: str) -> Version | None:
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE model_id = ? AND name = ?", (model_id, name)
+        ).fetchone()
+        return _version(row) if row else None
+
+    def version_names(self, model_id: int) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM versions WHERE model_id = ?", (model_id,))]
+
+    def iter_versions(self, model_id: int) -> Iterator[Version]:
+        for row in self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE model_id = ? ORDER BY name", (model_id,)
+        ):
+            yield _version(row)
+
+    def insert_version(self, model_id: int, version: Version) -> None:
+        self._db.execute(
+            "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, "
+            "key_case, create_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                model_id, version.name, version.owner, version.location, version.tasks,
+                json.dumps(version.options, ensure_ascii=False), json.dumps(version.inputs, ensure_ascii=False),
+                version.comment, version.key_case, version.create_time, version.last_modified_time,
+            ),
+        )  # fmt: skip
+
+    def delete_version(self, model_id: int, name: str) -> None:
+        self._db.execute("DELETE FROM versions WHERE model_id = ? AND name = ?", (model_id, name))
+
+
+def _create_private_file(path: str) -> None:
+    """A new catalog is readable by its owner only: create it 0600 before SQLite opens it."""
+    if os.path.exists(path):
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another mcshell created it first
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__

@@ -1,0 +1,89 @@
+"""The command line: a thin click front end over one Session."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from mcshell import __version__, config
+from mcshell.console import Console
+from mcshell.errors import ExitStatus
+from mcshell.session import Session, SessionOptions, decode_lines
+
+_PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
+
+
+def _check_project(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from mcshell.validate import _PROJECT_NAME
+
+    if not _PROJECT_NAME.match(value):
+        raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})")
+    return value.lower()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-e", "execute", metavar="SQL", help="Run these statements and exit (a missing final ';' is added).")
+@click.option(
+    "-f", "script", metavar="FILE", type=click.File("rb"),
+    help="Run the statements of FILE and exit ('-' reads standard input).",
+)  # fmt: skip
+@click.option(
+    "--project", envvar="MCSHELL_PROJECT", default=config.DEFAULT_PROJECT, show_default=True,
+    callback=_check_project, help="Current project (env MCSHELL_PROJECT); created on first use.",
+)  # fmt: skip
+@click.option("--user", envvar="MCSHELL_USER", help="Acting user (env MCSHELL_USER) [default: ALIYUN$<login name>].")
+@click.option(
+    "--catalog", "catalog_path", envvar="MCSHELL_CATALOG", metavar="PATH",
+    help="SQLite catalog file (env MCSHELL_CATALOG; ':memory:' for a throwaway one) "
+    "[default: catalog.db in the application directory].",
+)  # fmt: skip
+@click.option("--continue-on-error", is_flag=True, help="Run on after a failed statement and report every failure.")
+@click.option("--debug", is_flag=True, help="Show a Python traceback for internal errors.")
+@click.version_option(__version__, "--version", prog_name="mcshell", message="%(prog)s %(version)s")
+def main(
+    execute: str | None,
+    script: click.utils.LazyFile | None,
+    project: str,
+    user: str | None,
+    catalog_path: str | None,
+    continue_on_error: bool,
+    debug: bool,
+) -> None:
+    """Run MaxCompute MODEL statements against a local SQLite catalog.
+
+    With -e or -f, or with statements piped on standard input, mcshell runs them and exits;
+    on a terminal it starts an interactive shell. Results go to standard output; OK, FAILED
+    and warnings to standard error. Exit status: 0 all statements succeeded, 1 a statement
+    failed, 2 usage error.
+    """
+    if execute is not None and script is not None:
+        raise click.UsageError("give either -e or -f, not both")
+    options = SessionOptions(
+        catalog_path=catalog_path or config.default_catalog_path(),
+        user=user or config.default_user(),
+        project=project,
+        continue_on_error=continue_on_error,
+        debug=debug,
+    )
+    session = Session(options, Console())
+    try:
+        status = _run(session, execute, script)
+    finally:
+        session.close()
+    sys.exit(int(status))
+
+
+def _run(session: Session, execute: str | None, script) -> ExitStatus:
+    if execute is not None:
+        return session.run_script(execute.splitlines(keepends=True))
+    if script is not None:
+        return session.run_script(decode_lines(script))
+    stdin = sys.stdin
+    if stdin is None:  # no standard input at all: nothing to run
+        return ExitStatus.OK
+    if stdin.isatty() and sys.stdout.isatty():
+        from mcshell.repl import run_repl  # the REPL's imports are paid only on a terminal
+
+        return run_repl(session)
+    return session.run_script(decode_lines(stdin.buffer))

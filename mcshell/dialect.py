@@ -1,0 +1,51 @@
+"""MaxCompute's lexical rules as a sqlglot dialect: the one tokenizer behind parsing and highlighting.
+
+Only the Tokenizer is extended: sqlglot's compiled build (sqlglotc) accepts Tokenizer subclasses
+but refuses interpreted Parser subclasses, so the grammar itself lives in `parser.py`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import tokens
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.tokens import Token, TokenType
+
+# Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
+# tokens for sqlglot (so they remain usable as names); the parser and the REPL match them by text.
+MODEL_WORDS = frozenset(
+    {
+        "MODEL", "MODELS", "VERSION", "VERSIONS", "DEFAULT_VERSION", "INPUT", "OPTIONS",
+        "ADD", "WHOAMI", "HELP", "QUIT", "EXIT", "DESCRIBE",
+    }
+)  # fmt: skip
+
+
+class MaxCompute(Dialect):
+    """Strings in single or double quotes with backslash escapes, backquoted identifiers,
+    `--` and `/* */` comments: the lexical rules of MaxCompute SQL (as of Hive)."""
+
+    class Tokenizer(tokens.Tokenizer):
+        QUOTES = ["'", '"']
+        IDENTIFIERS = ["`"]
+        STRING_ESCAPES = ["\\"]
+        COMMENTS = ["--", ("/*", "*/")]
+
+
+_TOKENIZER = MaxCompute.tokenizer_class()
+
+
+def tokenize(text: str) -> list[Token]:
+    return _TOKENIZER.tokenize(text)
+
+
+def is_word(token: Token) -> bool:
+    """A token that can stand as a name: a bare word (keywords included) or a backquoted one."""
+    if token.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+        return True
+    if token.token_type in (TokenType.STRING, TokenType.NUMBER):
+        return False
+    first = token.text[:1]
+    return first.isalpha() or first == "_"
+
+
+__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenType", "is_word", "tokenize"]

@@ -1,0 +1,66 @@
+"""One error hierarchy: each class carries its ODPS code and is turned into a FAILED line in one place."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+
+
+class McError(Exception):
+    """An error a user sees as `FAILED: <code>...`.
+
+    `offset` is a character offset into the statement's text, when the error points at a token;
+    the session turns it into `[line,col]` of the whole input.
+    """
+
+    code = "ODPS-0010000"
+    kind = "System internal error"
+    has_position = False
+
+    def __init__(self, message: str, offset: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+    def failed_line(self, position: tuple[int, int] | None) -> str:
+        where = f":[{position[0]},{position[1]}]" if self.has_position and position else ""
+        sep = "" if where else ":"
+        return f"FAILED: {self.code}{where}{sep} {self.kind} - {self.message}"
+
+
+class ParseError(McError):
+    code = "ODPS-0130161"
+    kind = "Parse exception"
+    has_position = True
+
+
+class UnsupportedStatement(ParseError):
+    """SQL that MaxCompute runs but mcshell does not (SELECT, CREATE TABLE ...)."""
+
+
+class SemanticError(McError):
+    code = "ODPS-0130071"
+    kind = "Semantic analysis exception"
+    has_position = True
+
+
+class DdlError(McError):
+    code = "ODPS-0110061"
+    kind = "Failed to run ddltask"
+
+
+class AuthorizationError(McError):
+    code = "ODPS-0130013"
+    kind = "Authorization exception"
+
+
+class CatalogError(McError):
+    """The catalog file cannot be used: unreadable, not a catalog, newer schema, locked too long."""
+
+    code = "ODPS-0010000"
+    kind = "System internal error"

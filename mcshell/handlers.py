@@ -1,0 +1,283 @@
+"""One function per statement type: `(statement, context) -> Result`. They never print.
+
+Each runs inside the statement's transaction (opened by the session), checks every rule before
+it writes anything, and raises an McError to refuse.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mcshell import statements as st
+from mcshell import validate
+from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Version
+from mcshell.errors import AuthorizationError, DdlError, SemanticError
+from mcshell.helptext import help_text
+from mcshell.results import Describe, Message, Result, Table
+
+MASK = "********"
+
+
+@dataclass
+class Context:
+    """What a statement runs against: the catalog, who is acting, and the session's state."""
+
+    catalog: Catalog
+    user: str
+    project: str
+    clock: Callable[[], str]
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+OK = Result()
+
+
+# -- names ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    project: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.project}.{self.name}"
+
+
+def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
+    """Where a model name points. Changes to the public project are refused before any name rule."""
+    project = ref.project.key if ref.project is not None else ctx.project
+    if ref.schema is not None and ref.schema.key != "default":
+        raise SemanticError(f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset)
+    if changes and project == PUBLIC_PROJECT:
+        raise AuthorizationError(
+            f"{ctx.user} cannot change public models: project {PUBLIC_PROJECT} is read-only"
+        )
+    if ref.project is not None and not ctx.catalog.project_exists(project):
+        raise DdlError(f"Project not found: {project}")
+    return Target(project, ref.name.key)
+
+
+def find_model(ctx: Context, target: Target) -> Model:
+    model = ctx.catalog.get_model(target.project, target.name)
+    if model is None:
+        hint = _did_you_mean(target.name, ctx.catalog.model_names(target.project))
+        raise DdlError(f"Model not found: {target}{hint}")
+    return model
+
+
+def find_version(ctx: Context, model: Model, version: st.Ident) -> Version:
+    found = ctx.catalog.get_version(model.id, version.key)
+    if found is None:
+        hint = _did_you_mean(version.key, ctx.catalog.version_names(model.id))
+        raise DdlError(f"Version not found: {model.project}.{model.name}.{version.key}{hint}")
+    return found
+
+
+def _did_you_mean(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+# -- statements that change the catalog --------------------------------------------------------
+def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
+    target = resolve(stmt.model, ctx, changes=True)
+    validate.check_model_name(stmt.model.name)
+    options = validate.option_map(stmt.version)
+    source_type, model_type = validate.check_source_and_type(options, stmt.version.options_offset)
+    checked = validate.check_version_options(stmt.version, options, source_type, model_type, 0)
+    if ctx.catalog.get_model(target.project, target.name) is not None:
+        if stmt.if_not_exists:
+            return OK
+        raise DdlError(f"Model already exists: {target}")
+    now = ctx.clock()
+    comment = stmt.version.comment.value if stmt.version.comment else ""
+    model = Model(
+        target.project, target.name, ctx.user, source_type, model_type,
+        stmt.version.name.key, comment, now, now,
+    )  # fmt: skip
+    ctx.catalog.insert_model(model, _new_version(stmt.version, checked, ctx.user, now, "upper"))
+    return Result(warnings=checked.warnings)
+
+
+def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
+    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    options = validate.option_map(stmt.version)
+    validate.check_same_source_and_type(options, model.source_type, model.model_type)
+    checked = validate.check_version_options(stmt.version, options, model.source_type, model.model_type, 0)
+    name = stmt.version.name.key
+    if ctx.catalog.get_version(model.id, name) is not None:
+        raise DdlError(f"Version already exists: {model.project}.{model.name}.{name}")
+    now = ctx.clock()
+    ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower"))
+    ctx.catalog.touch_model(model.id, now)
+    return Result(warnings=checked.warnings)
+
+
+def _new_version(
+    spec: st.VersionSpec, checked: validate.CheckedOptions, owner: str, now: str, key_case: str
+) -> Version:
+    inputs = tuple((c.name.key, c.type.sql()) for c in spec.inputs or ())
+    options = dict(checked.options)
+    if checked.source_type == "REMOTE":
+        options["REMOTE_SERVICE_TYPE"] = "PAI-EAS"
+    comment = spec.comment.value if spec.comment else ""
+    return Version(
+        spec.name.key, owner, checked.location, checked.tasks, options, inputs, comment, key_case, now, now
+    )
+
+
+def set_default_version(stmt: st.SetDefaultVersion, ctx: Context) -> Result:
+    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    version = find_version(ctx, model, stmt.version)
+    ctx.catalog.touch_model(model.id, ctx.clock(), default_version=version.name)
+    return OK
+
+
+def drop_version(stmt: st.DropVersion, ctx: Context) -> Result:
+    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    version = find_version(ctx, model, stmt.version)
+    if version.name == model.default_version:
+        raise DdlError("The default version of the model cannot be dropped")
+    ctx.catalog.delete_version(model.id, version.name)
+    ctx.catalog.touch_model(model.id, ctx.clock())
+    return OK
+
+
+def drop_model(stmt: st.DropModel, ctx: Context) -> Result:
+    target = resolve(stmt.model, ctx, changes=True)
+    model = ctx.catalog.get_model(target.project, target.name)
+    if model is None:
+        if stmt.if_exists:
+            return OK
+        find_model(ctx, target)  # raises "Model not found", with a hint
+    ctx.catalog.delete_model(model.id)
+    return OK
+
+
+# -- statements that read ----------------------------------------------------------------------
+def desc_model(stmt: st.DescModel, ctx: Context) -> Result:
+    model = find_model(ctx, resolve(stmt.model, ctx, changes=False))
+    name = stmt.version or st.Ident(model.default_version)
+    version = find_version(ctx, model, name)
+    return Result(Describe(_model_rows(model), _version_rows(model, version), _input_rows(version)))
+
+
+def _model_rows(model: Model) -> tuple[tuple[str, str], ...]:
+    return (
+        ("Owner", model.owner),
+        ("Project", model.project),
+        ("Model Name", model.name),
+        ("Model Type", model.model_type),
+        ("Source Type", model.source_type),
+        ("Default Version", model.default_version),
+        ("CreateTime", model.create_time),
+        ("LastModifiedTime", model.last_modified_time),
+        ("Comment", model.comment),
+    )
+
+
+def _version_rows(model: Model, version: Version) -> tuple[tuple[str, str], ...]:
+    rows = [
+        ("Owner", version.owner),
+        ("Project", model.project),
+        ("Model Name", model.name),
+        ("Model Type", model.model_type),
+        ("Source Type", model.source_type),
+        ("Version Name", version.name),
+        ("Path", version.location),
+        ("CreateTime", version.create_time),
+        ("LastModifiedTime", version.last_modified_time),
+    ]
+    for key in sorted(version.options):
+        label = key if version.key_case == "upper" else key.lower()
+        rows.append((label, shown_option_value(key, version.options[key])))
+    return tuple(rows)
+
+
+def shown_option_value(key: str, value: str) -> str:
+    """An option's value as any output shows it: the APIKEY is never printed whole."""
+    return mask_secret(value) if key == "APIKEY" else value
+
+
+def mask_secret(value: str) -> str:
+    return MASK + value[-4:] if len(value) >= 12 else MASK
+
+
+def _input_rows(version: Version) -> tuple[tuple[str, str, str], ...]:
+    return tuple((name, data_type, "") for name, data_type in version.inputs)
+
+
+MODEL_HEADERS = (
+    "ModelName", "Owner", "SourceType", "ModelType", "DefaultVersion", "CreateTime",
+    "LastModifiedTime", "Comment",
+)  # fmt: skip
+VERSION_HEADERS = (
+    "VersionName", "IsDefault", "Owner", "Path", "Tasks", "CreateTime", "LastModifiedTime", "Comment",
+)  # fmt: skip
+
+
+def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
+    like = stmt.like.value.lower() if stmt.like is not None else None
+    rows = [
+        (m.name, m.owner, m.source_type, m.model_type, m.default_version, m.create_time,
+         m.last_modified_time, m.comment)
+        for m in ctx.catalog.iter_models(ctx.project, like)
+    ]  # fmt: skip
+    return Result(Table(MODEL_HEADERS, rows))
+
+
+def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
+    model = find_model(ctx, resolve(stmt.model, ctx, changes=False))
+    rows = [
+        (v.name, "true" if v.name == model.default_version else "false", v.owner, v.location, v.tasks,
+         v.create_time, v.last_modified_time, v.comment)
+        for v in ctx.catalog.iter_versions(model.id)
+    ]  # fmt: skip
+    return Result(Table(VERSION_HEADERS, rows))
+
+
+# -- session statements ------------------------------------------------------------------------
+def use(stmt: st.Use, ctx: Context) -> Result:
+    validate.check_project_name(stmt.project)
+    ctx.catalog.ensure_project(stmt.project.key, ctx.user, ctx.clock())
+    ctx.project = stmt.project.key
+    return OK
+
+
+def whoami(stmt: st.WhoAmI, ctx: Context) -> Result:
+    return Result(Message(f"Name: {ctx.user}\nProject: {ctx.project}"))
+
+
+def set_variable(stmt: st.SetVariable, ctx: Context) -> Result:
+    ctx.settings[stmt.key] = stmt.value
+    return OK
+
+
+def show_help(stmt: st.Help, ctx: Context) -> Result:
+    return Result(Message(help_text(stmt.topic)))
+
+
+def quit_session(stmt: st.Quit, ctx: Context) -> Result:
+    return Result(quit=True)
+
+
+HANDLERS: dict[type, Callable[..., Result]] = {
+    st.CreateModel: create_model,
+    st.AddVersion: add_version,
+    st.SetDefaultVersion: set_default_version,
+    st.DropVersion: drop_version,
+    st.DropModel: drop_model,
+    st.DescModel: desc_model,
+    st.ShowModels: show_models,
+    st.ShowVersions: show_versions,
+    st.Use: use,
+    st.WhoAmI: whoami,
+    st.SetVariable: set_variable,
+    st.Help: show_help,
+    st.Quit: quit_session,
+}
+
+
+def handle(stmt: st.Statement, ctx: Context) -> Result:
+    return HANDLERS[type(stmt)](stmt, ctx)

@@ -1,0 +1,55 @@
+"""HELP; and HELP <statement>; the syntax of every statement mcshell runs."""
+
+from __future__ import annotations
+
+from mcshell.errors import SemanticError
+
+SYNTAX = {
+    "CREATE MODEL": """CREATE MODEL [IF NOT EXISTS] <model> WITH VERSION <version>
+[INPUT(<col> <type>, ...)]
+[WITH] OPTIONS(<key> = '<value>', ...)
+[COMMENT '<comment>'];""",
+    "ALTER MODEL": """ALTER MODEL <model> ADD VERSION <version>
+[INPUT(<col> <type>, ...)]
+[WITH] OPTIONS(<key> = '<value>', ...)
+[COMMENT '<comment>'];
+ALTER MODEL <model> SET DEFAULT_VERSION [=] <version>;
+ALTER MODEL <model> DROP VERSION <version>;""",
+    "DROP MODEL": "DROP MODEL [IF EXISTS] <model>;",
+    "DESC MODEL": "DESC MODEL <model> [VERSION <version>];   (also DESCRIBE)",
+    "SHOW MODELS": "SHOW MODELS [LIKE '<pattern>'];   (% and _ are wildcards)",
+    "SHOW VERSIONS": "SHOW VERSIONS FOR MODEL <model>;",
+    "USE": "USE <project>;   (a new project is created in the local catalog)",
+    "WHOAMI": "WHOAMI;",
+    "SET": "SET <key>=<value>;   (kept for the session)",
+    "HELP": "HELP; | HELP <statement>;",
+    "QUIT": "QUIT; | EXIT;",
+}
+_ALIASES = {
+    "DESCRIBE MODEL": "DESC MODEL", "DESC": "DESC MODEL", "DESCRIBE": "DESC MODEL", "EXIT": "QUIT",
+    "SHOW VERSIONS FOR MODEL": "SHOW VERSIONS", "CREATE": "CREATE MODEL", "ALTER": "ALTER MODEL",
+    "DROP": "DROP MODEL",
+}  # fmt: skip
+
+_OVERVIEW = """Statements (HELP <statement>; for the syntax of one):
+  CREATE MODEL    create a model with its first (default) version
+  ALTER MODEL     ADD VERSION, SET DEFAULT_VERSION, DROP VERSION
+  DROP MODEL      drop a model and all its versions
+  DESC MODEL      describe a model and its default (or a given) version
+  SHOW MODELS     list the models of the current project
+  SHOW VERSIONS   list the versions of a model
+  USE             switch to another project
+  WHOAMI          show the current user and project
+  SET             set a session property
+  HELP            this list
+  QUIT            leave (also EXIT)
+A model is named <model>, <project>.<model> or <project>.default.<model>."""
+
+
+def help_text(topic: str | None) -> str:
+    if topic is None:
+        return _OVERVIEW
+    key = _ALIASES.get(topic, topic)
+    if key not in SYNTAX:
+        raise SemanticError(f"no help for '{topic}'; HELP; lists the statements", 0)
+    return SYNTAX[key]

@@ -1,0 +1,308 @@
+"""A small recursive-descent parser over the dialect's tokens: one statement's text in, a statement out.
+
+It checks only the shape of a statement; names, types and option values are checked by
+`validate.py`, so those errors are semantic errors as in MaxCompute.
+"""
+
+from __future__ import annotations
+
+from sqlglot.errors import TokenError
+
+from mcshell import statements as st
+from mcshell.dialect import Token, TokenType, is_word, tokenize
+from mcshell.errors import ParseError, UnsupportedStatement
+from mcshell.splitter import Chunk
+
+SUPPORTED = (
+    "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
+    "USE, WHOAMI, SET, HELP, QUIT"
+)
+
+
+def parse(chunk: Chunk) -> st.Statement:
+    """The statement in `chunk`; raises ParseError (with an offset into chunk.text)."""
+    if chunk.open_quote is not None:
+        quote = chunk.text[chunk.open_quote]
+        raise ParseError(f"unterminated quote {quote}: no closing {quote} before the end of the input", chunk.open_quote)
+    try:
+        tokens = tokenize(chunk.text)
+    except TokenError as error:
+        raise ParseError(f"cannot read the statement: {error}", 0) from None
+    return _Parser(chunk.text, _join_number_words(tokens)).statement()
+
+
+def _join_number_words(tokens: list[Token]) -> list[Token]:
+    """`1a` and `12_3` are one name (a version may start with a digit); sqlglot reads a number, then a word."""
+    joined: list[Token] = []
+    for token in tokens:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.token_type == TokenType.NUMBER
+            and token.token_type == TokenType.VAR
+            and token.start == prev.end + 1
+        ):
+            text = prev.text + token.text
+            joined[-1] = Token(TokenType.VAR, text, prev.line, token.col, prev.start, token.end)
+        else:
+            joined.append(token)
+    return joined
+
+
+def _is_digits_name(token: Token) -> bool:
+    """A name made of digits only (`ADD VERSION 2`): allowed for versions, refused by name rules elsewhere."""
+    return token.token_type == TokenType.NUMBER and token.text.isdigit()
+
+
+def describe(token: Token | None) -> str:
+    if token is None:
+        return "end of statement"
+    if token.token_type == TokenType.STRING:
+        return f"string '{token.text}'"
+    if token.token_type == TokenType.IDENTIFIER:
+        return f"`{token.text}`"
+    return f"'{token.text}'"
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.i = 0
+
+    # -- token helpers --------------------------------------------------------------------
+    def peek(self, ahead: int = 0) -> Token | None:
+        j = self.i + ahead
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def at(self, *words: str) -> bool:
+        """The next tokens are these keywords (bare words only: a backquoted name is never a keyword)."""
+        for ahead, word in enumerate(words):
+            token = self.peek(ahead)
+            if token is None or token.token_type == TokenType.IDENTIFIER or token.text.upper() != word:
+                return False
+        return True
+
+    def accept(self, *words: str) -> bool:
+        if self.at(*words):
+            self.i += len(words)
+            return True
+        return False
+
+    def here(self) -> int:
+        token = self.peek()
+        return token.start if token is not None else len(self.text)
+
+    def fail(self, expected: str) -> ParseError:
+        return ParseError(f"expected {expected}, found {describe(self.peek())}", self.here())
+
+    def expect(self, *words: str) -> None:
+        for word in words:
+            if not self.accept(word):
+                raise self.fail(f"'{word}'")
+
+    def expect_type(self, token_type: TokenType, what: str) -> Token:
+        token = self.peek()
+        if token is None or token.token_type != token_type:
+            raise self.fail(what)
+        self.i += 1
+        return token
+
+    def end(self) -> None:
+        if self.peek() is not None:
+            raise self.fail("';'")
+
+    def ident(self, what: str) -> st.Ident:
+        token = self.peek()
+        if token is None or not (is_word(token) or _is_digits_name(token)):
+            raise self.fail(what)
+        self.i += 1
+        return st.Ident(token.text, token.start)
+
+    def text_literal(self, what: str) -> st.Text:
+        token = self.expect_type(TokenType.STRING, what)
+        return st.Text(token.text, token.start)
+
+    def number(self, what: str) -> int:
+        token = self.expect_type(TokenType.NUMBER, what)
+        if not token.text.isdigit():
+            raise ParseError(f"expected {what}, found '{token.text}'", token.start)
+        return int(token.text)
+
+    # -- statements -----------------------------------------------------------------------
+    def statement(self) -> st.Statement:
+        first = self.peek()
+        if first is None:
+            raise self.fail("a statement")
+        head = first.text.upper() if first.token_type != TokenType.IDENTIFIER else ""
+        method = getattr(self, f"_{head.lower()}", None) if head.isalpha() else None
+        if method is None:
+            raise self.unsupported()
+        self.i += 1
+        result = method()
+        self.end()
+        return result
+
+    def unsupported(self) -> UnsupportedStatement:
+        words = " ".join(t.text.upper() for t in self.tokens[:2] if is_word(t)) or describe(self.peek())
+        return UnsupportedStatement(
+            f"unsupported statement '{words}': mcshell runs model statements ({SUPPORTED})", 0
+        )
+
+    def _create(self) -> st.Statement:
+        if not self.accept("MODEL"):
+            raise self.unsupported()
+        if_not_exists = self.accept("IF", "NOT", "EXISTS")
+        model = self.model_ref()
+        self.expect("WITH", "VERSION")
+        return st.CreateModel(model, self.version_spec(), if_not_exists)
+
+    def _alter(self) -> st.Statement:
+        if not self.accept("MODEL"):
+            raise self.unsupported()
+        model = self.model_ref()
+        if self.accept("ADD", "VERSION"):
+            return st.AddVersion(model, self.version_spec())
+        if self.accept("SET", "DEFAULT_VERSION"):
+            self.accept("=")
+            return st.SetDefaultVersion(model, self.ident("a version name"))
+        if self.accept("DROP", "VERSION"):
+            return st.DropVersion(model, self.ident("a version name"))
+        raise self.fail("ADD VERSION, SET DEFAULT_VERSION or DROP VERSION")
+
+    def _drop(self) -> st.Statement:
+        if not self.accept("MODEL"):
+            raise self.unsupported()
+        if_exists = self.accept("IF", "EXISTS")
+        return st.DropModel(self.model_ref(), if_exists)
+
+    def _desc(self) -> st.Statement:
+        if not self.accept("MODEL"):
+            raise self.unsupported()
+        model = self.model_ref()
+        version = self.ident("a version name") if self.accept("VERSION") else None
+        return st.DescModel(model, version)
+
+    _describe = _desc
+
+    def _show(self) -> st.Statement:
+        if self.accept("MODELS"):
+            like = self.text_literal("a quoted pattern") if self.accept("LIKE") else None
+            return st.ShowModels(like)
+        if self.accept("VERSIONS"):
+            self.expect("FOR", "MODEL")
+            return st.ShowVersions(self.model_ref())
+        raise self.unsupported()
+
+    def _use(self) -> st.Statement:
+        return st.Use(self.ident("a project name"))
+
+    def _whoami(self) -> st.Statement:
+        return st.WhoAmI()
+
+    def _set(self) -> st.Statement:
+        # SET takes the rest of the statement as written: `SET odps.sql.type.system.odps2=true;`
+        start = self.here()
+        key, eq, value = self.text[start:].partition("=")
+        if not eq or not key.strip() or any(c.isspace() for c in key.strip()):
+            raise ParseError("expected <key>=<value> after SET", start)
+        self.i = len(self.tokens)
+        return st.SetVariable(key.strip(), value.strip())
+
+    def _help(self) -> st.Statement:
+        words = []
+        while self.peek() is not None:
+            words.append(self.ident("a statement name").text.upper())
+        return st.Help(" ".join(words) or None)
+
+    def _quit(self) -> st.Statement:
+        return st.Quit()
+
+    _exit = _quit
+
+    # -- clauses --------------------------------------------------------------------------
+    def model_ref(self) -> st.ModelRef:
+        parts = [self.ident("a model name")]
+        while len(parts) < 3 and self.peek() is not None and self.peek().token_type == TokenType.DOT:
+            self.i += 1
+            parts.append(self.ident("a name after '.'"))
+        if len(parts) == 1:
+            return st.ModelRef(parts[0])
+        if len(parts) == 2:
+            return st.ModelRef(parts[1], project=parts[0])
+        return st.ModelRef(parts[2], project=parts[0], schema=parts[1])
+
+    def version_spec(self) -> st.VersionSpec:
+        name = self.ident("a version name")
+        inputs = self.input_clause() if self.accept("INPUT") else None
+        options_offset = self.here()
+        options: tuple[st.Option, ...] = ()
+        if self.accept("WITH", "OPTIONS") or self.accept("OPTIONS"):
+            options = self.options_clause()
+        elif self.at("WITH"):
+            self.i += 1
+            raise self.fail("'OPTIONS'")
+        comment = self.text_literal("a quoted comment") if self.accept("COMMENT") else None
+        if inputs is None and self.at("INPUT"):
+            raise ParseError("INPUT must come before OPTIONS and COMMENT", self.here())
+        return st.VersionSpec(name, inputs, options, comment, options_offset)
+
+    def input_clause(self) -> tuple[st.Column, ...]:
+        self.expect_type(TokenType.L_PAREN, "'('")
+        columns = [self.column()]
+        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+            self.i += 1
+            columns.append(self.column())
+        self.expect_type(TokenType.R_PAREN, "',' or ')'")
+        return tuple(columns)
+
+    def column(self) -> st.Column:
+        name = self.ident("a column name")
+        return st.Column(name, self.data_type())
+
+    def data_type(self) -> st.DataType:
+        token = self.peek()
+        if token is None or not is_word(token) or token.token_type == TokenType.IDENTIFIER:
+            raise self.fail("a type")
+        self.i += 1
+        name = token.text.upper()
+        if name in ("ARRAY", "MAP", "STRUCT"):
+            return self.nested_type(name, token.start)
+        params: list[int] = []
+        if self.peek() is not None and self.peek().token_type == TokenType.L_PAREN:
+            self.i += 1
+            params.append(self.number("a number"))
+            while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+                self.i += 1
+                params.append(self.number("a number"))
+            self.expect_type(TokenType.R_PAREN, "')'")
+        return st.DataType(name, tuple(params), offset=token.start)
+
+    def nested_type(self, name: str, offset: int) -> st.DataType:
+        self.expect_type(TokenType.LT, "'<'")
+        children: list[st.DataType] = []
+        fields: list[st.Ident] = []
+        while True:
+            if name == "STRUCT":
+                fields.append(self.ident("a field name"))
+                self.expect_type(TokenType.COLON, "':'")
+            children.append(self.data_type())
+            if self.peek() is None or self.peek().token_type != TokenType.COMMA:
+                break
+            self.i += 1
+        self.expect_type(TokenType.GT, "',' or '>'")
+        return st.DataType(name, (), tuple(children), tuple(fields), offset)
+
+    def options_clause(self) -> tuple[st.Option, ...]:
+        self.expect_type(TokenType.L_PAREN, "'('")
+        options = [self.option()]
+        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+            self.i += 1
+            options.append(self.option())
+        self.expect_type(TokenType.R_PAREN, "',' or ')'")
+        return tuple(options)
+
+    def option(self) -> st.Option:
+        key = self.ident("an option name")
+        self.expect_type(TokenType.EQ, "'='")
+        return st.Option(key, self.text_literal("a quoted option value"))

@@ -1,0 +1,160 @@
+"""Cuts input into statements at `;` outside quotes and comments, one line at a time.
+
+Scripts are never tokenized whole: a 100k-statement script would sit in memory as millions of
+tokens. The splitter mirrors the dialect's lexical rules (quotes with backslash escapes,
+backquoted identifiers, `--` and `/* */` comments) and hands out one statement's text at a time,
+with where it starts in the whole input so errors can point at `[line,col]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+_CODE_SPECIAL = re.compile(r"""[;'"`]|--|/\*""")
+_QUOTE_END = {
+    "'": re.compile(r"(?:[^'\\]|\\.)*'", re.S),
+    '"': re.compile(r'(?:[^"\\]|\\.)*"', re.S),
+    "`": re.compile(r"[^`]*`"),
+}
+_BLOCK_COMMENT = "*"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The text of one statement (without its `;`) and where it starts in the whole input."""
+
+    text: str
+    line: int = 1
+    col: int = 1
+    # Offset in `text` of a quote still open at the end of the input, if any.
+    open_quote: int | None = None
+    terminated: bool = True
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """`[line,col]` in the whole input of the character at `offset` in this statement."""
+        offset = max(0, min(offset, len(self.text)))
+        newlines = self.text.count("\n", 0, offset)
+        if newlines == 0:
+            return self.line, self.col + offset
+        return self.line + newlines, offset - self.text.rfind("\n", 0, offset)
+
+
+class StatementSplitter:
+    """Feed lines; get back the statements they complete. `pending` says why input is still open."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._size = 0
+        self._state: str | None = None  # None in code, else the open quote or "*" in a comment
+        self._quote_at: int | None = None
+        self._has_content = False
+        self._line_no = 0
+        self._start = (1, 1)
+
+    @property
+    def pending(self) -> str | None:
+        """Why the input so far does not end a statement: None when nothing is left open."""
+        if self._state == _BLOCK_COMMENT:
+            return "open comment"
+        if self._state is not None:
+            return f"open quote {self._state}"
+        if self._has_content:
+            return "no ';' yet"
+        return None
+
+    def feed(self, line: str) -> Iterator[Chunk]:
+        """Scan one line (with its newline, if it had one) and yield each statement it ends."""
+        self._line_no += 1
+        pos, end = 0, len(line)
+        while pos < end:
+            if self._state is None:
+                pos, chunk = self._scan_code(line, pos)
+                if chunk is not None:
+                    yield chunk
+            elif self._state == _BLOCK_COMMENT:
+                close = line.find("*/", pos)
+                stop = end if close < 0 else close + 2
+                self._append(line[pos:stop])
+                pos = stop
+                if close >= 0:
+                    self._state = None
+            else:
+                found = _QUOTE_END[self._state].match(line, pos)
+                stop = end if found is None else found.end()
+                self._append(line[pos:stop])
+                pos = stop
+                if found is not None:
+                    self._state = None
+
+    def finish(self) -> Chunk | None:
+        """The last statement when the input ends without `;` (or with a quote left open)."""
+        if not self._has_content:
+            return None
+        open_quote = self._quote_at if self._state not in (None, _BLOCK_COMMENT) else None
+        chunk = Chunk("".join(self._parts), *self._start, open_quote=open_quote, terminated=False)
+        self._reset_chunk((self._line_no, 1))
+        return chunk
+
+    def _scan_code(self, line: str, pos: int) -> tuple[int, Chunk | None]:
+        found = _CODE_SPECIAL.search(line, pos)
+        if found is None:
+            self._append_code(line[pos:])
+            return len(line), None
+        self._append_code(line[pos : found.start()])
+        mark, after = found.group(), found.end()
+        if mark == ";":
+            chunk = self._take_chunk()
+            self._reset_chunk((self._line_no, after + 1))
+            return after, chunk
+        if mark == "--":
+            self._append(line[found.start() :])
+            return len(line), None
+        if mark == "/*":
+            self._state = _BLOCK_COMMENT
+        else:
+            self._state = mark
+            self._quote_at = self._size
+            self._has_content = True
+        self._append(mark)
+        return after, None
+
+    def _append_code(self, text: str) -> None:
+        if text and not self._has_content and not text.isspace():
+            self._has_content = True
+        self._append(text)
+
+    def _append(self, text: str) -> None:
+        if text:
+            self._parts.append(text)
+            self._size += len(text)
+
+    def _take_chunk(self) -> Chunk | None:
+        if not self._has_content:
+            return None
+        return Chunk("".join(self._parts), *self._start)
+
+    def _reset_chunk(self, start: tuple[int, int]) -> None:
+        self._parts, self._size = [], 0
+        self._has_content = False
+        self._quote_at = None
+        self._start = start
+
+
+def split_statements(lines: Iterable[str]) -> Iterator[Chunk]:
+    """Every statement of the input, in order; a last one without `;` is included."""
+    splitter = StatementSplitter()
+    for line in lines:
+        yield from splitter.feed(line)
+    last = splitter.finish()
+    if last is not None:
+        yield last
+
+
+_LEADING_BLANKS = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
+
+
+def content_start(text: str) -> int:
+    """Offset of the first character after leading blanks and comments: where a statement starts."""
+    return _LEADING_BLANKS.match(text).end()
