@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from mcshell.errors import CatalogError
 
-SCHEMA_VERSION = 1
 APPLICATION_ID = 0x4D435348  # "MCSH": tells an mcshell catalog from any other SQLite file
 BUSY_TIMEOUT_MS = 60_000
 MEMORY = ":memory:"
@@ -59,6 +58,14 @@ CREATE TABLE versions (
     UNIQUE (model_id, name)
 );
 """
+
+
+
+# Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
+# on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
+# and migrated catalogs can never differ.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).
 _PUBLIC_MODELS = (
@@ -152,10 +159,13 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
         with self.transaction(write=True):
-            version = self._scalar("PRAGMA user_version")
-            if version == 0:
+            found = self._scalar("PRAGMA user_version")
+            if found == 0:
                 self._create_schema(now)
-            # Migrations from older schema versions go here, one step at a time.
+            for step in range(max(found, 1), SCHEMA_VERSION):
+                MIGRATIONS[step - 1](self._db)
+            if found != SCHEMA_VERSION:
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _check_identity(self) -> None:
         """Read-only checks, before anything is written: a file we must not touch stays as it was."""
@@ -179,7 +189,6 @@ class Catalog:
             if statement.strip():
                 self._db.execute(statement)
         self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._seed_public_project(now)
 
     def _seed_public_project(self, now: str) -> None:
