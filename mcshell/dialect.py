@@ -29,6 +29,9 @@ class MaxCompute(Dialect):
         IDENTIFIERS = ["`"]
         STRING_ESCAPES = ["\\"]
         COMMENTS = ["--", ("/*", "*/")]
+        # sqlglot swallows the rest of a "command" (SHOW ..., EXECUTE ...) into one string token;
+        # mcshell parses SHOW MODELS [LIKE ...] and SHOW VERSIONS FOR MODEL itself.
+        COMMANDS: set[TokenType] = set()
 
 
 _TOKENIZER = MaxCompute.tokenizer_class()

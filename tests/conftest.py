@@ -70,3 +70,67 @@ def mcshell(catalog):
         return Run(completed.stdout.decode(), completed.stderr.decode(), completed.returncode)
 
     return run
+
+
+@pytest.fixture
+def shell(catalog):
+    """Run mcshell in-process (fast) against this test's catalog; same interface as `mcshell`."""
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    def run(*args: str, stdin: str | bytes | None = None, catalog_path: Path | str | None = None) -> Run:
+        runner = CliRunner()
+        result = runner.invoke(main, ["--catalog", str(catalog_path or catalog), *args], input=stdin)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.stdout, result.stderr, result.exit_code)
+
+    return run
+
+
+REMOTE_V1 = """CREATE MODEL PAI_EAS_Qwen25_Omni_3B WITH VERSION v1
+INPUT(data BINARY, promt STRING)
+OPTIONS(
+    MODEL_SOURCE_TYPE = 'REMOTE',
+    MODEL_TYPE = 'MLLM',
+    TASKS = 'text-generation',
+    PAI_EAS_MODEL_NAME = 'Qwen2.5-Omni-3B',
+    PAI_EAS_SERVICE_NAME = 'test_remote_model',
+    ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com',
+    APIKEY = 'f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908',
+    PAI_EAS_SYNC_MODE = 'true'
+)
+COMMENT 'PAI EAS remote model binary input';
+"""
+
+IMPORT_V1 = """CREATE MODEL test_xgboost_classifier WITH VERSION v1
+INPUT(f1 BIGINT, f2 BIGINT, f3 BIGINT, f4 BIGINT)
+OPTIONS(
+    MODEL_SOURCE_TYPE = 'IMPORT',
+    MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER',
+    LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/xgboost_classifier_v1/',
+    ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole'
+)
+COMMENT 'Import XGBoost model v1';
+"""
+
+
+def import_version(model: str, version: str) -> str:
+    """An ADD VERSION statement for an IMPORT model."""
+    return (
+        f"ALTER MODEL {model} ADD VERSION {version} INPUT(f1 INT) WITH OPTIONS("
+        "LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/bkt/x/', "
+        "ROLEARN = 'acs:ram::1126123000000000:role/r');\n"
+    )
+
+
+def catalog_rows(path: Path) -> list[str]:
+    """The whole catalog as SQL text: two equal lists mean two identical catalogs."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
