@@ -14,12 +14,26 @@ from mcshell.session import Session, SessionOptions, decode_lines
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
 
-def _check_project(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from mcshell.validate import _PROJECT_NAME
+def _project_name(value: str, source: str) -> str:
+    from mcshell.validate import PROJECT_NAME
 
-    if not _PROJECT_NAME.match(value):
-        raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})")
+    if not PROJECT_NAME.match(value):
+        raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})", param_hint=source)
     return value.lower()
+
+
+def _choose_project(project: str | None, config_path: str | None) -> str:
+    """--project (or MCSHELL_PROJECT) wins; then project_name of --config; then my_project."""
+    if project is not None:
+        return _project_name(project, "'--project'")
+    if config_path is not None:
+        try:
+            settings = config.read_odps_config(config_path)
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.BadParameter(f"cannot read '{config_path}': {error}", param_hint="'--config'") from None
+        if "project_name" in settings:
+            return _project_name(settings["project_name"], f"project_name in '{config_path}'")
+    return config.DEFAULT_PROJECT
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,8 +43,13 @@ def _check_project(ctx: click.Context, param: click.Parameter, value: str) -> st
     help="Run the statements of FILE and exit ('-' reads standard input).",
 )  # fmt: skip
 @click.option(
-    "--project", envvar="MCSHELL_PROJECT", default=config.DEFAULT_PROJECT, show_default=True,
-    callback=_check_project, help="Current project (env MCSHELL_PROJECT); created on first use.",
+    "--project", envvar="MCSHELL_PROJECT",
+    help="Current project (env MCSHELL_PROJECT) [default: project_name of --config, else my_project]; "
+    "created on first use.",
+)  # fmt: skip
+@click.option(
+    "--config", "config_path", metavar="PATH",
+    help="An odpscmd odps_config.ini: its project_name is the current project (access keys are ignored).",
 )  # fmt: skip
 @click.option("--user", envvar="MCSHELL_USER", help="Acting user (env MCSHELL_USER) [default: ALIYUN$<login name>].")
 @click.option(
@@ -44,7 +63,8 @@ def _check_project(ctx: click.Context, param: click.Parameter, value: str) -> st
 def main(
     execute: str | None,
     script: click.utils.LazyFile | None,
-    project: str,
+    project: str | None,
+    config_path: str | None,
     user: str | None,
     catalog_path: str | None,
     continue_on_error: bool,
@@ -62,7 +82,7 @@ def main(
     options = SessionOptions(
         catalog_path=catalog_path or config.default_catalog_path(),
         user=user or config.default_user(),
-        project=project,
+        project=_choose_project(project, config_path),
         continue_on_error=continue_on_error,
         debug=debug,
     )

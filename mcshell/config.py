@@ -27,3 +27,17 @@ def default_user() -> str:
     except (KeyError, OSError):
         login = "user"
     return f"ALIYUN${login}"
+
+
+def read_odps_config(path: str) -> dict[str, str]:
+    """The `key=value` settings of an odpscmd `odps_config.ini` (`#` starts a comment line).
+
+    Only `project_name` is used; access keys are read past and never kept or printed.
+    """
+    settings: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig") as file:
+        for line in file:
+            key, eq, value = line.strip().partition("=")
+            if eq and not key.startswith(("#", ";", "[")) and key.strip() == "project_name":
+                settings["project_name"] = value.strip()
+    return settings

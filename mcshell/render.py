@@ -40,8 +40,9 @@ def _title(text: str) -> str:
 
 
 def _field(label: str, value: str) -> str:
-    # A long value is printed whole and the row grows: never truncate.
-    return "| " + f"{label}:".ljust(_LABEL_WIDTH) + value.ljust(_VALUE_WIDTH) + " |"
+    # A long value is printed whole and the row grows: never truncate. A label too long for its
+    # column (PAI_EAS_SYNC_REQUEST_TIMEOUT:) keeps one space before its value.
+    return "| " + f"{label}:".ljust(_LABEL_WIDTH - 1) + " " + value.ljust(_VALUE_WIDTH) + " |"
 
 
 def _input_row(cells: tuple[str, str, str]) -> str:

@@ -13,7 +13,7 @@ from mcshell import statements as st
 from mcshell.errors import SemanticError
 
 _MODEL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
+PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
 _VERSION_NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 _COLUMN_NAME = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff\u3400-\u4dbf]+\Z")
 _LOCATION = re.compile(r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z")
@@ -90,7 +90,7 @@ def check_version_name(ident: st.Ident) -> None:
 
 def check_project_name(ident: st.Ident) -> None:
     _check_name(
-        ident, "project name", _PROJECT_NAME,
+        ident, "project name", PROJECT_NAME,
         "must be 3 to 28 characters, start with a letter and contain only letters, digits and underscores",
         28,
     )  # fmt: skip
