@@ -48,7 +48,9 @@ def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     """Where a model name points. Changes to the public project are refused before any name rule."""
     project = ref.project.key if ref.project is not None else ctx.project
     if ref.schema is not None and ref.schema.key != "default":
-        raise SemanticError(f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset)
+        raise SemanticError(
+            f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset
+        )
     if changes and project == PUBLIC_PROJECT:
         raise AuthorizationError(
             f"{ctx.user} cannot change public models: project {PUBLIC_PROJECT} is read-only"

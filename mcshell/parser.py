@@ -23,7 +23,8 @@ def parse(chunk: Chunk) -> st.Statement:
     """The statement in `chunk`; raises ParseError (with an offset into chunk.text)."""
     if chunk.open_quote is not None:
         quote = chunk.text[chunk.open_quote]
-        raise ParseError(f"unterminated quote {quote}: no closing {quote} before the end of the input", chunk.open_quote)
+        message = f"unterminated quote {quote}: no closing {quote} before the end of the input"
+        raise ParseError(message, chunk.open_quote)
     try:
         tokens = tokenize(chunk.text)
     except TokenError as error:

@@ -46,7 +46,7 @@ def _field(label: str, value: str) -> str:
 
 
 def _input_row(cells: tuple[str, str, str]) -> str:
-    padded = (cell.ljust(width) for cell, width in zip(cells, _INPUT_WIDTHS))
+    padded = (cell.ljust(width) for cell, width in zip(cells, _INPUT_WIDTHS, strict=True))
     return "| " + " | ".join(padded) + " |"
 
 

@@ -65,7 +65,7 @@ class DataType:
         if self.params:
             return f"{name}({','.join(str(p) for p in self.params)})"
         if self.fields:
-            inner = ",".join(f"{f.key}:{c.sql()}" for f, c in zip(self.fields, self.children))
+            inner = ",".join(f"{f.key}:{c.sql()}" for f, c in zip(self.fields, self.children, strict=True))
             return f"{name}<{inner}>"
         if self.children:
             return f"{name}<{','.join(c.sql() for c in self.children)}>"

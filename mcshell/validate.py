@@ -145,7 +145,7 @@ def _check_type_parameters(data_type: st.DataType) -> None:
     if len(params) != len(ranges) and not (name == "DECIMAL" and len(params) == 1):
         shape = {"DECIMAL": "decimal(p,s)", "VARCHAR": "varchar(n)", "CHAR": "char(n)"}[name]
         raise SemanticError(f"type '{name.lower()}' is written {shape}", data_type.offset)
-    for value, (low, high), label in zip(params, ranges, ("precision", "scale")):
+    for value, (low, high), label in zip(params, ranges, ("precision", "scale"), strict=False):
         if name == "DECIMAL" and label == "scale":
             high = params[0]
         if not low <= value <= high:
