@@ -67,7 +67,9 @@ def mcshell(catalog):
             env={**os.environ, **(env or {})},
             stdin=None if data is not None else subprocess.DEVNULL,
         )
-        return Run(completed.stdout.decode(), completed.stderr.decode(), completed.returncode)
+        run = Run(completed.stdout.decode(), completed.stderr.decode(), completed.returncode)
+        assert "Traceback" not in run.stderr or "--debug" in args, run.stderr
+        return run
 
     return run
 
@@ -84,7 +86,9 @@ def shell(catalog):
         result = runner.invoke(main, ["--catalog", str(catalog_path or catalog), *args], input=stdin)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
-        return Run(result.stdout, result.stderr, result.exit_code)
+        run = Run(result.stdout, result.stderr, result.exit_code)
+        assert "Traceback" not in run.stderr or "--debug" in args, run.stderr
+        return run
 
     return run
 
