@@ -39,9 +39,7 @@ def require_on_project(ctx: Context, privilege: str, project: str) -> None:
     """`privilege` (CreateModel or List) on the project, or an authorization error."""
     if _reads_public(privilege, project) or _owns_project(ctx, project):
         return
-    if ctx.catalog.is_member(project, ctx.user) and privilege in ctx.catalog.project_privileges(
-        project, ctx.user
-    ):
+    if ctx.catalog.is_member(project, ctx.user) and privilege in ctx.catalog.project_privileges(project, ctx.user):
         return
     raise _missing(ctx, privilege, PROJECT, project)
 
