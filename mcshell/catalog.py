@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -60,11 +60,56 @@ CREATE TABLE versions (
 """
 
 
+# Members of a project (its owner is not listed: owning it is more than being a member), and the
+# privileges granted to them on the project or on one of its models. Only members hold grants.
+_SCHEMA_2 = """
+CREATE TABLE members (
+    project TEXT NOT NULL REFERENCES projects(name),
+    name TEXT NOT NULL,
+    add_time TEXT NOT NULL,
+    PRIMARY KEY (project, name)
+) WITHOUT ROWID;
+CREATE TABLE project_grants (
+    project TEXT NOT NULL,
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (project, grantee, privilege),
+    FOREIGN KEY (project, grantee) REFERENCES members(project, name)
+) WITHOUT ROWID;
+CREATE TABLE model_grants (
+    model_id INTEGER NOT NULL REFERENCES models(id),
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (model_id, grantee, privilege)
+) WITHOUT ROWID;
+CREATE INDEX model_grants_by_grantee ON model_grants (grantee);
+"""
+
+
+def _add_members_and_grants(db: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: project members and granted privileges.
+
+    Version-1 catalogs had no privileges: any user could change any project. Each project keeps
+    its owner (who holds every privilege on it); every other user who created a model or a version
+    in it becomes a member, so they keep every privilege on the models they own.
+    """
+    for statement in _SCHEMA_2.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(
+        "INSERT OR IGNORE INTO members (project, name, add_time) "
+        "SELECT m.project, o.owner, p.create_time FROM models m "
+        "JOIN (SELECT id, owner FROM models UNION SELECT model_id, owner FROM versions) o ON o.id = m.id "
+        "JOIN projects p ON p.name = m.project "
+        "WHERE o.owner <> p.owner AND m.project <> ?",
+        (PUBLIC_PROJECT,),
+    )
+
 
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).
@@ -74,6 +119,13 @@ _PUBLIC_MODELS = (
     ("text-embedding-v4", "LLM", "sentence-embedding", "Text embedding model v4"),
     ("qwen3-embedding-0.6b-q8_0", "LLM", "sentence-embedding", "Qwen3-Embedding-0.6B, Q8_0"),
 )
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    owner: str
+    create_time: str
 
 
 @dataclass(frozen=True)
@@ -241,6 +293,83 @@ class Catalog:
     def project_exists(self, name: str) -> bool:
         return self._scalar("SELECT 1 FROM projects WHERE name = ?", name) is not None
 
+    def get_project(self, name: str) -> Project | None:
+        row = self._db.execute("SELECT name, owner, create_time FROM projects WHERE name = ?", (name,)).fetchone()
+        return Project(*row) if row else None
+
+    # -- members and grants -------------------------------------------------------------------
+    def is_member(self, project: str, user: str) -> bool:
+        return self._scalar("SELECT 1 FROM members WHERE project = ? AND name = ?", project, user) is not None
+
+    def add_member(self, project: str, user: str, now: str) -> None:
+        self._db.execute("INSERT INTO members (project, name, add_time) VALUES (?, ?, ?)", (project, user, now))
+
+    def remove_member(self, project: str, user: str) -> None:
+        """A member leaves with every privilege granted to them in the project."""
+        self._db.execute("DELETE FROM project_grants WHERE project = ? AND grantee = ?", (project, user))
+        self._db.execute(
+            "DELETE FROM model_grants WHERE grantee = ? AND model_id IN (SELECT id FROM models WHERE project = ?)",
+            (user, project),
+        )
+        self._db.execute("DELETE FROM members WHERE project = ? AND name = ?", (project, user))
+
+    def iter_members(self, project: str) -> Iterator[tuple[str, str]]:
+        """(name, add time) of each member, sorted by name."""
+        yield from self._db.execute(
+            "SELECT name, add_time FROM members WHERE project = ? ORDER BY name", (project,)
+        )
+
+    def grant_project(self, project: str, user: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO project_grants (project, grantee, privilege) VALUES (?, ?, ?)",
+            [(project, user, p) for p in privileges],
+        )
+
+    def revoke_project(self, project: str, user: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "DELETE FROM project_grants WHERE project = ? AND grantee = ? AND privilege = ?",
+            [(project, user, p) for p in privileges],
+        )
+
+    def project_privileges(self, project: str, user: str) -> set[str]:
+        rows = self._db.execute(
+            "SELECT privilege FROM project_grants WHERE project = ? AND grantee = ?", (project, user)
+        )
+        return {r[0] for r in rows}
+
+    def grant_model(self, model_id: int, user: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO model_grants (model_id, grantee, privilege) VALUES (?, ?, ?)",
+            [(model_id, user, p) for p in privileges],
+        )
+
+    def revoke_model(self, model_id: int, user: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "DELETE FROM model_grants WHERE model_id = ? AND grantee = ? AND privilege = ?",
+            [(model_id, user, p) for p in privileges],
+        )
+
+    def model_privileges(self, model_id: int, user: str) -> set[str]:
+        rows = self._db.execute(
+            "SELECT privilege FROM model_grants WHERE model_id = ? AND grantee = ?", (model_id, user)
+        )
+        return {r[0] for r in rows}
+
+    def model_grants_of(self, project: str, user: str) -> dict[str, set[str]]:
+        """The privileges granted to `user` on each model of the project, by model name."""
+        granted: dict[str, set[str]] = {}
+        for name, privilege in self._db.execute(
+            "SELECT m.name, g.privilege FROM model_grants g JOIN models m ON m.id = g.model_id "
+            "WHERE m.project = ? AND g.grantee = ?",
+            (project, user),
+        ):
+            granted.setdefault(name, set()).add(privilege)
+        return granted
+
+    def models_owned_by(self, project: str, user: str) -> list[str]:
+        rows = self._db.execute("SELECT name FROM models WHERE project = ? AND owner = ?", (project, user))
+        return [r[0] for r in rows]
+
     # -- models -------------------------------------------------------------------------------
     def get_model(self, project: str, name: str) -> Model | None:
         row = self._db.execute(
@@ -283,6 +412,8 @@ class Catalog:
             )
 
     def delete_model(self, model_id: int) -> None:
+        """The model goes with its versions and every privilege granted on it."""
+        self._db.execute("DELETE FROM model_grants WHERE model_id = ?", (model_id,))
         self._db.execute("DELETE FROM versions WHERE model_id = ?", (model_id,))
         self._db.execute("DELETE FROM models WHERE id = ?", (model_id,))
 

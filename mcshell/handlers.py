@@ -10,9 +10,9 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mcshell import privileges, validate
 from mcshell import statements as st
-from mcshell import validate
-from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Version
+from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.helptext import help_text
 from mcshell.results import Describe, Message, Result, Table
@@ -52,12 +52,14 @@ def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
             f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset
         )
     if changes and project == PUBLIC_PROJECT:
-        raise AuthorizationError(
-            f"{ctx.user} cannot change public models: project {PUBLIC_PROJECT} is read-only"
-        )
+        raise _read_only(ctx)
     if ref.project is not None and not ctx.catalog.project_exists(project):
         raise DdlError(f"Project not found: {project}")
     return Target(project, ref.name.key)
+
+
+def _read_only(ctx: Context) -> AuthorizationError:
+    return AuthorizationError(f"{ctx.user} cannot change public models: project {PUBLIC_PROJECT} is read-only")
 
 
 def find_model(ctx: Context, target: Target) -> Model:
@@ -84,6 +86,7 @@ def _did_you_mean(name: str, candidates: list[str]) -> str:
 # -- statements that change the catalog --------------------------------------------------------
 def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
     target = resolve(stmt.model, ctx, changes=True)
+    privileges.require_on_project(ctx, privileges.CREATE_MODEL, target.project)
     validate.check_model_name(stmt.model.name)
     options = validate.option_map(stmt.version)
     source_type, model_type = validate.check_source_and_type(options, stmt.version.options_offset)
@@ -104,6 +107,7 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    privileges.require_on_model(ctx, privileges.ALTER, model)
     options = validate.option_map(stmt.version)
     validate.check_same_source_and_type(options, model.source_type, model.model_type)
     checked = validate.check_version_options(stmt.version, options, model.source_type, model.model_type, 0)
@@ -131,6 +135,7 @@ def _new_version(
 
 def set_default_version(stmt: st.SetDefaultVersion, ctx: Context) -> Result:
     model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    privileges.require_on_model(ctx, privileges.ALTER, model)
     version = find_version(ctx, model, stmt.version)
     ctx.catalog.touch_model(model.id, ctx.clock(), default_version=version.name)
     return OK
@@ -138,6 +143,7 @@ def set_default_version(stmt: st.SetDefaultVersion, ctx: Context) -> Result:
 
 def drop_version(stmt: st.DropVersion, ctx: Context) -> Result:
     model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
+    privileges.require_on_model(ctx, privileges.ALTER, model)
     version = find_version(ctx, model, stmt.version)
     if version.name == model.default_version:
         raise DdlError("The default version of the model cannot be dropped")
@@ -153,6 +159,7 @@ def drop_model(stmt: st.DropModel, ctx: Context) -> Result:
         if stmt.if_exists:
             return OK
         find_model(ctx, target)  # raises "Model not found", with a hint
+    privileges.require_on_model(ctx, privileges.DROP, model)
     ctx.catalog.delete_model(model.id)
     return OK
 
@@ -160,6 +167,7 @@ def drop_model(stmt: st.DropModel, ctx: Context) -> Result:
 # -- statements that read ----------------------------------------------------------------------
 def desc_model(stmt: st.DescModel, ctx: Context) -> Result:
     model = find_model(ctx, resolve(stmt.model, ctx, changes=False))
+    privileges.require_on_model(ctx, privileges.DESCRIBE, model)
     name = stmt.version or st.Ident(model.default_version)
     version = find_version(ctx, model, name)
     return Result(Describe(_model_rows(model), _version_rows(model, version), _input_rows(version)))
@@ -220,6 +228,7 @@ VERSION_HEADERS = (
 
 
 def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
+    privileges.require_on_project(ctx, privileges.LIST, ctx.project)
     like = stmt.like.value.lower() if stmt.like is not None else None
     rows = [
         (m.name, m.owner, m.source_type, m.model_type, m.default_version, m.create_time,
@@ -230,13 +239,152 @@ def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
 
 
 def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
-    model = find_model(ctx, resolve(stmt.model, ctx, changes=False))
+    target = resolve(stmt.model, ctx, changes=False)
+    privileges.require_on_project(ctx, privileges.LIST, target.project)
+    model = find_model(ctx, target)
     rows = [
         (v.name, "true" if v.name == model.default_version else "false", v.owner, v.location, v.tasks,
          v.create_time, v.last_modified_time, v.comment)
         for v in ctx.catalog.iter_versions(model.id)
     ]  # fmt: skip
     return Result(Table(VERSION_HEADERS, rows))
+
+
+# -- members and privileges --------------------------------------------------------------------
+USER_HEADERS = ("User", "IsOwner", "AddTime")
+GRANT_HEADERS = ("User", "ObjectType", "ObjectName", "Privileges")
+OWNER_PRIVILEGES = "All (owner)"
+
+
+def add_user(stmt: st.AddUser, ctx: Context) -> Result:
+    project = _managed_project(ctx, "add users to")
+    user = privileges.user_name(stmt.user)
+    if user == project.owner:
+        raise DdlError(f"User already exists: {user} owns project {project.name}")
+    if ctx.catalog.is_member(project.name, user):
+        raise DdlError(f"User already exists: {user} is a member of project {project.name}")
+    ctx.catalog.add_member(project.name, user, ctx.clock())
+    return OK
+
+
+def remove_user(stmt: st.RemoveUser, ctx: Context) -> Result:
+    project = _managed_project(ctx, "remove users from")
+    user = privileges.user_name(stmt.user)
+    if user == project.owner:
+        raise DdlError(f"The owner of project {project.name} cannot be removed from it")
+    _require_member(ctx, project.name, user)
+    ctx.catalog.remove_member(project.name, user)
+    return OK
+
+
+def _managed_project(ctx: Context, action: str) -> Project:
+    """The current project, whose members only its owner manages."""
+    if ctx.project == PUBLIC_PROJECT:
+        raise _read_only(ctx)
+    privileges.require_project_owner(ctx, ctx.project, f"{action} project {ctx.project}")
+    return _current_project(ctx)
+
+
+def _current_project(ctx: Context) -> Project:
+    project = ctx.catalog.get_project(ctx.project)
+    if project is None:  # the session creates the current project: only a concurrent change gets here
+        raise DdlError(f"Project not found: {ctx.project}")
+    return project
+
+
+def _require_member(ctx: Context, project: str, user: str) -> None:
+    if not ctx.catalog.is_member(project, user):
+        raise DdlError(f"User not found: {user} is not a member of project {project}")
+
+
+def list_users(stmt: st.ListUsers, ctx: Context) -> Result:
+    privileges.require_member(ctx, ctx.project)
+    project = _current_project(ctx)
+    owner = (project.owner, "true", project.create_time)
+    members = ((name, "false", add_time) for name, add_time in ctx.catalog.iter_members(project.name))
+    return Result(Table(USER_HEADERS, [owner, *members]))  # the owner first, then members by name
+
+
+@dataclass(frozen=True)
+class _GrantObject:
+    """What GRANT and REVOKE act on: a project, or a model of it."""
+
+    object_type: str
+    project: str
+    model: Model | None = None
+
+
+def grant(stmt: st.Grant, ctx: Context) -> Result:
+    on = _grant_object(stmt.target, ctx, "grant")
+    names = privileges.privilege_names(stmt.privileges, on.object_type)
+    user = _grantee(ctx, on.project, stmt.user)
+    if on.model is None:
+        ctx.catalog.grant_project(on.project, user, names)
+    else:
+        ctx.catalog.grant_model(on.model.id, user, names)
+    return OK
+
+
+def revoke(stmt: st.Revoke, ctx: Context) -> Result:
+    on = _grant_object(stmt.target, ctx, "revoke")
+    names = privileges.privilege_names(stmt.privileges, on.object_type)
+    user = _grantee(ctx, on.project, stmt.user)
+    if on.model is None:
+        ctx.catalog.revoke_project(on.project, user, names)
+    else:
+        ctx.catalog.revoke_model(on.model.id, user, names)
+    return OK
+
+
+def _grant_object(target: st.ModelRef | st.Ident, ctx: Context, verb: str) -> _GrantObject:
+    """The object of GRANT or REVOKE, once the acting user is known to be allowed to `verb` on it."""
+    if isinstance(target, st.ModelRef):
+        model = find_model(ctx, resolve(target, ctx, changes=True))
+        privileges.require_grantor(ctx, model, f"{verb} privileges on model {model.project}.{model.name}")
+        return _GrantObject(privileges.MODEL, model.project, model)
+    project = target.key
+    if project == PUBLIC_PROJECT:
+        raise _read_only(ctx)
+    if not ctx.catalog.project_exists(project):
+        raise DdlError(f"Project not found: {project}")
+    privileges.require_project_owner(ctx, project, f"{verb} privileges on project {project}")
+    return _GrantObject(privileges.PROJECT, project)
+
+
+def _grantee(ctx: Context, project: str, written: st.Text) -> str:
+    """Only members are granted privileges; the project's owner holds them all already."""
+    user = privileges.user_name(written)
+    found = ctx.catalog.get_project(project)
+    if found is not None and user == found.owner:
+        raise DdlError(f"{user} owns project {project} and holds every privilege in it")
+    _require_member(ctx, project, user)
+    return user
+
+
+def show_grants(stmt: st.ShowGrants, ctx: Context) -> Result:
+    project = _current_project(ctx)
+    user = ctx.user if stmt.user is None else privileges.user_name(stmt.user)
+    if user != ctx.user:
+        privileges.require_project_owner(ctx, project.name, f"show the grants of {user} in project {project.name}")
+    rows: list[tuple[str, str, str, str]] = []
+    if user == project.owner:
+        rows.append((user, privileges.PROJECT, project.name, OWNER_PRIVILEGES))
+    elif not ctx.catalog.is_member(project.name, user):
+        return Result(Table(GRANT_HEADERS, rows))  # outside the project, a user holds nothing in it
+    else:
+        granted = ctx.catalog.project_privileges(project.name, user)
+        if granted:
+            rows.append((user, privileges.PROJECT, project.name, _listed(granted, privileges.PROJECT)))
+    owned = set(ctx.catalog.models_owned_by(project.name, user))
+    on_models = ctx.catalog.model_grants_of(project.name, user)
+    for name in sorted(owned | on_models.keys()):
+        shown = OWNER_PRIVILEGES if name in owned else _listed(on_models[name], privileges.MODEL)
+        rows.append((user, privileges.MODEL, f"{project.name}.{name}", shown))
+    return Result(Table(GRANT_HEADERS, rows))
+
+
+def _listed(granted: set[str], object_type: str) -> str:
+    return ", ".join(privileges.ordered(granted, object_type))
 
 
 # -- session statements ------------------------------------------------------------------------
@@ -278,6 +426,12 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.SetVariable: set_variable,
     st.Help: show_help,
     st.Quit: quit_session,
+    st.AddUser: add_user,
+    st.RemoveUser: remove_user,
+    st.ListUsers: list_users,
+    st.Grant: grant,
+    st.Revoke: revoke,
+    st.ShowGrants: show_grants,
 }
 
 

@@ -24,11 +24,21 @@ ALTER MODEL <model> DROP VERSION <version>;""",
     "SET": "SET <key>=<value>;   (kept for the session)",
     "HELP": "HELP; | HELP <statement>;",
     "QUIT": "QUIT; | EXIT;",
+    "ADD USER": "ADD USER <user>;   (the project owner adds a member, e.g. ALIYUN$alice@example.com)",
+    "REMOVE USER": "REMOVE USER <user>;   (the member's grants in the project go too)",
+    "LIST USERS": "LIST USERS;   (the owner and members of the current project)",
+    "GRANT": """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO USER <user>;
+GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO USER <user>;
+  on a model: Describe, Alter, Drop, All; on a project: CreateModel, List, All""",
+    "REVOKE": """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM USER <user>;
+REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM USER <user>;""",
+    "SHOW GRANTS": "SHOW GRANTS [FOR <user>];   (in the current project; FOR another user: project owner only)",
 }
 _ALIASES = {
     "DESCRIBE MODEL": "DESC MODEL", "DESC": "DESC MODEL", "DESCRIBE": "DESC MODEL", "EXIT": "QUIT",
     "SHOW VERSIONS FOR MODEL": "SHOW VERSIONS", "CREATE": "CREATE MODEL", "ALTER": "ALTER MODEL",
     "DROP": "DROP MODEL",
+    "ADD": "ADD USER", "REMOVE": "REMOVE USER", "LIST": "LIST USERS",
 }  # fmt: skip
 
 _OVERVIEW = """Statements (HELP <statement>; for the syntax of one):
@@ -41,6 +51,10 @@ _OVERVIEW = """Statements (HELP <statement>; for the syntax of one):
   USE             switch to another project
   WHOAMI          show the current user and project
   SET             set a session property
+  ADD USER        add a member to the current project (REMOVE USER removes one)
+  LIST USERS      list the owner and members of the current project
+  GRANT           grant privileges on a model or a project (REVOKE takes them back)
+  SHOW GRANTS     list a user's privileges in the current project
   HELP            this list
   QUIT            leave (also EXIT)
 A model is named <model>, <project>.<model> or <project>.default.<model>."""

@@ -15,7 +15,7 @@ from mcshell.splitter import Chunk
 
 SUPPORTED = (
     "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
-    "USE, WHOAMI, SET, HELP, QUIT"
+    "USE, WHOAMI, SET, HELP, QUIT, ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS"
 )
 
 
@@ -193,6 +193,8 @@ class _Parser:
         if self.accept("VERSIONS"):
             self.expect("FOR", "MODEL")
             return st.ShowVersions(self.model_ref())
+        if self.accept("GRANTS"):
+            return st.ShowGrants(self.user_name() if self.accept("FOR") else None)
         raise self.unsupported()
 
     def _use(self) -> st.Statement:
@@ -221,6 +223,31 @@ class _Parser:
 
     _exit = _quit
 
+    def _add(self) -> st.Statement:
+        if not self.accept("USER"):
+            raise self.unsupported()
+        return st.AddUser(self.user_name())
+
+    def _remove(self) -> st.Statement:
+        if not self.accept("USER"):
+            raise self.unsupported()
+        return st.RemoveUser(self.user_name())
+
+    def _list(self) -> st.Statement:
+        if not self.accept("USERS"):
+            raise self.unsupported()
+        return st.ListUsers()
+
+    def _grant(self) -> st.Statement:
+        privileges, target = self.privileges_on()
+        self.expect("TO", "USER")
+        return st.Grant(privileges, target, self.user_name())
+
+    def _revoke(self) -> st.Statement:
+        privileges, target = self.privileges_on()
+        self.expect("FROM", "USER")
+        return st.Revoke(privileges, target, self.user_name())
+
     # -- clauses --------------------------------------------------------------------------
     def model_ref(self) -> st.ModelRef:
         parts = [self.ident("a model name")]
@@ -232,6 +259,38 @@ class _Parser:
         if len(parts) == 2:
             return st.ModelRef(parts[1], project=parts[0])
         return st.ModelRef(parts[2], project=parts[0], schema=parts[1])
+
+    def privileges_on(self) -> tuple[tuple[st.Ident, ...], st.ModelRef | st.Ident]:
+        """`<privilege>[, ...] ON MODEL <m>` or `... ON PROJECT <p>` (names are checked by the handler)."""
+        privileges = [self.ident("a privilege")]
+        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+            self.i += 1
+            privileges.append(self.ident("a privilege"))
+        self.expect("ON")
+        if self.accept("MODEL"):
+            return tuple(privileges), self.model_ref()
+        if self.accept("PROJECT"):
+            return tuple(privileges), self.ident("a project name")
+        raise self.fail("MODEL or PROJECT")
+
+    def user_name(self) -> st.Text:
+        """A user as MaxCompute writes one: quoted, or unquoted as in `ALIYUN$alice@example.com` and
+        `RAM$1234:role/admin`. The tokenizer cuts the unquoted form at `@`, `.`, `:` ...: the name is
+        the text of the tokens that touch one another, up to the first space."""
+        first = self.peek()
+        if first is not None and first.token_type in (TokenType.STRING, TokenType.IDENTIFIER):
+            self.i += 1
+            return st.Text(first.text, first.start)
+        if first is None or not (is_word(first) or first.token_type == TokenType.NUMBER):
+            raise self.fail("a user name")
+        last = first
+        self.i += 1
+        while (token := self.peek()) is not None and token.start == last.end + 1 and token.token_type not in (
+            TokenType.STRING, TokenType.IDENTIFIER,
+        ):  # fmt: skip
+            last = token
+            self.i += 1
+        return st.Text(self.text[first.start : last.end + 1], first.start)
 
     def version_spec(self) -> st.VersionSpec:
         name = self.ident("a version name")

@@ -185,7 +185,50 @@ class Quit:
     writes: ClassVar[bool] = False
 
 
+# -- members and privileges. A user name is a Text: kept exactly as written (`ALIYUN$a@b.com`).
+@dataclass(frozen=True)
+class AddUser:
+    user: Text
+    writes: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class RemoveUser:
+    user: Text
+    writes: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class ListUsers:
+    writes: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class Grant:
+    """`GRANT <privileges> ON MODEL <m> | ON PROJECT <p> TO USER <u>`: the target is a ModelRef or a project's Ident."""
+
+    privileges: tuple[Ident, ...]
+    target: ModelRef | Ident
+    user: Text
+    writes: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Revoke:
+    privileges: tuple[Ident, ...]
+    target: ModelRef | Ident
+    user: Text
+    writes: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class ShowGrants:
+    user: Text | None = None
+    writes: ClassVar[bool] = False
+
+
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
     ShowModels, ShowVersions, Use, WhoAmI, SetVariable, Help, Quit,
+    AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants,
 ]  # fmt: skip
