@@ -433,6 +433,44 @@ class Catalog:
         ):
             yield _version(row)
 
+    # -- read-only listings for the REPL's completion ------------------------------------------
+    # Each is one indexed range scan (names start with `prefix`, in order, at most `limit`), so
+    # completion stays instant on a catalog of any size; SQLite errors become CatalogError.
+    def project_names_starting(self, prefix: str, limit: int) -> list[str]:
+        low, high = _prefix_range(prefix)
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT name FROM projects WHERE name >= ? AND name < ? ORDER BY name LIMIT ?", (low, high, limit)
+            )
+            return [r[0] for r in rows]
+
+    def model_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
+        low, high = _prefix_range(prefix)
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT name FROM models WHERE project = ? AND name >= ? AND name < ? ORDER BY name LIMIT ?",
+                (project, low, high, limit),
+            )
+            return [r[0] for r in rows]
+
+    def version_names_starting(self, project: str, model: str, prefix: str, limit: int) -> list[str]:
+        low, high = _prefix_range(prefix)
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id "
+                "WHERE m.project = ? AND m.name = ? AND v.name >= ? AND v.name < ? ORDER BY v.name LIMIT ?",
+                (project, model, low, high, limit),
+            )
+            return [r[0] for r in rows]
+
+    def model_kind(self, project: str, name: str) -> tuple[str, str] | None:
+        """(source type, model type) of a model, or None when there is no such model."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT source_type, model_type FROM models WHERE project = ? AND name = ?", (project, name)
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def insert_version(self, model_id: int, version: Version) -> None:
         self._db.execute(
             "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, "
@@ -458,6 +496,12 @@ def _create_private_file(path: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         pass  # another mcshell created it first
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    """Names are stored in lower case; every name starting with `prefix` sorts in [low, high)."""
+    low = prefix.lower()
+    return low, low + "\U0010ffff"
 
 
 def _reason(error: BaseException) -> str:

@@ -59,6 +59,10 @@ def _choose_project(project: str | None, config_path: str | None) -> str:
 )  # fmt: skip
 @click.option("--continue-on-error", is_flag=True, help="Run on after a failed statement and report every failure.")
 @click.option("--debug", is_flag=True, help="Show a Python traceback for internal errors.")
+@click.option(
+    "-y", "--yes", "assume_yes", is_flag=True,
+    help="Do not ask for confirmation before DROP MODEL in the interactive shell.",
+)  # fmt: skip
 @click.version_option(__version__, "--version", prog_name="mcshell", message="%(prog)s %(version)s")
 def main(
     execute: str | None,
@@ -69,6 +73,7 @@ def main(
     catalog_path: str | None,
     continue_on_error: bool,
     debug: bool,
+    assume_yes: bool,
 ) -> None:
     """Run MaxCompute MODEL statements against a local SQLite catalog.
 
@@ -88,13 +93,13 @@ def main(
     )
     session = Session(options, Console())
     try:
-        status = _run(session, execute, script)
+        status = _run(session, execute, script, confirm_drops=not assume_yes)
     finally:
         session.close()
     sys.exit(int(status))
 
 
-def _run(session: Session, execute: str | None, script) -> ExitStatus:
+def _run(session: Session, execute: str | None, script, confirm_drops: bool) -> ExitStatus:
     if execute is not None:
         return session.run_script(execute.splitlines(keepends=True))
     if script is not None:
@@ -105,5 +110,5 @@ def _run(session: Session, execute: str | None, script) -> ExitStatus:
     if stdin.isatty() and sys.stdout.isatty():
         from mcshell.repl import run_repl  # the REPL's imports are paid only on a terminal
 
-        return run_repl(session)
+        return run_repl(session, confirm_drops=confirm_drops)
     return session.run_script(decode_lines(stdin.buffer))
