@@ -27,8 +27,12 @@ from mcshell.errors import ExitStatus, McError
 from mcshell.parser import parse
 from mcshell.repl_complete import SessionNames, StatementCompleter
 from mcshell.repl_entry import (
-    continuation_prompt, entry_statements, is_leave_word, statement_text, waiting_reason,
-)  # fmt: skip
+    continuation_prompt,
+    entry_statements,
+    is_leave_word,
+    statement_text,
+    waiting_reason,
+)
 from mcshell.repl_highlight import DialectLexer
 from mcshell.repl_history import PrivateHistory, history_path
 from mcshell.session import Outcome, Session
@@ -48,9 +52,13 @@ _NO_COLOURS = Style.from_dict({"completion-menu.completion.current": "reverse"})
 
 
 def run_repl(
-    session: Session, *, confirm_drops: bool = True, input: Input | None = None, output: Output | None = None
+    session: Session,
+    *,
+    confirm_drops: bool = True,
+    input: Input | None = None,
+    output: Output | None = None,
 ) -> ExitStatus:
-    """Run entries until Ctrl-D, `quit;` or `exit;`. `input`/`output` are the terminal's unless given."""
+    """Run entries until Ctrl-D, `quit;` or `exit;`; `input`, `output` default to the terminal."""
     prompts = _prompt_session(session, input, output)
     # The answer to "Confirm to ..." is asked with its own session: it never enters the history.
     asker = PromptSession(input=input, output=output) if confirm_drops else None
@@ -87,7 +95,8 @@ def _is_drop_model(chunk: Chunk) -> bool:
 
 
 def _confirmed(asker: PromptSession, chunk: Chunk) -> bool:
-    """odpscmd's question; yes or y runs the statement, no, n, an empty answer, Ctrl-C or Ctrl-D do not."""
+    """odpscmd's question: `yes` or `y` runs the statement; `no`, `n`, an empty answer, Ctrl-C
+    or Ctrl-D do not; anything else asks again."""
     question = f'Confirm to "{statement_text(chunk)}" (yes/no)? '
     while True:
         try:

@@ -113,7 +113,9 @@ class SessionNames:
         return self._read(lambda catalog: catalog.project_names_starting(prefix, NAME_LIMIT), [])
 
     def models(self, project: str, prefix: str) -> list[str]:
-        return self._read(lambda catalog: catalog.model_names_starting(project, prefix, NAME_LIMIT), [])
+        return self._read(
+            lambda catalog: catalog.model_names_starting(project, prefix, NAME_LIMIT), []
+        )
 
     def versions(self, project: str, model: str, prefix: str) -> list[str]:
         return self._read(
@@ -157,7 +159,15 @@ def _items(tokens: list[Token], length: int) -> list[Item]:
             stack[-1].append(item)
             continue
         elif kind == TokenType.STRING:
-            stack[-1].append(Item("string", token.text, closed=token.end < length, start=token.start, end=token.end + 1))
+            stack[-1].append(
+                Item(
+                    "string",
+                    token.text,
+                    closed=token.end < length,
+                    start=token.start,
+                    end=token.end + 1,
+                )
+            )
         else:
             stack[-1].append(Item("punct", token.text, start=token.start, end=token.end + 1))
         i += 1
@@ -188,12 +198,17 @@ def _word(tokens: list[Token], i: int, length: int) -> tuple[Item, int]:
 
 
 def _joined(tokens: list[Token], i: int) -> tuple[Token, int]:
-    """`1a` is one name (the parser reads a version name so): sqlglot reads a number, then a word."""
+    """`1a` is one name, as the parser reads a version name: sqlglot reads a number, then a word."""
     token = tokens[i]
     after = tokens[i + 1] if i + 1 < len(tokens) else None
-    if token.token_type == TokenType.NUMBER and after is not None and after.token_type == TokenType.VAR \
-            and after.start == token.end + 1:  # fmt: skip
-        return Token(TokenType.VAR, token.text + after.text, token.line, after.col, token.start, after.end), i + 2
+    if (
+        token.token_type == TokenType.NUMBER
+        and after is not None
+        and after.token_type == TokenType.VAR
+        and after.start == token.end + 1
+    ):
+        text = token.text + after.text
+        return Token(TokenType.VAR, text, token.line, after.col, token.start, after.end), i + 2
     return token, i + 1
 
 
@@ -211,7 +226,8 @@ def _take_partial(items: list[Item], length: int) -> tuple[list[Item], Item | No
 
 
 # -- walking the shapes --------------------------------------------------------------------------
-State = tuple[tuple[object, ...], tuple[str, ...]]  # what may still come, the model path named so far
+# What may still come, and the model path the statement named so far.
+State = tuple[tuple[object, ...], tuple[str, ...]]
 
 
 def _heads(sequence: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
@@ -232,7 +248,9 @@ def _heads(sequence: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
 
 def _accepts(element: object, item: Item) -> bool:
     if isinstance(element, str):
-        return item.kind in ("word", "punct") and len(item.parts) <= 1 and item.text.upper() == element
+        return (
+            item.kind in ("word", "punct") and len(item.parts) <= 1 and item.text.upper() == element
+        )
     if isinstance(element, Group):
         return item.kind == "group"
     if element in (STRING, REST):
@@ -350,7 +368,9 @@ class _Context:
         if self.qualifier:
             project = self.qualifier[0].lower()
             return self._names(self.names.models(project, self.prefix), "model", _PLAIN_MODEL)
-        found = self._names(self.names.models(self.names.project, self.prefix), "model", _PLAIN_MODEL)
+        found = self._names(
+            self.names.models(self.names.project, self.prefix), "model", _PLAIN_MODEL
+        )
         if self.prefix:  # a started name may also be a project: `bigdata_<Tab>` before `.`
             found += self._names(self.names.projects(self.prefix), "project", _PLAIN_MODEL)
         return found
@@ -359,10 +379,14 @@ class _Context:
         project, name = _model_target(model, self.names.project)
         if not name:
             return []
-        return self._names(self.names.versions(project, name, self.prefix), "version", _PLAIN_VERSION)
+        return self._names(
+            self.names.versions(project, name, self.prefix), "version", _PLAIN_VERSION
+        )
 
     # -- inside INPUT(...) and OPTIONS(...) ---------------------------------------------------
-    def in_group(self, kind: str, inner: tuple[Item, ...], model: tuple[str, ...]) -> list[Suggestion]:
+    def in_group(
+        self, kind: str, inner: tuple[Item, ...], model: tuple[str, ...]
+    ) -> list[Suggestion]:
         if inner and inner[-1].kind == "group" and not inner[-1].closed:
             return []  # inside a type's parameters: DECIMAL(10,
         if kind == "options":
@@ -380,7 +404,9 @@ class _Context:
             return self._values(_option_values(current[0].text.upper(), source, model_type))
         return []
 
-    def _model_kind(self, model: tuple[str, ...], given: dict[str, str]) -> tuple[str | None, str | None]:
+    def _model_kind(
+        self, model: tuple[str, ...], given: dict[str, str]
+    ) -> tuple[str | None, str | None]:
         """The source and model type the options must fit: the model's (ALTER), else the
         MODEL_SOURCE_TYPE already given (CREATE)."""
         project, name = _model_target(model, self.names.project)
@@ -439,7 +465,7 @@ def _after_last_comma(inner: tuple[Item, ...]) -> tuple[Item, ...]:
 def _given_options(inner: tuple[Item, ...]) -> dict[str, str]:
     """Options already written in the list: upper-case key -> value."""
     given: dict[str, str] = {}
-    for key, eq, value in zip(inner, inner[1:], inner[2:]):
+    for key, eq, value in zip(inner, inner[1:], inner[2:], strict=False):
         if key.kind == "word" and eq.text == "=":
             given[key.text.upper()] = value.text if value.kind == "string" else ""
     return given
@@ -471,6 +497,10 @@ class StatementCompleter(Completer):
     def __init__(self, names: Names):
         self.names = names
 
-    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
-        for found in suggest(document.text_before_cursor, self.names, complete_event.completion_requested):
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterator[Completion]:
+        for found in suggest(
+            document.text_before_cursor, self.names, complete_event.completion_requested
+        ):
             yield Completion(found.text, -found.replace, display_meta=found.kind)

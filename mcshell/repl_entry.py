@@ -1,4 +1,4 @@
-"""What the REPL asks of an entry (the text typed before Enter): is it complete, and if not, why not?
+"""What the REPL asks of an entry (the text typed before Enter): is it complete? If not, why not?
 
 Pure functions over the splitter and the dialect's tokens: no prompt_toolkit, so they are tested
 as plain text in, answer out.
@@ -29,8 +29,8 @@ _LEAVE_WORDS = ("quit", "exit")
 
 
 def open_statement(text: str) -> tuple[str, str | None]:
-    """The statement still being typed at the end of `text` (after its last `;`), and why it is open:
-    the splitter's reason ("open quote '", "open comment", "no ';' yet") or None."""
+    """The statement still being typed at the end of `text` (after its last `;`) and why it is
+    open: the splitter's reason ("open quote '", "open comment", "no ';' yet") or None."""
     splitter = StatementSplitter()
     for line in text.splitlines(keepends=True):
         for _ in splitter.feed(line):

@@ -1,4 +1,4 @@
-"""Syntax highlighting for the REPL, driven by the dialect's tokenizer (one grammar, no second lexer).
+"""Syntax highlighting for the REPL, from the dialect's tokenizer (one grammar, no second lexer).
 
 sqlglot's tokens carry their exact spans but not the comments (it attaches those to tokens), so
 whatever lies between two tokens and is not blank is a comment. An entry still inside a quote or
@@ -90,7 +90,9 @@ class DialectLexer(Lexer):
             if number >= len(line_starts):
                 return []
             start = line_starts[number]
-            return _fragments(document.lines[number], styles[start : start + len(document.lines[number])])
+            return _fragments(
+                document.lines[number], styles[start : start + len(document.lines[number])]
+            )
 
         return get_line
 

@@ -21,17 +21,16 @@ MASK = "********"
 # dialect reads them), or for a malformed entry whatever was typed up to the next , ) ; or blank.
 _APIKEY_VALUE = re.compile(
     r"""(?P<key>`?\bAPIKEY\b`?\s*=\s*)"""
-    r"""(?:(?P<q>['"])(?:(?!(?P=q))[^\\]|\\.)*(?:(?P=q)|\Z)|[^\s,);'"]+)""",
+    r"""(?:(?P<q>['"])(?:(?!(?P=q))[^\\]|\\(?:.|\Z))*(?:(?P<close>(?P=q))|\Z)|[^\s,);'"]+)""",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def mask_secrets(text: str) -> str:
-    """`text` with every APIKEY value replaced by ******** (its quotes kept)."""
+    """`text` with every APIKEY value replaced by ******** (its quotes kept as typed)."""
 
     def masked(found: re.Match[str]) -> str:
-        quote = found["q"] or ""
-        return f"{found['key']}{quote}{MASK}{quote}"
+        return f"{found['key']}{found['q'] or ''}{MASK}{found['close'] or ''}"
 
     return _APIKEY_VALUE.sub(masked, text)
 

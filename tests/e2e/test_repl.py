@@ -14,12 +14,12 @@ import stat
 from dataclasses import dataclass
 
 import pytest
+from conftest import Run
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from conftest import Run
 from mcshell import config
 from mcshell.catalog import Catalog
 from mcshell.console import Console
@@ -51,13 +51,17 @@ class Shell:
 
     def type(self, *keys: str, confirm_drops: bool = True, output=None) -> Run:
         out, err = io.StringIO(), io.StringIO()
-        options = SessionOptions(catalog_path=self.catalog_path, user="ALIYUN$tester", project="my_project")
+        options = SessionOptions(
+            catalog_path=self.catalog_path, user="ALIYUN$tester", project="my_project"
+        )
         session = Session(options, Console(out, err))
         try:
             with create_pipe_input() as pipe:
                 pipe.send_text("".join(keys))
                 pipe.close()  # the REPL sees the end of its input once every key is read
-                status = run_repl(session, confirm_drops=confirm_drops, input=pipe, output=output or DummyOutput())
+                status = run_repl(
+                    session, confirm_drops=confirm_drops, input=pipe, output=output or DummyOutput()
+                )
         finally:
             session.close()
         return Run(out.getvalue(), err.getvalue(), int(status))
@@ -218,7 +222,10 @@ def test_tab_completes_a_model_name(shell):
 
 
 def test_tab_completes_a_version_name_of_the_model_being_altered(shell):
-    shell.type(CREATE_CHURN + "\r", f"ALTER MODEL churn ADD VERSION v_second WITH OPTIONS({REMOTE_OPTIONS});\r")
+    shell.type(
+        CREATE_CHURN + "\r",
+        f"ALTER MODEL churn ADD VERSION v_second WITH OPTIONS({REMOTE_OPTIONS});\r",
+    )
 
     run = shell.type("ALTER MODEL churn SET DEFAULT_VERSION v_s\t;\r")
 
@@ -294,3 +301,14 @@ def test_no_color_means_no_colour(shell):
 
     assert "DESC MODEL 'x';" in screen
     assert not COLOUR.search(screen)
+
+
+def test_without_a_place_for_the_history_the_shell_warns_and_runs(shell, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))
+
+    run = shell.type("WHOAMI;\r")
+
+    assert run.stderr.splitlines()[0].startswith("WARNING: no history is kept: ")
+    assert run.verdicts == ["OK"]
