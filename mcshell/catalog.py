@@ -463,6 +463,16 @@ class Catalog:
             )
             return [r[0] for r in rows]
 
+    def member_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
+        """Members whose name starts with `prefix` in any case (names are kept as written)."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT name FROM members WHERE project = ? AND lower(substr(name, 1, ?)) = ? "
+                "ORDER BY name LIMIT ?",
+                (project, len(prefix), prefix.lower(), limit),
+            )
+            return [r[0] for r in rows]
+
     def model_kind(self, project: str, name: str) -> tuple[str, str] | None:
         """(source type, model type) of a model, or None when there is no such model."""
         with self._errors():

@@ -17,7 +17,7 @@ from typing import Protocol
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from mcshell import validate
+from mcshell import privileges, validate
 from mcshell.dialect import Token, TokenType, is_word
 from mcshell.errors import McError
 from mcshell.helptext import SYNTAX
@@ -35,6 +35,14 @@ class Opt:
 class Alt:
     def __init__(self, *choices: tuple[object, ...]):
         self.choices = choices
+
+
+class Many:
+    """One or more `item`s separated by `separator`: `Describe, Alter`."""
+
+    def __init__(self, item: object, separator: str):
+        self.item = item
+        self.separator = separator
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,15 @@ VERSION = Slot("version")  # a version of the model named before it
 PROJECT = Slot("project")
 STRING = Slot("string")
 REST = Slot("rest")  # SET takes the rest of the statement as written
+USER = Slot("user")  # a member of the current project
+PRIVILEGE = Slot("privilege")
 
 _VERSION_SPEC = (
     NEW_NAME, Opt("INPUT", Group("input")), Opt(Opt("WITH"), "OPTIONS", Group("options")),
     Opt("COMMENT", STRING),
+)  # fmt: skip
+_PRIVILEGES_ON = (
+    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
 )  # fmt: skip
 STATEMENT = Alt(
     ("CREATE", "MODEL", Opt("IF", "NOT", "EXISTS"), NEW_NAME, "WITH", "VERSION", *_VERSION_SPEC),
@@ -71,13 +84,22 @@ STATEMENT = Alt(
     )),
     ("DROP", "MODEL", Opt("IF", "EXISTS"), MODEL),
     (Alt(("DESC",), ("DESCRIBE",)), "MODEL", MODEL, Opt("VERSION", VERSION)),
-    ("SHOW", Alt(("MODELS", Opt("LIKE", STRING)), ("VERSIONS", "FOR", "MODEL", MODEL))),
+    ("SHOW", Alt(
+        ("MODELS", Opt("LIKE", STRING)),
+        ("VERSIONS", "FOR", "MODEL", MODEL),
+        ("GRANTS", Opt("FOR", USER)),
+    )),
     ("USE", PROJECT),
     ("WHOAMI",),
     ("SET", REST),
     ("HELP", Opt(Alt(*(tuple(topic.split()) for topic in SYNTAX)))),
     ("QUIT",),
     ("EXIT",),
+    ("ADD", "USER", NEW_NAME),
+    ("REMOVE", "USER", USER),
+    ("LIST", "USERS"),
+    ("GRANT", *_PRIVILEGES_ON, "TO", "USER", USER),
+    ("REVOKE", *_PRIVILEGES_ON, "FROM", "USER", USER),
 )  # fmt: skip
 
 
@@ -91,6 +113,7 @@ class Names(Protocol):
     def models(self, project: str, prefix: str) -> list[str]: ...
     def versions(self, project: str, model: str, prefix: str) -> list[str]: ...
     def model_kind(self, project: str, model: str) -> tuple[str, str] | None: ...
+    def members(self, project: str, prefix: str) -> list[str]: ...
 
 
 class SessionNames:
@@ -113,17 +136,16 @@ class SessionNames:
         return self._read(lambda catalog: catalog.project_names_starting(prefix, NAME_LIMIT), [])
 
     def models(self, project: str, prefix: str) -> list[str]:
-        return self._read(
-            lambda catalog: catalog.model_names_starting(project, prefix, NAME_LIMIT), []
-        )
+        return self._read(lambda catalog: catalog.model_names_starting(project, prefix, NAME_LIMIT), [])
 
     def versions(self, project: str, model: str, prefix: str) -> list[str]:
-        return self._read(
-            lambda catalog: catalog.version_names_starting(project, model, prefix, NAME_LIMIT), []
-        )
+        return self._read(lambda catalog: catalog.version_names_starting(project, model, prefix, NAME_LIMIT), [])
 
     def model_kind(self, project: str, model: str) -> tuple[str, str] | None:
         return self._read(lambda catalog: catalog.model_kind(project, model), None)
+
+    def members(self, project: str, prefix: str) -> list[str]:
+        return self._read(lambda catalog: catalog.member_names_starting(project, prefix, NAME_LIMIT), [])
 
 
 # -- the statement as items: names with their dotted paths, strings, punctuation, groups ------
@@ -154,6 +176,10 @@ def _items(tokens: list[Token], length: int) -> list[Item]:
         elif kind == TokenType.R_PAREN and len(stack) > 1:
             inner = tuple(stack.pop())
             stack[-1].append(Item("group", inner=inner, end=token.end + 1))
+        elif kind == TokenType.VAR and "$" in token.text:
+            item, i = _user_name(tokens, i)
+            stack[-1].append(item)
+            continue
         elif _is_name(token):
             item, i = _word(tokens, i, length)
             stack[-1].append(item)
@@ -195,6 +221,24 @@ def _word(tokens: list[Token], i: int, length: int) -> tuple[Item, int]:
             closed = True
             break
     return Item("word", parts[-1], tuple(parts), closed=closed, start=start, end=end), i
+
+
+_NOT_IN_USER_NAMES = {
+    TokenType.STRING, TokenType.IDENTIFIER, TokenType.L_PAREN, TokenType.R_PAREN,
+    TokenType.COMMA, TokenType.SEMICOLON,
+}  # fmt: skip
+
+
+def _user_name(tokens: list[Token], i: int) -> tuple[Item, int]:
+    """`ALIYUN$alice@example.com`, `RAM$1234:role/admin`: the tokens that touch one another, as
+    the parser reads an unquoted user name."""
+    run = [tokens[i]]
+    i += 1
+    while i < len(tokens) and tokens[i].start == run[-1].end + 1 and tokens[i].token_type not in _NOT_IN_USER_NAMES:
+        run.append(tokens[i])
+        i += 1
+    text = "".join(token.text for token in run)
+    return Item("word", text, (text,), start=run[0].start, end=run[-1].end + 1), i
 
 
 def _joined(tokens: list[Token], i: int) -> tuple[Token, int]:
@@ -242,15 +286,15 @@ def _heads(sequence: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
     elif isinstance(head, Alt):
         for choice in head.choices:
             yield from _heads(choice + rest)
+    elif isinstance(head, Many):
+        yield from _heads((head.item, Opt(head.separator, head), *rest))
     else:
         yield sequence
 
 
 def _accepts(element: object, item: Item) -> bool:
     if isinstance(element, str):
-        return (
-            item.kind in ("word", "punct") and len(item.parts) <= 1 and item.text.upper() == element
-        )
+        return item.kind in ("word", "punct") and len(item.parts) <= 1 and item.text.upper() == element
     if isinstance(element, Group):
         return item.kind == "group"
     if element in (STRING, REST):
@@ -325,6 +369,10 @@ def _after_tokens(text: str, tokens: list[Token]) -> str:
 
 _PLAIN_MODEL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _PLAIN_VERSION = re.compile(r"[A-Za-z0-9_]+\Z")
+_PLAIN_USER = re.compile(r"[^\s'\"`;,()\\]+\Z")
+_PRIVILEGE_NAMES = (
+    *privileges.PRIVILEGES[privileges.MODEL], *privileges.PRIVILEGES[privileges.PROJECT], privileges.ALL,
+)  # fmt: skip
 
 
 class _Context:
@@ -349,6 +397,15 @@ class _Context:
             return self._versions(model)
         if element is PROJECT and not self.qualifier:
             return self._names(self.names.projects(self.prefix), "project", _PLAIN_MODEL)
+        if element is USER and not self.qualifier:
+            members = self.names.members(self.names.project, self.prefix)
+            return self._names(members, "user", _PLAIN_USER)
+        if element is PRIVILEGE and not self.qualifier:
+            return [
+                Suggestion(name, self.replace, "privilege")
+                for name in _PRIVILEGE_NAMES
+                if name.lower().startswith(self.prefix.lower())
+            ]
         return []
 
     def _keywords(self, words: Iterable[str], kind: str = "keyword") -> list[Suggestion]:
@@ -360,7 +417,8 @@ class _Context:
         ]
 
     def _names(self, names: Iterable[str], kind: str, plain: re.Pattern[str]) -> list[Suggestion]:
-        return [Suggestion(n if plain.match(n) else f"`{n}`", self.replace, kind) for n in names]
+        quote = "'" if kind == "user" else "`"  # a user name that needs quotes is a string
+        return [Suggestion(n if plain.match(n) else f"{quote}{n}{quote}", self.replace, kind) for n in names]
 
     def _models(self) -> list[Suggestion]:
         if len(self.qualifier) > 2:
@@ -368,9 +426,7 @@ class _Context:
         if self.qualifier:
             project = self.qualifier[0].lower()
             return self._names(self.names.models(project, self.prefix), "model", _PLAIN_MODEL)
-        found = self._names(
-            self.names.models(self.names.project, self.prefix), "model", _PLAIN_MODEL
-        )
+        found = self._names(self.names.models(self.names.project, self.prefix), "model", _PLAIN_MODEL)
         if self.prefix:  # a started name may also be a project: `bigdata_<Tab>` before `.`
             found += self._names(self.names.projects(self.prefix), "project", _PLAIN_MODEL)
         return found
@@ -379,14 +435,10 @@ class _Context:
         project, name = _model_target(model, self.names.project)
         if not name:
             return []
-        return self._names(
-            self.names.versions(project, name, self.prefix), "version", _PLAIN_VERSION
-        )
+        return self._names(self.names.versions(project, name, self.prefix), "version", _PLAIN_VERSION)
 
     # -- inside INPUT(...) and OPTIONS(...) ---------------------------------------------------
-    def in_group(
-        self, kind: str, inner: tuple[Item, ...], model: tuple[str, ...]
-    ) -> list[Suggestion]:
+    def in_group(self, kind: str, inner: tuple[Item, ...], model: tuple[str, ...]) -> list[Suggestion]:
         if inner and inner[-1].kind == "group" and not inner[-1].closed:
             return []  # inside a type's parameters: DECIMAL(10,
         if kind == "options":
@@ -404,9 +456,7 @@ class _Context:
             return self._values(_option_values(current[0].text.upper(), source, model_type))
         return []
 
-    def _model_kind(
-        self, model: tuple[str, ...], given: dict[str, str]
-    ) -> tuple[str | None, str | None]:
+    def _model_kind(self, model: tuple[str, ...], given: dict[str, str]) -> tuple[str | None, str | None]:
         """The source and model type the options must fit: the model's (ALTER), else the
         MODEL_SOURCE_TYPE already given (CREATE)."""
         project, name = _model_target(model, self.names.project)
@@ -497,10 +547,6 @@ class StatementCompleter(Completer):
     def __init__(self, names: Names):
         self.names = names
 
-    def get_completions(
-        self, document: Document, complete_event: CompleteEvent
-    ) -> Iterator[Completion]:
-        for found in suggest(
-            document.text_before_cursor, self.names, complete_event.completion_requested
-        ):
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterator[Completion]:
+        for found in suggest(document.text_before_cursor, self.names, complete_event.completion_requested):
             yield Completion(found.text, -found.replace, display_meta=found.kind)

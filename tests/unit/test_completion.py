@@ -23,6 +23,8 @@ CREATE MODEL chat_bot WITH VERSION v1 OPTIONS({REMOTE});
 ALTER MODEL chat_bot ADD VERSION v2 WITH OPTIONS({REMOTE});
 ALTER MODEL chat_bot ADD VERSION 2024a WITH OPTIONS({REMOTE});
 CREATE MODEL churn WITH VERSION base INPUT(f double) OPTIONS({IMPORT});
+ADD USER ALIYUN$alice@example.com;
+ADD USER RAM$1234:role/admin;
 USE other_project;
 CREATE MODEL elsewhere WITH VERSION e1 OPTIONS({REMOTE});
 USE my_project;
@@ -50,13 +52,17 @@ def offered(text: str, names, requested: bool = True) -> list[str]:
 def test_an_empty_statement_offers_every_statement(names):
     assert offered("", names) == [
         "CREATE", "ALTER", "DROP", "DESC", "DESCRIBE", "SHOW", "USE", "WHOAMI", "SET", "HELP", "QUIT", "EXIT",
+        "ADD", "REMOVE", "LIST", "GRANT", "REVOKE",
     ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "text, keywords",
     [
-        ("SHOW ", ["MODELS", "VERSIONS"]),
+        ("SHOW ", ["MODELS", "VERSIONS", "GRANTS"]),
+        ("GRANT Describe, Alter ", ["ON"]),
+        ("REVOKE All ON ", ["MODEL", "PROJECT"]),
+        ("GRANT Drop ON MODEL churn ", ["TO"]),
         ("ALTER MODEL churn ", ["ADD", "SET", "DROP"]),
         ("CREATE MODEL m WITH VERSION v ", ["INPUT", "WITH", "OPTIONS", "COMMENT"]),
         ("CREATE MODEL m WITH VERSION v INPUT(a int) WITH ", ["OPTIONS"]),
@@ -106,6 +112,19 @@ def test_version_names_of_the_model_being_described_or_altered(names):
     assert offered("ALTER MODEL CHAT_BOT DROP VERSION 20", names) == ["2024a"]
     assert offered("ALTER MODEL other_project.elsewhere DROP VERSION ", names) == ["e1"]
     assert offered("ALTER MODEL nope DROP VERSION ", names) == []
+
+
+def test_privileges_and_members_of_the_current_project(names):
+    assert offered("GRANT d", names) == ["Describe", "Drop"]
+    assert offered("GRANT Describe, ", names) == ["Describe", "Alter", "Drop", "CreateModel", "List", "All"]
+    assert offered("GRANT All ON MODEL ch", names) == ["chat_bot", "churn"]
+    assert offered("GRANT Alter ON MODEL churn TO USER ", names) == [
+        "ALIYUN$alice@example.com", "RAM$1234:role/admin",
+    ]  # fmt: skip
+    assert offered("SHOW GRANTS FOR aliyun$al", names) == ["ALIYUN$alice@example.com"]
+    (found,) = suggest("REMOVE USER RAM$1234:ro", names)
+    assert (found.text, found.replace, found.kind) == ("RAM$1234:role/admin", 11, "user")
+    assert offered("ADD USER ", names) == []  # a new member: nothing to offer
 
 
 def test_use_offers_projects(names):
