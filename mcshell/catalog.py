@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mcshell.errors import CatalogError
 
@@ -178,9 +179,10 @@ def _version(row: tuple) -> Version:
 
 
 class Catalog:
-    def __init__(self, connection: sqlite3.Connection, path: str):
+    def __init__(self, connection: sqlite3.Connection, path: str, in_memory: bool | None = None):
         self._db = connection
         self.path = path
+        self._in_memory = path == MEMORY if in_memory is None else in_memory
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -200,13 +202,31 @@ class Catalog:
             raise
         return catalog
 
+    @classmethod
+    def open_private_copy(cls, path: str, now: str) -> Catalog:
+        """A copy of the catalog at `path` in memory (a new catalog when there is no file yet).
+
+        `--check` runs against it: the file is only read, once, through a read-only connection
+        (SQLite's backup API), so it is never changed and no other mcshell ever waits for it.
+        """
+        memory = sqlite3.connect(MEMORY, isolation_level=None)
+        try:
+            if path != MEMORY and os.path.exists(path):
+                _copy_file_into(path, memory)
+            catalog = cls(memory, path, in_memory=True)
+            catalog._prepare(now)
+        except BaseException:
+            memory.close()
+            raise
+        return catalog
+
     def close(self) -> None:
         self._db.close()
 
     def _prepare(self, now: str) -> None:
         with self._errors():
             self._check_identity()
-            if self.path != MEMORY:
+            if not self._in_memory:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -296,6 +316,13 @@ class Catalog:
     def get_project(self, name: str) -> Project | None:
         row = self._db.execute("SELECT name, owner, create_time FROM projects WHERE name = ?", (name,)).fetchone()
         return Project(*row) if row else None
+
+    def user_projects(self) -> list[str]:
+        """Every project but the public one, sorted by name."""
+        return [
+            r[0]
+            for r in self._db.execute("SELECT name FROM projects WHERE name != ? ORDER BY name", (PUBLIC_PROJECT,))
+        ]
 
     # -- members and grants -------------------------------------------------------------------
     def is_member(self, project: str, user: str) -> bool:
@@ -427,9 +454,12 @@ class Catalog:
     def version_names(self, model_id: int) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT name FROM versions WHERE model_id = ?", (model_id,))]
 
-    def iter_versions(self, model_id: int) -> Iterator[Version]:
+    def iter_versions(self, model_id: int, in_creation_order: bool = False) -> Iterator[Version]:
+        """The model's versions sorted by name, or in the order they were made (rowids only grow
+        among the rows that exist, so they keep that order)."""
+        order = "id" if in_creation_order else "name"
         for row in self._db.execute(
-            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE model_id = ? ORDER BY name", (model_id,)
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE model_id = ? ORDER BY {order}", (model_id,)
         ):
             yield _version(row)
 
@@ -494,6 +524,18 @@ class Catalog:
 
     def delete_version(self, model_id: int, name: str) -> None:
         self._db.execute("DELETE FROM versions WHERE model_id = ? AND name = ?", (model_id, name))
+
+
+def _copy_file_into(path: str, target: sqlite3.Connection) -> None:
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    try:
+        source = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+    except sqlite3.Error as error:
+        raise CatalogError(f"cannot read catalog '{path}': {_reason(error)}") from None
 
 
 def _create_private_file(path: str) -> None:
