@@ -15,7 +15,7 @@ from mcshell import statements as st
 from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.helptext import help_text
-from mcshell.results import Describe, Message, Result, Table
+from mcshell.results import Describe, Message, Record, Result, Table
 
 MASK = "********"
 
@@ -396,7 +396,7 @@ def use(stmt: st.Use, ctx: Context) -> Result:
 
 
 def whoami(stmt: st.WhoAmI, ctx: Context) -> Result:
-    return Result(Message(f"Name: {ctx.user}\nProject: {ctx.project}"))
+    return Result(Record((("Name", ctx.user), ("Project", ctx.project))))
 
 
 def set_variable(stmt: st.SetVariable, ctx: Context) -> Result:

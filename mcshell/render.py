@@ -1,8 +1,11 @@
-"""Results to text: the documented DESC box and SHOW grid. Pure functions, text in, text out."""
+"""Results to text: the documented DESC box and SHOW grid (the `box` format), or csv and json
+(`formats.py`). Pure functions, text in, text out."""
 
 from __future__ import annotations
 
-from mcshell.results import Describe, Message, Output, Table
+from mcshell.results import Describe, Message, Output, Record, Table
+
+FORMATS = ("box", "csv", "json")
 
 WIDTH = 86
 BORDER = "+" + "-" * (WIDTH - 2) + "+"
@@ -13,12 +16,18 @@ _MODEL_TITLE = "|                  Model Information"
 _VERSION_TITLE = "|                Version Information"
 
 
-def render(output: Output) -> str:
-    """The text a result prints on stdout, ending with a newline."""
+def render(output: Output, fmt: str = "box") -> str:
+    """The text a result prints on stdout in format `fmt` (one of FORMATS), ending with a newline."""
+    if fmt != "box":
+        from mcshell.formats import render_data
+
+        return render_data(output, fmt)
     if isinstance(output, Describe):
         return render_describe(output)
     if isinstance(output, Table):
         return render_grid(output)
+    if isinstance(output, Record):
+        return "".join(f"{label}: {value}\n" for label, value in output.fields)
     if isinstance(output, Message):
         return output.text if output.text.endswith("\n") else output.text + "\n"
     raise TypeError(f"no renderer for {type(output).__name__}")

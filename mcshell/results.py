@@ -25,13 +25,20 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Record:
+    """Labelled values of one thing (WHOAMI): `Label: value` lines in the box format."""
+
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Message:
-    """Plain lines for stdout (WHOAMI, HELP)."""
+    """Plain lines for stdout (HELP, SHOW CREATE MODEL)."""
 
     text: str
 
 
-Output = Union[Describe, Table, Message]
+Output = Union[Describe, Table, Record, Message]
 
 
 @dataclass(frozen=True)
