@@ -42,6 +42,10 @@ class ParseError(McError):
 class UnsupportedStatement(ParseError):
     """SQL that MaxCompute runs but mcshell does not (SELECT, CREATE TABLE ...)."""
 
+    def __init__(self, message: str, offset: int | None = None, words: str = ""):
+        super().__init__(message, offset)
+        self.words = words  # the statement's first words, e.g. "CREATE TABLE"
+
 
 class SemanticError(McError):
     code = "ODPS-0130071"

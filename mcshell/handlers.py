@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mcshell import privileges, validate
+from mcshell import privileges, sqlgen, validate
 from mcshell import statements as st
 from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
@@ -250,6 +250,18 @@ def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
     return Result(Table(VERSION_HEADERS, rows))
 
 
+def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
+    target = resolve(stmt.model, ctx, changes=False)
+    if target.project == PUBLIC_PROJECT:
+        raise SemanticError(
+            f"public model {target} is built into MaxCompute: no statement creates it", stmt.model.offset
+        )
+    model = find_model(ctx, target)
+    privileges.require_on_model(ctx, privileges.DESCRIBE, model)
+    versions = ctx.catalog.iter_versions(model.id, in_creation_order=True)
+    return Result(Message("\n".join(sqlgen.model_statements(model, versions, mask_secret))))
+
+
 # -- members and privileges --------------------------------------------------------------------
 USER_HEADERS = ("User", "IsOwner", "AddTime")
 GRANT_HEADERS = ("User", "ObjectType", "ObjectName", "Privileges")
@@ -421,6 +433,7 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.DescModel: desc_model,
     st.ShowModels: show_models,
     st.ShowVersions: show_versions,
+    st.ShowCreateModel: show_create_model,
     st.Use: use,
     st.WhoAmI: whoami,
     st.SetVariable: set_variable,

@@ -19,6 +19,7 @@ ALTER MODEL <model> DROP VERSION <version>;""",
     "DESC MODEL": "DESC MODEL <model> [VERSION <version>];   (also DESCRIBE)",
     "SHOW MODELS": "SHOW MODELS [LIKE '<pattern>'];   (% and _ are wildcards)",
     "SHOW VERSIONS": "SHOW VERSIONS FOR MODEL <model>;",
+    "SHOW CREATE MODEL": "SHOW CREATE MODEL <model>;   (the statements that recreate it; APIKEY masked)",
     "USE": "USE <project>;   (a new project is created in the local catalog)",
     "WHOAMI": "WHOAMI;",
     "SET": "SET <key>=<value>;   (kept for the session)",
@@ -36,7 +37,7 @@ REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM USER <user>;""",
 }
 _ALIASES = {
     "DESCRIBE MODEL": "DESC MODEL", "DESC": "DESC MODEL", "DESCRIBE": "DESC MODEL", "EXIT": "QUIT",
-    "SHOW VERSIONS FOR MODEL": "SHOW VERSIONS", "CREATE": "CREATE MODEL", "ALTER": "ALTER MODEL",
+    "SHOW VERSIONS FOR MODEL": "SHOW VERSIONS", "SHOW CREATE": "SHOW CREATE MODEL", "CREATE": "CREATE MODEL", "ALTER": "ALTER MODEL",
     "DROP": "DROP MODEL",
     "ADD": "ADD USER", "REMOVE": "REMOVE USER", "LIST": "LIST USERS",
 }  # fmt: skip
@@ -48,6 +49,7 @@ _OVERVIEW = """Statements (HELP <statement>; for the syntax of one):
   DESC MODEL      describe a model and its default (or a given) version
   SHOW MODELS     list the models of the current project
   SHOW VERSIONS   list the versions of a model
+  SHOW CREATE     SHOW CREATE MODEL: the statements that recreate a model
   USE             switch to another project
   WHOAMI          show the current user and project
   SET             set a session property

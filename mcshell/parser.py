@@ -15,7 +15,7 @@ from mcshell.splitter import Chunk
 
 SUPPORTED = (
     "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
-    "USE, WHOAMI, SET, HELP, QUIT, ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS"
+    "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT, ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS"
 )
 
 
@@ -147,7 +147,7 @@ class _Parser:
     def unsupported(self) -> UnsupportedStatement:
         words = " ".join(t.text.upper() for t in self.tokens[:2] if is_word(t)) or describe(self.peek())
         return UnsupportedStatement(
-            f"unsupported statement '{words}': mcshell runs model statements ({SUPPORTED})", 0
+            f"unsupported statement '{words}': mcshell runs model statements ({SUPPORTED})", 0, words
         )
 
     def _create(self) -> st.Statement:
@@ -195,6 +195,8 @@ class _Parser:
             return st.ShowVersions(self.model_ref())
         if self.accept("GRANTS"):
             return st.ShowGrants(self.user_name() if self.accept("FOR") else None)
+        if self.accept("CREATE", "MODEL"):
+            return st.ShowCreateModel(self.model_ref())
         raise self.unsupported()
 
     def _use(self) -> st.Statement:

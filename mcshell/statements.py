@@ -157,6 +157,12 @@ class ShowVersions:
 
 
 @dataclass(frozen=True)
+class ShowCreateModel:
+    model: ModelRef
+    writes: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
 class Use:
     project: Ident
     writes: ClassVar[bool] = True
@@ -229,6 +235,6 @@ class ShowGrants:
 
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
-    ShowModels, ShowVersions, Use, WhoAmI, SetVariable, Help, Quit,
+    ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants,
 ]  # fmt: skip

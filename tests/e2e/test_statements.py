@@ -328,6 +328,7 @@ def test_other_sql_is_refused(shell, catalog, sql, word):
     failing(
         shell, catalog, f"  {sql}",
         f"FAILED: ODPS-0130161:[1,3] Parse exception - unsupported statement '{word}': mcshell runs model statements "
-        "(CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, USE, WHOAMI, SET, HELP, QUIT, "
+        "(CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, SHOW CREATE MODEL, "
+        "USE, WHOAMI, SET, HELP, QUIT, "
         "ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS)",
     )  # fmt: skip
