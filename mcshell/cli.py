@@ -9,6 +9,7 @@ import click
 from mcshell import __version__, config
 from mcshell.console import Console
 from mcshell.errors import ExitStatus
+from mcshell.render import FORMATS
 from mcshell.session import Session, SessionOptions, decode_lines
 
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
@@ -36,7 +37,7 @@ def _choose_project(project: str | None, config_path: str | None) -> str:
     return config.DEFAULT_PROJECT
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-e", "execute", metavar="SQL", help="Run these statements and exit (a missing final ';' is added).")
 @click.option(
     "-f", "script", metavar="FILE", type=click.File("rb"),
@@ -58,13 +59,28 @@ def _choose_project(project: str | None, config_path: str | None) -> str:
     "[default: catalog.db in the application directory].",
 )  # fmt: skip
 @click.option("--continue-on-error", is_flag=True, help="Run on after a failed statement and report every failure.")
+@click.option(
+    "--check", is_flag=True,
+    help="Dry run of the script (-f FILE, -e or standard input) against a private copy of the catalog: "
+    "report every failure as FILE:LINE:COL: FAILED ..., print no results, leave the catalog unchanged.",
+)  # fmt: skip
+@click.option(
+    "--skip-unsupported", is_flag=True,
+    help="Skip statements mcshell does not run (SELECT, CREATE TABLE, INSERT ...) with a warning instead of failing.",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="box", show_default=True,
+    help="Results as the documented box and grid, as CSV with a header row, or as one JSON document per line.",
+)  # fmt: skip
 @click.option("--debug", is_flag=True, help="Show a Python traceback for internal errors.")
 @click.option(
     "-y", "--yes", "assume_yes", is_flag=True,
     help="Do not ask for confirmation before DROP MODEL in the interactive shell.",
 )  # fmt: skip
 @click.version_option(__version__, "--version", prog_name="mcshell", message="%(prog)s %(version)s")
+@click.pass_context
 def main(
+    ctx: click.Context,
     execute: str | None,
     script: click.utils.LazyFile | None,
     project: str | None,
@@ -72,6 +88,9 @@ def main(
     user: str | None,
     catalog_path: str | None,
     continue_on_error: bool,
+    check: bool,
+    skip_unsupported: bool,
+    fmt: str,
     debug: bool,
     assume_yes: bool,
 ) -> None:
@@ -90,25 +109,51 @@ def main(
         project=_choose_project(project, config_path),
         continue_on_error=continue_on_error,
         debug=debug,
+        format=fmt.lower(),
+        skip_unsupported=skip_unsupported,
+        check=check,
     )
+    if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
+        if execute is not None or script is not None or check:
+            raise click.UsageError(f"-e, -f and --check run statements; they do not go with '{ctx.invoked_subcommand}'")
+        ctx.obj = options
+        return
     session = Session(options, Console())
     try:
-        status = _run(session, execute, script, confirm_drops=not assume_yes)
+        status = _run(session, execute, script, check, confirm_drops=not assume_yes)
     finally:
         session.close()
     sys.exit(int(status))
 
 
-def _run(session: Session, execute: str | None, script, confirm_drops: bool) -> ExitStatus:
+def _run(session: Session, execute: str | None, script, check: bool, confirm_drops: bool) -> ExitStatus:
     if execute is not None:
-        return session.run_script(execute.splitlines(keepends=True))
+        return session.run_script(execute.splitlines(keepends=True), source="<-e>")
     if script is not None:
-        return session.run_script(decode_lines(script))
+        name = "<stdin>" if script.name in ("-", "<stdin>") else script.name
+        return session.run_script(decode_lines(script), source=name)
     stdin = sys.stdin
     if stdin is None:  # no standard input at all: nothing to run
         return ExitStatus.OK
     if stdin.isatty() and sys.stdout.isatty():
+        if check:
+            raise click.UsageError("--check needs a script: give -f FILE or -e, or pipe the statements in")
         from mcshell.repl import run_repl  # the REPL's imports are paid only on a terminal
 
         return run_repl(session, confirm_drops=confirm_drops)
-    return session.run_script(decode_lines(stdin.buffer))
+    return session.run_script(decode_lines(stdin.buffer), source="<stdin>")
+
+
+@main.command()
+@click.option("--include-secrets", is_flag=True, help="Write APIKEY values whole (default: masked).")
+@click.pass_obj
+def dump(options: SessionOptions, include_secrets: bool) -> None:
+    """Print every user project's models as statements that recreate them.
+
+    The script has a USE line for each project (never the public project), then for each model its
+    CREATE MODEL, ADD VERSION and SET DEFAULT_VERSION statements. Restore it with
+    `mcshell --catalog NEW -f dump.sql`. Catalog options go before the command:
+    `mcshell --catalog PATH dump`.
+    """
+    session = Session(options, Console())
+    sys.exit(int(session.dump(include_secrets)))

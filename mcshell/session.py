@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
 from mcshell.catalog import Catalog
 from mcshell.console import Console
-from mcshell.errors import ExitStatus, McError, ParseError
+from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
+from mcshell.excerpt import SourceLines, excerpt
 from mcshell.handlers import Context, handle
 from mcshell.parser import parse
 from mcshell.render import render
@@ -28,6 +30,7 @@ def local_time() -> str:
 class Outcome(Enum):
     OK = "ok"
     FAILED = "failed"
+    SKIPPED = "skipped"
     QUIT = "quit"
 
 
@@ -38,6 +41,12 @@ class SessionOptions:
     project: str
     continue_on_error: bool = False
     debug: bool = False
+    format: str = "box"  # render.FORMATS
+    # Statements mcshell does not run (SELECT, CREATE TABLE ...) get a warning instead of failing.
+    skip_unsupported: bool = False
+    # --check: run against a private copy of the catalog, report every failure as
+    # <source>:<line>:<col>: FAILED ..., print no results and no OK, end with a summary line.
+    check: bool = False
 
 
 class Session:
@@ -47,27 +56,46 @@ class Session:
         self.clock = clock
         self._context: Context | None = None
         self.project = options.project
+        self.source = "<stdin>"  # what --check calls the input: a file name, <stdin> or <-e>
+        self._lines = SourceLines()
 
     # -- running ------------------------------------------------------------------------------
-    def run_script(self, lines: Iterable[str]) -> ExitStatus:
-        """Run every statement of a script. The first failure stops it unless continue_on_error."""
-        failed = False
+    def run_script(self, lines: Iterable[str], source: str = "<stdin>") -> ExitStatus:
+        """Run every statement of a script. The first failure stops it unless continue_on_error
+        (or check, which reports every failure)."""
+        self.source = source
+        self._lines = SourceLines()
+        if self.options.check and not self._open_private_copy():
+            return ExitStatus.FAILED
+        keep_going = self.options.continue_on_error or self.options.check
+        tally: Counter[Outcome] = Counter()
         for chunk in self._chunks(lines):
             outcome = self.run_chunk(chunk) if isinstance(chunk, Chunk) else self._report(chunk, None)
+            tally[outcome] += 1
             if outcome is Outcome.QUIT:
                 break
-            if outcome is Outcome.FAILED:
-                failed = True
-                if not self.options.continue_on_error or not isinstance(chunk, Chunk):
-                    break
-        return ExitStatus.FAILED if failed else ExitStatus.OK
+            if outcome is Outcome.FAILED and (not keep_going or not isinstance(chunk, Chunk)):
+                break
+        if self.options.check:
+            self.console.warn(
+                f"{source}: {sum(tally.values())} statements checked: {tally[Outcome.OK]} ok, "
+                f"{tally[Outcome.FAILED]} failed, {tally[Outcome.SKIPPED]} skipped "
+                "(dry run: the catalog was not changed)"
+            )
+        return ExitStatus.FAILED if tally[Outcome.FAILED] else ExitStatus.OK
 
     def _chunks(self, lines: Iterable[str]) -> Iterator[Chunk | McError]:
         """The statements of the input; an input error (bad UTF-8) comes out as the error itself."""
         splitter = StatementSplitter()
         try:
             for line in lines:
-                yield from splitter.feed(line)
+                self._lines.add(line)
+                ended = False
+                for chunk in splitter.feed(line):
+                    ended = True
+                    yield chunk
+                if ended:  # the statements so far are reported: keep only the line the next starts on
+                    self._lines.keep_last()
         except McError as error:
             yield error
             return
@@ -83,38 +111,104 @@ class Session:
             with context.catalog.transaction(write=statement.writes):
                 result = handle(statement, context)
                 # Rendered inside the transaction: a grid may stream rows straight from the catalog.
-                text = render(result.output) if result.output is not None else None
+                shown = result.output is not None and not self.options.check
+                text = render(result.output, self.options.format) if shown else None
         except McError as error:
+            if isinstance(error, UnsupportedStatement) and self.options.skip_unsupported:
+                return self._skip(error, chunk)
             return self._report(error, chunk)
         except Exception as error:  # an mcshell bug: a FAILED line, never a traceback unless --debug
             if self.options.debug:
                 self.console.warn(traceback.format_exc().rstrip())
-            self.console.failed(f"FAILED: ODPS-0010000: System internal error - {type(error).__name__}: {error}")
-            return Outcome.FAILED
+            return self._report(McError(f"{type(error).__name__}: {error}"), chunk)
         self.project = context.project
         if text is not None:
             self.console.result(text)
         for warning in result.warnings:
-            self.console.warn(warning)
+            self.console.warn(self._located(warning, chunk))
         if result.quit:
             return Outcome.QUIT
-        self.console.ok()
+        if not self.options.check:
+            self.console.ok()
         return Outcome.OK
 
     def _report(self, error: McError, chunk: Chunk | None) -> Outcome:
+        """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a caret."""
         position = None
         if chunk is not None:
             offset = error.offset or 0
             position = chunk.position(content_start(chunk.text) if offset == 0 else offset)
         elif isinstance(error, InputError):
             position = error.position
-        self.console.failed(error.failed_line(position))
+        if self.options.check:
+            where = f"{self.source}:{position[0]}:{position[1]}: " if position else f"{self.source}: "
+            self.console.failed(where + error.failed_line(None))
+        else:
+            self.console.failed(error.failed_line(position))
+        if chunk is not None and position is not None and not isinstance(error, CatalogError):
+            self.console.failed(excerpt(position[0], self._source_line(chunk, position[0]), position[1]))
         return Outcome.FAILED
 
+    def _skip(self, error: UnsupportedStatement, chunk: Chunk) -> Outcome:
+        """--skip-unsupported: one warning line instead of a failure; no OK, no result."""
+        warning = f"WARNING: skipped unsupported statement '{error.words}'"
+        if not self.options.check:
+            line, col = chunk.position(content_start(chunk.text))
+            warning += f" at [{line},{col}]"
+        self.console.warn(self._located(warning, chunk))
+        return Outcome.SKIPPED
+
+    def _located(self, warning: str, chunk: Chunk) -> str:
+        """In --check, a warning names where its statement starts: <source>:<line>:<col>: WARNING ..."""
+        if not self.options.check:
+            return warning
+        line, col = chunk.position(content_start(chunk.text))
+        return f"{self.source}:{line}:{col}: {warning}"
+
+    def _source_line(self, chunk: Chunk, number: int) -> str:
+        """Input line `number`: remembered by run_script, else (the REPL) rebuilt from the statement."""
+        line = self._lines.get(number)
+        if line is not None:
+            return line
+        lines = chunk.text.split("\n")
+        index = min(max(number - chunk.line, 0), len(lines) - 1)
+        return (" " * (chunk.col - 1) if index == 0 else "") + lines[index]
+
+    # -- dump ---------------------------------------------------------------------------------
+    def dump(self, include_secrets: bool) -> ExitStatus:
+        """Print every user project's models as a script that recreates them (`mcshell dump`)."""
+        from mcshell.dump import dump_script
+
+        try:
+            catalog = Catalog.open(self.options.catalog_path, self.clock())
+            try:
+                with catalog.transaction(write=False):
+                    for text in dump_script(catalog, include_secrets):
+                        self.console.result(text)
+            finally:
+                catalog.close()
+        except McError as error:
+            self.console.failed(error.failed_line(None))
+            return ExitStatus.FAILED
+        return ExitStatus.OK
+
     # -- the catalog, opened on first use -----------------------------------------------------
+    def _open_private_copy(self) -> bool:
+        """--check opens its copy of the catalog before the first statement: if that fails, the
+        check cannot run at all, and one FAILED line says why."""
+        try:
+            self.context()
+        except McError as error:
+            self.console.failed(f"{self.source}: {error.failed_line(None)}")
+            return False
+        return True
+
     def context(self) -> Context:
         if self._context is None:
-            catalog = Catalog.open(self.options.catalog_path, self.clock())
+            if self.options.check:
+                catalog = Catalog.open_private_copy(self.options.catalog_path, self.clock())
+            else:
+                catalog = Catalog.open(self.options.catalog_path, self.clock())
             try:
                 with catalog.transaction(write=True):
                     catalog.ensure_project(self.options.project, self.options.user, self.clock())

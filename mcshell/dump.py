@@ -1,0 +1,28 @@
+"""`mcshell dump`: every user project's models as a script of statements that recreates them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mcshell.catalog import Catalog
+from mcshell.handlers import mask_secret
+from mcshell.sqlgen import model_statements, quote_name
+
+
+def dump_script(catalog: Catalog, include_secrets: bool) -> Iterator[str]:
+    """The script, a piece at a time (one model each), for a catalog inside a read transaction.
+
+    Projects and models come sorted by name; the public project is never dumped (no statement can
+    create it). APIKEY values are masked unless `include_secrets`.
+    """
+    yield "-- mcshell dump: run it with `mcshell -f FILE` to recreate these projects and models.\n"
+    if include_secrets:
+        yield "-- It holds APIKEY values whole: keep it as private as the keys themselves.\n"
+    else:
+        yield "-- APIKEY values are masked: a restore stores the masked text (dump --include-secrets keeps them).\n"
+    secret = (lambda value: value) if include_secrets else mask_secret
+    for project in catalog.user_projects():
+        yield f"\nUSE {quote_name(project)};\n"
+        for model in catalog.iter_models(project):
+            versions = catalog.iter_versions(model.id, in_creation_order=True)
+            yield "\n" + "\n".join(model_statements(model, versions, secret)) + "\n"

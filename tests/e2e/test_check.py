@@ -1,0 +1,182 @@
+"""--check: a dry run of a whole script against a private copy of the catalog."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import DATA
+
+SUPPORTED = (
+    "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
+    "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT"
+)
+IMPORT_OPTIONS = (
+    "MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', "
+    "LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m', ROLEARN='acs:ram::1:role/r'"
+)
+
+# Three failures: a bad option (line 6), a version the script never made (line 8) and a model
+# that does not exist (line 9, second statement on the line). Line 7 works only because line 3
+# ran first in the private copy.
+MIGRATION = f"""-- a migration script
+SET odps.sql.using.public.model=true;
+CREATE MODEL churn WITH VERSION v1 INPUT(x double)
+OPTIONS({IMPORT_OPTIONS});
+DESC MODEL churn;
+ALTER MODEL churn ADD VERSION v2 INPUT(x double) WITH OPTIONS(COLOR='red');
+ALTER MODEL churn ADD VERSION v3 INPUT(x double) WITH OPTIONS(LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m3', ROLEARN='acs:ram::1:role/r');
+ALTER MODEL churn SET DEFAULT_VERSION v2;
+SHOW MODELS; DROP MODEL no_such_model;
+"""
+
+ALLOWED = (
+    "MODEL_SOURCE_TYPE, MODEL_TYPE, LOCATION, ROLEARN, TASKS, PAI_EAS_MODEL_NAME, PAI_EAS_SERVICE_NAME, "
+    "ENDPOINT, APIKEY, PAI_EAS_SYNC_MODE, PAI_EAS_SYNC_REQUEST_TIMEOUT"
+)
+
+
+def catalog_content(path) -> list[str]:
+    """The whole catalog as SQL text (what `sqlite3 CATALOG .dump` prints)."""
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def seeded(mcshell, catalog):
+    """A catalog built from the seed transcript: one model, users, projects, times."""
+    run = mcshell(
+        "--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com", "--continue-on-error",
+        "-f", str(DATA / "transcripts" / "seed-session.sql"),
+    )  # fmt: skip
+    assert run.status == 1  # the seed's documented failure
+    return catalog_content(catalog)
+
+
+def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_unchanged(
+    mcshell, catalog, tmp_path
+):
+    before = seeded(mcshell, catalog)
+    script = tmp_path / "migration.sql"
+    script.write_text(MIGRATION)
+
+    run = mcshell("--check", "-f", str(script))
+
+    name = str(script)
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"{name}:6:63: FAILED: ODPS-0130071: Semantic analysis exception - unknown option 'COLOR'; allowed: {ALLOWED}\n"
+        "   6 | ALTER MODEL churn ADD VERSION v2 INPUT(x double) WITH OPTIONS(COLOR='red');\n"
+        "     |                                                               ^\n"
+        f"{name}:8:1: FAILED: ODPS-0110061: Failed to run ddltask - Version not found: my_project.churn.v2\n"
+        "   8 | ALTER MODEL churn SET DEFAULT_VERSION v2;\n"
+        "     | ^\n"
+        f"{name}:9:14: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.no_such_model\n"
+        "   9 | SHOW MODELS; DROP MODEL no_such_model;\n"
+        "     |              ^\n"
+        f"{name}: 8 statements checked: 5 ok, 3 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    )
+    assert run.status == 1
+    assert catalog_content(catalog) == before
+
+
+def test_check_of_a_clean_script_exits_0_with_only_the_summary(mcshell, catalog, tmp_path):
+    before = seeded(mcshell, catalog)
+    script = tmp_path / "ok.sql"
+    script.write_text(MIGRATION.split("ALTER MODEL churn ADD VERSION v2")[0])
+
+    run = mcshell("--project", "muze_demo", "--check", "-f", str(script))
+
+    assert (run.stdout, run.status) == ("", 0)
+    assert run.stderr == f"{script}: 3 statements checked: 3 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    assert catalog_content(catalog) == before
+
+
+def test_check_of_piped_input_names_it_stdin(mcshell, catalog):
+    mcshell("-e", "SHOW MODELS;")  # the catalog exists
+
+    run = mcshell("--check", stdin="WHOAMI;\nDROP MODEL gone;\n")
+
+    assert run.stderr.splitlines()[0] == "<stdin>:2:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone"
+    assert run.stderr.splitlines()[-1].startswith("<stdin>: 2 statements checked: 1 ok, 1 failed, 0 skipped")
+    assert run.status == 1
+
+
+def test_check_without_a_catalog_file_checks_against_a_new_one_and_creates_nothing(mcshell, catalog):
+    run = mcshell("--check", "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS}); DESC MODEL m")
+
+    assert run.status == 0
+    assert run.stderr == "<-e>: 2 statements checked: 2 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    assert not catalog.exists()
+
+
+def test_check_of_a_file_that_is_not_a_catalog_fails_once(mcshell, tmp_path):
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE t (x)")
+    connection.close()
+
+    run = mcshell("--check", "-e", "SHOW MODELS; SHOW MODELS", catalog_path=other)
+
+    assert run.stderr == (
+        f"<-e>: FAILED: ODPS-0010000: System internal error - '{other}' is an SQLite database but not an mcshell catalog\n"
+    )
+    assert run.status == 1
+
+
+MIXED = f"""CREATE TABLE features (x double);
+INSERT INTO features VALUES (1.0);
+CREATE MODEL churn WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS});
+SELECT ML_PREDICT(churn, x) FROM features;
+DESC MODEL churn;
+"""
+
+
+def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements(mcshell):
+    run = mcshell("--skip-unsupported", "-f", "-", stdin=MIXED)
+
+    assert run.stderr.splitlines() == [
+        "WARNING: skipped unsupported statement 'CREATE TABLE' at [1,1]",
+        "WARNING: skipped unsupported statement 'INSERT INTO' at [2,1]",
+        "OK",
+        "WARNING: skipped unsupported statement 'SELECT ML_PREDICT' at [4,1]",
+        "OK",
+    ]
+    assert "| Model Name:               churn" in run.stdout
+    assert run.status == 0
+
+
+def test_check_with_skip_unsupported_over_a_mixed_script(mcshell, catalog):
+    before = seeded(mcshell, catalog)
+
+    run = mcshell("--check", "--skip-unsupported", stdin=MIXED + "DROP MODEL churn;\nDROP MODEL churn;\n")
+
+    assert run.stderr == (
+        "<stdin>:1:1: WARNING: skipped unsupported statement 'CREATE TABLE'\n"
+        "<stdin>:2:1: WARNING: skipped unsupported statement 'INSERT INTO'\n"
+        "<stdin>:4:1: WARNING: skipped unsupported statement 'SELECT ML_PREDICT'\n"
+        "<stdin>:7:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.churn\n"
+        "   7 | DROP MODEL churn;\n"
+        "     | ^\n"
+        "<stdin>: 7 statements checked: 3 ok, 1 failed, 3 skipped (dry run: the catalog was not changed)\n"
+    )
+    assert run.status == 1
+    assert catalog_content(catalog) == before
+
+
+def test_without_skip_unsupported_the_first_unsupported_statement_fails(mcshell):
+    run = mcshell(stdin=MIXED)
+
+    assert run.verdicts == [
+        f"FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'CREATE TABLE': "
+        f"mcshell runs model statements ({SUPPORTED})"
+    ]
+    assert run.status == 1
+
+
+def test_dump_does_not_go_with_check(mcshell):
+    run = mcshell("--check", "dump")
+
+    assert run.status == 2
+    assert "do not go with 'dump'" in run.stderr

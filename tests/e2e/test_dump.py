@@ -1,0 +1,192 @@
+"""SHOW CREATE MODEL and `mcshell dump`: the model inventory as statements that recreate it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DATA, mask_times
+
+USER = "ALIYUN$odps_demo@example.com"
+SECRET = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908"
+LOCATION = "oss://oss-cn-beijing-internal.aliyuncs.com/bucket"
+ROLE = "acs:ram::1234:role/aliyunodpsdefaultrole"
+
+# An IMPORT model with two versions and a moved default; a model whose first version was dropped;
+# comments and names that need quoting; a project with no models.
+EXTRA = f"""USE proj_two;
+CREATE MODEL churn WITH VERSION v1 INPUT(f1 double, `中文` map<string,array<int>>, s struct<a:int,b:string>)
+OPTIONS(MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_CLASSIFIER', LOCATION='{LOCATION}/v1', ROLEARN='{ROLE}')
+COMMENT 'it\\'s "quoted"; -- not a comment \\\\ and a
+second line';
+ALTER MODEL churn ADD VERSION `2024` INPUT(f1 double, f2 decimal(10,2))
+WITH OPTIONS(LOCATION='{LOCATION}/v2', ROLEARN='{ROLE}') COMMENT "ends with a backslash \\\\";
+ALTER MODEL churn SET DEFAULT_VERSION `2024`;
+CREATE MODEL `select` WITH VERSION first INPUT(a int)
+OPTIONS(MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', LOCATION='{LOCATION}/s1', ROLEARN='{ROLE}')
+COMMENT 'the model comment';
+ALTER MODEL `select` ADD VERSION second INPUT(b string) WITH OPTIONS(LOCATION='{LOCATION}/s2', ROLEARN='{ROLE}');
+ALTER MODEL `select` ADD VERSION third INPUT(c string) WITH OPTIONS(LOCATION='{LOCATION}/s3', ROLEARN='{ROLE}') COMMENT 'three';
+ALTER MODEL `select` SET DEFAULT_VERSION third;
+ALTER MODEL `select` DROP VERSION first;
+USE empty_project;
+"""
+PROJECTS = ("empty_project", "muze_demo", "my_project", "proj_two")
+
+
+@pytest.fixture
+def built(mcshell, tmp_path):
+    """A catalog built from the seed transcript plus EXTRA."""
+    path = tmp_path / "source.db"
+    seed = DATA / "transcripts" / "seed-session.sql"
+    mcshell("--project", "muze_demo", "--user", USER, "--continue-on-error", "-f", str(seed), catalog_path=path)
+    run = mcshell("--user", USER, "-e", EXTRA, catalog_path=path)
+    assert run.status == 0, run.stderr
+    return path
+
+
+def inventory(mcshell, path) -> str:
+    """SHOW MODELS, SHOW VERSIONS and DESC MODEL of every model and version of every project."""
+    script = []
+    for project in PROJECTS:
+        script += [f"USE {project};", "SHOW MODELS;"]
+        models = mcshell("--project", project, "--format", "json", "-e", "SHOW MODELS", catalog_path=path)
+        for model in json.loads(models.stdout):
+            name = f"`{model['ModelName']}`"
+            script += [f"SHOW VERSIONS FOR MODEL {name};", f"DESC MODEL {name};"]
+            versions = mcshell(
+                "--project", project, "--format", "json", "-e", f"SHOW VERSIONS FOR MODEL {name}", catalog_path=path
+            )  # fmt: skip
+            script += [f"DESC MODEL {name} VERSION `{v['VersionName']}`;" for v in json.loads(versions.stdout)]
+    run = mcshell("--user", USER, "-e", "\n".join(script), catalog_path=path)
+    assert run.status == 0, run.stderr
+    return mask_times(run.stdout)
+
+
+def test_dump_and_restore_gives_the_same_models_and_versions(mcshell, built, tmp_path):
+    restored = tmp_path / "restored.db"
+
+    dump = mcshell("dump", "--include-secrets", catalog_path=built)
+    restore = mcshell("--user", USER, "-f", "-", stdin=dump.stdout, catalog_path=restored)
+
+    assert dump.status == 0 and dump.stderr == ""
+    assert restore.status == 0, restore.stderr
+    expected = inventory(mcshell, built)
+    assert "| apikey:" not in expected and "| APIKEY:                   ********1908" in expected
+    assert "| rolearn:" in expected and "| ROLEARN:" in expected  # both key cases are there
+    assert inventory(mcshell, restored) == expected
+    # A dump of the restored catalog is the same script.
+    assert mcshell("dump", "--include-secrets", catalog_path=restored).stdout == dump.stdout
+
+
+def test_dump_lists_every_user_project_never_the_public_one(mcshell, built):
+    dump = mcshell("dump", catalog_path=built)
+
+    uses = [line for line in dump.stdout.splitlines() if line.startswith("USE ")]
+    assert uses == [f"USE {p};" for p in PROJECTS]
+    assert "bigdata_public_modelset" not in dump.stdout
+    assert "qwen3" not in dump.stdout
+
+
+def test_dump_masks_the_apikey_unless_asked(mcshell, built):
+    masked = mcshell("dump", catalog_path=built)
+    whole = mcshell("dump", "--include-secrets", catalog_path=built)
+
+    assert SECRET not in masked.stdout
+    assert "    APIKEY = '********1908'," in masked.stdout
+    assert f"    APIKEY = '{SECRET}'," in whole.stdout
+    assert masked.stdout.splitlines()[1].startswith("-- APIKEY values are masked")
+
+
+def test_show_create_model_prints_the_statements_default_version_last(mcshell, built):
+    run = mcshell("--project", "proj_two", "-e", "SHOW CREATE MODEL churn; SHOW CREATE MODEL `select`", catalog_path=built)
+
+    assert run.stdout == f"""CREATE MODEL churn WITH VERSION v1
+INPUT(f1 double, 中文 map<string,array<int>>, s struct<a:int,b:string>)
+OPTIONS(
+    MODEL_SOURCE_TYPE = 'IMPORT',
+    MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER',
+    LOCATION = '{LOCATION}/v1',
+    ROLEARN = '{ROLE}'
+)
+COMMENT 'it\\'s "quoted"; -- not a comment \\\\ and a
+second line';
+ALTER MODEL churn ADD VERSION `2024`
+INPUT(f1 double, f2 decimal(10,2))
+WITH OPTIONS(
+    LOCATION = '{LOCATION}/v2',
+    ROLEARN = '{ROLE}'
+)
+COMMENT 'ends with a backslash \\\\';
+ALTER MODEL churn SET DEFAULT_VERSION `2024`;
+-- The version CREATE MODEL made for `select` was dropped: a placeholder version stands in for it.
+CREATE MODEL `select` WITH VERSION mcshell_placeholder
+INPUT(c string)
+OPTIONS(
+    MODEL_SOURCE_TYPE = 'IMPORT',
+    MODEL_TYPE = 'BOOSTED_TREE_REGRESSOR',
+    LOCATION = '{LOCATION}/s3',
+    ROLEARN = '{ROLE}'
+)
+COMMENT 'the model comment';
+ALTER MODEL `select` ADD VERSION second
+INPUT(b string)
+WITH OPTIONS(
+    LOCATION = '{LOCATION}/s2',
+    ROLEARN = '{ROLE}'
+);
+ALTER MODEL `select` ADD VERSION third
+INPUT(c string)
+WITH OPTIONS(
+    LOCATION = '{LOCATION}/s3',
+    ROLEARN = '{ROLE}'
+)
+COMMENT 'three';
+ALTER MODEL `select` SET DEFAULT_VERSION third;
+ALTER MODEL `select` DROP VERSION mcshell_placeholder;
+"""
+    assert run.verdicts == ["OK", "OK"]
+
+
+def test_show_create_model_of_the_seed_model_masks_the_apikey(mcshell, built):
+    run = mcshell("--project", "muze_demo", "-e", "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B", catalog_path=built)
+
+    assert run.stdout == """CREATE MODEL pai_eas_qwen25_omni_3b WITH VERSION v1
+INPUT(data binary, promt string)
+OPTIONS(
+    MODEL_SOURCE_TYPE = 'REMOTE',
+    MODEL_TYPE = 'MLLM',
+    TASKS = 'text-generation',
+    PAI_EAS_MODEL_NAME = 'Qwen2.5-Omni-3B',
+    PAI_EAS_SERVICE_NAME = 'test_remote_model',
+    ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com',
+    APIKEY = '********1908',
+    PAI_EAS_SYNC_MODE = 'true'
+)
+COMMENT 'PAI EAS remote model binary input';
+"""
+
+
+def test_show_create_model_errors(mcshell, built):
+    run = mcshell(
+        "--continue-on-error", "-e",
+        "SHOW CREATE MODEL nope; SHOW CREATE MODEL bigdata_public_modelset.`qwen3-max`; SHOW CREATE TABLE t",
+        catalog_path=built,
+    )  # fmt: skip
+
+    assert run.verdicts == [
+        "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nope",
+        "FAILED: ODPS-0130071:[1,43] Semantic analysis exception - public model "
+        "bigdata_public_modelset.qwen3-max is built into MaxCompute: no statement creates it",
+        "FAILED: ODPS-0130161:[1,80] Parse exception - unsupported statement 'SHOW CREATE': mcshell runs model "
+        "statements (CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
+        "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT)",
+    ]
+
+
+def test_dump_with_statements_is_a_usage_error(mcshell):
+    run = mcshell("-e", "SHOW MODELS", "dump")
+
+    assert run.status == 2
+    assert "-e, -f and --check run statements; they do not go with 'dump'" in run.stderr
