@@ -180,3 +180,17 @@ def test_dump_does_not_go_with_check(mcshell):
 
     assert run.status == 2
     assert "do not go with 'dump'" in run.stderr
+
+
+def test_check_runs_while_another_shell_holds_the_write_lock(mcshell, catalog):
+    before = seeded(mcshell, catalog)
+    writer = sqlite3.connect(catalog, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another mcshell in the middle of a statement
+    try:
+        run = mcshell("--project", "muze_demo", "--check", "-e", "DROP MODEL PAI_EAS_Qwen25_Omni_3B; SHOW MODELS")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+    assert run.status == 0, run.stderr
+    assert catalog_content(catalog) == before
