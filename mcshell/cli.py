@@ -130,7 +130,8 @@ def _run(session: Session, execute: str | None, script, check: bool, confirm_dro
     if execute is not None:
         return session.run_script(execute.splitlines(keepends=True), source="<-e>")
     if script is not None:
-        name = "<stdin>" if script.name in ("-", "<stdin>") else script.name
+        name = getattr(script, "name", "-")  # '-' (standard input) may come as a nameless stream
+        name = "<stdin>" if name in ("-", "<stdin>") else name
         return session.run_script(decode_lines(script), source=name)
     stdin = sys.stdin
     if stdin is None:  # no standard input at all: nothing to run

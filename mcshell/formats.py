@@ -53,7 +53,7 @@ def _csv(rows: Iterable[tuple[str, ...]]) -> str:
 def _json_value(output: Output) -> object:
     if isinstance(output, Table):
         headers = tuple(output.headers)
-        return [dict(zip(headers, row)) for row in output.rows]
+        return [dict(zip(headers, row, strict=True)) for row in output.rows]
     if isinstance(output, Describe):
         return {
             "model": dict(output.model),

@@ -16,11 +16,21 @@ MCSHELL = str(Path(sys.executable).with_name("mcshell"))
 DATA = Path(__file__).parent / "data"
 
 
+# The source excerpt after a FAILED line: `   3 | <source line>`, then `     |     ^`.
+EXCERPT_LINE = re.compile(r" *\d* \| ")
+
+
+def without_excerpts(text: str) -> str:
+    """Standard error without the source excerpts (tests/e2e/test_excerpt.py and test_check.py test them)."""
+    return "".join(line for line in text.splitlines(keepends=True) if not EXCERPT_LINE.match(line))
+
+
 @dataclass(frozen=True)
 class Run:
     stdout: str
-    stderr: str
+    stderr: str  # without the source excerpts that follow FAILED lines
     status: int
+    raw_stderr: str = ""  # standard error exactly as printed
 
     @property
     def verdicts(self) -> list[str]:
@@ -67,7 +77,8 @@ def mcshell(catalog):
             env={**os.environ, **(env or {})},
             stdin=None if data is not None else subprocess.DEVNULL,
         )
-        run = Run(completed.stdout.decode(), completed.stderr.decode(), completed.returncode)
+        stderr = completed.stderr.decode()
+        run = Run(completed.stdout.decode(), without_excerpts(stderr), completed.returncode, stderr)
         assert "Traceback" not in run.stderr or "--debug" in args, run.stderr
         return run
 
@@ -86,7 +97,7 @@ def shell(catalog):
         result = runner.invoke(main, ["--catalog", str(catalog_path or catalog), *args], input=stdin)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
-        run = Run(result.stdout, result.stderr, result.exit_code)
+        run = Run(result.stdout, without_excerpts(result.stderr), result.exit_code, result.stderr)
         assert "Traceback" not in run.stderr or "--debug" in args, run.stderr
         return run
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from conftest import DATA
-
-SUPPORTED = (
-    "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
-    "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT"
-)
+from conftest import DATA, catalog_rows
+from mcshell.parser import SUPPORTED
 IMPORT_OPTIONS = (
     "MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', "
     "LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m', ROLEARN='acs:ram::1:role/r'"
@@ -35,28 +31,20 @@ ALLOWED = (
 )
 
 
-def catalog_content(path) -> list[str]:
-    """The whole catalog as SQL text (what `sqlite3 CATALOG .dump` prints)."""
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-def seeded(mcshell, catalog):
+def seeded(shell, catalog):
     """A catalog built from the seed transcript: one model, users, projects, times."""
-    run = mcshell(
+    run = shell(
         "--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com", "--continue-on-error",
         "-f", str(DATA / "transcripts" / "seed-session.sql"),
     )  # fmt: skip
     assert run.status == 1  # the seed's documented failure
-    return catalog_content(catalog)
+    return catalog_rows(catalog)
 
 
 def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_unchanged(
     mcshell, catalog, tmp_path
 ):
+    """Through the installed command, as CI would run it."""
     before = seeded(mcshell, catalog)
     script = tmp_path / "migration.sql"
     script.write_text(MIGRATION)
@@ -65,7 +53,7 @@ def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_u
 
     name = str(script)
     assert run.stdout == ""
-    assert run.stderr == (
+    assert run.raw_stderr == (
         f"{name}:6:63: FAILED: ODPS-0130071: Semantic analysis exception - unknown option 'COLOR'; allowed: {ALLOWED}\n"
         "   6 | ALTER MODEL churn ADD VERSION v2 INPUT(x double) WITH OPTIONS(COLOR='red');\n"
         "     |                                                               ^\n"
@@ -78,48 +66,48 @@ def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_u
         f"{name}: 8 statements checked: 5 ok, 3 failed, 0 skipped (dry run: the catalog was not changed)\n"
     )
     assert run.status == 1
-    assert catalog_content(catalog) == before
+    assert catalog_rows(catalog) == before
 
 
-def test_check_of_a_clean_script_exits_0_with_only_the_summary(mcshell, catalog, tmp_path):
-    before = seeded(mcshell, catalog)
+def test_check_of_a_clean_script_exits_0_with_only_the_summary(shell, catalog, tmp_path):
+    before = seeded(shell, catalog)
     script = tmp_path / "ok.sql"
     script.write_text(MIGRATION.split("ALTER MODEL churn ADD VERSION v2")[0])
 
-    run = mcshell("--project", "muze_demo", "--check", "-f", str(script))
+    run = shell("--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com", "--check", "-f", str(script))
 
     assert (run.stdout, run.status) == ("", 0)
     assert run.stderr == f"{script}: 3 statements checked: 3 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
-    assert catalog_content(catalog) == before
+    assert catalog_rows(catalog) == before
 
 
-def test_check_of_piped_input_names_it_stdin(mcshell, catalog):
-    mcshell("-e", "SHOW MODELS;")  # the catalog exists
+def test_check_of_piped_input_names_it_stdin(shell, catalog):
+    shell("-e", "SHOW MODELS;")  # the catalog exists
 
-    run = mcshell("--check", stdin="WHOAMI;\nDROP MODEL gone;\n")
+    run = shell("--check", stdin="WHOAMI;\nDROP MODEL gone;\n")
 
     assert run.stderr.splitlines()[0] == "<stdin>:2:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone"
     assert run.stderr.splitlines()[-1].startswith("<stdin>: 2 statements checked: 1 ok, 1 failed, 0 skipped")
     assert run.status == 1
 
 
-def test_check_without_a_catalog_file_checks_against_a_new_one_and_creates_nothing(mcshell, catalog):
-    run = mcshell("--check", "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS}); DESC MODEL m")
+def test_check_without_a_catalog_file_checks_against_a_new_one_and_creates_nothing(shell, catalog):
+    run = shell("--check", "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS}); DESC MODEL m")
 
     assert run.status == 0
     assert run.stderr == "<-e>: 2 statements checked: 2 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
     assert not catalog.exists()
 
 
-def test_check_of_a_file_that_is_not_a_catalog_fails_once(mcshell, tmp_path):
+def test_check_of_a_file_that_is_not_a_catalog_fails_once(shell, tmp_path):
     other = tmp_path / "other.db"
     connection = sqlite3.connect(other)
     connection.execute("CREATE TABLE t (x)")
     connection.close()
 
-    run = mcshell("--check", "-e", "SHOW MODELS; SHOW MODELS", catalog_path=other)
+    run = shell("--check", "-e", "SHOW MODELS; SHOW MODELS", catalog_path=other)
 
-    assert run.stderr == (
+    assert run.raw_stderr == (
         f"<-e>: FAILED: ODPS-0010000: System internal error - '{other}' is an SQLite database but not an mcshell catalog\n"
     )
     assert run.status == 1
@@ -133,8 +121,8 @@ DESC MODEL churn;
 """
 
 
-def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements(mcshell):
-    run = mcshell("--skip-unsupported", "-f", "-", stdin=MIXED)
+def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements(shell):
+    run = shell("--skip-unsupported", "-f", "-", stdin=MIXED)
 
     assert run.stderr.splitlines() == [
         "WARNING: skipped unsupported statement 'CREATE TABLE' at [1,1]",
@@ -147,12 +135,12 @@ def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements
     assert run.status == 0
 
 
-def test_check_with_skip_unsupported_over_a_mixed_script(mcshell, catalog):
-    before = seeded(mcshell, catalog)
+def test_check_with_skip_unsupported_over_a_mixed_script(shell, catalog):
+    before = seeded(shell, catalog)
 
-    run = mcshell("--check", "--skip-unsupported", stdin=MIXED + "DROP MODEL churn;\nDROP MODEL churn;\n")
+    run = shell("--check", "--skip-unsupported", stdin=MIXED + "DROP MODEL churn;\nDROP MODEL churn;\n")
 
-    assert run.stderr == (
+    assert run.raw_stderr == (
         "<stdin>:1:1: WARNING: skipped unsupported statement 'CREATE TABLE'\n"
         "<stdin>:2:1: WARNING: skipped unsupported statement 'INSERT INTO'\n"
         "<stdin>:4:1: WARNING: skipped unsupported statement 'SELECT ML_PREDICT'\n"
@@ -162,11 +150,11 @@ def test_check_with_skip_unsupported_over_a_mixed_script(mcshell, catalog):
         "<stdin>: 7 statements checked: 3 ok, 1 failed, 3 skipped (dry run: the catalog was not changed)\n"
     )
     assert run.status == 1
-    assert catalog_content(catalog) == before
+    assert catalog_rows(catalog) == before
 
 
-def test_without_skip_unsupported_the_first_unsupported_statement_fails(mcshell):
-    run = mcshell(stdin=MIXED)
+def test_without_skip_unsupported_the_first_unsupported_statement_fails(shell):
+    run = shell(stdin=MIXED)
 
     assert run.verdicts == [
         f"FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'CREATE TABLE': "
@@ -175,22 +163,25 @@ def test_without_skip_unsupported_the_first_unsupported_statement_fails(mcshell)
     assert run.status == 1
 
 
-def test_dump_does_not_go_with_check(mcshell):
-    run = mcshell("--check", "dump")
+def test_dump_does_not_go_with_check(shell):
+    run = shell("--check", "dump")
 
     assert run.status == 2
     assert "do not go with 'dump'" in run.stderr
 
 
-def test_check_runs_while_another_shell_holds_the_write_lock(mcshell, catalog):
-    before = seeded(mcshell, catalog)
+def test_check_runs_while_another_shell_holds_the_write_lock(shell, catalog):
+    before = seeded(shell, catalog)
     writer = sqlite3.connect(catalog, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another mcshell in the middle of a statement
     try:
-        run = mcshell("--project", "muze_demo", "--check", "-e", "DROP MODEL PAI_EAS_Qwen25_Omni_3B; SHOW MODELS")
+        run = shell(
+            "--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com", "--check", "-e",
+            "DROP MODEL PAI_EAS_Qwen25_Omni_3B; SHOW MODELS",
+        )  # fmt: skip
     finally:
         writer.execute("ROLLBACK")
         writer.close()
 
     assert run.status == 0, run.stderr
-    assert catalog_content(catalog) == before
+    assert catalog_rows(catalog) == before

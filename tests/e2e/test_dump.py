@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conftest import DATA, mask_times
+from mcshell.parser import SUPPORTED
 
 USER = "ALIYUN$odps_demo@example.com"
 SECRET = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908"
@@ -33,55 +34,57 @@ ALTER MODEL `select` DROP VERSION first;
 USE empty_project;
 """
 PROJECTS = ("empty_project", "muze_demo", "my_project", "proj_two")
+RUNS = f"mcshell runs model statements ({SUPPORTED})"
 
 
 @pytest.fixture
-def built(mcshell, tmp_path):
+def built(shell, tmp_path):
     """A catalog built from the seed transcript plus EXTRA."""
     path = tmp_path / "source.db"
     seed = DATA / "transcripts" / "seed-session.sql"
-    mcshell("--project", "muze_demo", "--user", USER, "--continue-on-error", "-f", str(seed), catalog_path=path)
-    run = mcshell("--user", USER, "-e", EXTRA, catalog_path=path)
+    shell("--project", "muze_demo", "--user", USER, "--continue-on-error", "-f", str(seed), catalog_path=path)
+    run = shell("--user", USER, "-e", EXTRA, catalog_path=path)
     assert run.status == 0, run.stderr
     return path
 
 
-def inventory(mcshell, path) -> str:
+def inventory(shell, path) -> str:
     """SHOW MODELS, SHOW VERSIONS and DESC MODEL of every model and version of every project."""
     script = []
     for project in PROJECTS:
         script += [f"USE {project};", "SHOW MODELS;"]
-        models = mcshell("--project", project, "--format", "json", "-e", "SHOW MODELS", catalog_path=path)
+        models = shell("--project", project, "--user", USER, "--format", "json", "-e", "SHOW MODELS", catalog_path=path)
         for model in json.loads(models.stdout):
             name = f"`{model['ModelName']}`"
             script += [f"SHOW VERSIONS FOR MODEL {name};", f"DESC MODEL {name};"]
-            versions = mcshell(
-                "--project", project, "--format", "json", "-e", f"SHOW VERSIONS FOR MODEL {name}", catalog_path=path
+            versions = shell(
+                "--project", project, "--user", USER, "--format", "json", "-e", f"SHOW VERSIONS FOR MODEL {name}",
+                catalog_path=path,
             )  # fmt: skip
             script += [f"DESC MODEL {name} VERSION `{v['VersionName']}`;" for v in json.loads(versions.stdout)]
-    run = mcshell("--user", USER, "-e", "\n".join(script), catalog_path=path)
+    run = shell("--user", USER, "-e", "\n".join(script), catalog_path=path)
     assert run.status == 0, run.stderr
     return mask_times(run.stdout)
 
 
-def test_dump_and_restore_gives_the_same_models_and_versions(mcshell, built, tmp_path):
+def test_dump_and_restore_gives_the_same_models_and_versions(shell, built, tmp_path):
     restored = tmp_path / "restored.db"
 
-    dump = mcshell("dump", "--include-secrets", catalog_path=built)
-    restore = mcshell("--user", USER, "-f", "-", stdin=dump.stdout, catalog_path=restored)
+    dump = shell("dump", "--include-secrets", catalog_path=built)
+    restore = shell("--user", USER, "-f", "-", stdin=dump.stdout, catalog_path=restored)
 
     assert dump.status == 0 and dump.stderr == ""
     assert restore.status == 0, restore.stderr
-    expected = inventory(mcshell, built)
+    expected = inventory(shell, built)
     assert "| apikey:" not in expected and "| APIKEY:                   ********1908" in expected
     assert "| rolearn:" in expected and "| ROLEARN:" in expected  # both key cases are there
-    assert inventory(mcshell, restored) == expected
+    assert inventory(shell, restored) == expected
     # A dump of the restored catalog is the same script.
-    assert mcshell("dump", "--include-secrets", catalog_path=restored).stdout == dump.stdout
+    assert shell("dump", "--include-secrets", catalog_path=restored).stdout == dump.stdout
 
 
-def test_dump_lists_every_user_project_never_the_public_one(mcshell, built):
-    dump = mcshell("dump", catalog_path=built)
+def test_dump_lists_every_user_project_never_the_public_one(shell, built):
+    dump = shell("dump", catalog_path=built)
 
     uses = [line for line in dump.stdout.splitlines() if line.startswith("USE ")]
     assert uses == [f"USE {p};" for p in PROJECTS]
@@ -89,9 +92,9 @@ def test_dump_lists_every_user_project_never_the_public_one(mcshell, built):
     assert "qwen3" not in dump.stdout
 
 
-def test_dump_masks_the_apikey_unless_asked(mcshell, built):
-    masked = mcshell("dump", catalog_path=built)
-    whole = mcshell("dump", "--include-secrets", catalog_path=built)
+def test_dump_masks_the_apikey_unless_asked(shell, built):
+    masked = shell("dump", catalog_path=built)
+    whole = shell("dump", "--include-secrets", catalog_path=built)
 
     assert SECRET not in masked.stdout
     assert "    APIKEY = '********1908'," in masked.stdout
@@ -99,8 +102,11 @@ def test_dump_masks_the_apikey_unless_asked(mcshell, built):
     assert masked.stdout.splitlines()[1].startswith("-- APIKEY values are masked")
 
 
-def test_show_create_model_prints_the_statements_default_version_last(mcshell, built):
-    run = mcshell("--project", "proj_two", "-e", "SHOW CREATE MODEL churn; SHOW CREATE MODEL `select`", catalog_path=built)
+def test_show_create_model_prints_the_statements_default_version_last(shell, built):
+    run = shell(
+        "--project", "proj_two", "--user", USER, "-e", "SHOW CREATE MODEL churn; SHOW CREATE MODEL `select`",
+        catalog_path=built,
+    )  # fmt: skip
 
     assert run.stdout == f"""CREATE MODEL churn WITH VERSION v1
 INPUT(f1 double, 中文 map<string,array<int>>, s struct<a:int,b:string>)
@@ -149,8 +155,8 @@ ALTER MODEL `select` DROP VERSION mcshell_placeholder;
     assert run.verdicts == ["OK", "OK"]
 
 
-def test_show_create_model_of_the_seed_model_masks_the_apikey(mcshell, built):
-    run = mcshell("--project", "muze_demo", "-e", "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B", catalog_path=built)
+def test_show_create_model_of_the_seed_model_masks_the_apikey(shell, built):
+    run = shell("--project", "muze_demo", "--user", USER, "-e", "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B", catalog_path=built)
 
     assert run.stdout == """CREATE MODEL pai_eas_qwen25_omni_3b WITH VERSION v1
 INPUT(data binary, promt string)
@@ -168,25 +174,29 @@ COMMENT 'PAI EAS remote model binary input';
 """
 
 
-def test_show_create_model_errors(mcshell, built):
-    run = mcshell(
-        "--continue-on-error", "-e",
+def test_show_create_model_errors(shell, built):
+    run = shell(
+        "--user", USER, "--continue-on-error", "-e",
         "SHOW CREATE MODEL nope; SHOW CREATE MODEL bigdata_public_modelset.`qwen3-max`; SHOW CREATE TABLE t",
         catalog_path=built,
     )  # fmt: skip
+    stranger = shell("--user", "ALIYUN$stranger", "-e", "SHOW CREATE MODEL proj_two.churn", catalog_path=built)
 
     assert run.verdicts == [
         "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nope",
         "FAILED: ODPS-0130071:[1,43] Semantic analysis exception - public model "
         "bigdata_public_modelset.qwen3-max is built into MaxCompute: no statement creates it",
-        "FAILED: ODPS-0130161:[1,80] Parse exception - unsupported statement 'SHOW CREATE': mcshell runs model "
-        "statements (CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
-        "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT)",
+        f"FAILED: ODPS-0130161:[1,80] Parse exception - unsupported statement 'SHOW CREATE': {RUNS}",
+    ]
+    # It needs the Describe privilege on the model, as DESC MODEL does.
+    assert stranger.verdicts == [
+        "FAILED: ODPS-0130013: Authorization exception - ALIYUN$stranger has no Describe privilege on model "
+        "proj_two.churn"
     ]
 
 
-def test_dump_with_statements_is_a_usage_error(mcshell):
-    run = mcshell("-e", "SHOW MODELS", "dump")
+def test_dump_with_statements_is_a_usage_error(shell):
+    run = shell("-e", "SHOW MODELS", "dump")
 
     assert run.status == 2
     assert "-e, -f and --check run statements; they do not go with 'dump'" in run.stderr

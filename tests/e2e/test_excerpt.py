@@ -9,10 +9,10 @@ REMOTE = (
 SECRET = "sk-0123456789abcdef0123456789abcdef"
 
 
-def test_a_parse_error_quotes_its_line_with_a_caret(mcshell):
-    run = mcshell("-f", "-", stdin="WHOAMI;\nDESC MODEL m VERSOIN v1;\n")
+def test_a_parse_error_quotes_its_line_with_a_caret(shell):
+    run = shell("-f", "-", stdin="WHOAMI;\nDESC MODEL m VERSOIN v1;\n")
 
-    assert run.stderr == (
+    assert run.raw_stderr == (
         "OK\n"
         "FAILED: ODPS-0130161:[2,14] Parse exception - expected ';', found 'VERSOIN'\n"
         "   2 | DESC MODEL m VERSOIN v1;\n"
@@ -21,40 +21,40 @@ def test_a_parse_error_quotes_its_line_with_a_caret(mcshell):
     assert run.status == 1
 
 
-def test_an_error_without_a_position_points_at_its_statement_on_a_shared_line(mcshell):
-    run = mcshell("-e", "WHOAMI; DROP MODEL gone")
+def test_an_error_without_a_position_points_at_its_statement_on_a_shared_line(shell):
+    run = shell("-e", "WHOAMI; DROP MODEL gone")
 
-    assert run.stderr.splitlines()[1:] == [
+    assert run.raw_stderr.splitlines()[1:] == [
         "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone",
         "   1 | WHOAMI; DROP MODEL gone",
         "     |         ^",
     ]
 
 
-def test_the_caret_follows_tabs_and_wide_characters(mcshell):
-    run = mcshell("-e", "CREATE MODEL m WITH VERSION v1 INPUT(\t中文 intt) OPTIONS(MODEL_SOURCE_TYPE='REMOTE')")
+def test_the_caret_follows_tabs_and_wide_characters(shell):
+    run = shell("-e", "CREATE MODEL m WITH VERSION v1 INPUT(\t中文 intt) OPTIONS(MODEL_SOURCE_TYPE='REMOTE')")
 
-    assert run.stderr.splitlines()[0] == "FAILED: ODPS-0130071:[1,48] Semantic analysis exception - option 'MODEL_TYPE' is required"
+    assert run.raw_stderr.splitlines()[0] == "FAILED: ODPS-0130071:[1,48] Semantic analysis exception - option 'MODEL_TYPE' is required"
 
-    assert run.stderr.splitlines()[1:] == [
+    assert run.raw_stderr.splitlines()[1:] == [
         "   1 | CREATE MODEL m WITH VERSION v1 INPUT(\t中文 intt) OPTIONS(MODEL_SOURCE_TYPE='REMOTE')",
         "     |                                      \t           ^",  # under OPTIONS
     ]
 
 
-def test_an_apikey_in_the_quoted_line_is_masked(mcshell):
-    run = mcshell("-e", f"CREATE MODEL m WITH VERSION v1 OPTIONS({REMOTE}, APIKEY = '{SECRET}', COLOUR='x')")
+def test_an_apikey_in_the_quoted_line_is_masked(shell):
+    run = shell("-e", f"CREATE MODEL m WITH VERSION v1 OPTIONS({REMOTE}, APIKEY = '{SECRET}', COLOUR='x')")
 
-    assert SECRET not in run.stderr
-    quoted, caret = run.stderr.splitlines()[1:]
+    assert SECRET not in run.raw_stderr
+    quoted, caret = run.raw_stderr.splitlines()[1:]
     assert "APIKEY = '********cdef', COLOUR='x')" in quoted
     assert quoted.index("COLOUR") == caret.index("^")
 
 
-def test_a_long_line_is_cut_around_the_caret(mcshell):
+def test_a_long_line_is_cut_around_the_caret(shell):
     padding = " " * 300
-    run = mcshell("-e", f"WHOAMI;{padding}DROP MODEL gone;{padding}WHOAMI")
+    run = shell("-e", f"WHOAMI;{padding}DROP MODEL gone;{padding}WHOAMI")
 
-    quoted, caret = run.stderr.splitlines()[2:4]
+    quoted, caret = run.raw_stderr.splitlines()[2:4]
     assert quoted.startswith("   1 | ...") and quoted.endswith("...")
     assert quoted[caret.index("^"):].startswith("DROP MODEL gone;")

@@ -16,10 +16,10 @@ SECRET = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908"
 
 
 @pytest.fixture
-def seeded(mcshell):
+def seeded(shell):
     """The seed transcript's catalog: one REMOTE model with its version v1 (v2 was dropped)."""
-    mcshell(*SEED, "--continue-on-error", "-f", str(DATA / "transcripts" / "seed-session.sql"))
-    return lambda *args, **kw: mcshell(*SEED, *args, **kw)
+    shell(*SEED, "--continue-on-error", "-f", str(DATA / "transcripts" / "seed-session.sql"))
+    return lambda *args, **kw: shell(*SEED, *args, **kw)
 
 
 def test_json_prints_one_document_per_result_line_by_line(seeded):
@@ -76,15 +76,15 @@ def test_csv_has_a_header_row_and_parses_with_the_csv_module(seeded):
     assert SECRET not in models.stdout + desc.stdout
 
 
-def test_csv_quotes_what_needs_quoting(mcshell):
+def test_csv_quotes_what_needs_quoting(shell):
     options = (
         "MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', "
         "LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m', ROLEARN='acs:ram::1:role/r'"
     )
     comment = 'a, "quoted"\\\' comment'
-    mcshell("-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x decimal(10,2)) OPTIONS({options}) COMMENT '{comment}'")
+    shell("-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x decimal(10,2)) OPTIONS({options}) COMMENT '{comment}'")
 
-    run = mcshell("--format", "csv", "-e", "SHOW MODELS")
+    run = shell("--format", "csv", "-e", "SHOW MODELS")
 
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert rows[0]["Comment"] == "a, \"quoted\"' comment"
@@ -104,8 +104,22 @@ def test_show_create_model_and_help_are_text_documents(seeded):
     assert help_ == {"text": "USE <project>;   (a new project is created in the local catalog)"}
 
 
-def test_an_unknown_format_is_a_usage_error(mcshell):
-    run = mcshell("--format", "xml", "-e", "SHOW MODELS")
+def test_an_unknown_format_is_a_usage_error(shell):
+    run = shell("--format", "xml", "-e", "SHOW MODELS")
 
     assert run.status == 2
     assert "'xml' is not one of 'box', 'csv', 'json'" in run.stderr
+
+
+def test_show_grants_and_list_users_are_grids_like_any_other(shell):
+    owner = ("--user", "ALIYUN$owner")
+    shell(*owner, "-e", "ADD USER ALIYUN$alice; GRANT List ON PROJECT my_project TO USER ALIYUN$alice")
+
+    grants = shell(*owner, "--format", "json", "-e", "SHOW GRANTS FOR ALIYUN$alice")
+    users = shell(*owner, "--format", "csv", "-e", "LIST USERS")
+
+    assert json.loads(grants.stdout) == [
+        {"User": "ALIYUN$alice", "ObjectType": "project", "ObjectName": "my_project", "Privileges": "List"}
+    ]
+    rows = list(csv.DictReader(io.StringIO(users.stdout)))
+    assert [(r["User"], r["IsOwner"]) for r in rows] == [("ALIYUN$owner", "true"), ("ALIYUN$alice", "false")]

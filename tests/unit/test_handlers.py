@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import IMPORT_V1, REMOTE_V1, import_version
+from conftest import IMPORT_V1, REMOTE_V1, import_version, without_excerpts
 from mcshell.console import Console
 from mcshell.session import Session, SessionOptions
 
@@ -43,7 +43,7 @@ def run(session, sql: str) -> list[str]:
     session.err.seek(0)
     session.err.truncate()
     session.run_script(sql.splitlines(keepends=True))
-    return session.err.getvalue().splitlines()
+    return without_excerpts(session.err.getvalue()).splitlines()
 
 
 def rows(catalog, sql: str) -> list[tuple]:
@@ -111,6 +111,6 @@ def test_an_internal_error_is_a_failed_line_and_a_traceback_only_with_debug(cata
         session = Session(SessionOptions(str(catalog), "u", "my_project", debug=debug), Console(io.StringIO(), err))
         assert session.run_script(["WHOAMI;"]) == 1
         session.close()
-        lines = err.getvalue().splitlines()
+        lines = without_excerpts(err.getvalue()).splitlines()
         assert lines[-1] == "FAILED: ODPS-0010000: System internal error - RuntimeError: boom"
         assert ("Traceback (most recent call last):" in lines) is debug

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from conftest import without_excerpts
 from mcshell.console import Console
 from mcshell.session import Session, SessionOptions
 
@@ -36,7 +37,7 @@ class Shell:
             status = session.run_script(sql.splitlines(keepends=True))
         finally:
             session.close()
-        return out.getvalue(), err.getvalue().splitlines(), int(status)
+        return out.getvalue(), without_excerpts(err.getvalue()).splitlines(), int(status)
 
     def state(self) -> list[str]:
         """Everything the catalog holds, to show that a refused statement changed nothing."""

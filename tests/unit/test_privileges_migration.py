@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sqlite3
 
+from conftest import without_excerpts
 from mcshell.catalog import APPLICATION_ID, SCHEMA_VERSION, Catalog
 from mcshell.console import Console
 from mcshell.session import Session, SessionOptions
@@ -67,7 +68,7 @@ def run(path, user: str, sql: str) -> list[str]:
         session.run_script(sql.splitlines(keepends=True))
     finally:
         session.close()
-    return err.getvalue().splitlines()
+    return without_excerpts(err.getvalue()).splitlines()
 
 
 def test_a_version_1_catalog_is_migrated_and_keeps_its_models(tmp_path):
