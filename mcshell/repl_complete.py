@@ -88,6 +88,7 @@ STATEMENT = Alt(
         ("MODELS", Opt("LIKE", STRING)),
         ("VERSIONS", "FOR", "MODEL", MODEL),
         ("GRANTS", Opt("FOR", USER)),
+        ("CREATE", "MODEL", MODEL),
     )),
     ("USE", PROJECT),
     ("WHOAMI",),

@@ -59,7 +59,7 @@ def test_an_empty_statement_offers_every_statement(names):
 @pytest.mark.parametrize(
     "text, keywords",
     [
-        ("SHOW ", ["MODELS", "VERSIONS", "GRANTS"]),
+        ("SHOW ", ["MODELS", "VERSIONS", "GRANTS", "CREATE"]),
         ("GRANT Describe, Alter ", ["ON"]),
         ("REVOKE All ON ", ["MODEL", "PROJECT"]),
         ("GRANT Drop ON MODEL churn ", ["TO"]),
@@ -86,6 +86,7 @@ def test_a_keyword_started_in_lower_case_completes_in_lower_case(names):
 def test_model_names_of_the_current_project(names):
     assert offered("DESC MODEL ", names) == ["chat_bot", "churn"]
     assert offered("DESC MODEL chu", names) == ["churn"]
+    assert offered("SHOW CREATE MODEL ch", names) == ["chat_bot", "churn"]
     assert offered("drop model if exists C", names) == ["chat_bot", "churn"]
 
 
