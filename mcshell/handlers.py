@@ -327,24 +327,24 @@ class _GrantObject:
 
 
 def grant(stmt: st.Grant, ctx: Context) -> Result:
-    on = _grant_object(stmt.target, ctx, "grant")
-    names = privileges.privilege_names(stmt.privileges, on.object_type)
-    user = _grantee(ctx, on.project, stmt.user)
-    if on.model is None:
-        ctx.catalog.grant_project(on.project, user, names)
-    else:
-        ctx.catalog.grant_model(on.model.id, user, names)
-    return OK
+    return _change_grants(stmt, ctx, "grant")
 
 
 def revoke(stmt: st.Revoke, ctx: Context) -> Result:
-    on = _grant_object(stmt.target, ctx, "revoke")
+    return _change_grants(stmt, ctx, "revoke")
+
+
+def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, action: str) -> Result:
+    on = _grant_object(stmt.target, ctx, action)
     names = privileges.privilege_names(stmt.privileges, on.object_type)
     user = _grantee(ctx, on.project, stmt.user)
+    granting = action == "grant"
     if on.model is None:
-        ctx.catalog.revoke_project(on.project, user, names)
+        change = ctx.catalog.grant_project if granting else ctx.catalog.revoke_project
+        change(on.project, user, names)
     else:
-        ctx.catalog.revoke_model(on.model.id, user, names)
+        change = ctx.catalog.grant_model if granting else ctx.catalog.revoke_model
+        change(on.model.id, user, names)
     return OK
 
 
