@@ -224,29 +224,36 @@ class Catalog:
         self._db.close()
 
     def _prepare(self, now: str) -> None:
+        # Read-only checks first, in one snapshot: a file we must refuse is never written to, and
+        # a catalog that another mcshell is creating at this moment is seen empty or complete.
+        with self.transaction(write=False):
+            new = self._check_identity()
         with self._errors():
-            self._check_identity()
+            if new and not self._in_memory:
+                _make_private(self.path)
             if not self._in_memory:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
         with self.transaction(write=True):
-            found = self._scalar("PRAGMA user_version")
-            if found == 0:
+            # Checked again under the write lock: another mcshell may have created it meanwhile.
+            if self._check_identity():
                 self._create_schema(now)
+            found = self._scalar("PRAGMA user_version")
             for step in range(max(found, 1), SCHEMA_VERSION):
                 MIGRATIONS[step - 1](self._db)
             if found != SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _check_identity(self) -> None:
-        """Read-only checks, before anything is written: a file we must not touch stays as it was."""
+    def _check_identity(self) -> bool:
+        """Refuse anything that is not an mcshell catalog we can read; True for an empty file
+        (a new catalog). Only reads: a file we must not touch stays as it was."""
         application_id = self._scalar("PRAGMA application_id")
         version = self._scalar("PRAGMA user_version")
         if application_id == 0 and version == 0:
             if self._scalar("SELECT count(*) FROM sqlite_master"):
                 raise CatalogError(f"'{self.path}' is an SQLite database but not an mcshell catalog")
-            return
+            return True
         if application_id != APPLICATION_ID:
             raise CatalogError(f"'{self.path}' is an SQLite database but not an mcshell catalog")
         if version > SCHEMA_VERSION:
@@ -254,6 +261,7 @@ class Catalog:
                 f"catalog '{self.path}' has schema version {version}, newer than this mcshell reads "
                 f"({SCHEMA_VERSION}); use a newer mcshell"
             )
+        return False
 
     def _create_schema(self, now: str) -> None:
         # executescript() would commit on its own: run the statements one by one inside our transaction.
@@ -280,12 +288,19 @@ class Catalog:
         try:
             with self._errors():
                 yield
+                self._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
         except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
+            self._rollback()
             raise
-        with self._errors():
-            self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
+        nothing behind and the next statement can begin."""
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite has rolled back on its own (a full disk, say): nothing is left open
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -294,7 +309,7 @@ class Catalog:
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise CatalogError(
-                    f"catalog '{self.path}' stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s"
+                    f"catalog '{self.path}' stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s"
                 ) from None
             raise CatalogError(f"catalog '{self.path}': {_reason(error)}") from None
         except sqlite3.Error as error:
@@ -554,6 +569,16 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     """Names are stored in lower case; every name starting with `prefix` sorts in [low, high)."""
     low = prefix.lower()
     return low, low + "\U0010ffff"
+
+
+def _make_private(path: str) -> None:
+    """An empty file about to become a catalog (one the user made with `touch`, say) is made 0600
+    too, before WAL mode creates its -wal and -shm files, which copy its mode."""
+    if os.path.isfile(path):
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass  # someone else's file that we may write to but not chmod: use it as it is
 
 
 def _reason(error: BaseException) -> str:
