@@ -37,6 +37,13 @@ def _choose_project(project: str | None, config_path: str | None) -> str:
     return config.DEFAULT_PROJECT
 
 
+def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # Bytes that are not UTF-8 arrive as lone surrogates, which the catalog cannot store.
+    if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
+        raise click.BadParameter("the user name is not valid UTF-8")
+    return value
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-e", "execute", metavar="SQL", help="Run these statements and exit (a missing final ';' is added).")
 @click.option(
@@ -52,7 +59,10 @@ def _choose_project(project: str | None, config_path: str | None) -> str:
     "--config", "config_path", metavar="PATH",
     help="An odpscmd odps_config.ini: its project_name is the current project (access keys are ignored).",
 )  # fmt: skip
-@click.option("--user", envvar="MCSHELL_USER", help="Acting user (env MCSHELL_USER) [default: ALIYUN$<login name>].")
+@click.option(
+    "--user", envvar="MCSHELL_USER", callback=_check_user,
+    help="Acting user (env MCSHELL_USER) [default: ALIYUN$<login name>].",
+)  # fmt: skip
 @click.option(
     "--catalog", "catalog_path", envvar="MCSHELL_CATALOG", metavar="PATH",
     help="SQLite catalog file (env MCSHELL_CATALOG; ':memory:' for a throwaway one) "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -30,7 +31,16 @@ class McError(Exception):
     def failed_line(self, position: tuple[int, int] | None) -> str:
         where = f":[{position[0]},{position[1]}]" if self.has_position and position else ""
         sep = "" if where else ":"
-        return f"FAILED: {self.code}{where}{sep} {self.kind} - {self.message}"
+        return f"FAILED: {self.code}{where}{sep} {self.kind} - {printable(self.message)}"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Control characters quoted from the input, escaped (`\\n`, `\\x00`, `\\x1b`): a FAILED line
+    stays one line, and no escape sequence reaches the terminal."""
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ParseError(McError):

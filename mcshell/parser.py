@@ -13,6 +13,11 @@ from mcshell.dialect import Token, TokenType, is_word, tokenize
 from mcshell.errors import ParseError, UnsupportedStatement
 from mcshell.splitter import Chunk
 
+# Bounds that keep every input parseable: no type parameter is near 18 digits, and a type nested
+# deeper than this is surely a mistake (and must not exhaust Python's stack).
+MAX_NUMBER_DIGITS = 18
+MAX_TYPE_DEPTH = 64
+
 SUPPORTED = (
     "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
     "SHOW CREATE MODEL, USE, WHOAMI, SET, HELP, QUIT, ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS"
@@ -27,9 +32,19 @@ def parse(chunk: Chunk) -> st.Statement:
         raise ParseError(message, chunk.open_quote)
     try:
         tokens = tokenize(chunk.text)
-    except TokenError as error:
-        raise ParseError(f"cannot read the statement: {error}", 0) from None
+    except TokenError:
+        raise _unreadable(chunk.text) from None
     return _Parser(chunk.text, _join_number_words(tokens)).statement()
+
+
+def _unreadable(text: str) -> ParseError:
+    """Text the tokenizer gives up on. sqlglot's own message quotes the text around the problem
+    (an APIKEY, maybe): say what is left open instead. The splitter has already reported open
+    quotes, so what remains is a comment."""
+    comment = text.rfind("/*")
+    if comment >= 0 and text.find("*/", comment + 2) < 0:
+        return ParseError("unterminated comment /*: no closing */ before the end of the input", comment)
+    return ParseError("cannot read the statement", 0)
 
 
 def _join_number_words(tokens: list[Token]) -> list[Token]:
@@ -59,10 +74,15 @@ def describe(token: Token | None) -> str:
     if token is None:
         return "end of statement"
     if token.token_type == TokenType.STRING:
-        return f"string '{token.text}'"
+        return f"string '{_shortened(token.text)}'"
     if token.token_type == TokenType.IDENTIFIER:
-        return f"`{token.text}`"
-    return f"'{token.text}'"
+        return f"`{_shortened(token.text)}`"
+    return f"'{_shortened(token.text)}'"
+
+
+def _shortened(text: str, limit: int = 256) -> str:
+    """A token as an error quotes it: a megabyte-long word would make a megabyte-long FAILED line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 class _Parser:
@@ -70,6 +90,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # of nested types (ARRAY<...>)
 
     # -- token helpers --------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token | None:
@@ -126,8 +147,11 @@ class _Parser:
 
     def number(self, what: str) -> int:
         token = self.expect_type(TokenType.NUMBER, what)
-        if not token.text.isdigit():
+        # ASCII digits only: sqlglot reads '1²' as a number, which int() refuses.
+        if not (token.text.isascii() and token.text.isdigit()):
             raise ParseError(f"expected {what}, found '{token.text}'", token.start)
+        if len(token.text.lstrip("0")) > MAX_NUMBER_DIGITS:
+            raise ParseError(f"number '{token.text[:20]}...' is too large ({len(token.text)} digits)", token.start)
         return int(token.text)
 
     # -- statements -----------------------------------------------------------------------
@@ -145,7 +169,7 @@ class _Parser:
         return result
 
     def unsupported(self) -> UnsupportedStatement:
-        words = " ".join(t.text.upper() for t in self.tokens[:2] if is_word(t)) or describe(self.peek())
+        words = " ".join(_shortened(t.text.upper()) for t in self.tokens[:2] if is_word(t)) or describe(self.peek())
         return UnsupportedStatement(
             f"unsupported statement '{words}': mcshell runs model statements ({SUPPORTED})", 0, words
         )
@@ -342,6 +366,9 @@ class _Parser:
 
     def nested_type(self, name: str, offset: int) -> st.DataType:
         self.expect_type(TokenType.LT, "'<'")
+        self.depth += 1
+        if self.depth > MAX_TYPE_DEPTH:
+            raise ParseError(f"type nested more than {MAX_TYPE_DEPTH} levels deep", offset)
         children: list[st.DataType] = []
         fields: list[st.Ident] = []
         while True:
@@ -353,6 +380,7 @@ class _Parser:
                 break
             self.i += 1
         self.expect_type(TokenType.GT, "',' or '>'")
+        self.depth -= 1
         return st.DataType(name, (), tuple(children), tuple(fields), offset)
 
     def options_clause(self) -> tuple[st.Option, ...]:

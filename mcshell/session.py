@@ -5,6 +5,7 @@ text -> splitter -> parser -> handler (in one catalog transaction) -> result -> 
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from collections import Counter
@@ -16,7 +17,7 @@ from mcshell.catalog import Catalog
 from mcshell.console import Console
 from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
 from mcshell.excerpt import SourceLines, excerpt
-from mcshell.handlers import Context, handle
+from mcshell.handlers import Context, handle, mask_secret
 from mcshell.parser import parse
 from mcshell.render import render
 from mcshell.splitter import Chunk, StatementSplitter, content_start
@@ -106,6 +107,7 @@ class Session:
     def run_chunk(self, chunk: Chunk) -> Outcome:
         """Run one statement and report it: its result on stdout, then OK or one FAILED line."""
         try:
+            check_text(chunk.text)
             statement = parse(chunk)
             context = self.context()
             with context.catalog.transaction(write=statement.writes):
@@ -119,13 +121,13 @@ class Session:
             return self._report(error, chunk)
         except Exception as error:  # an mcshell bug: a FAILED line, never a traceback unless --debug
             if self.options.debug:
-                self.console.warn(traceback.format_exc().rstrip())
+                self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
             return self._report(McError(f"{type(error).__name__}: {error}"), chunk)
         self.project = context.project
         if text is not None:
             self.console.result(text)
         for warning in result.warnings:
-            self.console.warn(self._located(warning, chunk))
+            self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
         if result.quit:
             return Outcome.QUIT
         if not self.options.check:
@@ -140,13 +142,15 @@ class Session:
             position = chunk.position(content_start(chunk.text) if offset == 0 else offset)
         elif isinstance(error, InputError):
             position = error.position
+        secrets = secret_values(chunk.text) if chunk is not None else set()
         if self.options.check:
             where = f"{self.source}:{position[0]}:{position[1]}: " if position else f"{self.source}: "
-            self.console.failed(where + error.failed_line(None))
+            self.console.failed(mask_secrets(where + error.failed_line(None), secrets))
         else:
-            self.console.failed(error.failed_line(position))
+            self.console.failed(mask_secrets(error.failed_line(position), secrets))
         if chunk is not None and position is not None and not isinstance(error, CatalogError):
-            self.console.failed(excerpt(position[0], self._source_line(chunk, position[0]), position[1]))
+            source_line = excerpt(position[0], self._source_line(chunk, position[0]), position[1])
+            self.console.failed(mask_secrets(source_line, secrets))
         return Outcome.FAILED
 
     def _skip(self, error: UnsupportedStatement, chunk: Chunk) -> Outcome:
@@ -230,6 +234,47 @@ class InputError(ParseError):
     def __init__(self, message: str, position: tuple[int, int]):
         super().__init__(message)
         self.position = position
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(text: str) -> None:
+    """Text from the command line or a terminal may carry undecodable bytes as lone surrogates
+    (Python's surrogateescape): refuse them here, as decode_lines refuses them in files."""
+    found = _SURROGATE.search(text)
+    if found is None:
+        return
+    code = ord(found.group())
+    what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
+    raise ParseError(f"the input is not valid UTF-8: {what} cannot be read", found.start())
+
+
+# An APIKEY option's value as written, quoted or not, even in a statement that does not parse.
+_GAP = r"(?:\s|/\*.*?\*/|--[^\n]*)*"
+_APIKEY_VALUE = re.compile(
+    rf"""`?\bAPIKEY\b`?{_GAP}=?{_GAP}(?:'((?:[^'\\]|\\.)*)'?|"((?:[^"\\]|\\.)*)"?|([^\s,()'"`;=]+))""",
+    re.IGNORECASE | re.DOTALL,
+)
+_SHORTEST_SECRET = 4  # shorter values are no key, and masking them would garble the message
+
+
+def secret_values(text: str) -> set[str]:
+    """The APIKEY values a statement's text holds, as written and with escapes applied."""
+    if "apikey" not in text.lower():
+        return set()
+    values = set()
+    for found in _APIKEY_VALUE.finditer(text):
+        value = next(group for group in found.groups() if group is not None)
+        values.update((value, re.sub(r"\\(.)", r"\1", value, flags=re.DOTALL)))
+    return {value for value in values if len(value) >= _SHORTEST_SECRET}
+
+
+def mask_secrets(line: str, secrets: set[str]) -> str:
+    """`line` with every APIKEY value masked as DESC masks it: errors never print a key whole."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        line = line.replace(secret, mask_secret(secret))
+    return line
 
 
 def decode_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:

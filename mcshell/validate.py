@@ -321,7 +321,9 @@ def _check_enum(value: st.Text, key: str, allowed: tuple[str, ...], lower: bool)
 def _check_timeout(value: st.Text) -> int:
     low, high = SYNC_TIMEOUT_RANGE
     text = value.value.strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII digits only ('²'.isdigit() is True, yet int() refuses it), and few enough for int().
+    whole = text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(high))
+    if not whole or not low <= int(text) <= high:
         raise SemanticError(
             f"PAI_EAS_SYNC_REQUEST_TIMEOUT '{value.value}' must be a whole number of milliseconds "
             f"from {low} to {high} (default {SYNC_TIMEOUT_DEFAULT})",
