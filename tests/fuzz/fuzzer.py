@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 
 from mcshell.console import Console  # noqa: E402
 from mcshell.session import Session, SessionOptions, decode_lines  # noqa: E402
+from mcshell.splitter import split_statements  # noqa: E402
 
 USER = "ALIYUN$fuzz@example.com"
 PROJECT = "fuzz_project"
@@ -37,10 +38,12 @@ PROJECT = "fuzz_project"
 _STATEMENT_START = re.compile(r"(CREATE|ALTER|DESC|DESCRIBE|DROP|SHOW|USE|SET|HELP|WHOAMI)\b")
 
 
-def _transcript_statements() -> list[str]:
+def _script_statements(folder: str) -> list[str]:
+    """The statements of every .sql file in tests/data/<folder>, cut as mcshell cuts them."""
     statements = []
-    for path in sorted((ROOT / "tests" / "data" / "transcripts").glob("*.sql")):
-        statements += [part.strip() + ";" for part in path.read_text().split(";") if part.strip()]
+    for path in sorted((ROOT / "tests" / "data" / folder).glob("*.sql")):
+        lines = path.read_text().splitlines(keepends=True)
+        statements += [chunk.text.strip() + ";" for chunk in split_statements(lines)]
     return statements
 
 
@@ -81,14 +84,23 @@ _EXTRA = [
     "ALTER MODEL PAI_EAS_Qwen25_Omni_3B ADD VERSION v9 WITH OPTIONS(TASKS='chat', "
     "PAI_EAS_MODEL_NAME='m', PAI_EAS_SERVICE_NAME='g.s', ENDPOINT='https://x.vpc.example.com:8080/p', "
     "APIKEY='sk-0123456789abcdef', PAI_EAS_SYNC_MODE='TRUE', PAI_EAS_SYNC_REQUEST_TIMEOUT='6000');",
+    "ADD USER `ALIYUN$bob@example.com`; LIST USERS;",
+    "GRANT Describe, Alter ON MODEL test_xgboost_classifier TO USER 'ALIYUN$bob@example.com';",
+    "GRANT All ON PROJECT fuzz_project TO USER ALIYUN$bob@example.com;",
+    'REVOKE CreateModel ON PROJECT fuzz_project FROM USER "ALIYUN$bob@example.com";',
+    "SHOW GRANTS; SHOW GRANTS FOR 'ALIYUN$bob@example.com';",
+    "REMOVE USER ALIYUN$bob@example.com;",
+    "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B;",
     "-- a comment\n/* a block\ncomment */ SHOW MODELS",
     "QUIT;",
 ]
 
-SEEDS: tuple[str, ...] = tuple(_transcript_statements() + _doc_statements() + _EXTRA)
+SEEDS: tuple[str, ...] = tuple(
+    _script_statements("transcripts") + _script_statements("docs_examples") + _doc_statements() + _EXTRA
+)
 
-# The script that gives the fuzz catalog something to find (the documented models).
-SETUP = "\n".join(_transcript_statements())
+# The script that gives the fuzz catalog something to find (the documented models), and a member.
+SETUP = "\n".join(_script_statements("transcripts") + ["ADD USER `ALIYUN$bob@example.com`;"])
 
 # -- building blocks ------------------------------------------------------------------------------
 _TOKEN = re.compile(r"""\s+|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|\w+|.""", re.S)
@@ -237,6 +249,9 @@ def random_input(rng: random.Random) -> str | bytes:
 
 
 # -- running and judging --------------------------------------------------------------------------
+# What stderr may hold: OK, FAILED and WARNING lines, and the source excerpt after a FAILED line
+# (`   3 | <source line>`, then `     |     ^`).
+_STDERR_LINE = re.compile(r"OK\Z|FAILED: ODPS-\d{7}[:\[]|WARNING: | *\d* \| ")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
@@ -257,8 +272,12 @@ class Outcome:
             found.append("traceback")
         if "System internal error" in self.stderr:
             found.append("internal error")
-        if _CONTROL.search(self.stderr):
-            found.append("control character on stderr (a FAILED line must stay one line)")
+        lines = self.stderr.split("\n")[:-1]  # only "\n" ends a line on a terminal
+        stray = [line for line in lines if not _STDERR_LINE.match(line)]
+        if stray:
+            found.append(f"a line on stderr that is no verdict, warning or excerpt: {stray[0][:100]!r}")
+        if any(_CONTROL.search(line) for line in lines if line.startswith(("FAILED:", "WARNING:"))):
+            found.append("a control character in a FAILED or WARNING line")
         failed = any(line.startswith("FAILED: ODPS-") for line in self.stderr.splitlines())
         if self.status == 1 and not failed:
             found.append("exit status 1 without a FAILED line")
@@ -270,16 +289,22 @@ class Outcome:
 
     @property
     def kind(self) -> str:
-        if self.problems:
-            return "crash"
+        """ok, failed, traceback (an exception escaped or reached the last-resort handler) or
+        malformed (another break of the contract: a stray stderr line, a wrong exit status)."""
+        problems = self.problems
+        if any(p.startswith(("exception escaped", "traceback", "internal error")) for p in problems):
+            return "traceback"
+        if problems:
+            return "malformed"
         return "failed" if self.status == 1 else "ok"
 
 
 class Runner:
     """Runs inputs in-process through one Session over StringIO, as every front end does."""
 
-    def __init__(self, catalog_path: str, continue_on_error: bool = True):
-        self.options = SessionOptions(catalog_path, USER, PROJECT, continue_on_error=continue_on_error, debug=True)
+    def __init__(self, catalog_path: str, user: str = USER, continue_on_error: bool = True):
+        self.path = catalog_path
+        self.options = SessionOptions(catalog_path, user, PROJECT, continue_on_error=continue_on_error, debug=True)
         self.session = Session(self.options, Console(io.StringIO(), io.StringIO()))
 
     def run(self, data: str | bytes) -> Outcome:
@@ -326,12 +351,17 @@ def catalog_problems(path: str) -> list[str]:
 
 
 # -- scripts/fuzz -----------------------------------------------------------------------------------
+# Who runs the inputs, in turn: the project's owner, a member, a stranger (privilege checks fail).
+USERS = (USER, "ALIYUN$bob@example.com", "ALIYUN$stranger@example.com")
+SESSION_INPUTS = 2000  # then a fresh session: project, settings and user start over
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--inputs", type=int, default=100_000, help="how many inputs to try (default 100000)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: from the clock; printed)")
     parser.add_argument("--catalog", help="catalog file to fuzz (default: a new one in a temporary directory)")
-    parser.add_argument("--show", type=int, default=5, help="crashing inputs to print (default 5)")
+    parser.add_argument("--show", type=int, default=5, help="how many breaking inputs to print (default 5)")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else time.time_ns() % 2**32
     rng = random.Random(seed)
@@ -339,32 +369,35 @@ def main(argv: list[str] | None = None) -> int:
         path = args.catalog or str(Path(tmp) / "fuzz.db")
         print(f"scripts/fuzz: {args.inputs} inputs, seed {seed}, catalog {path}", flush=True)
         counts: Counter[str] = Counter()
-        crashes: list[tuple[str | bytes, Outcome]] = []
+        broken: list[tuple[str | bytes, Outcome]] = []
         started = time.monotonic()
-        runner = Runner(path)
-        runner.setup()
-        for n in range(1, args.inputs + 1):
-            if n % 2000 == 0:  # a fresh session now and then: project, settings and models start over
-                runner.close()
-                runner = Runner(path)
+        runner = None
+        for n in range(args.inputs):
+            if n % SESSION_INPUTS == 0:
+                if runner is not None:
+                    runner.close()
+                runner = Runner(path, user=USERS[n // SESSION_INPUTS % len(USERS)])
                 runner.setup()
             data = random_input(rng)
             outcome = runner.run(data)
             counts[outcome.kind] += 1
-            if outcome.kind == "crash":
-                crashes.append((data, outcome))
-            if n % 10_000 == 0:
-                print(f"  {n} inputs, {counts['crash']} crashes, {time.monotonic() - started:.0f} s", flush=True)
-        runner.close()
+            if outcome.kind in ("traceback", "malformed"):
+                broken.append((data, outcome))
+            if (n + 1) % 10_000 == 0:
+                print(f"  {n + 1} inputs, {len(broken)} broken, {time.monotonic() - started:.0f} s", flush=True)
+        if runner is not None:
+            runner.close()
         problems = catalog_problems(path)
-    for data, outcome in crashes[: args.show]:
-        print(f"CRASH {outcome.problems}: {data[:300]!r}\n{outcome.stderr[-1500:]}")
+    for data, outcome in broken[: args.show]:
+        print(f"BROKEN {outcome.problems}: {data[:300]!r}\n{outcome.stderr[-1500:]}")
     print(f"tried:      {sum(counts.values())}")
     print(f"OK:         {counts['ok']}")
     print(f"FAILED:     {counts['failed']}")
-    print(f"tracebacks: {counts['crash']}")
-    print(f"catalog:    {'integrity_check ok, every model has its default version' if not problems else problems}")
-    return 1 if crashes or problems else 0
+    print(f"tracebacks: {counts['traceback']}")
+    print(f"malformed:  {counts['malformed']} (stray stderr lines, control characters, wrong exit status)")
+    healthy = "integrity_check ok, no model without its default version, no orphan version"
+    print(f"catalog:    {problems or healthy}")
+    return 1 if broken or problems else 0
 
 
 if __name__ == "__main__":
