@@ -7,6 +7,7 @@ process killed half-way, changes nothing.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -555,10 +556,15 @@ def _copy_file_into(path: str, target: sqlite3.Connection) -> None:
 
 def _create_private_file(path: str) -> None:
     """A new catalog is readable by its owner only: create it 0600 before SQLite opens it."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "it is a directory, not a catalog file")
     if os.path.exists(path):
         return
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, mode=0o700, exist_ok=True)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except FileExistsError:  # a file stands where the directory should be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), directory) from None
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
@@ -582,4 +588,6 @@ def _make_private(path: str) -> None:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:  # without Python's "[Errno 20]"
+        return f"'{error.filename}': {error.strerror}" if error.filename else error.strerror
     return str(error) or type(error).__name__
