@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -233,7 +234,7 @@ class Catalog:
             if new and not self._in_memory:
                 _make_private(self.path)
             if not self._in_memory:
-                self._db.execute("PRAGMA journal_mode=WAL")
+                self._use_wal()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
         with self.transaction(write=True):
@@ -245,6 +246,20 @@ class Catalog:
                 MIGRATIONS[step - 1](self._db)
             if found != SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _use_wal(self) -> None:
+        """WAL mode: readers never wait for writers. Switching a new catalog to it needs the file to
+        itself, and SQLite answers "locked" at once instead of waiting (no busy handler) while
+        another mcshell is creating the same catalog: wait here instead, as long as for a lock."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(0.005)
 
     def _check_identity(self) -> bool:
         """Refuse anything that is not an mcshell catalog we can read; True for an empty file

@@ -206,8 +206,9 @@ def open_at_once(path: Path, openers: int) -> list[Exception]:
 
 
 def test_many_mcshells_creating_one_new_catalog_at_the_same_instant_all_succeed(tmp_path):
-    """The first-open race: each opener must see the file either empty or a whole catalog."""
-    for n in range(20):
+    """The first-open race: each opener must see the file either empty or a whole catalog, and must
+    wait (not fail with "locked") while another switches it to WAL mode."""
+    for n in range(50):
         path = tmp_path / f"race{n}.db"
         assert open_at_once(path, 6) == []
         db = sqlite3.connect(path)
