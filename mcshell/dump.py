@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mcshell.catalog import Catalog
-from mcshell.handlers import mask_secret
+from mcshell.masking import mask_secret
 from mcshell.sqlgen import model_statements, quote_name
 
 

@@ -15,9 +15,8 @@ from mcshell import statements as st
 from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.helptext import help_text
+from mcshell.masking import mask_secret
 from mcshell.results import Describe, Message, Record, Result, Table
-
-MASK = "********"
 
 
 @dataclass
@@ -208,10 +207,6 @@ def _version_rows(model: Model, version: Version) -> tuple[tuple[str, str], ...]
 def shown_option_value(key: str, value: str) -> str:
     """An option's value as any output shows it: the APIKEY is never printed whole."""
     return mask_secret(value) if key == "APIKEY" else value
-
-
-def mask_secret(value: str) -> str:
-    return MASK + value[-4:] if len(value) >= 12 else MASK
 
 
 def _input_rows(version: Version) -> tuple[tuple[str, str, str], ...]:

@@ -13,10 +13,12 @@ import re
 from prompt_toolkit.history import FileHistory
 
 from mcshell import config
+from mcshell.masking import MASK
 
 HISTORY_FILE = "history"
-MASK = "********"
 
+# Typed text is rewritten in place (quotes kept as typed, unclosed ones included), unlike
+# masking.secret_values, which finds values to mask in lines mcshell prints.
 # APIKEY (bare or backquoted, any case) = its value: a quoted string (with backslash escapes, as the
 # dialect reads them), or for a malformed entry whatever was typed up to the next , ) ; or blank.
 _APIKEY_VALUE = re.compile(

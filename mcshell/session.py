@@ -17,7 +17,8 @@ from mcshell.catalog import Catalog
 from mcshell.console import Console
 from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
 from mcshell.excerpt import SourceLines, excerpt
-from mcshell.handlers import Context, handle, mask_secret
+from mcshell.handlers import Context, handle
+from mcshell.masking import mask_secrets, secret_values
 from mcshell.parser import parse
 from mcshell.render import render
 from mcshell.splitter import Chunk, StatementSplitter, content_start
@@ -248,33 +249,6 @@ def check_text(text: str) -> None:
     code = ord(found.group())
     what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
     raise ParseError(f"the input is not valid UTF-8: {what} cannot be read", found.start())
-
-
-# An APIKEY option's value as written, quoted or not, even in a statement that does not parse.
-_GAP = r"(?:\s|/\*.*?\*/|--[^\n]*)*"
-_APIKEY_VALUE = re.compile(
-    rf"""`?\bAPIKEY\b`?{_GAP}=?{_GAP}(?:'((?:[^'\\]|\\.)*)'?|"((?:[^"\\]|\\.)*)"?|([^\s,()'"`;=]+))""",
-    re.IGNORECASE | re.DOTALL,
-)
-_SHORTEST_SECRET = 4  # shorter values are no key, and masking them would garble the message
-
-
-def secret_values(text: str) -> set[str]:
-    """The APIKEY values a statement's text holds, as written and with escapes applied."""
-    if "apikey" not in text.lower():
-        return set()
-    values = set()
-    for found in _APIKEY_VALUE.finditer(text):
-        value = next(group for group in found.groups() if group is not None)
-        values.update((value, re.sub(r"\\(.)", r"\1", value, flags=re.DOTALL)))
-    return {value for value in values if len(value) >= _SHORTEST_SECRET}
-
-
-def mask_secrets(line: str, secrets: set[str]) -> str:
-    """`line` with every APIKEY value masked as DESC masks it: errors never print a key whole."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        line = line.replace(secret, mask_secret(secret))
-    return line
 
 
 def decode_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:

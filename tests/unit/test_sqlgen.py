@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mcshell.catalog import Model, Version
-from mcshell.handlers import mask_secret
+from mcshell.masking import mask_secret
 from mcshell.parser import parse
 from mcshell.sqlgen import model_statements, quote_name, quote_string
 from mcshell.splitter import split_statements
