@@ -170,6 +170,10 @@ _VERSION_COLUMNS = (
 )
 
 
+# One encoder for every write: json.dumps() with options builds a new encoder on each call.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _model(row: tuple) -> Model:
     return Model(*row)
 
@@ -295,19 +299,10 @@ class Catalog:
             self.insert_model(model, version)
 
     # -- transactions -------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self, write: bool) -> Iterator[None]:
+    def transaction(self, write: bool) -> _Transaction:
         """One statement's transaction. Writers take the write lock up front (BEGIN IMMEDIATE),
         so two writers never deadlock half-way; readers see only committed statements."""
-        with self._errors():
-            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            with self._errors():
-                yield
-                self._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
-        except BaseException:
-            self._rollback()
-            raise
+        return _Transaction(self, write)
 
     def _rollback(self) -> None:
         """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
@@ -322,14 +317,15 @@ class Catalog:
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                raise CatalogError(
-                    f"catalog '{self.path}' stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s"
-                ) from None
-            raise CatalogError(f"catalog '{self.path}': {_reason(error)}") from None
         except sqlite3.Error as error:
-            raise CatalogError(f"catalog '{self.path}': {_reason(error)}") from None
+            raise self._catalog_error(error) from None
+
+    def _catalog_error(self, error: sqlite3.Error) -> CatalogError:
+        if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+            return CatalogError(
+                f"catalog '{self.path}' stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s"
+            )
+        return CatalogError(f"catalog '{self.path}': {_reason(error)}")
 
     def _scalar(self, sql: str, *args: object) -> object:
         row = self._db.execute(sql, args).fetchone()
@@ -542,16 +538,23 @@ class Catalog:
             ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def insert_version(self, model_id: int, version: Version) -> None:
-        self._db.execute(
+    def insert_version(self, model_id: int, version: Version) -> bool:
+        """Store a new version; False, and nothing stored, when the model has one of that name.
+
+        The UNIQUE (model_id, name) index answers "already exists" in the same step that stores
+        the version: no separate look-up for every ADD VERSION of a script.
+        """
+        cursor = self._db.execute(
             "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, "
-            "key_case, create_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "key_case, create_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (model_id, name) DO NOTHING",
             (
                 model_id, version.name, version.owner, version.location, version.tasks,
-                json.dumps(version.options, ensure_ascii=False), json.dumps(version.inputs, ensure_ascii=False),
+                _to_json(version.options), _to_json(version.inputs),
                 version.comment, version.key_case, version.create_time, version.last_modified_time,
             ),
         )  # fmt: skip
+        return cursor.rowcount == 1
 
     def delete_version(self, model_id: int, name: str) -> None:
         self._db.execute("DELETE FROM versions WHERE model_id = ? AND name = ?", (model_id, name))
@@ -567,6 +570,40 @@ def _copy_file_into(path: str, target: sqlite3.Connection) -> None:
             source.close()
     except sqlite3.Error as error:
         raise CatalogError(f"cannot read catalog '{path}': {_reason(error)}") from None
+
+
+class _Transaction:
+    """`with catalog.transaction(write)`: BEGIN, then COMMIT, or ROLLBACK if the body raised.
+
+    A plain class rather than @contextmanager: it runs for every statement of a script, and
+    sqlite3 errors become CatalogError here, in one place.
+    """
+
+    __slots__ = ("_catalog", "_write")
+
+    def __init__(self, catalog: Catalog, write: bool):
+        self._catalog = catalog
+        self._write = write
+
+    def __enter__(self) -> None:
+        try:
+            self._catalog._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        except sqlite3.Error as error:
+            raise self._catalog._catalog_error(error) from None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> bool:
+        catalog = self._catalog
+        if kind is None:
+            try:
+                catalog._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
+            except sqlite3.Error as failure:
+                catalog._rollback()
+                raise catalog._catalog_error(failure) from None
+            return False
+        catalog._rollback()
+        if isinstance(error, sqlite3.Error):
+            raise catalog._catalog_error(error) from None
+        return False  # anything else goes on as it was raised
 
 
 def _create_private_file(path: str) -> None:

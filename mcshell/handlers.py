@@ -110,11 +110,9 @@ def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     options = validate.option_map(stmt.version)
     validate.check_same_source_and_type(options, model.source_type, model.model_type)
     checked = validate.check_version_options(stmt.version, options, model.source_type, model.model_type, 0)
-    name = stmt.version.name.key
-    if ctx.catalog.get_version(model.id, name) is not None:
-        raise DdlError(f"Version already exists: {model.project}.{model.name}.{name}")
     now = ctx.clock()
-    ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower"))
+    if not ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower")):
+        raise DdlError(f"Version already exists: {model.project}.{model.name}.{stmt.version.name.key}")
     ctx.catalog.touch_model(model.id, now)
     return Result(warnings=checked.warnings)
 

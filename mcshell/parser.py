@@ -6,6 +6,8 @@ It checks only the shape of a statement; names, types and option values are chec
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from sqlglot.errors import TokenError
 
 from mcshell import statements as st
@@ -17,6 +19,13 @@ from mcshell.splitter import Chunk
 # deeper than this is surely a mistake (and must not exhaust Python's stack).
 MAX_NUMBER_DIGITS = 18
 MAX_TYPE_DEPTH = 64
+
+# Token kinds the grammar tests, looked up once: the parser runs for every statement of a script.
+_VAR, _IDENTIFIER, _STRING, _NUMBER = TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING, TokenType.NUMBER
+_DOT, _COMMA, _EQ, _COLON = TokenType.DOT, TokenType.COMMA, TokenType.EQ, TokenType.COLON
+_L_PAREN, _R_PAREN, _LT, _GT = TokenType.L_PAREN, TokenType.R_PAREN, TokenType.LT, TokenType.GT
+_NESTED_TYPES = ("ARRAY", "MAP", "STRUCT")
+_token_type = attrgetter("token_type")
 
 SUPPORTED = (
     "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
@@ -49,25 +58,22 @@ def _unreadable(text: str) -> ParseError:
 
 def _join_number_words(tokens: list[Token]) -> list[Token]:
     """`1a` and `12_3` are one name (a version may start with a digit); sqlglot reads a number, then a word."""
+    if _NUMBER not in map(_token_type, tokens):
+        return tokens  # no number, nothing to join: the common case, checked at C speed
     joined: list[Token] = []
+    prev = None
     for token in tokens:
-        prev = joined[-1] if joined else None
-        if (
-            prev is not None
-            and prev.token_type == TokenType.NUMBER
-            and token.token_type == TokenType.VAR
-            and token.start == prev.end + 1
-        ):
-            text = prev.text + token.text
-            joined[-1] = Token(TokenType.VAR, text, prev.line, token.col, prev.start, token.end)
+        if prev is not None and prev.token_type is _NUMBER and token.token_type is _VAR and token.start == prev.end + 1:
+            prev = joined[-1] = Token(_VAR, prev.text + token.text, prev.line, token.col, prev.start, token.end)
         else:
             joined.append(token)
+            prev = token
     return joined
 
 
 def _is_digits_name(token: Token) -> bool:
     """A name made of digits only (`ADD VERSION 2`): allowed for versions, refused by name rules elsewhere."""
-    return token.token_type == TokenType.NUMBER and token.text.isdigit()
+    return token.token_type is _NUMBER and token.text.isdigit()
 
 
 def describe(token: Token | None) -> str:
@@ -86,23 +92,36 @@ def _shortened(text: str, limit: int = 256) -> str:
 
 
 class _Parser:
+    # The token helpers index the token list directly rather than through peek(): they run a few
+    # dozen times for every statement of a script.
     def __init__(self, text: str, tokens: list[Token]):
         self.text = text
         self.tokens = tokens
+        self.n = len(tokens)
         self.i = 0
         self.depth = 0  # of nested types (ARRAY<...>)
 
     # -- token helpers --------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token | None:
         j = self.i + ahead
-        return self.tokens[j] if j < len(self.tokens) else None
+        return self.tokens[j] if j < self.n else None
+
+    def next_is(self, kind: TokenType) -> bool:
+        """The next token is of this kind (a `,`, a `(` ...)."""
+        i = self.i
+        return i < self.n and self.tokens[i].token_type is kind
 
     def at(self, *words: str) -> bool:
         """The next tokens are these keywords (bare words only: a backquoted name is never a keyword)."""
-        for ahead, word in enumerate(words):
-            token = self.peek(ahead)
-            if token is None or token.token_type == TokenType.IDENTIFIER or token.text.upper() != word:
+        i = self.i
+        if i + len(words) > self.n:
+            return False
+        tokens = self.tokens
+        for word in words:
+            token = tokens[i]
+            if token.token_type is _IDENTIFIER or token.text.upper() != word:
                 return False
+            i += 1
         return True
 
     def accept(self, *words: str) -> bool:
@@ -123,30 +142,34 @@ class _Parser:
             if not self.accept(word):
                 raise self.fail(f"'{word}'")
 
-    def expect_type(self, token_type: TokenType, what: str) -> Token:
-        token = self.peek()
-        if token is None or token.token_type != token_type:
-            raise self.fail(what)
-        self.i += 1
-        return token
+    def expect_type(self, kind: TokenType, what: str) -> Token:
+        i = self.i
+        if i < self.n:
+            token = self.tokens[i]
+            if token.token_type is kind:
+                self.i = i + 1
+                return token
+        raise self.fail(what)
 
     def end(self) -> None:
         if self.peek() is not None:
             raise self.fail("';'")
 
     def ident(self, what: str) -> st.Ident:
-        token = self.peek()
-        if token is None or not (is_word(token) or _is_digits_name(token)):
-            raise self.fail(what)
-        self.i += 1
-        return st.Ident(token.text, token.start)
+        i = self.i
+        if i < self.n:
+            token = self.tokens[i]
+            if token.token_type is _VAR or is_word(token) or _is_digits_name(token):
+                self.i = i + 1
+                return st.Ident(token.text, token.start)
+        raise self.fail(what)
 
     def text_literal(self, what: str) -> st.Text:
-        token = self.expect_type(TokenType.STRING, what)
+        token = self.expect_type(_STRING, what)
         return st.Text(token.text, token.start)
 
     def number(self, what: str) -> int:
-        token = self.expect_type(TokenType.NUMBER, what)
+        token = self.expect_type(_NUMBER, what)
         # ASCII digits only: sqlglot reads '1²' as a number, which int() refuses.
         if not (token.text.isascii() and token.text.isdigit()):
             raise ParseError(f"expected {what}, found '{token.text}'", token.start)
@@ -159,7 +182,7 @@ class _Parser:
         first = self.peek()
         if first is None:
             raise self.fail("a statement")
-        head = first.text.upper() if first.token_type != TokenType.IDENTIFIER else ""
+        head = first.text.upper() if first.token_type is not _IDENTIFIER else ""
         method = getattr(self, f"_{head.lower()}", None) if head.isalpha() else None
         if method is None:
             raise self.unsupported()
@@ -277,7 +300,7 @@ class _Parser:
     # -- clauses --------------------------------------------------------------------------
     def model_ref(self) -> st.ModelRef:
         parts = [self.ident("a model name")]
-        while len(parts) < 3 and self.peek() is not None and self.peek().token_type == TokenType.DOT:
+        while len(parts) < 3 and self.next_is(_DOT):
             self.i += 1
             parts.append(self.ident("a name after '.'"))
         if len(parts) == 1:
@@ -334,12 +357,12 @@ class _Parser:
         return st.VersionSpec(name, inputs, options, comment, options_offset)
 
     def input_clause(self) -> tuple[st.Column, ...]:
-        self.expect_type(TokenType.L_PAREN, "'('")
+        self.expect_type(_L_PAREN, "'('")
         columns = [self.column()]
-        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+        while self.next_is(_COMMA):
             self.i += 1
             columns.append(self.column())
-        self.expect_type(TokenType.R_PAREN, "',' or ')'")
+        self.expect_type(_R_PAREN, "',' or ')'")
         return tuple(columns)
 
     def column(self) -> st.Column:
@@ -348,24 +371,24 @@ class _Parser:
 
     def data_type(self) -> st.DataType:
         token = self.peek()
-        if token is None or not is_word(token) or token.token_type == TokenType.IDENTIFIER:
+        if token is None or token.token_type is _IDENTIFIER or not is_word(token):
             raise self.fail("a type")
         self.i += 1
         name = token.text.upper()
-        if name in ("ARRAY", "MAP", "STRUCT"):
+        if name in _NESTED_TYPES:
             return self.nested_type(name, token.start)
-        params: list[int] = []
-        if self.peek() is not None and self.peek().token_type == TokenType.L_PAREN:
+        if not self.next_is(_L_PAREN):
+            return st.DataType(name, offset=token.start)
+        self.i += 1
+        params = [self.number("a number")]
+        while self.next_is(_COMMA):
             self.i += 1
             params.append(self.number("a number"))
-            while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
-                self.i += 1
-                params.append(self.number("a number"))
-            self.expect_type(TokenType.R_PAREN, "')'")
+        self.expect_type(_R_PAREN, "')'")
         return st.DataType(name, tuple(params), offset=token.start)
 
     def nested_type(self, name: str, offset: int) -> st.DataType:
-        self.expect_type(TokenType.LT, "'<'")
+        self.expect_type(_LT, "'<'")
         self.depth += 1
         if self.depth > MAX_TYPE_DEPTH:
             raise ParseError(f"type nested more than {MAX_TYPE_DEPTH} levels deep", offset)
@@ -374,25 +397,25 @@ class _Parser:
         while True:
             if name == "STRUCT":
                 fields.append(self.ident("a field name"))
-                self.expect_type(TokenType.COLON, "':'")
+                self.expect_type(_COLON, "':'")
             children.append(self.data_type())
-            if self.peek() is None or self.peek().token_type != TokenType.COMMA:
+            if not self.next_is(_COMMA):
                 break
             self.i += 1
-        self.expect_type(TokenType.GT, "',' or '>'")
+        self.expect_type(_GT, "',' or '>'")
         self.depth -= 1
         return st.DataType(name, (), tuple(children), tuple(fields), offset)
 
     def options_clause(self) -> tuple[st.Option, ...]:
-        self.expect_type(TokenType.L_PAREN, "'('")
+        self.expect_type(_L_PAREN, "'('")
         options = [self.option()]
-        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+        while self.next_is(_COMMA):
             self.i += 1
             options.append(self.option())
-        self.expect_type(TokenType.R_PAREN, "',' or ')'")
+        self.expect_type(_R_PAREN, "',' or ')'")
         return tuple(options)
 
     def option(self) -> st.Option:
         key = self.ident("an option name")
-        self.expect_type(TokenType.EQ, "'='")
+        self.expect_type(_EQ, "'='")
         return st.Option(key, self.text_literal("a quoted option value"))

@@ -56,6 +56,9 @@ SIMPLE_TYPES = (
 PARAMETER_RANGES = {"DECIMAL": ((1, 38), (0, 38)), "VARCHAR": ((1, 65535),), "CHAR": ((1, 255),)}
 NESTED_ARITY = {"ARRAY": 1, "MAP": 2}
 ALL_TYPES = (*SIMPLE_TYPES, *PARAMETER_RANGES, *NESTED_ARITY, "STRUCT")
+# Sets for the membership tests that run for every column and option of a script.
+_TYPE_SET = frozenset(ALL_TYPES)
+_OPTION_KEY_SET = frozenset(OPTION_KEYS)
 
 
 def utf8_len(text: str) -> int:
@@ -65,7 +68,8 @@ def utf8_len(text: str) -> int:
 def _check_name(ident: st.Ident, what: str, pattern: re.Pattern[str], allowed: str, limit: int) -> None:
     if not pattern.match(ident.text):
         raise SemanticError(f"{what} '{ident.text}' {allowed}", ident.offset)
-    if utf8_len(ident.text) > limit:
+    # A character is at most 4 bytes in UTF-8: short names need no encoding to be counted.
+    if len(ident.text) * 4 > limit and utf8_len(ident.text) > limit:
         raise SemanticError(
             f"{what} '{ident.text[:32]}...' is {utf8_len(ident.text)} bytes; at most {limit} bytes are allowed",
             ident.offset,
@@ -111,15 +115,16 @@ def check_inputs(columns: tuple[st.Column, ...]) -> None:
             column.name, "column name", _COLUMN_NAME,
             "may contain only letters, digits, underscores and Chinese characters", COLUMN_NAME_MAX,
         )  # fmt: skip
-        if column.name.key in seen:
-            raise SemanticError(f"column '{column.name.key}' is given twice in INPUT", column.name.offset)
-        seen.add(column.name.key)
+        key = column.name.key
+        if key in seen:
+            raise SemanticError(f"column '{key}' is given twice in INPUT", column.name.offset)
+        seen.add(key)
         check_type(column.type)
 
 
 def check_type(data_type: st.DataType) -> None:
     name = data_type.name
-    if name not in ALL_TYPES:
+    if name not in _TYPE_SET:
         raise SemanticError(
             f"unknown type '{data_type.name.lower()}'; allowed: {', '.join(t.lower() for t in ALL_TYPES)}",
             data_type.offset,
@@ -181,15 +186,16 @@ def option_map(spec: st.VersionSpec) -> dict[str, st.Option]:
     """Options by upper-case key; unknown keys and keys given twice are refused."""
     found: dict[str, st.Option] = {}
     for option in spec.options:
-        if option.name not in OPTION_KEYS:
+        name = option.name
+        if name not in _OPTION_KEY_SET:
             raise SemanticError(
                 f"unknown option '{option.key.text}'; allowed: {', '.join(OPTION_KEYS)}", option.key.offset
             )
-        if option.name in found:
-            raise SemanticError(f"option '{option.name}' is given twice", option.key.offset)
+        if name in found:
+            raise SemanticError(f"option '{name}' is given twice", option.key.offset)
         if not option.value.value.strip():
-            raise SemanticError(f"option '{option.name}' must not be empty", option.value.offset)
-        found[option.name] = option
+            raise SemanticError(f"option '{name}' must not be empty", option.value.offset)
+        found[name] = option
     return found
 
 
