@@ -25,8 +25,11 @@ def info() -> dict:
     import sqlglot
     import sqlglot.tokenizer_core as core
 
+    import mcshell
+
     compiled = not core.__file__.endswith(".py")
-    return {"python": sys.version.split()[0], "sqlglot": sqlglot.__version__, "compiled": compiled}
+    package = os.path.dirname(mcshell.__file__)
+    return {"python": sys.version.split()[0], "sqlglot": sqlglot.__version__, "compiled": compiled, "package": package}
 
 
 def _statements(path: str, skip: int) -> list[str]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import TextIO
+
+_BLOCK_LINES = 256  # lines of a long result per write: few system calls, little memory
 
 
 class Console:
@@ -13,6 +16,18 @@ class Console:
 
     def result(self, text: str) -> None:
         self.out.write(text)
+        self.out.flush()
+
+    def result_lines(self, lines: Iterable[str]) -> None:
+        """A result that comes in pieces (a grid streamed from the catalog): written in blocks as
+        the pieces come, flushed once at the end."""
+        block: list[str] = []
+        for line in lines:
+            block.append(line)
+            if len(block) == _BLOCK_LINES:
+                self.out.write("".join(block))
+                block.clear()
+        self.out.write("".join(block))
         self.out.flush()
 
     def ok(self) -> None:

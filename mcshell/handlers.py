@@ -7,16 +7,22 @@ it writes anything, and raises an McError to refuse.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mcshell import privileges, sqlgen, validate
+from mcshell import privileges
 from mcshell import statements as st
 from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
-from mcshell.helptext import help_text
 from mcshell.masking import mask_secret
-from mcshell.results import Describe, Message, Record, Result, Table
+from mcshell.results import Describe, Message, Record, Result, Rows, Table
+
+if TYPE_CHECKING:
+    from mcshell import validate
+
+# `validate` (the rules' regular expressions), `sqlgen` and `helptext` are imported by the
+# handlers that use them: a one-shot DESC or SHOW does not pay for what it never applies.
 
 
 @dataclass
@@ -84,6 +90,8 @@ def _did_you_mean(name: str, candidates: list[str]) -> str:
 
 # -- statements that change the catalog --------------------------------------------------------
 def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
+    from mcshell import validate
+
     target = resolve(stmt.model, ctx, changes=True)
     privileges.require_on_project(ctx, privileges.CREATE_MODEL, target.project)
     validate.check_model_name(stmt.model.name)
@@ -105,6 +113,8 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
 
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
+    from mcshell import validate
+
     model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
     privileges.require_on_model(ctx, privileges.ALTER, model)
     options = validate.option_map(stmt.version)
@@ -220,27 +230,33 @@ VERSION_HEADERS = (
 )  # fmt: skip
 
 
+# SHOW grids stream: Rows runs the query again for each pass of the renderer, inside the
+# statement's transaction, so a catalog of any size is never held in memory.
 def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
     privileges.require_on_project(ctx, privileges.LIST, ctx.project)
     like = stmt.like.value.lower() if stmt.like is not None else None
-    rows = [
-        (m.name, m.owner, m.source_type, m.model_type, m.default_version, m.create_time,
-         m.last_modified_time, m.comment)
-        for m in ctx.catalog.iter_models(ctx.project, like)
-    ]  # fmt: skip
-    return Result(Table(MODEL_HEADERS, rows))
+    catalog, project = ctx.catalog, ctx.project
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for m in catalog.iter_models(project, like):
+            yield (m.name, m.owner, m.source_type, m.model_type, m.default_version, m.create_time,
+                   m.last_modified_time, m.comment)  # fmt: skip
+
+    return Result(Table(MODEL_HEADERS, Rows(rows)))
 
 
 def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
     target = resolve(stmt.model, ctx, changes=False)
     privileges.require_on_project(ctx, privileges.LIST, target.project)
     model = find_model(ctx, target)
-    rows = [
-        (v.name, "true" if v.name == model.default_version else "false", v.owner, v.location, v.tasks,
-         v.create_time, v.last_modified_time, v.comment)
-        for v in ctx.catalog.iter_versions(model.id)
-    ]  # fmt: skip
-    return Result(Table(VERSION_HEADERS, rows))
+    catalog = ctx.catalog
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for v in catalog.iter_versions(model.id):
+            yield (v.name, "true" if v.name == model.default_version else "false", v.owner, v.location,
+                   v.tasks, v.create_time, v.last_modified_time, v.comment)  # fmt: skip
+
+    return Result(Table(VERSION_HEADERS, Rows(rows)))
 
 
 def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
@@ -249,6 +265,8 @@ def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
         raise SemanticError(
             f"public model {target} is built into MaxCompute: no statement creates it", stmt.model.offset
         )
+    from mcshell import sqlgen
+
     model = find_model(ctx, target)
     privileges.require_on_model(ctx, privileges.DESCRIBE, model)
     versions = ctx.catalog.iter_versions(model.id, in_creation_order=True)
@@ -394,6 +412,8 @@ def _listed(granted: set[str], object_type: str) -> str:
 
 # -- session statements ------------------------------------------------------------------------
 def use(stmt: st.Use, ctx: Context) -> Result:
+    from mcshell import validate
+
     validate.check_project_name(stmt.project)
     ctx.catalog.ensure_project(stmt.project.key, ctx.user, ctx.clock())
     ctx.project = stmt.project.key
@@ -410,6 +430,8 @@ def set_variable(stmt: st.SetVariable, ctx: Context) -> Result:
 
 
 def show_help(stmt: st.Help, ctx: Context) -> Result:
+    from mcshell.helptext import help_text
+
     return Result(Message(help_text(stmt.topic)))
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+
 from mcshell.results import Describe, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
@@ -18,19 +20,25 @@ _VERSION_TITLE = "|                Version Information"
 
 def render(output: Output, fmt: str = "box") -> str:
     """The text a result prints on stdout in format `fmt` (one of FORMATS), ending with a newline."""
+    return "".join(render_lines(output, fmt))
+
+
+def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
+    """The same text in pieces that each end with a newline: a grid comes one row at a time."""
     if fmt != "box":
         from mcshell.formats import render_data
 
-        return render_data(output, fmt)
-    if isinstance(output, Describe):
-        return render_describe(output)
-    if isinstance(output, Table):
-        return render_grid(output)
-    if isinstance(output, Record):
-        return "".join(f"{label}: {value}\n" for label, value in output.fields)
-    if isinstance(output, Message):
-        return output.text if output.text.endswith("\n") else output.text + "\n"
-    raise TypeError(f"no renderer for {type(output).__name__}")
+        yield render_data(output, fmt)
+    elif isinstance(output, Describe):
+        yield render_describe(output)
+    elif isinstance(output, Table):
+        yield from grid_lines(output)
+    elif isinstance(output, Record):
+        yield "".join(f"{label}: {value}\n" for label, value in output.fields)
+    elif isinstance(output, Message):
+        yield output.text if output.text.endswith("\n") else output.text + "\n"
+    else:
+        raise TypeError(f"no renderer for {type(output).__name__}")
 
 
 def render_describe(desc: Describe) -> str:
@@ -61,7 +69,67 @@ def _input_row(cells: tuple[str, str, str]) -> str:
 
 def render_grid(table: Table) -> str:
     """The SHOW MODELS grid: borders above, below the header and at the end; cells left-aligned."""
-    import tabulate  # costs ~90 ms to import: only where a grid is drawn
+    return "".join(grid_lines(table))
+
+
+def grid_lines(table: Table) -> Iterator[str]:
+    """The grid, line by line, laid out exactly as tabulate lays it out (see _tabulate_grid).
+
+    A first pass over the rows measures the columns, a second prints them, so a grid of any size
+    is never held in memory: `table.rows` is read twice (results.Rows reads its query again).
+    A cell tabulate would lay out in its own way (a line break, a tab, any control character or
+    terminal escape) sends the whole grid through tabulate itself.
+    """
+    rows = table.rows
+    if isinstance(rows, Iterator):  # a one-shot iterator cannot be read twice
+        rows = list(rows)
+    widths = [_cell_width(header) for header in table.headers]
+    for row in rows:
+        for column, cell in enumerate(row):
+            width = _cell_width(cell)
+            if width is None:
+                yield _tabulate_grid(table.headers, rows)
+                return
+            if width > widths[column]:
+                widths[column] = width
+    if None in widths:
+        yield _tabulate_grid(table.headers, rows)
+        return
+    border = "+" + "+".join("-" * (width + 2) for width in widths) + "+\n"
+    yield border
+    yield _grid_row(table.headers, widths)
+    yield border
+    for row in rows:
+        yield _grid_row(row, widths)
+    yield border
+
+
+def _grid_row(cells: Sequence[str], widths: list[int]) -> str:
+    padded = (f" {cell}{' ' * (width - _cell_width(cell))} " for cell, width in zip(cells, widths, strict=True))
+    return "|" + "|".join(padded) + "|\n"
+
+
+def _cell_width(text: str) -> int | None:
+    """The columns `text` takes on a terminal, counted as tabulate counts them (East Asian wide
+    characters count two); None for text that is not printable as one line."""
+    if not text.isprintable():
+        return None
+    if text.isascii():
+        return len(text)
+    width = _wcswidth(text)
+    return width if width >= 0 else None
+
+
+def _wcswidth(text: str) -> int:
+    try:
+        from wcwidth import wcswidth  # what tabulate counts with when it is installed
+    except ImportError:
+        return len(text)
+    return wcswidth(text)
+
+
+def _tabulate_grid(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    import tabulate  # costs ~90 ms to import: only for a grid with unusual cells
 
     tabulate.MIN_PADDING = 0  # columns as wide as their longest cell, header included
     line = tabulate.Line("+", "-", "+", "+")
@@ -71,7 +139,7 @@ def render_grid(table: Table) -> str:
         headerrow=row, datarow=row, padding=1, with_header_hide=None,
     )  # fmt: skip
     text = tabulate.tabulate(
-        list(table.rows), headers=list(table.headers), tablefmt=grid,
+        list(rows), headers=list(headers), tablefmt=grid,
         disable_numparse=True, stralign="left", preserve_whitespace=True,
     )  # fmt: skip
     return text + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
@@ -16,9 +16,22 @@ class Describe:
     inputs: tuple[tuple[str, str, str], ...]  # (name, type, comment)
 
 
+class Rows:
+    """A table's rows, read from their source afresh on each pass and never held all at once: a
+    grid reads them twice, first to measure its columns, then to print them."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: Callable[[], Iterable[tuple[str, ...]]]):
+        self._source = source
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return iter(self._source())
+
+
 @dataclass(frozen=True)
 class Table:
-    """A grid (SHOW MODELS, SHOW VERSIONS ...). `rows` may be a lazy iterable."""
+    """A grid (SHOW MODELS, SHOW VERSIONS ...). `rows` may be lazy: a list, or Rows over a query."""
 
     headers: tuple[str, ...]
     rows: Iterable[tuple[str, ...]]

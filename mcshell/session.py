@@ -20,7 +20,7 @@ from mcshell.excerpt import SourceLines, excerpt
 from mcshell.handlers import Context, handle
 from mcshell.masking import mask_secrets, secret_values
 from mcshell.parser import parse
-from mcshell.render import render
+from mcshell.render import render_lines
 from mcshell.splitter import Chunk, StatementSplitter, content_start
 
 
@@ -113,9 +113,9 @@ class Session:
             context = self.context()
             with context.catalog.transaction(write=statement.writes):
                 result = handle(statement, context)
-                # Rendered inside the transaction: a grid may stream rows straight from the catalog.
-                shown = result.output is not None and not self.options.check
-                text = render(result.output, self.options.format) if shown else None
+                if result.output is not None and not self.options.check:
+                    # Printed inside the transaction: a grid streams its rows straight from the catalog.
+                    self.console.result_lines(render_lines(result.output, self.options.format))
         except McError as error:
             if isinstance(error, UnsupportedStatement) and self.options.skip_unsupported:
                 return self._skip(error, chunk)
@@ -125,8 +125,6 @@ class Session:
                 self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
             return self._report(McError(f"{type(error).__name__}: {error}"), chunk)
         self.project = context.project
-        if text is not None:
-            self.console.result(text)
         for warning in result.warnings:
             self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
         if result.quit:
