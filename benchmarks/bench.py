@@ -116,15 +116,31 @@ def measure(argv: list[str], stdin: Path | None = None, expect_ok: int | None = 
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    oks = stderr.count(b"OK\n")
+        stdout_lines, oks, tail = _count_lines(out), _count_lines(err, b"OK\n"), _tail(err)
     if process.returncode != 0 or (expect_ok is not None and oks != expect_ok):
-        tail = stderr.decode(errors="replace")[-600:]
         raise BenchError(f"{' '.join(argv[:4])}... exited {process.returncode} with {oks} OK lines:\n{tail}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Sample(wall, cpu, usage.ru_maxrss / 1024, stdout.count(b"\n"))
+    return Sample(wall, cpu, usage.ru_maxrss / 1024, stdout_lines)
+
+
+def _count_lines(file, only: bytes | None = None) -> int:
+    """The lines of the file (or those equal to `only`), read in blocks: a grid can be large."""
+    file.seek(0)
+    if only is None:
+        return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 16), b""))
+    return sum(1 for line in file if line == only)
+
+
+def _tail(file) -> str:
+    file.seek(0, os.SEEK_END)
+    file.seek(max(0, file.tell() - 600))
+    return file.read().decode(errors="replace")
+
+
+def write_lines(path: Path, lines) -> Path:
+    with open(path, "w", encoding="utf-8") as file:
+        file.writelines(lines)
+    return path
 
 
 def interleaved(runs: int, **commands) -> dict[str, list[Sample]]:
@@ -157,7 +173,7 @@ def startup(env: Env, plan: Plan, work: Path) -> None:
     print(f"(a) one-shot start-up, medians of {plan.startup_runs} interleaved runs  [target <= {TARGET_STARTUP}x]")
     catalog = work / f"startup-{id(env)}.db"
     script = work / "create.sql"
-    script.write_text(workloads.create_model())
+    write_lines(script, [workloads.create_model()])
     measure(mcshell_argv(env, catalog), script, expect_ok=1)
     base = ([env.python, "-c", "import sqlglot, click, sqlite3"], None, None)
     desc = (mcshell_argv(env, catalog, "-e", f"DESC MODEL {workloads.MODEL};"), None, 1)
@@ -181,7 +197,7 @@ def scripts(env: Env, plan: Plan, work: Path) -> None:
         f"<= {TARGET_RSS_MB} MB]"
     )
     empty = work / "add-0.sql"
-    empty.write_text(workloads.add_version_script(0))
+    write_lines(empty, workloads.add_version_script(0))
     print(f"    {'N':>8} {'marginal':>10} {'tokenize':>10} {'ratio':>6} {'stmts/s':>9} {'T(N)':>11} {'peak RSS':>9}")
     marginals: dict[int, float] = {}
     ratios: dict[int, float] = {}
@@ -189,7 +205,7 @@ def scripts(env: Env, plan: Plan, work: Path) -> None:
     for size in plan.sizes:
         script = work / f"add-{size}.sql"
         if not script.exists():
-            script.write_text(workloads.add_version_script(size))
+            write_lines(script, workloads.add_version_script(size))
         deltas, cpu_deltas, tokenize, full = [], [], [], []
         for _ in range(plan.repeats[size]):
             base = measure(mcshell_argv(env, work / f"b-{size}-0.db"), empty, expect_ok=1)
@@ -265,8 +281,8 @@ def catalog_size(env: Env, plan: Plan, work: Path) -> None:
         if not count:
             continue
         big_script, small_script = work / "c-big.sql", work / "c-small.sql"
-        big_script.write_text(many(spread, count))
-        small_script.write_text(many([workloads.model_name(0)], count))
+        write_lines(big_script, many(spread, count))
+        write_lines(small_script, many([workloads.model_name(0)], count))
         empty = work / "c-empty.sql"
         empty.write_text("")
         runs = interleaved(
@@ -297,12 +313,12 @@ def catalog_size(env: Env, plan: Plan, work: Path) -> None:
     streams = growth <= max(8.0, 0.1 * max(s.rss_mb for s in shows["small"]))
     print(
         f"    SHOW MODELS, {plan.models:,} rows: {ms(median(shows['big']))} "
-        f"({ms(listing).strip()} more than 1 row, {us(listing / plan.models).strip()} a row)"
+        f"({listing * 1000:+.1f} ms against 1 row: {listing / plan.models * 1e6:.1f} us a row)"
     )
     print(
         f"    SHOW MODELS peak RSS: {max(s.rss_mb for s in shows['big']):.1f} MB against "
-        f"{max(s.rss_mb for s in shows['small']):.1f} MB for 1 row (+{growth:.1f} MB)  "
-        f"{env.verdict('(c) SHOW MODELS streams', f'+{growth:.1f} MB', streams)}"
+        f"{max(s.rss_mb for s in shows['small']):.1f} MB for 1 row ({growth:+.1f} MB)  "
+        f"{env.verdict('(c) SHOW MODELS streams', f'{growth:+.1f} MB', streams)}"
     )
 
 
@@ -311,8 +327,8 @@ def anchors(env: Env, plan: Plan, work: Path, sqlite: str | None) -> None:
     count = plan.anchor_count
     print(f"(d) anchors: the INSERT storing what an ADD VERSION says, {count:,} statements")
     inserts = work / f"insert-{count}.sql"
-    inserts.write_text(workloads.insert_script(count))
-    header_lines = 3
+    write_lines(inserts, workloads.insert_script(count))
+    header_lines = workloads.INSERT_HEADER_LINES
     runs = range(plan.anchor_runs)
     parse = statistics.median(env.probe("parse", str(inserts), str(header_lines))["wall"] for _ in runs)
     tokenize = statistics.median(env.probe("tokenize", str(inserts), str(header_lines))["wall"] for _ in runs)
@@ -326,7 +342,7 @@ def anchors(env: Env, plan: Plan, work: Path, sqlite: str | None) -> None:
         print("    sqlite3 command-line tool: not installed, anchor skipped (apt-get install sqlite3)")
         return
     empty = work / "insert-0.sql"
-    empty.write_text(workloads.insert_script(0))
+    write_lines(empty, workloads.insert_script(0))
     deltas = []
     for _ in range(plan.sqlite_runs):
         runs = []

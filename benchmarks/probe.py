@@ -34,7 +34,7 @@ def info() -> dict:
 
 def _statements(path: str, skip: int) -> list[str]:
     with open(path, encoding="utf-8") as file:
-        return workloads.statements_of(file.read(), skip)
+        return workloads.statements_of(file, skip)
 
 
 def _per_statement(function, statements: list[str]) -> dict:

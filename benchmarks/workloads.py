@@ -1,10 +1,14 @@
 """The statements the benchmark feeds mcshell, and their equivalents for the anchors.
 
-Every generator returns text with one statement per line, so the anchors can take the very
-same statements (without their `;`) that mcshell reads from standard input.
+Scripts are generated one statement a line, so the anchors can take the very same statements
+(without their `;`) that mcshell reads from standard input. They are generated line by line
+(iterators): the bench process stays small, and a child's peak RSS is the child's own (Linux
+counts the memory a child shared with its parent before exec).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 MODEL = "bench_model"
 PROJECT = "bench_project"
@@ -32,9 +36,11 @@ def add_version(number: int) -> str:
     )
 
 
-def add_version_script(count: int) -> str:
+def add_version_script(count: int) -> Iterator[str]:
     """CREATE MODEL, then `count` ADD VERSION statements: the workload of section (b)."""
-    return create_model() + "".join(add_version(n) for n in range(1, count + 1))
+    yield create_model()
+    for number in range(1, count + 1):
+        yield add_version(number)
 
 
 _VERSION_COLUMNS = (
@@ -60,23 +66,28 @@ def insert_version(number: int) -> str:
     return f"INSERT INTO versions ({_VERSION_COLUMNS}) VALUES ({values});\n"
 
 
-def insert_script(count: int) -> str:
+def insert_script(count: int) -> Iterator[str]:
     """What the sqlite3 command-line tool runs: its settings as mcshell's, then one INSERT per line."""
-    header = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n" + SQLITE_SCHEMA
-    return header + "".join(insert_version(n) for n in range(1, count + 1))
+    yield "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n"
+    yield SQLITE_SCHEMA
+    for number in range(1, count + 1):
+        yield insert_version(number)
 
 
-def statements_of(script: str, skip: int = 0) -> list[str]:
+INSERT_HEADER_LINES = 3  # the two settings and the table
+
+
+def statements_of(lines: Iterable[str], skip: int = 0) -> list[str]:
     """The statements of a generated script (one a line), without their `;`."""
-    return [line.rstrip().rstrip(";") for line in script.splitlines()[skip:] if line.strip()]
+    return [line.rstrip().rstrip(";") for number, line in enumerate(lines) if number >= skip and line.strip()]
 
 
-def desc_script(names: list[str], count: int) -> str:
-    return "".join(f"DESC MODEL {names[i % len(names)]};\n" for i in range(count))
+def desc_script(names: list[str], count: int) -> Iterator[str]:
+    return (f"DESC MODEL {names[i % len(names)]};\n" for i in range(count))
 
 
-def show_versions_script(names: list[str], count: int) -> str:
-    return "".join(f"SHOW VERSIONS FOR MODEL {names[i % len(names)]};\n" for i in range(count))
+def show_versions_script(names: list[str], count: int) -> Iterator[str]:
+    return (f"SHOW VERSIONS FOR MODEL {names[i % len(names)]};\n" for i in range(count))
 
 
 def model_name(number: int) -> str:

@@ -109,7 +109,7 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
         stmt.version.name.key, comment, now, now,
     )  # fmt: skip
     ctx.catalog.insert_model(model, _new_version(stmt.version, checked, ctx.user, now, "upper"))
-    return Result(warnings=checked.warnings)
+    return Result(warnings=checked.warnings) if checked.warnings else OK
 
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
@@ -124,7 +124,7 @@ def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     if not ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower")):
         raise DdlError(f"Version already exists: {model.project}.{model.name}.{stmt.version.name.key}")
     ctx.catalog.touch_model(model.id, now)
-    return Result(warnings=checked.warnings)
+    return Result(warnings=checked.warnings) if checked.warnings else OK
 
 
 def _new_version(

@@ -58,16 +58,20 @@ def _unreadable(text: str) -> ParseError:
 
 def _join_number_words(tokens: list[Token]) -> list[Token]:
     """`1a` and `12_3` are one name (a version may start with a digit); sqlglot reads a number, then a word."""
-    if _NUMBER not in map(_token_type, tokens):
-        return tokens  # no number, nothing to join: the common case, checked at C speed
-    joined: list[Token] = []
-    prev = None
-    for token in tokens:
-        if prev is not None and prev.token_type is _NUMBER and token.token_type is _VAR and token.start == prev.end + 1:
-            prev = joined[-1] = Token(_VAR, prev.text + token.text, prev.line, token.col, prev.start, token.end)
-        else:
-            joined.append(token)
-            prev = token
+    # Found with list.count() and list.index() (C speed): most statements have no number, or a
+    # few, and this runs for every statement of a script.
+    kinds = list(map(_token_type, tokens))
+    pairs, at = [], -1
+    for _ in range(kinds.count(_NUMBER)):
+        at = kinds.index(_NUMBER, at + 1)
+        if at + 1 < len(kinds) and kinds[at + 1] is _VAR and tokens[at + 1].start == tokens[at].end + 1:
+            pairs.append(at)
+    if not pairs:
+        return tokens
+    joined = list(tokens)
+    for at in reversed(pairs):
+        number, word = joined[at], joined[at + 1]
+        joined[at : at + 2] = [Token(_VAR, number.text + word.text, number.line, word.col, number.start, word.end)]
     return joined
 
 
