@@ -53,7 +53,7 @@ class Plan:
 
 FULL = Plan(
     startup_runs=21, sizes=(1_000, 10_000, 100_000), repeats={1_000: 7, 10_000: 3, 100_000: 1},
-    models=10_000, versions=10, oneshot_runs=11, catalog_script=1_000, catalog_script_runs=3,
+    models=10_000, versions=10, oneshot_runs=11, catalog_script=1_000, catalog_script_runs=5,
     show_models_runs=5, anchor_count=10_000, anchor_runs=3, sqlite_runs=3,
 )  # fmt: skip
 # A few seconds: one run of everything, no warm-up, no per-statement catalog scripts.
