@@ -196,9 +196,13 @@ def scripts(env: Env, plan: Plan, work: Path) -> None:
         f"[target <= {TARGET_MARGINAL}x sqlglot.tokenize, within {TARGET_SPREAD:.0%} across sizes, "
         f"<= {TARGET_RSS_MB} MB]"
     )
+    # Judged on CPU time (user + system), which other work on the machine hardly moves; the
+    # ratio of wall times is printed beside it, and statements per second are wall-clock.
+    print("    costs in CPU time; (wall) is the same ratio in wall-clock time")
     empty = work / "add-0.sql"
     write_lines(empty, workloads.add_version_script(0))
-    print(f"    {'N':>8} {'marginal':>10} {'tokenize':>10} {'ratio':>6} {'stmts/s':>9} {'T(N)':>11} {'peak RSS':>9}")
+    header = f"{'N':>8} {'marginal':>10} {'tokenize':>10} {'ratio':>6} {'(wall)':>7} {'stmts/s':>9} {'T(N)':>11}"
+    print(f"    {header} {'peak RSS':>9}")
     marginals: dict[int, float] = {}
     ratios: dict[int, float] = {}
     rss: dict[int, float] = {}
@@ -206,23 +210,26 @@ def scripts(env: Env, plan: Plan, work: Path) -> None:
         script = work / f"add-{size}.sql"
         if not script.exists():
             write_lines(script, workloads.add_version_script(size))
-        deltas, cpu_deltas, tokenize, full = [], [], [], []
+        walls, cpus, tokenize_walls, tokenize_cpus, full = [], [], [], [], []
         for _ in range(plan.repeats[size]):
             base = measure(mcshell_argv(env, work / f"b-{size}-0.db"), empty, expect_ok=1)
             run = measure(mcshell_argv(env, work / f"b-{size}.db"), script, expect_ok=size + 1)
             for path in work.glob(f"b-{size}*.db*"):
                 path.unlink()
-            tokenize.append(env.probe("tokenize", str(script), "1")["wall"])
-            deltas.append((run.wall - base.wall) / size)
-            cpu_deltas.append((run.cpu - base.cpu) / size)
+            anchor = env.probe("tokenize", str(script), "1")
+            tokenize_walls.append(anchor["wall"])
+            tokenize_cpus.append(anchor["cpu"])
+            walls.append((run.wall - base.wall) / size)
+            cpus.append((run.cpu - base.cpu) / size)
             full.append(run)
-        marginals[size] = statistics.median(deltas)
-        token = statistics.median(tokenize)
+        marginals[size] = statistics.median(cpus)
+        token = statistics.median(tokenize_cpus)
         ratios[size] = marginals[size] / token
+        wall_ratio = statistics.median(walls) / statistics.median(tokenize_walls)
         rss[size] = max(s.rss_mb for s in full)
         print(
-            f"    {size:>8,} {us(marginals[size]):>10} {us(token):>10} {ratios[size]:5.2f}x "
-            f"{1 / marginals[size]:>9,.0f} {ms(median(full)):>11} {rss[size]:>6.1f} MB"
+            f"    {size:>8,} {us(marginals[size]):>10} {us(token):>10} {ratios[size]:5.2f}x {wall_ratio:6.2f}x "
+            f"{1 / statistics.median(walls):>9,.0f} {ms(median(full)):>11} {rss[size]:>6.1f} MB"
         )
     worst = max(ratios.values())
     spread = max(marginals.values()) / min(marginals.values()) - 1
@@ -292,12 +299,12 @@ def catalog_size(env: Env, plan: Plan, work: Path) -> None:
             big0=(mcshell_argv(env, big), empty, 0),
             small0=(mcshell_argv(env, small), empty, 0),
         )
-        per_big = (median(runs["big"]) - median(runs["big0"])) / count
-        per_small = (median(runs["small"]) - median(runs["small0"])) / count
+        per_big = (median(runs["big"], "cpu") - median(runs["big0"], "cpu")) / count
+        per_small = (median(runs["small"], "cpu") - median(runs["small0"], "cpu")) / count
         ratio = per_big / per_small
         mark = env.verdict(f"(c) {title} per statement", f"{ratio:.2f}x", ratio <= TARGET_CATALOG)
         print(
-            f"    {title + f', in a script of {count:,}:':38s} big {us(per_big)}  small {us(per_small)}  "
+            f"    {title + f', in a script of {count:,} (cpu):':38s} big {us(per_big)}  small {us(per_small)}  "
             f"{ratio:.2f}x  {mark}"
         )
     shows = interleaved(
@@ -325,13 +332,13 @@ def catalog_size(env: Env, plan: Plan, work: Path) -> None:
 # -- (d) anchors ------------------------------------------------------------------------------------------
 def anchors(env: Env, plan: Plan, work: Path, sqlite: str | None) -> None:
     count = plan.anchor_count
-    print(f"(d) anchors: the INSERT storing what an ADD VERSION says, {count:,} statements")
+    print(f"(d) anchors: the INSERT storing what an ADD VERSION says, {count:,} statements (CPU time)")
     inserts = work / f"insert-{count}.sql"
     write_lines(inserts, workloads.insert_script(count))
     header_lines = workloads.INSERT_HEADER_LINES
     runs = range(plan.anchor_runs)
-    parse = statistics.median(env.probe("parse", str(inserts), str(header_lines))["wall"] for _ in runs)
-    tokenize = statistics.median(env.probe("tokenize", str(inserts), str(header_lines))["wall"] for _ in runs)
+    parse = statistics.median(env.probe("parse", str(inserts), str(header_lines))["cpu"] for _ in runs)
+    tokenize = statistics.median(env.probe("tokenize", str(inserts), str(header_lines))["cpu"] for _ in runs)
     marginal = getattr(env, "marginal", None)
     print(f"    sqlglot.tokenize of the INSERT            {us(tokenize)}")
     line = f"    sqlglot.parse_one (full parse) of the INSERT {us(parse)}  ({parse / tokenize:.1f}x its tokenize"
@@ -351,7 +358,7 @@ def anchors(env: Env, plan: Plan, work: Path, sqlite: str | None) -> None:
             runs.append(measure([sqlite, str(db)], script))
             for path in work.glob("anchor.db*"):
                 path.unlink()
-        deltas.append((runs[1].wall - runs[0].wall) / count)
+        deltas.append((runs[1].cpu - runs[0].cpu) / count)
     per_insert = statistics.median(deltas)
     line = f"    sqlite3 CLI, one transaction per INSERT, WAL, synchronous=NORMAL: {us(per_insert)} a statement"
     if marginal is not None:
