@@ -104,31 +104,11 @@ def shell(catalog):
     return run
 
 
-REMOTE_V1 = """CREATE MODEL PAI_EAS_Qwen25_Omni_3B WITH VERSION v1
-INPUT(data BINARY, promt STRING)
-OPTIONS(
-    MODEL_SOURCE_TYPE = 'REMOTE',
-    MODEL_TYPE = 'MLLM',
-    TASKS = 'text-generation',
-    PAI_EAS_MODEL_NAME = 'Qwen2.5-Omni-3B',
-    PAI_EAS_SERVICE_NAME = 'test_remote_model',
-    ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com',
-    APIKEY = 'f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908',
-    PAI_EAS_SYNC_MODE = 'true'
+# The documented CREATE statements of an IMPORT and a REMOTE model, as the show-models transcript has them.
+IMPORT_V1, REMOTE_V1 = (
+    statement + ";\n"
+    for statement in (DATA / "transcripts" / "show-models.sql").read_text().split(";\n")[:2]
 )
-COMMENT 'PAI EAS remote model binary input';
-"""
-
-IMPORT_V1 = """CREATE MODEL test_xgboost_classifier WITH VERSION v1
-INPUT(f1 BIGINT, f2 BIGINT, f3 BIGINT, f4 BIGINT)
-OPTIONS(
-    MODEL_SOURCE_TYPE = 'IMPORT',
-    MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER',
-    LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/xgboost_classifier_v1/',
-    ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole'
-)
-COMMENT 'Import XGBoost model v1';
-"""
 
 
 def import_version(model: str, version: str) -> str:
