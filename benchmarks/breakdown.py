@@ -30,6 +30,7 @@ from mcshell.dialect import tokenize  # noqa: E402
 from mcshell.handlers import handle  # noqa: E402
 from mcshell.session import Session, SessionOptions  # noqa: E402
 from mcshell.splitter import StatementSplitter  # noqa: E402
+from mcshell.statements import writes  # noqa: E402
 
 
 def session(folder: str, name: str) -> Session:
@@ -57,7 +58,7 @@ def stages(lines: list[str], folder: str) -> None:
             t2 = clock()
             statement = parser._Parser(chunk.text, joined).statement()
             t3 = clock()
-            with context.catalog.transaction(write=statement.writes):
+            with context.catalog.transaction(write=writes(statement)):
                 handle(statement, context)
             t4 = clock()
             run.console.ok()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from mcshell.errors import CatalogError
 
@@ -327,7 +328,7 @@ class Catalog:
             )
         return CatalogError(f"catalog '{self.path}': {_reason(error)}")
 
-    def _scalar(self, sql: str, *args: object) -> object:
+    def _scalar(self, sql: str, *args: object) -> Any:
         row = self._db.execute(sql, args).fetchone()
         return row[0] if row else None
 
@@ -453,7 +454,7 @@ class Catalog:
                 model.default_version, model.comment, model.create_time, model.last_modified_time,
             ),
         )  # fmt: skip
-        self.insert_version(cursor.lastrowid, first_version)
+        self.insert_version(cast(int, cursor.lastrowid), first_version)
 
     def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
         """LastModifiedTime moves on every change to a model or its versions."""
@@ -591,7 +592,7 @@ class _Transaction:
         except sqlite3.Error as error:
             raise self._catalog._catalog_error(error) from None
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         catalog = self._catalog
         if kind is None:
             try:
@@ -599,11 +600,11 @@ class _Transaction:
             except sqlite3.Error as failure:
                 catalog._rollback()
                 raise catalog._catalog_error(failure) from None
-            return False
+            return
         catalog._rollback()
         if isinstance(error, sqlite3.Error):
             raise catalog._catalog_error(error) from None
-        return False  # anything else goes on as it was raised
+        # anything else goes on as it was raised
 
 
 def _create_private_file(path: str) -> None:

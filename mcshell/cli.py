@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import IO
 
 import click
 
@@ -92,7 +93,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 def main(
     ctx: click.Context,
     execute: str | None,
-    script: click.utils.LazyFile | None,
+    script: IO[str] | None,
     project: str | None,
     config_path: str | None,
     user: str | None,

@@ -6,6 +6,8 @@ but refuses interpreted Parser subclasses, so the grammar itself lives in `parse
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlglot import tokens
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
@@ -31,7 +33,7 @@ class MaxCompute(Dialect):
         COMMENTS = ["--", ("/*", "*/")]
         # sqlglot swallows the rest of a "command" (SHOW ..., EXECUTE ...) into one string token;
         # mcshell parses SHOW MODELS [LIKE ...] and SHOW VERSIONS FOR MODEL itself.
-        COMMANDS: set[TokenType] = set()
+        COMMANDS: ClassVar[set[TokenType]] = set()
 
 
 _TOKENIZER = MaxCompute.tokenizer_class()

@@ -135,9 +135,7 @@ def _new_version(
     if checked.source_type == "REMOTE":
         options["REMOTE_SERVICE_TYPE"] = "PAI-EAS"
     comment = spec.comment.value if spec.comment else ""
-    return Version(
-        spec.name.key, owner, checked.location, checked.tasks, options, inputs, comment, key_case, now, now
-    )
+    return Version(spec.name.key, owner, checked.location, checked.tasks, options, inputs, comment, key_case, now, now)
 
 
 def set_default_version(stmt: st.SetDefaultVersion, ctx: Context) -> Result:
@@ -165,7 +163,7 @@ def drop_model(stmt: st.DropModel, ctx: Context) -> Result:
     if model is None:
         if stmt.if_exists:
             return OK
-        find_model(ctx, target)  # raises "Model not found", with a hint
+        model = find_model(ctx, target)  # raises "Model not found", with a hint
     privileges.require_on_model(ctx, privileges.DROP, model)
     ctx.catalog.delete_model(model.id)
     return OK
@@ -351,11 +349,11 @@ def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, action: str) -> Res
     user = _grantee(ctx, on.project, stmt.user)
     granting = action == "grant"
     if on.model is None:
-        change = ctx.catalog.grant_project if granting else ctx.catalog.revoke_project
-        change(on.project, user, names)
+        on_project = ctx.catalog.grant_project if granting else ctx.catalog.revoke_project
+        on_project(on.project, user, names)
     else:
-        change = ctx.catalog.grant_model if granting else ctx.catalog.revoke_model
-        change(on.model.id, user, names)
+        on_model = ctx.catalog.grant_model if granting else ctx.catalog.revoke_model
+        on_model(on.model.id, user, names)
     return OK
 
 

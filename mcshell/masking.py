@@ -25,7 +25,7 @@ def secret_values(text: str) -> set[str]:
     """The APIKEY values a statement's text holds, as written and with escapes applied."""
     if "apikey" not in text.lower():
         return set()
-    values = set()
+    values: set[str] = set()
     for found in _APIKEY_VALUE.finditer(text):
         value = next(group for group in found.groups() if group is not None)
         values.update((value, re.sub(r"\\(.)", r"\1", value, flags=re.DOTALL)))

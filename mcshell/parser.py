@@ -6,6 +6,7 @@ It checks only the shape of a statement; names, types and option values are chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import attrgetter
 
 from sqlglot.errors import TokenError
@@ -187,11 +188,11 @@ class _Parser:
         if first is None:
             raise self.fail("a statement")
         head = first.text.upper() if first.token_type is not _IDENTIFIER else ""
-        method = getattr(self, f"_{head.lower()}", None) if head.isalpha() else None
+        method = _STATEMENTS.get(head)
         if method is None:
             raise self.unsupported()
         self.i += 1
-        result = method()
+        result = method(self)
         self.end()
         return result
 
@@ -235,8 +236,6 @@ class _Parser:
         version = self.ident("a version name") if self.accept("VERSION") else None
         return st.DescModel(model, version)
 
-    _describe = _desc
-
     def _show(self) -> st.Statement:
         if self.accept("MODELS"):
             like = self.text_literal("a quoted pattern") if self.accept("LIKE") else None
@@ -273,8 +272,6 @@ class _Parser:
 
     def _quit(self) -> st.Statement:
         return st.Quit()
-
-    _exit = _quit
 
     def _add(self) -> st.Statement:
         if not self.accept("USER"):
@@ -316,7 +313,7 @@ class _Parser:
     def privileges_on(self) -> tuple[tuple[st.Ident, ...], st.ModelRef | st.Ident]:
         """`<privilege>[, ...] ON MODEL <m>` or `... ON PROJECT <p>` (names are checked by the handler)."""
         privileges = [self.ident("a privilege")]
-        while self.peek() is not None and self.peek().token_type == TokenType.COMMA:
+        while self.next_is(TokenType.COMMA):
             self.i += 1
             privileges.append(self.ident("a privilege"))
         self.expect("ON")
@@ -423,3 +420,25 @@ class _Parser:
         key = self.ident("an option name")
         self.expect_type(_EQ, "'='")
         return st.Option(key, self.text_literal("a quoted option value"))
+
+
+# The first word of a statement picks its parser (a table, not getattr: the parser may be compiled).
+_STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
+    "CREATE": _Parser._create,
+    "ALTER": _Parser._alter,
+    "DROP": _Parser._drop,
+    "DESC": _Parser._desc,
+    "DESCRIBE": _Parser._desc,
+    "SHOW": _Parser._show,
+    "USE": _Parser._use,
+    "WHOAMI": _Parser._whoami,
+    "SET": _Parser._set,
+    "HELP": _Parser._help,
+    "QUIT": _Parser._quit,
+    "EXIT": _Parser._quit,
+    "ADD": _Parser._add,
+    "REMOVE": _Parser._remove,
+    "LIST": _Parser._list,
+    "GRANT": _Parser._grant,
+    "REVOKE": _Parser._revoke,
+}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import cast
 
 from mcshell.results import Describe, Message, Output, Record, Table
 
@@ -83,7 +84,11 @@ def grid_lines(table: Table) -> Iterator[str]:
     rows = table.rows
     if isinstance(rows, Iterator):  # a one-shot iterator cannot be read twice
         rows = list(rows)
-    widths = [_cell_width(header) for header in table.headers]
+    header_widths = [_cell_width(header) for header in table.headers]
+    if None in header_widths:
+        yield _tabulate_grid(table.headers, rows)
+        return
+    widths = cast(list[int], header_widths)
     for row in rows:
         for column, cell in enumerate(row):
             width = _cell_width(cell)
@@ -92,9 +97,6 @@ def grid_lines(table: Table) -> Iterator[str]:
                 return
             if width > widths[column]:
                 widths[column] = width
-    if None in widths:
-        yield _tabulate_grid(table.headers, rows)
-        return
     border = "+" + "+".join("-" * (width + 2) for width in widths) + "+\n"
     yield border
     yield _grid_row(table.headers, widths)
@@ -105,7 +107,10 @@ def grid_lines(table: Table) -> Iterator[str]:
 
 
 def _grid_row(cells: Sequence[str], widths: list[int]) -> str:
-    padded = (f" {cell}{' ' * (width - _cell_width(cell))} " for cell, width in zip(cells, widths, strict=True))
+    # Only cells _cell_width could measure reach here (the others sent the grid to tabulate).
+    padded = (
+        f" {cell}{' ' * (width - cast(int, _cell_width(cell)))} " for cell, width in zip(cells, widths, strict=True)
+    )
     return "|" + "|".join(padded) + "|\n"
 
 
@@ -129,7 +134,7 @@ def _wcswidth(text: str) -> int:
 
 
 def _tabulate_grid(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    import tabulate  # costs ~90 ms to import: only for a grid with unusual cells
+    import tabulate  # type: ignore[import-untyped]  # ~90 ms to import: only for unusual cells
 
     tabulate.MIN_PADDING = 0  # columns as wide as their longest cell, header included
     line = tabulate.Line("+", "-", "+", "+")

@@ -61,7 +61,7 @@ def run_repl(
     """Run entries until Ctrl-D, `quit;` or `exit;`; `input`, `output` default to the terminal."""
     prompts = _prompt_session(session, input, output)
     # The answer to "Confirm to ..." is asked with its own session: it never enters the history.
-    asker = PromptSession(input=input, output=output) if confirm_drops else None
+    asker: PromptSession[str] | None = PromptSession(input=input, output=output) if confirm_drops else None
     while True:
         try:
             entry = prompts.prompt(f"{session.project}> ")

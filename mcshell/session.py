@@ -22,6 +22,7 @@ from mcshell.masking import mask_secrets, secret_values
 from mcshell.parser import parse
 from mcshell.render import render_lines
 from mcshell.splitter import Chunk, StatementSplitter, content_start
+from mcshell.statements import writes
 
 
 def local_time() -> str:
@@ -111,7 +112,7 @@ class Session:
             check_text(chunk.text)
             statement = parse(chunk)
             context = self.context()
-            with context.catalog.transaction(write=statement.writes):
+            with context.catalog.transaction(write=writes(statement)):
                 result = handle(statement, context)
                 if result.output is not None and not self.options.check:
                     # Printed inside the transaction: a grid streams its rows straight from the catalog.
@@ -120,10 +121,10 @@ class Session:
             if isinstance(error, UnsupportedStatement) and self.options.skip_unsupported:
                 return self._skip(error, chunk)
             return self._report(error, chunk)
-        except Exception as error:  # an mcshell bug: a FAILED line, never a traceback unless --debug
+        except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback unless --debug
             if self.options.debug:
                 self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
-            return self._report(McError(f"{type(error).__name__}: {error}"), chunk)
+            return self._report(McError(f"{type(bug).__name__}: {bug}"), chunk)
         self.project = context.project
         for warning in result.warnings:
             self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
@@ -235,7 +236,8 @@ class InputError(ParseError):
         self.position = position
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Built with chr(): a compiled module (mypyc) cannot hold lone surrogates in its string literals.
+_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 def check_text(text: str) -> None:

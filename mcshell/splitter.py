@@ -169,4 +169,5 @@ _LEADING_BLANKS = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
 
 def content_start(text: str) -> int:
     """Offset of the first character after leading blanks and comments: where a statement starts."""
-    return _LEADING_BLANKS.match(text).end()
+    found = _LEADING_BLANKS.match(text)
+    return found.end() if found else 0  # always matches: the pattern may match nothing

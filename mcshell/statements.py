@@ -7,11 +7,7 @@ meaning; the session turns them into `[line,col]` when an error points at a toke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Union
-
-
-def _offset() -> int:
-    return field(default=0, compare=False, repr=False)
+from typing import Union
 
 
 @dataclass(frozen=True)
@@ -19,7 +15,7 @@ class Ident:
     """A name as written (backquotes removed), with where it stands."""
 
     text: str
-    offset: int = _offset()
+    offset: int = field(default=0, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -32,7 +28,7 @@ class Text:
     """A string literal's value (quotes removed, escapes applied)."""
 
     value: str
-    offset: int = _offset()
+    offset: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class DataType:
     children: tuple[DataType, ...] = ()
     # For STRUCT: the field names, one per child.
     fields: tuple[Ident, ...] = ()
-    offset: int = _offset()
+    offset: int = field(default=0, compare=False, repr=False)
 
     def sql(self) -> str:
         """The type as DESC prints it: lower case, no spaces."""
@@ -98,7 +94,7 @@ class VersionSpec:
     options: tuple[Option, ...] = ()
     comment: Text | None = None
     # Where the OPTIONS clause (or, without one, the statement) stands: for "missing option" errors.
-    options_offset: int = _offset()
+    options_offset: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -106,107 +102,93 @@ class CreateModel:
     model: ModelRef
     version: VersionSpec
     if_not_exists: bool = False
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class AddVersion:
     model: ModelRef
     version: VersionSpec
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class SetDefaultVersion:
     model: ModelRef
     version: Ident
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class DropVersion:
     model: ModelRef
     version: Ident
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class DropModel:
     model: ModelRef
     if_exists: bool = False
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class DescModel:
     model: ModelRef
     version: Ident | None = None
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class ShowModels:
     like: Text | None = None
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class ShowVersions:
     model: ModelRef
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class ShowCreateModel:
     model: ModelRef
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class Use:
     project: Ident
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class WhoAmI:
-    writes: ClassVar[bool] = False
+    """`WHOAMI`: who is acting, in which project."""
 
 
 @dataclass(frozen=True)
 class SetVariable:
     key: str
     value: str
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class Help:
     topic: str | None = None
-    writes: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
 class Quit:
-    writes: ClassVar[bool] = False
+    """`QUIT` or `EXIT`: ends the session."""
 
 
 # -- members and privileges. A user name is a Text: kept exactly as written (`ALIYUN$a@b.com`).
 @dataclass(frozen=True)
 class AddUser:
     user: Text
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class RemoveUser:
     user: Text
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class ListUsers:
-    writes: ClassVar[bool] = False
+    """`LIST USERS`: the current project's members."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +198,6 @@ class Grant:
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
     user: Text
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -224,13 +205,11 @@ class Revoke:
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
     user: Text
-    writes: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
 class ShowGrants:
     user: Text | None = None
-    writes: ClassVar[bool] = False
 
 
 Statement = Union[
@@ -238,3 +217,13 @@ Statement = Union[
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants,
 ]  # fmt: skip
+
+
+# Statements that only read the catalog run in a read transaction; any other takes the write lock.
+_READERS = (
+    DescModel, ShowModels, ShowVersions, ShowCreateModel, WhoAmI, SetVariable, Help, Quit, ListUsers, ShowGrants,
+)  # fmt: skip
+
+
+def writes(statement: Statement) -> bool:
+    return not isinstance(statement, _READERS)
