@@ -190,6 +190,7 @@ class Catalog:
         self._db = connection
         self.path = path
         self._in_memory = path == MEMORY if in_memory is None else in_memory
+        self._projects: dict[str, Project] = {}  # see get_project
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -305,9 +306,30 @@ class Catalog:
         so two writers never deadlock half-way; readers see only committed statements."""
         return _Transaction(self, write)
 
+    def batched_statement(self) -> _BatchedStatement:
+        """One statement of a script inside the batch transaction, which stays open (and holds the
+        write lock) until commit_batch(): the statement is a SAVEPOINT, undone alone if it fails."""
+        return _BatchedStatement(self)
+
+    @property
+    def in_batch(self) -> bool:
+        """A batch is open: False again after a commit, or after SQLite rolled it back itself."""
+        return self._db.in_transaction
+
+    def commit_batch(self) -> None:
+        """Commit the batch's statements; on failure none of them is kept."""
+        if not self._db.in_transaction:
+            return
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as failure:
+            self._rollback()
+            raise self._catalog_error(failure) from None
+
     def _rollback(self) -> None:
         """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
         nothing behind and the next statement can begin."""
+        self._projects.clear()  # a project created by what is undone is gone again
         if self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
@@ -342,8 +364,16 @@ class Catalog:
         return self._scalar("SELECT 1 FROM projects WHERE name = ?", name) is not None
 
     def get_project(self, name: str) -> Project | None:
+        """A project, remembered once found: no statement changes or removes one, so a script's
+        every statement need not read its project again (a rollback forgets them all)."""
+        known = self._projects.get(name)
+        if known is not None:
+            return known
         row = self._db.execute("SELECT name, owner, create_time FROM projects WHERE name = ?", (name,)).fetchone()
-        return Project(*row) if row else None
+        if row is None:
+            return None
+        self._projects[name] = project = Project(*row)
+        return project
 
     def user_projects(self) -> list[str]:
         """Every project but the public one, sorted by name."""
@@ -605,6 +635,40 @@ class _Transaction:
         if isinstance(error, sqlite3.Error):
             raise catalog._catalog_error(error) from None
         # anything else goes on as it was raised
+
+
+class _BatchedStatement:
+    """`with catalog.batched_statement()`: the batch's BEGIN IMMEDIATE if none is open, then
+    SAVEPOINT; RELEASE when the body succeeds, ROLLBACK TO (this statement only) when it raised."""
+
+    __slots__ = ("_catalog",)
+
+    def __init__(self, catalog: Catalog):
+        self._catalog = catalog
+
+    def __enter__(self) -> None:
+        db = self._catalog._db
+        try:
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            db.execute("SAVEPOINT statement")
+        except sqlite3.Error as error:
+            raise self._catalog._catalog_error(error) from None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        catalog = self._catalog
+        try:
+            if kind is None:
+                catalog._db.execute("RELEASE statement")
+                return
+            catalog._projects.clear()  # as in _rollback
+            catalog._db.execute("ROLLBACK TO statement")
+            catalog._db.execute("RELEASE statement")
+        except sqlite3.Error as failure:
+            catalog._rollback()  # SQLite may have rolled back the whole batch already (a full disk)
+            raise catalog._catalog_error(failure) from None
+        if isinstance(error, sqlite3.Error):
+            raise catalog._catalog_error(error) from None
 
 
 def _create_private_file(path: str) -> None:

@@ -10,6 +10,7 @@ import click
 from mcshell import __version__, config
 from mcshell.console import Console
 from mcshell.errors import ExitStatus
+from mcshell.reader import BlockLines
 from mcshell.render import FORMATS
 from mcshell.session import Session, SessionOptions, decode_lines
 
@@ -93,7 +94,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 def main(
     ctx: click.Context,
     execute: str | None,
-    script: IO[str] | None,
+    script: IO[bytes] | None,
     project: str | None,
     config_path: str | None,
     user: str | None,
@@ -143,7 +144,7 @@ def _run(session: Session, execute: str | None, script, check: bool, confirm_dro
     if script is not None:
         name = getattr(script, "name", "-")  # '-' (standard input) may come as a nameless stream
         name = "<stdin>" if name in ("-", "<stdin>") else name
-        return session.run_script(decode_lines(script), source=name)
+        return _run_stream(session, script, name)
     stdin = sys.stdin
     if stdin is None:  # no standard input at all: nothing to run
         return ExitStatus.OK
@@ -153,7 +154,12 @@ def _run(session: Session, execute: str | None, script, check: bool, confirm_dro
         from mcshell.repl import run_repl  # the REPL's imports are paid only on a terminal
 
         return run_repl(session, confirm_drops=confirm_drops)
-    return session.run_script(decode_lines(stdin.buffer), source="<stdin>")
+    return _run_stream(session, stdin.buffer, "<stdin>")
+
+
+def _run_stream(session: Session, stream: IO[bytes], source: str) -> ExitStatus:
+    lines = BlockLines(stream)
+    return session.run_script(decode_lines(lines), source=source, drained=lambda: lines.drained)
 
 
 @main.command()

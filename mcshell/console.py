@@ -33,6 +33,12 @@ class Console:
     def ok(self) -> None:
         self._err_line("OK")
 
+    def oks(self, count: int) -> None:
+        """The OKs of a committed batch of statements, in one write."""
+        if count:
+            self.err.write("OK\n" * count)
+            self.err.flush()
+
     def failed(self, line: str) -> None:
         self._err_line(line)
 

@@ -1,6 +1,12 @@
 """One session runs statements for every front end: -e, -f, stdin and the REPL go through here.
 
 text -> splitter -> parser -> handler (in one catalog transaction) -> result -> render -> console
+
+A script's statements that change the catalog and print nothing but OK are committed in batches
+(group commit): each runs in a savepoint of its own, so a failed one changes nothing, and its OK
+is printed only once the batch is committed, so an OK always means the change is on disk. A
+batch ends before a statement with anything else to print, before reading input that is not
+there yet, and after BATCH_STATEMENTS statements or BATCH_SECONDS.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from mcshell.parser import parse
 from mcshell.render import render_lines
 from mcshell.splitter import Chunk, StatementSplitter, content_start
 from mcshell.statements import writes
+
+BATCH_STATEMENTS = 1000
+BATCH_SECONDS = 0.1  # how long other writers may wait for the catalog while a script runs
 
 
 def local_time() -> str:
@@ -61,24 +70,36 @@ class Session:
         self.project = options.project
         self.source = "<stdin>"  # what --check calls the input: a file name, <stdin> or <-e>
         self._lines = SourceLines()
+        self._unsaved = 0  # statements run in the open batch, whose OK waits for its commit
+        self._batch_started = 0.0
+        self._batch_start = (1, 1)  # [line,col] of the batch's first statement
+        self._lost_batches = 0  # batches whose commit failed: their statements were not saved
 
     # -- running ------------------------------------------------------------------------------
-    def run_script(self, lines: Iterable[str], source: str = "<stdin>") -> ExitStatus:
+    def run_script(
+        self, lines: Iterable[str], source: str = "<stdin>", drained: Callable[[], bool] = lambda: False
+    ) -> ExitStatus:
         """Run every statement of a script. The first failure stops it unless continue_on_error
-        (or check, which reports every failure)."""
+        (or check, which reports every failure). `drained()` tells when the next line may have to
+        be waited for (reader.BlockLines): the statements run so far are committed first."""
         self.source = source
         self._lines = SourceLines()
         if self.options.check and not self._open_private_copy():
             return ExitStatus.FAILED
         keep_going = self.options.continue_on_error or self.options.check
         tally: Counter[Outcome] = Counter()
-        for chunk in self._chunks(lines):
-            outcome = self.run_chunk(chunk) if isinstance(chunk, Chunk) else self._report(chunk, None)
+        self._lost_batches = 0
+        for chunk in self._chunks(lines, drained):
+            if self._lost_batches and not keep_going:
+                break
+            outcome = self._run(chunk, batch=True) if isinstance(chunk, Chunk) else self._report(chunk, None)
             tally[outcome] += 1
             if outcome is Outcome.QUIT:
                 break
             if outcome is Outcome.FAILED and (not keep_going or not isinstance(chunk, Chunk)):
                 break
+        self._end_batch()
+        tally[Outcome.FAILED] += self._lost_batches
         if self.options.check:
             self.console.warn(
                 f"{source}: {sum(tally.values())} statements checked: {tally[Outcome.OK]} ok, "
@@ -87,11 +108,17 @@ class Session:
             )
         return ExitStatus.FAILED if tally[Outcome.FAILED] else ExitStatus.OK
 
-    def _chunks(self, lines: Iterable[str]) -> Iterator[Chunk | McError]:
+    def _chunks(self, lines: Iterable[str], drained: Callable[[], bool]) -> Iterator[Chunk | McError]:
         """The statements of the input; an input error (bad UTF-8) comes out as the error itself."""
         splitter = StatementSplitter()
+        source = iter(lines)
         try:
-            for line in lines:
+            while True:
+                if self._unsaved and drained():
+                    self._end_batch()  # before a read that may wait: what has run is reported now
+                line = next(source, None)
+                if line is None:
+                    break
                 self._lines.add(line)
                 ended = False
                 for chunk in splitter.feed(line):
@@ -108,15 +135,29 @@ class Session:
 
     def run_chunk(self, chunk: Chunk) -> Outcome:
         """Run one statement and report it: its result on stdout, then OK or one FAILED line."""
+        return self._run(chunk, batch=False)
+
+    def _run(self, chunk: Chunk, batch: bool) -> Outcome:
         try:
             check_text(chunk.text)
             statement = parse(chunk)
             context = self.context()
-            with context.catalog.transaction(write=writes(statement)):
-                result = handle(statement, context)
+            if batch and writes(statement):
+                with context.catalog.batched_statement():
+                    result = handle(statement, context)
+                if result.output is None and not result.warnings and not result.quit:
+                    self.project = context.project
+                    return self._batched(chunk)
+                self._end_batch()
                 if result.output is not None and not self.options.check:
-                    # Printed inside the transaction: a grid streams its rows straight from the catalog.
                     self.console.result_lines(render_lines(result.output, self.options.format))
+            else:
+                self._end_batch()
+                with context.catalog.transaction(write=writes(statement)):
+                    result = handle(statement, context)
+                    if result.output is not None and not self.options.check:
+                        # Printed inside the transaction: a grid streams its rows straight from the catalog.
+                        self.console.result_lines(render_lines(result.output, self.options.format))
         except McError as error:
             if isinstance(error, UnsupportedStatement) and self.options.skip_unsupported:
                 return self._skip(error, chunk)
@@ -134,8 +175,42 @@ class Session:
             self.console.ok()
         return Outcome.OK
 
+    def _batched(self, chunk: Chunk) -> Outcome:
+        """A statement that ran in the open batch: its OK waits for the batch's commit."""
+        if not self._unsaved:
+            self._batch_started = time.monotonic()
+            self._batch_start = chunk.position(content_start(chunk.text))
+        self._unsaved += 1
+        if self._unsaved >= BATCH_STATEMENTS or time.monotonic() - self._batch_started >= BATCH_SECONDS:
+            return Outcome.OK if self._end_batch() else Outcome.FAILED
+        return Outcome.OK
+
+    def _end_batch(self) -> bool:
+        """Commit the open batch, then print the OK of each statement in it. False when the batch
+        was lost (SQLite rolled it back, or the commit failed): one FAILED line says what."""
+        unsaved, self._unsaved = self._unsaved, 0
+        if self._context is None:
+            return True
+        catalog = self._context.catalog
+        try:
+            if unsaved and not catalog.in_batch:
+                raise CatalogError(f"catalog '{catalog.path}': the transaction was rolled back")
+            catalog.commit_batch()  # also ends a batch left with nothing in it (its statement failed)
+        except CatalogError as error:
+            if not unsaved:
+                return True
+            self._lost_batches += 1
+            line, col = self._batch_start
+            lost = f"{unsaved} statements from [{line},{col}] on were not saved"
+            self.console.failed(f"{error.failed_line(None)} ({lost})")
+            return False
+        if not self.options.check:
+            self.console.oks(unsaved)
+        return True
+
     def _report(self, error: McError, chunk: Chunk | None) -> Outcome:
         """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a caret."""
+        self._end_batch()
         position = None
         if chunk is not None:
             offset = error.offset or 0
@@ -155,6 +230,7 @@ class Session:
 
     def _skip(self, error: UnsupportedStatement, chunk: Chunk) -> Outcome:
         """--skip-unsupported: one warning line instead of a failure; no OK, no result."""
+        self._end_batch()
         warning = f"WARNING: skipped unsupported statement '{error.words}'"
         if not self.options.check:
             line, col = chunk.position(content_start(chunk.text))

@@ -1,0 +1,122 @@
+"""A script's statements are committed in batches, and an OK is printed only once its statement
+is committed: a program that feeds statements one at a time still gets each OK at once."""
+
+from __future__ import annotations
+
+import select
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import IMPORT_V1, MCSHELL, catalog_rows, import_version
+
+from mcshell.console import Console
+from mcshell.errors import CatalogError, ExitStatus
+from mcshell.session import Session, SessionOptions
+
+MODEL = "test_xgboost_classifier"
+WAIT = 60  # seconds before a test gives up on a line that never comes (not a timing assertion)
+
+
+def versions_in(catalog: Path) -> list[str]:
+    """The versions of my_project's models that another process sees (committed ones only)."""
+    connection = sqlite3.connect(catalog)
+    try:
+        rows = connection.execute(
+            "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id WHERE m.project = 'my_project' "
+            "ORDER BY v.id"
+        )
+        return [row[0] for row in rows]
+    finally:
+        connection.close()
+
+
+def read_line(stream) -> bytes:
+    ready, _, _ = select.select([stream], [], [], WAIT)
+    assert ready, "mcshell printed nothing"
+    return stream.readline()
+
+
+def test_statements_fed_one_at_a_time_each_get_their_ok_while_mcshell_waits_for_more(catalog):
+    process = subprocess.Popen(
+        [MCSHELL, "--catalog", str(catalog)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        process.stdin.write(IMPORT_V1.encode())
+        process.stdin.flush()
+        assert read_line(process.stderr) == b"OK\n"
+        assert versions_in(catalog) == ["v1"]  # committed: another process sees it, mcshell still running
+        process.stdin.write(import_version(MODEL, "v2").encode())
+        process.stdin.flush()
+        assert read_line(process.stderr) == b"OK\n"
+        assert versions_in(catalog) == ["v1", "v2"]
+        assert process.poll() is None
+    finally:
+        process.stdin.close()
+        process.wait(WAIT)
+    assert process.returncode == 0
+    assert process.stderr.read() == b""
+
+
+def test_a_failed_statement_in_a_batch_undoes_only_itself(mcshell, catalog):
+    script = IMPORT_V1 + import_version(MODEL, "v2") + import_version(MODEL, "v2") + import_version(MODEL, "v3")
+    run = mcshell("--continue-on-error", stdin=script)
+    assert run.verdicts == [
+        "OK",
+        "OK",
+        f"FAILED: ODPS-0110061: Failed to run ddltask - Version already exists: my_project.{MODEL}.v2",
+        "OK",
+    ]
+    assert run.status == 1
+    assert versions_in(catalog) == ["v1", "v2", "v3"]
+
+
+def test_a_failure_stops_the_script_with_everything_before_it_saved(mcshell, catalog):
+    script = IMPORT_V1 + import_version(MODEL, "v2") + import_version("nope", "v1") + import_version(MODEL, "v3")
+    run = mcshell(stdin=script)
+    not_found = "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nope"
+    assert run.verdicts == ["OK", "OK", not_found]
+    assert versions_in(catalog) == ["v1", "v2"]
+
+
+def test_results_come_in_order_with_the_oks_of_the_batch_before_them(mcshell):
+    script = IMPORT_V1 + import_version(MODEL, "v2") + "WHOAMI;\n" + import_version(MODEL, "v3") + "WHOAMI;\n"
+    run = mcshell("--user", "ALIYUN$a@b.c", stdin=script)
+    whoami = "Name: ALIYUN$a@b.c\nProject: my_project\n"
+    assert run.stdout == whoami * 2
+    assert run.verdicts == ["OK"] * 5
+
+
+def test_a_batch_whose_commit_fails_is_reported_and_not_one_ok_is_printed(tmp_path, monkeypatch):
+    from mcshell.catalog import Catalog
+
+    out, err = tmp_path / "out", tmp_path / "err"
+
+    def failing_commit(self: Catalog) -> None:
+        if self.in_batch:
+            self._rollback()
+            raise CatalogError("disk I/O error (injected)")
+
+    path = tmp_path / "catalog.db"
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        session = Session(SessionOptions(str(path), "ALIYUN$a@b.c", "my_project"), Console(stdout, stderr))
+        session.context()  # the project exists before the commits start failing
+        before = catalog_rows(path)
+        monkeypatch.setattr(Catalog, "commit_batch", failing_commit)
+        status = session.run_script([IMPORT_V1, import_version(MODEL, "v2"), import_version(MODEL, "v3")])
+        session.close()
+    assert status is ExitStatus.FAILED
+    assert err.read_text() == (
+        "FAILED: ODPS-0010000: System internal error - disk I/O error (injected) "
+        "(3 statements from [1,1] on were not saved)\n"
+    )
+    assert catalog_rows(path) == before
+
+
+@pytest.mark.parametrize("statements", [1, 2500])
+def test_every_statement_of_a_long_script_is_saved_and_gets_one_ok(mcshell, catalog, statements):
+    script = IMPORT_V1 + "".join(import_version(MODEL, f"v{n}") for n in range(2, statements + 1))
+    run = mcshell(stdin=script)
+    assert run.verdicts == ["OK"] * statements
+    assert len(versions_in(catalog)) == statements
