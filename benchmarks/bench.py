@@ -374,7 +374,8 @@ def anchors(env: Env, plan: Plan, work: Path, sqlite: str | None) -> None:
 def describe(env: Env) -> None:
     found = env.probe("info")
     kind = "compiled by sqlglotc" if found["compiled"] else "pure Python"
-    env.label = f"python {found['python']}, sqlglot {found['sqlglot']} ({kind})"
+    ours = "compiled by mypyc" if found["mcshell_compiled"] else "pure Python"
+    env.label = f"python {found['python']}, sqlglot {found['sqlglot']} ({kind}), mcshell ({ours})"
     # An installed package has its bytecode compiled (pip does it, or the first run caches it), as
     # sqlglot and click have theirs. An editable install under PYTHONDONTWRITEBYTECODE never
     # would, and every run would pay for compiling mcshell's sources: compile them first.

@@ -26,10 +26,15 @@ def info() -> dict:
     import sqlglot.tokenizer_core as core
 
     import mcshell
+    import mcshell.parser
 
     compiled = not core.__file__.endswith(".py")
+    ours = not mcshell.parser.__file__.endswith(".py")  # compiled by mypyc when installed (setup.py)
     package = os.path.dirname(mcshell.__file__)
-    return {"python": sys.version.split()[0], "sqlglot": sqlglot.__version__, "compiled": compiled, "package": package}
+    return {
+        "python": sys.version.split()[0], "sqlglot": sqlglot.__version__, "compiled": compiled,
+        "mcshell_compiled": ours, "package": package,
+    }  # fmt: skip
 
 
 def _statements(path: str, skip: int) -> list[str]:

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+import mcshell.catalog
+
+# Installed with its hot modules compiled by mypyc (setup.py), or in pure Python (editable).
+COMPILED = not mcshell.catalog.__file__.endswith(".py")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 MCSHELL = str(Path(sys.executable).with_name("mcshell"))
 DATA = Path(__file__).parent / "data"

@@ -1,7 +1,9 @@
 """Crash safety: a long script of ADD VERSION statements, run by the installed mcshell and killed
 with SIGKILL at random moments. After every kill the catalog must be whole: integrity_check ok,
 every model with its default version, every version with its model, and the versions present
-exactly the first N of the script's, each one complete. The next run resumes at statement N.
+exactly the first N of the script's, each one complete, and N at least the OK lines printed
+(statements are committed in batches: an OK comes only after its commit). The next run resumes
+at statement N.
 
 The suite kills 20 times; `scripts/crashtest` runs this module with more:
 
@@ -163,12 +165,18 @@ class Tally:
 def run_script(catalog: Path, folder: Path, first: int, count: int) -> subprocess.Popen:
     script = folder / "resume.sql"
     script.write_text("".join(statement(i) for i in range(first, first + count)))
-    return subprocess.Popen(
-        [MCSHELL, "--catalog", str(catalog), "--project", PROJECT, "-f", str(script)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
+    with open(folder / "resume.err", "wb") as errors:  # the OK lines: see oks_printed()
+        return subprocess.Popen(
+            [MCSHELL, "--catalog", str(catalog), "--project", PROJECT, "-f", str(script)],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def oks_printed(folder: Path) -> int:
+    """The OK lines the last run printed: each promises its statement is in the catalog."""
+    return (folder / "resume.err").read_bytes().count(b"OK\n")
 
 
 def kill_repeatedly(catalog: Path, kills: int, rng: random.Random, report=None) -> tuple[Tally, Plan]:
@@ -187,6 +195,7 @@ def kill_repeatedly(catalog: Path, kills: int, rng: random.Random, report=None) 
             assert process.returncode == 0, "a run that was not killed failed"
             tally.runs_finished += 1
         check(catalog, plan, most=RUN_LENGTH)  # raises if anything was lost or half-written
+        assert plan.done - before >= oks_printed(catalog.parent), "a statement reported OK did not land"
         tally.kills_mid_script += plan.done > before and process.returncode < 0
         if report is not None:
             report(tally, plan.done)

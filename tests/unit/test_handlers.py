@@ -34,16 +34,15 @@ def session(catalog, clock):
     out, err = io.StringIO(), io.StringIO()
     options = SessionOptions(str(catalog), "ALIYUN$alice", "my_project")
     s = Session(options, Console(out, err), clock)
-    s.out, s.err = out, err
     yield s
     s.close()
 
 
 def run(session, sql: str) -> list[str]:
-    session.err.seek(0)
-    session.err.truncate()
+    session.console.err.seek(0)
+    session.console.err.truncate()
     session.run_script(sql.splitlines(keepends=True))
-    return without_excerpts(session.err.getvalue()).splitlines()
+    return without_excerpts(session.console.err.getvalue()).splitlines()
 
 
 def rows(catalog, sql: str) -> list[tuple]:

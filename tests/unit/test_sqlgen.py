@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,7 +78,7 @@ REMOTE = {"ENDPOINT": "https://e", "APIKEY": "0123456789abcdef", "REMOTE_SERVICE
 
 def test_the_create_model_version_first_then_others_then_the_default():
     versions = [_version("v1", "upper", **REMOTE), _version("v2", "lower", **REMOTE)]
-    model = Model(**{**MODEL.__dict__, "default_version": "v2"})
+    model = replace(MODEL, default_version="v2")
 
     statements = model_statements(model, versions, mask_secret)
 
@@ -101,7 +103,7 @@ def test_the_default_is_not_set_when_it_is_the_first_version():
 
 def test_a_dropped_first_version_is_recreated_through_a_placeholder():
     versions = [_version("mcshell_placeholder", "lower", **REMOTE), _version("v3", "lower", **REMOTE)]
-    model = Model(**{**MODEL.__dict__, "default_version": "v3"})
+    model = replace(MODEL, default_version="v3")
 
     statements = model_statements(model, versions, mask_secret)
 
