@@ -125,14 +125,14 @@ _PUBLIC_MODELS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Project:
     name: str
     owner: str
     create_time: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Model:
     project: str
     name: str
@@ -146,7 +146,7 @@ class Model:
     id: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Version:
     name: str
     owner: str

@@ -40,7 +40,7 @@ OK = Result()
 
 
 # -- names ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class Target:
     project: str
     name: str
@@ -326,7 +326,7 @@ def list_users(stmt: st.ListUsers, ctx: Context) -> Result:
     return Result(Table(USER_HEADERS, [owner, *members]))  # the owner first, then members by name
 
 
-@dataclass(frozen=True)
+@dataclass
 class _GrantObject:
     """What GRANT and REVOKE act on: a project, or a model of it."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Union
 
 
-@dataclass(frozen=True)
+@dataclass
 class Describe:
     """DESC MODEL: labelled rows of the model and of one version, then its input columns."""
 
@@ -29,7 +29,7 @@ class Rows:
         return iter(self._source())
 
 
-@dataclass(frozen=True)
+@dataclass
 class Table:
     """A grid (SHOW MODELS, SHOW VERSIONS ...). `rows` may be lazy: a list, or Rows over a query."""
 
@@ -37,14 +37,14 @@ class Table:
     rows: Iterable[tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Record:
     """Labelled values of one thing (WHOAMI): `Label: value` lines in the box format."""
 
     fields: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Message:
     """Plain lines for stdout (HELP, SHOW CREATE MODEL)."""
 
@@ -54,7 +54,7 @@ class Message:
 Output = Union[Describe, Table, Record, Message]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Result:
     output: Output | None = None
     warnings: tuple[str, ...] = ()

@@ -23,7 +23,7 @@ _QUOTE_END = {
 _BLOCK_COMMENT = "*"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Chunk:
     """The text of one statement (without its `;`) and where it starts in the whole input."""
 

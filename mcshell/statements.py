@@ -1,4 +1,9 @@
-"""Typed, frozen statements: what the parser builds and the handlers run.
+"""Typed statements: what the parser builds and the handlers run.
+
+They are values, never changed once built, yet not `frozen`: a frozen dataclass sets each field
+through object.__setattr__, which makes building one about three times slower in the compiled
+build (setup.py), and a script builds some 25 of them per statement. The same holds for the
+other classes built once per statement (Chunk, Model, Version, Result ...).
 
 Offsets (characters into the statement's text) do not take part in equality, so tests compare
 meaning; the session turns them into `[line,col]` when an error points at a token.
@@ -10,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ident:
     """A name as written (backquotes removed), with where it stands."""
 
@@ -23,7 +28,7 @@ class Ident:
         return self.text.lower()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Text:
     """A string literal's value (quotes removed, escapes applied)."""
 
@@ -31,7 +36,7 @@ class Text:
     offset: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ModelRef:
     """`m`, `p.m` or `p.default.m`."""
 
@@ -44,7 +49,7 @@ class ModelRef:
         return (self.project or self.name).offset
 
 
-@dataclass(frozen=True)
+@dataclass
 class DataType:
     """A column type: a name, numeric parameters (DECIMAL(p,s) ...) and nested parts."""
 
@@ -68,13 +73,13 @@ class DataType:
         return name
 
 
-@dataclass(frozen=True)
+@dataclass
 class Column:
     name: Ident
     type: DataType
 
 
-@dataclass(frozen=True)
+@dataclass
 class Option:
     key: Ident
     value: Text
@@ -85,7 +90,7 @@ class Option:
         return self.key.text.upper()
 
 
-@dataclass(frozen=True)
+@dataclass
 class VersionSpec:
     """What CREATE MODEL and ADD VERSION both say about a version."""
 
@@ -97,101 +102,101 @@ class VersionSpec:
     options_offset: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CreateModel:
     model: ModelRef
     version: VersionSpec
     if_not_exists: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class AddVersion:
     model: ModelRef
     version: VersionSpec
 
 
-@dataclass(frozen=True)
+@dataclass
 class SetDefaultVersion:
     model: ModelRef
     version: Ident
 
 
-@dataclass(frozen=True)
+@dataclass
 class DropVersion:
     model: ModelRef
     version: Ident
 
 
-@dataclass(frozen=True)
+@dataclass
 class DropModel:
     model: ModelRef
     if_exists: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class DescModel:
     model: ModelRef
     version: Ident | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShowModels:
     like: Text | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShowVersions:
     model: ModelRef
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShowCreateModel:
     model: ModelRef
 
 
-@dataclass(frozen=True)
+@dataclass
 class Use:
     project: Ident
 
 
-@dataclass(frozen=True)
+@dataclass
 class WhoAmI:
     """`WHOAMI`: who is acting, in which project."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class SetVariable:
     key: str
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Help:
     topic: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Quit:
     """`QUIT` or `EXIT`: ends the session."""
 
 
 # -- members and privileges. A user name is a Text: kept exactly as written (`ALIYUN$a@b.com`).
-@dataclass(frozen=True)
+@dataclass
 class AddUser:
     user: Text
 
 
-@dataclass(frozen=True)
+@dataclass
 class RemoveUser:
     user: Text
 
 
-@dataclass(frozen=True)
+@dataclass
 class ListUsers:
     """`LIST USERS`: the current project's members."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Grant:
     """`GRANT <privileges> ON MODEL <m> | ON PROJECT <p> TO USER <u>`: the target is a ModelRef or a project's Ident."""
 
@@ -200,14 +205,14 @@ class Grant:
     user: Text
 
 
-@dataclass(frozen=True)
+@dataclass
 class Revoke:
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
     user: Text
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShowGrants:
     user: Text | None = None
 

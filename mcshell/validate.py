@@ -170,7 +170,7 @@ def _check_struct_fields(data_type: st.DataType) -> None:
         seen.add(field.key)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CheckedOptions:
     """A version's options once every rule holds: what the catalog stores."""
 
