@@ -165,6 +165,7 @@ _MODEL_COLUMNS = (
     "project, name, owner, source_type, model_type, default_version, comment, create_time, "
     "last_modified_time, id"
 )
+_SELECT_MODEL = f"SELECT {_MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?"
 _VERSION_COLUMNS = (
     "name, owner, location, tasks, options, inputs, comment, key_case, create_time, "
     "last_modified_time, model_id"
@@ -191,6 +192,7 @@ class Catalog:
         self.path = path
         self._in_memory = path == MEMORY if in_memory is None else in_memory
         self._projects: dict[str, Project] = {}  # see get_project
+        self._models: dict[tuple[str, str], Model] = {}  # see get_model
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -318,6 +320,7 @@ class Catalog:
 
     def commit_batch(self) -> None:
         """Commit the batch's statements; on failure none of them is kept."""
+        self._models.clear()  # once the write lock is let go, other processes may change them
         if not self._db.in_transaction:
             return
         try:
@@ -330,6 +333,7 @@ class Catalog:
         """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
         nothing behind and the next statement can begin."""
         self._projects.clear()  # a project created by what is undone is gone again
+        self._models.clear()
         if self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
@@ -457,10 +461,19 @@ class Catalog:
 
     # -- models -------------------------------------------------------------------------------
     def get_model(self, project: str, name: str) -> Model | None:
-        row = self._db.execute(
-            f"SELECT {_MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?", (project, name)
-        ).fetchone()
-        return _model(row) if row else None
+        """A model, remembered until the transaction ends (the statements of a script's batch that
+        change one model read it once). The methods below that write a model keep it up to date."""
+        key = (project, name)
+        known = self._models.get(key)
+        if known is not None:
+            return known
+        row = self._db.execute(_SELECT_MODEL, key).fetchone()
+        if row is None:
+            return None
+        model = _model(row)
+        if self._db.in_transaction:
+            self._models[key] = model
+        return model
 
     def model_names(self, project: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT name FROM models WHERE project = ?", (project,))]
@@ -484,6 +497,7 @@ class Catalog:
                 model.default_version, model.comment, model.create_time, model.last_modified_time,
             ),
         )  # fmt: skip
+        self._models.clear()
         self.insert_version(cast(int, cursor.lastrowid), first_version)
 
     def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
@@ -495,9 +509,15 @@ class Catalog:
                 "UPDATE models SET last_modified_time = ?, default_version = ? WHERE id = ?",
                 (now, default_version, model_id),
             )
+        for model in self._models.values():  # the remembered model, as the row now is
+            if model.id == model_id:
+                model.last_modified_time = now
+                if default_version is not None:
+                    model.default_version = default_version
 
     def delete_model(self, model_id: int) -> None:
         """The model goes with its versions and every privilege granted on it."""
+        self._models.clear()
         self._db.execute("DELETE FROM model_grants WHERE model_id = ?", (model_id,))
         self._db.execute("DELETE FROM versions WHERE model_id = ?", (model_id,))
         self._db.execute("DELETE FROM models WHERE id = ?", (model_id,))
@@ -624,6 +644,7 @@ class _Transaction:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         catalog = self._catalog
+        catalog._models.clear()  # see get_model
         if kind is None:
             try:
                 catalog._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
@@ -662,6 +683,7 @@ class _BatchedStatement:
                 catalog._db.execute("RELEASE statement")
                 return
             catalog._projects.clear()  # as in _rollback
+            catalog._models.clear()
             catalog._db.execute("ROLLBACK TO statement")
             catalog._db.execute("RELEASE statement")
         except sqlite3.Error as failure:

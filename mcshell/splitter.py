@@ -21,6 +21,11 @@ _QUOTE_END = {
     "`": re.compile(r"[^`]*`"),
 }
 _BLOCK_COMMENT = "*"
+# A whole statement up to its `;` with no comment in it: the usual line of a script, taken in one
+# regular-expression match (at C speed) before the general scan below.
+_PLAIN_STATEMENT = re.compile(
+    r"""(?:[^;'"`/-]+|'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*"|`[^`]*`|-(?!-)|/(?!\*))*""", re.S
+)
 
 
 @dataclass
@@ -70,6 +75,10 @@ class StatementSplitter:
         """Scan one line (with its newline, if it had one) and yield each statement it ends."""
         self._line_no += 1
         pos, end = 0, len(line)
+        if self._state is None and not self._has_content:
+            pos, chunk = self._plain_statement(line)
+            if chunk is not None:
+                yield chunk
         while pos < end:
             if self._state is None:
                 pos, chunk = self._scan_code(line, pos)
@@ -98,6 +107,17 @@ class StatementSplitter:
         chunk = Chunk("".join(self._parts), *self._start, open_quote=open_quote, terminated=False)
         self._reset_chunk((self._line_no, 1))
         return chunk
+
+    def _plain_statement(self, line: str) -> tuple[int, Chunk | None]:
+        """A statement that starts on this line and ends on it with no comment: taken whole."""
+        found = _PLAIN_STATEMENT.match(line)
+        stop = found.end() if found else 0
+        if stop == 0 or stop == len(line) or line[stop] != ";" or line[:stop].isspace():
+            return 0, None  # the general scan decides
+        self._append(line[:stop])
+        chunk = Chunk("".join(self._parts), *self._start)
+        self._reset_chunk((self._line_no, stop + 2))
+        return stop + 1, chunk
 
     def _scan_code(self, line: str, pos: int) -> tuple[int, Chunk | None]:
         # Quotes that close on the same line are skipped over in place: the usual statement, one

@@ -121,3 +121,22 @@ def test_every_statement_of_a_long_script_is_saved_and_gets_one_ok(mcshell, cata
     run = mcshell(stdin=script)
     assert run.verdicts == ["OK"] * statements
     assert len(versions_in(catalog)) == statements
+
+
+def test_one_batch_that_moves_the_default_drops_and_recreates_a_model_leaves_the_catalog_right(mcshell, catalog):
+    script = (
+        IMPORT_V1 + import_version(MODEL, "v2") + f"ALTER MODEL {MODEL} SET DEFAULT_VERSION v2;\n"
+        + import_version(MODEL, "v3") + f"ALTER MODEL {MODEL} DROP VERSION v1;\n"
+        + f"DROP MODEL {MODEL};\n" + IMPORT_V1 + import_version(MODEL, "v4")
+    )  # fmt: skip
+    run = mcshell(stdin=script)
+    assert run.verdicts == ["OK"] * 8
+    assert versions_in(catalog) == ["v1", "v4"]  # of the model made again, nothing of the first
+    connection = sqlite3.connect(catalog)
+    try:
+        rows = connection.execute("SELECT default_version FROM models WHERE project = 'my_project'").fetchall()
+    finally:
+        connection.close()
+    assert rows == [("v1",)]
+    run = mcshell("-e", f"ALTER MODEL {MODEL} SET DEFAULT_VERSION v4; ALTER MODEL {MODEL} DROP VERSION v1;")
+    assert run.verdicts == ["OK", "OK"]
