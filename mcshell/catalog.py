@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, cast
 
@@ -172,8 +173,21 @@ _VERSION_COLUMNS = (
 )
 
 
-# One encoder for every write: json.dumps() with options builds a new encoder on each call.
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+def _json_encoder() -> Callable[[object], str]:
+    """One encoder for every write, made once: JSONEncoder.encode (json.dumps too) makes a new C
+    encoder on every call, which costs more than encoding a version's small options and inputs."""
+    if c_make_encoder is None:  # a Python without the _json accelerator
+        return json.JSONEncoder(ensure_ascii=False).encode
+    # No check for circular references (markers None): options and inputs are flat strings.
+    chunks = c_make_encoder(None, _not_stored, encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+def _not_stored(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not stored as JSON")
+
+
+_to_json = _json_encoder()
 
 
 def _model(row: tuple) -> Model:

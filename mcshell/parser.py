@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
+from typing import Final
 
 from sqlglot.errors import TokenError
 
@@ -21,11 +22,21 @@ from mcshell.splitter import Chunk
 MAX_NUMBER_DIGITS = 18
 MAX_TYPE_DEPTH = 64
 
-# Token kinds the grammar tests, looked up once: the parser runs for every statement of a script.
-_VAR, _IDENTIFIER, _STRING, _NUMBER = TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING, TokenType.NUMBER
-_DOT, _COMMA, _EQ, _COLON = TokenType.DOT, TokenType.COMMA, TokenType.EQ, TokenType.COLON
-_L_PAREN, _R_PAREN, _LT, _GT = TokenType.L_PAREN, TokenType.R_PAREN, TokenType.LT, TokenType.GT
-_NESTED_TYPES = ("ARRAY", "MAP", "STRUCT")
+# Token kinds the grammar tests, looked up once: the parser runs for every statement of a script
+# (Final: the compiled build keeps them in C variables instead of the module's dictionary).
+_VAR: Final = TokenType.VAR
+_IDENTIFIER: Final = TokenType.IDENTIFIER
+_STRING: Final = TokenType.STRING
+_NUMBER: Final = TokenType.NUMBER
+_DOT: Final = TokenType.DOT
+_COMMA: Final = TokenType.COMMA
+_EQ: Final = TokenType.EQ
+_COLON: Final = TokenType.COLON
+_L_PAREN: Final = TokenType.L_PAREN
+_R_PAREN: Final = TokenType.R_PAREN
+_LT: Final = TokenType.LT
+_GT: Final = TokenType.GT
+_NESTED_TYPES: Final = ("ARRAY", "MAP", "STRUCT")
 _token_type = attrgetter("token_type")
 
 SUPPORTED = (

@@ -319,6 +319,8 @@ _SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 def check_text(text: str) -> None:
     """Text from the command line or a terminal may carry undecodable bytes as lone surrogates
     (Python's surrogateescape): refuse them here, as decode_lines refuses them in files."""
+    if text.isascii():  # at once, for most statements: a surrogate is no ASCII character
+        return
     found = _SURROGATE.search(text)
     if found is None:
         return

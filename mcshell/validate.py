@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from mcshell import statements as st
 from mcshell.errors import SemanticError
 
-_MODEL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
-_VERSION_NAME = re.compile(r"[A-Za-z0-9_]+\Z")
-_COLUMN_NAME = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff\u3400-\u4dbf]+\Z")
-_LOCATION = re.compile(r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z")
-_ROLEARN = re.compile(r"acs:ram::[0-9*]+:role/[A-Za-z0-9._-]+\Z")
+_VERSION_NAME: Final = re.compile(r"[A-Za-z0-9_]+\Z")
+_COLUMN_NAME: Final = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff\u3400-\u4dbf]+\Z")
+_LOCATION: Final = re.compile(r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z")
+_ROLEARN: Final = re.compile(r"acs:ram::[0-9*]+:role/[A-Za-z0-9._-]+\Z")
 _SERVICE_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?\Z")
 _ENDPOINT = re.compile(r"https?://(?P<host>[A-Za-z0-9*._-]+)(:\d+)?(/\S*)?\Z")
 
@@ -57,8 +58,8 @@ PARAMETER_RANGES = {"DECIMAL": ((1, 38), (0, 38)), "VARCHAR": ((1, 65535),), "CH
 NESTED_ARITY = {"ARRAY": 1, "MAP": 2}
 ALL_TYPES = (*SIMPLE_TYPES, *PARAMETER_RANGES, *NESTED_ARITY, "STRUCT")
 # Sets for the membership tests that run for every column and option of a script.
-_TYPE_SET = frozenset(ALL_TYPES)
-_OPTION_KEY_SET = frozenset(OPTION_KEYS)
+_TYPE_SET: Final = frozenset(ALL_TYPES)
+_OPTION_KEY_SET: Final = frozenset(OPTION_KEYS)
 
 
 def utf8_len(text: str) -> int:
