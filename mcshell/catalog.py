@@ -207,6 +207,9 @@ class Catalog:
         self._in_memory = path == MEMORY if in_memory is None else in_memory
         self._projects: dict[str, Project] = {}  # see get_project
         self._models: dict[tuple[str, str], Model] = {}  # see get_model
+        # One cursor for the statements every ADD VERSION of a script runs (Connection.execute
+        # makes a new cursor each time); listings that stream their rows keep cursors of their own.
+        self._execute = connection.cursor().execute
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -481,7 +484,7 @@ class Catalog:
         known = self._models.get(key)
         if known is not None:
             return known
-        row = self._db.execute(_SELECT_MODEL, key).fetchone()
+        row = self._execute(_SELECT_MODEL, key).fetchone()
         if row is None:
             return None
         model = _model(row)
@@ -517,7 +520,7 @@ class Catalog:
     def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
         """LastModifiedTime moves on every change to a model or its versions."""
         if default_version is None:
-            self._db.execute("UPDATE models SET last_modified_time = ? WHERE id = ?", (now, model_id))
+            self._execute("UPDATE models SET last_modified_time = ? WHERE id = ?", (now, model_id))
         else:
             self._db.execute(
                 "UPDATE models SET last_modified_time = ?, default_version = ? WHERE id = ?",
@@ -609,7 +612,7 @@ class Catalog:
         The UNIQUE (model_id, name) index answers "already exists" in the same step that stores
         the version: no separate look-up for every ADD VERSION of a script.
         """
-        cursor = self._db.execute(
+        cursor = self._execute(
             "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, "
             "key_case, create_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (model_id, name) DO NOTHING",
@@ -682,11 +685,11 @@ class _BatchedStatement:
         self._catalog = catalog
 
     def __enter__(self) -> None:
-        db = self._catalog._db
+        catalog = self._catalog
         try:
-            if not db.in_transaction:
-                db.execute("BEGIN IMMEDIATE")
-            db.execute("SAVEPOINT statement")
+            if not catalog._db.in_transaction:
+                catalog._execute("BEGIN IMMEDIATE")
+            catalog._execute("SAVEPOINT statement")
         except sqlite3.Error as error:
             raise self._catalog._catalog_error(error) from None
 
@@ -694,7 +697,7 @@ class _BatchedStatement:
         catalog = self._catalog
         try:
             if kind is None:
-                catalog._db.execute("RELEASE statement")
+                catalog._execute("RELEASE statement")
                 return
             catalog._projects.clear()  # as in _rollback
             catalog._models.clear()
