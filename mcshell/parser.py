@@ -141,7 +141,9 @@ class _Parser:
         tokens = self.tokens
         for word in words:
             token = tokens[i]
-            if token.token_type is _IDENTIFIER or token.text.upper() != word:
+            text = token.text
+            # The length first: most tests are of another word, and upper() makes a new string.
+            if len(text) != len(word) or token.token_type is _IDENTIFIER or text.upper() != word:
                 return False
             i += 1
         return True
