@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 COMPILED = [
     "mcshell/reader.py", "mcshell/splitter.py", "mcshell/parser.py", "mcshell/statements.py",
     "mcshell/validate.py", "mcshell/privileges.py", "mcshell/handlers.py", "mcshell/catalog.py",
-    "mcshell/results.py", "mcshell/console.py", "mcshell/session.py",
+    "mcshell/results.py", "mcshell/console.py", "mcshell/session.py", "mcshell/words.py",
 ]  # fmt: skip
 # errors.py stays interpreted: its classes are raised only on failures, and their ODPS codes are
 # class attributes that mypyc would make per-instance.
@@ -59,8 +59,13 @@ def fresh_directory() -> str:
 BUILD = fresh_directory()
 
 
+# The commands that build the package. pip also runs this file for the package's metadata
+# (egg_info, dist_info), where mypy's half a minute would be wasted, and for editable installs.
+BUILDING = {"bdist_wheel", "build", "build_ext", "install"}
+
+
 def compiled_modules() -> list:
-    if os.environ.get("MCSHELL_PURE_PYTHON") or "editable_wheel" in sys.argv:
+    if os.environ.get("MCSHELL_PURE_PYTHON") or not BUILDING.intersection(sys.argv[1:]):
         return []
     try:
         from mypyc.build import mypycify

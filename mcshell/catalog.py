@@ -519,6 +519,9 @@ class Catalog:
 
     def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
         """LastModifiedTime moves on every change to a model or its versions."""
+        for model in self._models.values():
+            if model.id == model_id and model.last_modified_time == now and default_version is None:
+                return  # the row says so already: a script's changes to a model within one second
         if default_version is None:
             self._execute("UPDATE models SET last_modified_time = ? WHERE id = ?", (now, model_id))
         else:

@@ -12,6 +12,8 @@ from sqlglot import tokens
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
+from mcshell.words import is_word
+
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
 # tokens for sqlglot (so they remain usable as names); the parser and the REPL match them by text.
 MODEL_WORDS = frozenset(
@@ -48,16 +50,6 @@ _TOKENIZER = MaxCompute.tokenizer_class()
 
 def tokenize(text: str) -> list[Token]:
     return _TOKENIZER.tokenize(text)
-
-
-def is_word(token: Token) -> bool:
-    """A token that can stand as a name: a bare word (keywords included) or a backquoted one."""
-    if token.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
-        return True
-    if token.token_type in (TokenType.STRING, TokenType.NUMBER):
-        return False
-    first = token.text[:1]
-    return first.isalpha() or first == "_"
 
 
 __all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenType", "is_word", "tokenize"]

@@ -148,7 +148,8 @@ class Session:
                 if result.output is None and not result.warnings and not result.quit:
                     self.project = context.project
                     return self._batched(chunk)
-                self._end_batch()
+                if not self._end_batch(running=chunk):  # its warnings and OK come after the commit
+                    return Outcome.FAILED
                 if result.output is not None and not self.options.check:
                     self.console.result_lines(render_lines(result.output, self.options.format))
             else:
@@ -180,29 +181,39 @@ class Session:
         if not self._unsaved:
             self._batch_started = time.monotonic()
             self._batch_start = chunk.position(content_start(chunk.text))
-        self._unsaved += 1
-        if self._unsaved >= BATCH_STATEMENTS or time.monotonic() - self._batch_started >= BATCH_SECONDS:
-            return Outcome.OK if self._end_batch() else Outcome.FAILED
+        if self._unsaved + 1 < BATCH_STATEMENTS and time.monotonic() - self._batch_started < BATCH_SECONDS:
+            self._unsaved += 1
+            return Outcome.OK
+        if not self._end_batch(running=chunk):
+            return Outcome.FAILED
+        if not self.options.check:
+            self.console.ok()
         return Outcome.OK
 
-    def _end_batch(self) -> bool:
-        """Commit the open batch, then print the OK of each statement in it. False when the batch
-        was lost (SQLite rolled it back, or the commit failed): one FAILED line says what."""
+    def _end_batch(self, running: Chunk | None = None) -> bool:
+        """Commit the open batch, then print the OK of each statement in it. `running` is one more
+        statement of the batch, being reported by the caller. False when the batch was lost
+        (SQLite rolled it back, or the commit failed): one FAILED line says which statements."""
         unsaved, self._unsaved = self._unsaved, 0
         if self._context is None:
             return True
         catalog = self._context.catalog
+        lost = unsaved + (running is not None)
         try:
-            if unsaved and not catalog.in_batch:
+            if lost and not catalog.in_batch:
                 raise CatalogError(f"catalog '{catalog.path}': the transaction was rolled back")
             catalog.commit_batch()  # also ends a batch left with nothing in it (its statement failed)
         except CatalogError as error:
-            if not unsaved:
+            if not lost:
                 return True
-            self._lost_batches += 1
-            line, col = self._batch_start
-            lost = f"{unsaved} statements from [{line},{col}] on were not saved"
-            self.console.failed(f"{error.failed_line(None)} ({lost})")
+            if running is None:  # else the caller reports its statement FAILED, which counts it
+                self._lost_batches += 1
+            if running is not None and not unsaved:  # the batch was this statement alone
+                line, col = running.position(content_start(running.text))
+            else:
+                line, col = self._batch_start
+            what = f"{lost} statements from [{line},{col}] on were not saved"
+            self.console.failed(f"{error.failed_line(None)} ({what})")
             return False
         if not self.options.check:
             self.console.oks(unsaved)

@@ -117,6 +117,9 @@ class StatementSplitter:
         self._append(line[:stop])
         chunk = Chunk("".join(self._parts), *self._start)
         self._reset_chunk((self._line_no, stop + 2))
+        if line.endswith("\n", stop + 1) and stop + 2 == len(line):  # the usual rest: the newline
+            self._append("\n")
+            return len(line), chunk
         return stop + 1, chunk
 
     def _scan_code(self, line: str, pos: int) -> tuple[int, Chunk | None]:

@@ -1,0 +1,22 @@
+"""Which tokens can stand as names. Apart from the dialect (dialect.py re-exports it) so that the
+compiled build (setup.py) compiles it: the parser asks it of every column type of a script."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlglot.tokens import Token, TokenType
+
+_NAMES: Final = (TokenType.VAR, TokenType.IDENTIFIER)
+_LITERALS: Final = (TokenType.STRING, TokenType.NUMBER)
+
+
+def is_word(token: Token) -> bool:
+    """A token that can stand as a name: a bare word (keywords included) or a backquoted one."""
+    kind = token.token_type
+    if kind in _NAMES:
+        return True
+    if kind in _LITERALS:
+        return False
+    first = token.text[:1]
+    return first.isalpha() or first == "_"
