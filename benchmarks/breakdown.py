@@ -3,10 +3,13 @@
     .venv/bin/python benchmarks/breakdown.py [COUNT]
 
 Two views of the same script of COUNT statements (default 5,000):
-- stages, timed one by one without a profiler: split, tokenize, join number-words, parse,
-  savepoint + handler (validation, SQLite; one commit at the end), console;
+- stages, timed one by one without a profiler, as Session.run_script runs them: split, tokenize,
+  join number-words, parse, then the handler in its savepoint with its share of the batch's
+  commit and OK lines;
 - cProfile's own time grouped by module (the profiler inflates code made of many small calls,
-  the tokenizer most of all, so read it for the shares inside mcshell).
+  the tokenizer most of all, so read it for the shares inside mcshell). A compiled build
+  (setup.py) shows its compiled modules' time under their callers: run it in pure Python
+  (`PYTHONPATH=. python benchmarks/breakdown.py` from the checkout) to see them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from mcshell import parser  # noqa: E402
 from mcshell.console import Console  # noqa: E402
 from mcshell.dialect import tokenize  # noqa: E402
 from mcshell.handlers import handle  # noqa: E402
-from mcshell.session import Session, SessionOptions  # noqa: E402
+from mcshell.session import BATCH_STATEMENTS, Session, SessionOptions  # noqa: E402
 from mcshell.splitter import StatementSplitter  # noqa: E402
 
 
@@ -45,6 +48,7 @@ def stages(lines: list[str], folder: str) -> None:
     spent: dict[str, float] = defaultdict(float)
     clock = time.perf_counter
     splitter = StatementSplitter()
+    unsaved = 0
     for line in lines[1:]:
         start = clock()
         chunks = list(splitter.feed(line))
@@ -59,17 +63,21 @@ def stages(lines: list[str], folder: str) -> None:
             t3 = clock()
             with context.catalog.batched_statement():  # as Session.run_script runs a script's writes
                 handle(statement, context)
+            unsaved += 1
+            if unsaved == BATCH_STATEMENTS:  # the commit and the OKs of a batch, shared by its statements
+                context.catalog.commit_batch()
+                run.console.oks(unsaved)
+                unsaved = 0
             t4 = clock()
-            run.console.ok()
-            t5 = clock()
             sqlglot.tokenize(chunk.text)
             t6 = clock()
             for stage, seconds in (
                 ("tokenize (mcshell's dialect)", t1 - t0), ("join number-words", t2 - t1), ("parse", t3 - t2),
-                ("savepoint + handler", t4 - t3), ("console OK", t5 - t4), ("anchor: sqlglot.tokenize", t6 - t5),
+                ("handler, savepoint, commit, OKs", t4 - t3), ("anchor: sqlglot.tokenize", t6 - t4),
             ):  # fmt: skip
                 spent[stage] += seconds
     context.catalog.commit_batch()
+    run.console.oks(unsaved)
     run.close()
     anchor = spent["anchor: sqlglot.tokenize"]
     count = len(lines) - 1

@@ -6,7 +6,6 @@ It checks only the shape of a statement; names, types and option values are chec
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Final
@@ -40,9 +39,6 @@ _LT: Final = TokenType.LT
 _GT: Final = TokenType.GT
 _NESTED_TYPES: Final = ("ARRAY", "MAP", "STRUCT")
 _token_type = attrgetter("token_type")
-# Where a number may run into a word (`1a`, `12_3`, `1.e`, `1²x`, `0٣`): without one, _join_number_words
-# has nothing to join (tests/unit/test_parser.py checks that it never would).
-_DIGIT_THEN_WORD: Final = re.compile(r"\d\.?[^\W0-9]")
 
 SUPPORTED = (
     "CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, "
@@ -60,9 +56,7 @@ def parse(chunk: Chunk) -> st.Statement:
         tokens = tokenize(chunk.text)
     except TokenError:
         raise _unreadable(chunk.text) from None
-    if _DIGIT_THEN_WORD.search(chunk.text) is not None:  # else no number-word to join: skip the pass
-        tokens = _join_number_words(tokens)
-    return _Parser(chunk.text, tokens).statement()
+    return _Parser(chunk.text, _join_number_words(tokens)).statement()
 
 
 def _unreadable(text: str) -> ParseError:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies
-from sqlglot.errors import TokenError
 
 from mcshell import statements as st
-from mcshell.dialect import tokenize
 from mcshell.errors import ParseError, UnsupportedStatement
-from mcshell.parser import _DIGIT_THEN_WORD, _join_number_words, parse
+from mcshell.parser import parse
 from mcshell.splitter import Chunk
 
 
@@ -98,17 +95,3 @@ def test_syntax_errors_say_what_was_expected_and_found(text, message, offset):
 def test_other_statements_are_unsupported(text):
     with pytest.raises(UnsupportedStatement):
         one(text)
-
-
-
-@settings(max_examples=2000, deadline=None)
-@given(strategies.text(alphabet="0123456789²٣._eExXa bZ'\"`(),-", max_size=24))
-def test_statements_with_no_digit_before_a_word_have_nothing_to_join(text):
-    """parse() skips _join_number_words unless a digit runs into a word: it never skips a join, over
-    text where numbers and words meet in every way (digits of other scripts, dots, exponents)."""
-    try:
-        tokens = tokenize(text)
-    except TokenError:  # text the tokenizer refuses never reaches the join
-        return
-    if _DIGIT_THEN_WORD.search(text) is None:
-        assert _join_number_words(tokens) == tokens
