@@ -519,9 +519,9 @@ class Catalog:
 
     def touch_model(self, model_id: int, now: str, default_version: str | None = None) -> None:
         """LastModifiedTime moves on every change to a model or its versions."""
-        for model in self._models.values():
-            if model.id == model_id and model.last_modified_time == now and default_version is None:
-                return  # the row says so already: a script's changes to a model within one second
+        remembered = next((model for model in self._models.values() if model.id == model_id), None)
+        if remembered is not None and remembered.last_modified_time == now and default_version is None:
+            return  # the row says so already: a script's changes to a model within one second
         if default_version is None:
             self._execute("UPDATE models SET last_modified_time = ? WHERE id = ?", (now, model_id))
         else:
@@ -529,11 +529,10 @@ class Catalog:
                 "UPDATE models SET last_modified_time = ?, default_version = ? WHERE id = ?",
                 (now, default_version, model_id),
             )
-        for model in self._models.values():  # the remembered model, as the row now is
-            if model.id == model_id:
-                model.last_modified_time = now
-                if default_version is not None:
-                    model.default_version = default_version
+        if remembered is not None:  # as the row now is
+            remembered.last_modified_time = now
+            if default_version is not None:
+                remembered.default_version = default_version
 
     def delete_model(self, model_id: int) -> None:
         """The model goes with its versions and every privilege granted on it."""
