@@ -35,9 +35,6 @@ class OptionalBuildExt(build_ext):
     """All the compiled modules or none: a failed compile leaves the pure-Python package."""
 
     def run(self) -> None:
-        if self.editable_mode:  # in place, they would shadow the sources being edited
-            self.extensions = []
-            return
         try:
             super().run()
         except Exception as error:  # noqa: BLE001 - any failure means: install the pure-Python package
@@ -60,7 +57,8 @@ BUILD = fresh_directory()
 
 
 # The commands that build the package. pip also runs this file for the package's metadata
-# (egg_info, dist_info), where mypy's half a minute would be wasted, and for editable installs.
+# (egg_info, dist_info), where mypy's half a minute would be wasted, and for editable installs
+# (editable_wheel), where compiled modules built in place would shadow the sources being edited.
 BUILDING = {"bdist_wheel", "build", "build_ext", "install"}
 
 
