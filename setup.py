@@ -19,9 +19,9 @@ from setuptools.command.build_ext import build_ext
 # The hot path of a script (text -> statements -> handlers -> catalog -> console). The dialect is
 # left out on purpose: it subclasses sqlglot's Tokenizer, which compiled code cannot.
 COMPILED = [
-    "mcshell/reader.py", "mcshell/splitter.py", "mcshell/parser.py", "mcshell/statements.py",
-    "mcshell/validate.py", "mcshell/privileges.py", "mcshell/handlers.py", "mcshell/catalog.py",
-    "mcshell/results.py", "mcshell/console.py", "mcshell/session.py", "mcshell/words.py",
+    "mcshell/sql/source.py", "mcshell/sql/splitter.py", "mcshell/sql/parser.py", "mcshell/sql/statements.py",
+    "mcshell/rules/validate.py", "mcshell/rules/privileges.py", "mcshell/rules/handlers.py", "mcshell/catalog/store.py",
+    "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py", "mcshell/sql/lexicon.py",
 ]  # fmt: skip
 # errors.py stays interpreted: its classes are raised only on failures, and their ODPS codes are
 # class attributes that mypyc would make per-instance.

@@ -27,12 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sqlglot  # noqa: E402
 import workloads  # noqa: E402
 
-from mcshell import parser  # noqa: E402
-from mcshell.console import Console  # noqa: E402
-from mcshell.dialect import tokenize  # noqa: E402
-from mcshell.handlers import handle  # noqa: E402
+from mcshell.output.console import Console  # noqa: E402
+from mcshell.rules.handlers import handle  # noqa: E402
 from mcshell.session import BATCH_STATEMENTS, Session, SessionOptions  # noqa: E402
-from mcshell.splitter import StatementSplitter  # noqa: E402
+from mcshell.sql import parser  # noqa: E402
+from mcshell.sql.dialect import tokenize  # noqa: E402
+from mcshell.sql.splitter import StatementSplitter  # noqa: E402
 
 
 def session(folder: str, name: str) -> Session:

@@ -26,10 +26,10 @@ def info() -> dict:
     import sqlglot.tokenizer_core as core
 
     import mcshell
-    import mcshell.parser
+    import mcshell.sql.parser
 
     compiled = not core.__file__.endswith(".py")
-    ours = not mcshell.parser.__file__.endswith(".py")  # compiled by mypyc when installed (setup.py)
+    ours = not mcshell.sql.parser.__file__.endswith(".py")  # compiled by mypyc when installed (setup.py)
     package = os.path.dirname(mcshell.__file__)
     return {
         "python": sys.version.split()[0], "sqlglot": sqlglot.__version__, "compiled": compiled,
@@ -65,7 +65,7 @@ def parse(path: str, skip: str) -> dict:
 
 def catalog(path: str, models: str, versions: str) -> dict:
     """Built through mcshell's Catalog API in one transaction: seconds instead of minutes."""
-    from mcshell.catalog import Catalog, Model
+    from mcshell.catalog.store import Catalog, Model
 
     now = "2026-01-01 00:00:00"
     started = time.perf_counter()
@@ -89,7 +89,7 @@ def catalog(path: str, models: str, versions: str) -> dict:
 
 
 def _version(number: int, model: str, now: str):
-    from mcshell.catalog import Version
+    from mcshell.catalog.store import Version
 
     location = f"oss://{workloads.ENDPOINT}/bench-bucket/{model}/v{number:02d}/"
     inputs = (("f1", "bigint"), ("f2", "bigint"), ("f3", "double"), ("f4", "string"))

@@ -8,17 +8,17 @@ from typing import IO
 import click
 
 from mcshell import __version__, config
-from mcshell.console import Console
 from mcshell.errors import ExitStatus
-from mcshell.reader import BlockLines
-from mcshell.render import FORMATS
+from mcshell.output.console import Console
+from mcshell.output.render import FORMATS
 from mcshell.session import Session, SessionOptions, decode_lines
+from mcshell.sql.source import BlockLines
 
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
 
 def _project_name(value: str, source: str) -> str:
-    from mcshell.validate import PROJECT_NAME
+    from mcshell.rules.validate import PROJECT_NAME
 
     if not PROJECT_NAME.match(value):
         raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})", param_hint=source)
@@ -151,7 +151,7 @@ def _run(session: Session, execute: str | None, script, check: bool, confirm_dro
     if stdin.isatty() and sys.stdout.isatty():
         if check:
             raise click.UsageError("--check needs a script: give -f FILE or -e, or pipe the statements in")
-        from mcshell.repl import run_repl  # the REPL's imports are paid only on a terminal
+        from mcshell.repl.loop import run_repl  # the REPL's imports are paid only on a terminal
 
         return run_repl(session, confirm_drops=confirm_drops)
     return _run_stream(session, stdin.buffer, "<stdin>")

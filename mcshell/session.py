@@ -19,16 +19,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from mcshell.catalog import Catalog
-from mcshell.console import Console
+from mcshell.catalog.store import Catalog
 from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
-from mcshell.excerpt import SourceLines, excerpt
-from mcshell.handlers import Context, handle
-from mcshell.masking import mask_secrets, secret_values
-from mcshell.parser import parse
-from mcshell.render import render_lines
-from mcshell.splitter import Chunk, StatementSplitter, content_start
-from mcshell.statements import writes
+from mcshell.output.console import Console
+from mcshell.output.excerpt import SourceLines, excerpt
+from mcshell.output.masking import mask_secrets, secret_values
+from mcshell.output.render import render_lines
+from mcshell.rules.handlers import Context, handle
+from mcshell.sql.parser import parse
+from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
+from mcshell.sql.statements import writes
 
 BATCH_STATEMENTS = 1000
 BATCH_SECONDS = 0.1  # how long other writers may wait for the catalog while a script runs
@@ -268,7 +268,7 @@ class Session:
     # -- dump ---------------------------------------------------------------------------------
     def dump(self, include_secrets: bool) -> ExitStatus:
         """Print every user project's models as a script that recreates them (`mcshell dump`)."""
-        from mcshell.dump import dump_script
+        from mcshell.rules.dump import dump_script
 
         try:
             catalog = Catalog.open(self.options.catalog_path, self.clock())

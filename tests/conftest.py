@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import mcshell.catalog
+import mcshell.catalog.store
 
 # Installed with its hot modules compiled by mypyc (setup.py), or in pure Python (editable).
-COMPILED = not mcshell.catalog.__file__.endswith(".py")
+COMPILED = not mcshell.catalog.store.__file__.endswith(".py")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 MCSHELL = str(Path(sys.executable).with_name("mcshell"))
 DATA = Path(__file__).parent / "data"
@@ -72,12 +72,21 @@ def mcshell(catalog):
     `mcshell("-e", "SHOW MODELS;")` or `mcshell(stdin="...")`; returns stdout, stderr and status.
     """
 
-    def run(*args: str, stdin: str | bytes | None = None, catalog_path: Path | str | None = None,
-            env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    def run(
+        *args: str,
+        stdin: str | bytes | None = None,
+        catalog_path: Path | str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> Run:
         argv = [MCSHELL, "--catalog", str(catalog_path or catalog), *args]
         data = stdin.encode() if isinstance(stdin, str) else stdin
         completed = subprocess.run(
-            argv, input=data, capture_output=True, timeout=120, cwd=cwd,
+            argv,
+            input=data,
+            capture_output=True,
+            timeout=120,
+            cwd=cwd,
             env={**os.environ, **(env or {})},
             stdin=None if data is not None else subprocess.DEVNULL,
         )
@@ -110,8 +119,7 @@ def shell(catalog):
 
 # The documented CREATE statements of an IMPORT and a REMOTE model, as the show-models transcript has them.
 IMPORT_V1, REMOTE_V1 = (
-    statement + ";\n"
-    for statement in (DATA / "transcripts" / "show-models.sql").read_text().split(";\n")[:2]
+    statement + ";\n" for statement in (DATA / "transcripts" / "show-models.sql").read_text().split(";\n")[:2]
 )
 
 

@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("prompt_toolkit", "tabulate", "mcshell.repl", "mcshell.validate", "mcshell.helptext")
+HEAVY = ("prompt_toolkit", "tabulate", "mcshell.repl.loop", "mcshell.rules.validate", "mcshell.rules.helptext")
 PUBLIC_MODEL = "bigdata_public_modelset.default.`qwen3-max`"
 
 
@@ -33,4 +33,4 @@ def test_reads_load_neither_the_repl_nor_tabulate_nor_the_rules(catalog):
 
 
 def test_a_write_loads_the_rules_it_applies_and_nothing_for_the_terminal(catalog):
-    assert loaded_after(catalog, "USE team_a;") == ["mcshell.validate"]
+    assert loaded_after(catalog, "USE team_a;") == ["mcshell.rules.validate"]

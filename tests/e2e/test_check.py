@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from conftest import DATA, catalog_rows
-from mcshell.parser import SUPPORTED
+
+from mcshell.sql.parser import SUPPORTED
+
 IMPORT_OPTIONS = (
     "MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', "
     "LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m', ROLEARN='acs:ram::1:role/r'"
@@ -41,9 +43,7 @@ def seeded(shell, catalog):
     return catalog_rows(catalog)
 
 
-def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_unchanged(
-    mcshell, catalog, tmp_path
-):
+def test_check_reports_every_failure_with_file_line_col_and_leaves_the_catalog_unchanged(mcshell, catalog, tmp_path):
     """Through the installed command, as CI would run it."""
     before = seeded(mcshell, catalog)
     script = tmp_path / "migration.sql"
@@ -77,7 +77,10 @@ def test_check_of_a_clean_script_exits_0_with_only_the_summary(shell, catalog, t
     run = shell("--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com", "--check", "-f", str(script))
 
     assert (run.stdout, run.status) == ("", 0)
-    assert run.stderr == f"{script}: 3 statements checked: 3 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    assert (
+        run.stderr
+        == f"{script}: 3 statements checked: 3 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    )
     assert catalog_rows(catalog) == before
 
 
@@ -86,16 +89,23 @@ def test_check_of_piped_input_names_it_stdin(shell, catalog):
 
     run = shell("--check", stdin="WHOAMI;\nDROP MODEL gone;\n")
 
-    assert run.stderr.splitlines()[0] == "<stdin>:2:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone"
+    assert (
+        run.stderr.splitlines()[0]
+        == "<stdin>:2:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone"
+    )
     assert run.stderr.splitlines()[-1].startswith("<stdin>: 2 statements checked: 1 ok, 1 failed, 0 skipped")
     assert run.status == 1
 
 
 def test_check_without_a_catalog_file_checks_against_a_new_one_and_creates_nothing(shell, catalog):
-    run = shell("--check", "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS}); DESC MODEL m")
+    run = shell(
+        "--check", "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS}); DESC MODEL m"
+    )
 
     assert run.status == 0
-    assert run.stderr == "<-e>: 2 statements checked: 2 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    assert (
+        run.stderr == "<-e>: 2 statements checked: 2 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    )
     assert not catalog.exists()
 
 

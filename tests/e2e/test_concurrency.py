@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import MCSHELL
 
-from mcshell import catalog as catalog_module
-from mcshell.catalog import Catalog
-from mcshell.console import Console
+from mcshell.catalog.store import Catalog
+from mcshell.catalog import store as catalog_module
 from mcshell.errors import CatalogError
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 WRITERS = 4

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DATA, mask_times
-from mcshell.parser import SUPPORTED
+
+from mcshell.sql.parser import SUPPORTED
 
 USER = "ALIYUN$odps_demo@example.com"
 SECRET = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908"
@@ -108,7 +108,9 @@ def test_show_create_model_prints_the_statements_default_version_last(shell, bui
         catalog_path=built,
     )  # fmt: skip
 
-    assert run.stdout == f"""CREATE MODEL churn WITH VERSION v1
+    assert (
+        run.stdout
+        == f"""CREATE MODEL churn WITH VERSION v1
 INPUT(f1 double, 中文 map<string,array<int>>, s struct<a:int,b:string>)
 OPTIONS(
     MODEL_SOURCE_TYPE = 'IMPORT',
@@ -152,13 +154,18 @@ COMMENT 'three';
 ALTER MODEL `select` SET DEFAULT_VERSION third;
 ALTER MODEL `select` DROP VERSION mcshell_placeholder;
 """
+    )
     assert run.verdicts == ["OK", "OK"]
 
 
 def test_show_create_model_of_the_seed_model_masks_the_apikey(shell, built):
-    run = shell("--project", "muze_demo", "--user", USER, "-e", "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B", catalog_path=built)
+    run = shell(
+        "--project", "muze_demo", "--user", USER, "-e", "SHOW CREATE MODEL PAI_EAS_Qwen25_Omni_3B", catalog_path=built
+    )
 
-    assert run.stdout == """CREATE MODEL pai_eas_qwen25_omni_3b WITH VERSION v1
+    assert (
+        run.stdout
+        == """CREATE MODEL pai_eas_qwen25_omni_3b WITH VERSION v1
 INPUT(data binary, promt string)
 OPTIONS(
     MODEL_SOURCE_TYPE = 'REMOTE',
@@ -172,6 +179,7 @@ OPTIONS(
 )
 COMMENT 'PAI EAS remote model binary input';
 """
+    )
 
 
 def test_show_create_model_errors(shell, built):

@@ -34,7 +34,10 @@ def test_an_error_without_a_position_points_at_its_statement_on_a_shared_line(sh
 def test_the_caret_follows_tabs_and_wide_characters(shell):
     run = shell("-e", "CREATE MODEL m WITH VERSION v1 INPUT(\t中文 intt) OPTIONS(MODEL_SOURCE_TYPE='REMOTE')")
 
-    assert run.raw_stderr.splitlines()[0] == "FAILED: ODPS-0130071:[1,48] Semantic analysis exception - option 'MODEL_TYPE' is required"
+    assert (
+        run.raw_stderr.splitlines()[0]
+        == "FAILED: ODPS-0130071:[1,48] Semantic analysis exception - option 'MODEL_TYPE' is required"
+    )
 
     assert run.raw_stderr.splitlines()[1:] == [
         "   1 | CREATE MODEL m WITH VERSION v1 INPUT(\t中文 intt) OPTIONS(MODEL_SOURCE_TYPE='REMOTE')",
@@ -57,4 +60,4 @@ def test_a_long_line_is_cut_around_the_caret(shell):
 
     quoted, caret = run.raw_stderr.splitlines()[2:4]
     assert quoted.startswith("   1 | ...") and quoted.endswith("...")
-    assert quoted[caret.index("^"):].startswith("DROP MODEL gone;")
+    assert quoted[caret.index("^") :].startswith("DROP MODEL gone;")

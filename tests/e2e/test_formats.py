@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from conftest import DATA
 
 SEED = ("--project", "muze_demo", "--user", "ALIYUN$odps_demo@example.com")
@@ -87,12 +86,14 @@ def test_csv_quotes_what_needs_quoting(shell):
     run = shell("--format", "csv", "-e", "SHOW MODELS")
 
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
-    assert rows[0]["Comment"] == "a, \"quoted\"' comment"
+    assert rows[0]["Comment"] == 'a, "quoted"\' comment'
 
 
 def test_box_stays_the_default_layout(seeded):
     assert seeded("-e", "WHOAMI").stdout == "Name: ALIYUN$odps_demo@example.com\nProject: muze_demo\n"
-    assert seeded("--format", "box", "-e", "WHOAMI").stdout == "Name: ALIYUN$odps_demo@example.com\nProject: muze_demo\n"
+    assert (
+        seeded("--format", "box", "-e", "WHOAMI").stdout == "Name: ALIYUN$odps_demo@example.com\nProject: muze_demo\n"
+    )
 
 
 def test_show_create_model_and_help_are_text_documents(seeded):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import COMPILED, IMPORT_V1, MCSHELL, catalog_rows, import_version
 
-from mcshell.console import Console
 from mcshell.errors import CatalogError, ExitStatus
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 MODEL = "test_xgboost_classifier"
@@ -95,7 +95,7 @@ def test_results_come_in_order_with_the_oks_of_the_batch_before_them(catalog):
 def run_with_failing_commits(folder: Path, monkeypatch, script: list[str]) -> tuple[ExitStatus, str, bool]:
     """Run `script` in-process with every commit of a batch failing; the exit status, standard
     error, and whether the catalog is as it was before the script."""
-    from mcshell.catalog import Catalog
+    from mcshell.catalog.store import Catalog
 
     def failing_commit(self: Catalog) -> None:
         if self.in_batch:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import IMPORT_V1, MCSHELL, catalog_rows, import_version
 
 SCRIPT_WITH_ERROR_AT_3 = (
@@ -129,7 +128,16 @@ def test_version_and_help(mcshell):
     assert mcshell("--version") == type(mcshell("--version"))(f"mcshell {__version__}\n", "", 0)
     helped = mcshell("--help")
     assert helped.status == 0
-    for flag in ("-e SQL", "-f FILE", "--project", "--user", "--catalog", "--continue-on-error", "--debug", "--version"):
+    for flag in (
+        "-e SQL",
+        "-f FILE",
+        "--project",
+        "--user",
+        "--catalog",
+        "--continue-on-error",
+        "--debug",
+        "--version",
+    ):
         assert flag in helped.stdout
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import IMPORT_V1, catalog_rows, import_version
 
 PUBLIC = "bigdata_public_modelset"
@@ -21,9 +20,7 @@ def shell(shell):
     return run
 
 
-@pytest.mark.parametrize(
-    "name", ["qwen3-max", "Qwen3-8B-GGUF", "text-embedding-v4", "Qwen3-Embedding-0.6B-Q8_0"]
-)
+@pytest.mark.parametrize("name", ["qwen3-max", "Qwen3-8B-GGUF", "text-embedding-v4", "Qwen3-Embedding-0.6B-Q8_0"])
 def test_desc_works_on_every_public_model_with_backquoted_names(shell, name):
     run = shell("-e", f"DESC MODEL {PUBLIC}.default.`{name}`;")
     assert (run.stderr, run.status) == ("OK\n", 0)

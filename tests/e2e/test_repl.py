@@ -21,9 +21,9 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from mcshell import config
-from mcshell.catalog import Catalog
-from mcshell.console import Console
-from mcshell.repl import run_repl
+from mcshell.catalog.store import Catalog
+from mcshell.output.console import Console
+from mcshell.repl.loop import run_repl
 from mcshell.session import Session, SessionOptions
 
 REMOTE_OPTIONS = (
@@ -51,17 +51,13 @@ class Shell:
 
     def type(self, *keys: str, confirm_drops: bool = True, output=None) -> Run:
         out, err = io.StringIO(), io.StringIO()
-        options = SessionOptions(
-            catalog_path=self.catalog_path, user="ALIYUN$tester", project="my_project"
-        )
+        options = SessionOptions(catalog_path=self.catalog_path, user="ALIYUN$tester", project="my_project")
         session = Session(options, Console(out, err))
         try:
             with create_pipe_input() as pipe:
                 pipe.send_text("".join(keys))
                 pipe.close()  # the REPL sees the end of its input once every key is read
-                status = run_repl(
-                    session, confirm_drops=confirm_drops, input=pipe, output=output or DummyOutput()
-                )
+                status = run_repl(session, confirm_drops=confirm_drops, input=pipe, output=output or DummyOutput())
         finally:
             session.close()
         return Run(out.getvalue(), err.getvalue(), int(status))

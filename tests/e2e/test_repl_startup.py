@@ -16,11 +16,7 @@ def imported_modules(*args: str, stdin: str | None, catalog) -> list[str]:
         stdin=None if stdin is not None else subprocess.DEVNULL,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
-    return [
-        line.rsplit("|", 1)[1].strip()
-        for line in completed.stderr.splitlines()
-        if line.startswith("import time:")
-    ]
+    return [line.rsplit("|", 1)[1].strip() for line in completed.stderr.splitlines() if line.startswith("import time:")]
 
 
 @pytest.mark.parametrize(
@@ -32,6 +28,4 @@ def test_batch_runs_never_import_prompt_toolkit(args, stdin, catalog):
     modules = imported_modules(*args, stdin=stdin, catalog=catalog)
 
     assert "mcshell.session" in modules  # the run did import what it needs
-    assert not [
-        m for m in modules if m.startswith("prompt_toolkit") or m.startswith("mcshell.repl")
-    ]
+    assert not [m for m in modules if m.startswith("prompt_toolkit") or m.startswith("mcshell.repl.loop")]

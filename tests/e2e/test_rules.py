@@ -51,12 +51,18 @@ ACCEPTED = [
     ("version name of 256 bytes", create(version="v" * 256)),
     ("Chinese column name", create(inputs="特征一 BIGINT, f_2 DOUBLE")),
     ("column name of 128 bytes", create(inputs="c" * 128 + " INT")),
-    ("every simple type", create(inputs=", ".join(
-        f"c{i} {t}" for i, t in enumerate(
-            "TINYINT SMALLINT INT BIGINT FLOAT DOUBLE STRING BINARY DATE DATETIME TIMESTAMP "
-            "TIMESTAMP_NTZ BOOLEAN JSON".split()
-        )
-    ))),  # fmt: skip
+    (
+        "every simple type",
+        create(
+            inputs=", ".join(
+                f"c{i} {t}"
+                for i, t in enumerate(
+                    "TINYINT SMALLINT INT BIGINT FLOAT DOUBLE STRING BINARY DATE DATETIME TIMESTAMP "
+                    "TIMESTAMP_NTZ BOOLEAN JSON".split()
+                )
+            )
+        ),
+    ),  # fmt: skip
     ("decimal bounds", create(inputs="a DECIMAL(38,38), b DECIMAL(1,0), c DECIMAL, d DECIMAL(10)")),
     ("varchar and char bounds", create(inputs="a VARCHAR(1), b VARCHAR(65535), c CHAR(1), d CHAR(255)")),
     ("nested types", create(inputs="a ARRAY<MAP<STRING,STRUCT<x:INT,y:ARRAY<DECIMAL(10,2)>>>>")),
@@ -87,29 +93,69 @@ SEMANTIC = "FAILED: ODPS-0130071:[1,{col}] Semantic analysis exception - {messag
 
 REFUSED = [
     # (what, statement, offending text, message)
-    ("model name starting with a digit", create(model="`1m`"), "`1m`",
-     "model name '1m' must start with a letter and contain only letters, digits and underscores"),
-    ("model name with '-'", create(model="`a-b`"), "`a-b`",
-     "model name 'a-b' must start with a letter and contain only letters, digits and underscores"),
-    ("model name of 129 bytes", create(model="m" * 129), "m" * 129,
-     f"model name '{'m' * 32}...' is 129 bytes; at most 128 bytes are allowed"),
-    ("version name with '-'", create(version="`v-2`"), "`v-2`",
-     "version name 'v-2' may contain only letters, digits and underscores"),
-    ("version name of 257 bytes", create(version="v" * 257), "v" * 257,
-     f"version name '{'v' * 32}...' is 257 bytes; at most 256 bytes are allowed"),
-    ("version name default_version", create(version="Default_Version"), "Default_Version",
-     "version name 'default_version' is reserved"),
-    ("column name with a space", create(inputs="`a b` INT"), "`a b`",
-     "column name 'a b' may contain only letters, digits, underscores and Chinese characters"),
-    ("column name of 129 bytes", create(inputs="特" * 43 + " INT"), "特" * 43,
-     f"column name '{'特' * 32}...' is 129 bytes; at most 128 bytes are allowed"),
+    (
+        "model name starting with a digit",
+        create(model="`1m`"),
+        "`1m`",
+        "model name '1m' must start with a letter and contain only letters, digits and underscores",
+    ),
+    (
+        "model name with '-'",
+        create(model="`a-b`"),
+        "`a-b`",
+        "model name 'a-b' must start with a letter and contain only letters, digits and underscores",
+    ),
+    (
+        "model name of 129 bytes",
+        create(model="m" * 129),
+        "m" * 129,
+        f"model name '{'m' * 32}...' is 129 bytes; at most 128 bytes are allowed",
+    ),
+    (
+        "version name with '-'",
+        create(version="`v-2`"),
+        "`v-2`",
+        "version name 'v-2' may contain only letters, digits and underscores",
+    ),
+    (
+        "version name of 257 bytes",
+        create(version="v" * 257),
+        "v" * 257,
+        f"version name '{'v' * 32}...' is 257 bytes; at most 256 bytes are allowed",
+    ),
+    (
+        "version name default_version",
+        create(version="Default_Version"),
+        "Default_Version",
+        "version name 'default_version' is reserved",
+    ),
+    (
+        "column name with a space",
+        create(inputs="`a b` INT"),
+        "`a b`",
+        "column name 'a b' may contain only letters, digits, underscores and Chinese characters",
+    ),
+    (
+        "column name of 129 bytes",
+        create(inputs="特" * 43 + " INT"),
+        "特" * 43,
+        f"column name '{'特' * 32}...' is 129 bytes; at most 128 bytes are allowed",
+    ),
     ("column given twice", create(inputs="a INT, A STRING"), "A STRING", "column 'a' is given twice in INPUT"),
-    ("unknown type", create(inputs="a STRIN"), "STRIN",
-     "unknown type 'strin'; allowed: tinyint, smallint, int, bigint, float, double, string, binary, date, "
-     "datetime, timestamp, timestamp_ntz, boolean, json, decimal, varchar, char, array, map, struct"),
+    (
+        "unknown type",
+        create(inputs="a STRIN"),
+        "STRIN",
+        "unknown type 'strin'; allowed: tinyint, smallint, int, bigint, float, double, string, binary, date, "
+        "datetime, timestamp, timestamp_ntz, boolean, json, decimal, varchar, char, array, map, struct",
+    ),
     ("decimal precision 39", create(inputs="a DECIMAL(39,0)"), "DECIMAL", "decimal precision 39 is out of range 1..38"),
-    ("decimal scale above precision", create(inputs="a DECIMAL(10,11)"), "DECIMAL",
-     "decimal scale 11 is out of range 0..10"),
+    (
+        "decimal scale above precision",
+        create(inputs="a DECIMAL(10,11)"),
+        "DECIMAL",
+        "decimal scale 11 is out of range 0..10",
+    ),
     ("varchar without length", create(inputs="a VARCHAR"), "VARCHAR", "type 'varchar' is written varchar(n)"),
     ("varchar 65536", create(inputs="a VARCHAR(65536)"), "VARCHAR", "varchar length 65536 is out of range 1..65535"),
     ("char 256", create(inputs="a CHAR(256)"), "CHAR", "char length 256 is out of range 1..255"),
@@ -118,53 +164,124 @@ REFUSED = [
     ("array of two", create(inputs="a ARRAY<INT,INT>"), "ARRAY", "type 'array' is written array<T>"),
     ("map of one", create(inputs="a MAP<STRING>"), "MAP", "type 'map' is written map<K,V>"),
     ("struct field twice", create(inputs="a STRUCT<x:INT,X:INT>"), "X:INT", "struct field 'x' is given twice"),
-    ("comment of 1025 bytes", create(comment="é" * 512 + "c"), "'éé", "comment is 1025 bytes; at most 1024 bytes are allowed"),
-    ("unknown option", create(FOO="x"), "FOO",
-     "unknown option 'FOO'; allowed: MODEL_SOURCE_TYPE, MODEL_TYPE, LOCATION, ROLEARN, TASKS, PAI_EAS_MODEL_NAME, "
-     "PAI_EAS_SERVICE_NAME, ENDPOINT, APIKEY, PAI_EAS_SYNC_MODE, PAI_EAS_SYNC_REQUEST_TIMEOUT"),
-    ("option given twice", create().replace("OPTIONS(", "OPTIONS(location = 'x', "), "LOCATION",
-     "option 'LOCATION' is given twice"),
+    (
+        "comment of 1025 bytes",
+        create(comment="é" * 512 + "c"),
+        "'éé",
+        "comment is 1025 bytes; at most 1024 bytes are allowed",
+    ),
+    (
+        "unknown option",
+        create(FOO="x"),
+        "FOO",
+        "unknown option 'FOO'; allowed: MODEL_SOURCE_TYPE, MODEL_TYPE, LOCATION, ROLEARN, TASKS, PAI_EAS_MODEL_NAME, "
+        "PAI_EAS_SERVICE_NAME, ENDPOINT, APIKEY, PAI_EAS_SYNC_MODE, PAI_EAS_SYNC_REQUEST_TIMEOUT",
+    ),
+    (
+        "option given twice",
+        create().replace("OPTIONS(", "OPTIONS(location = 'x', "),
+        "LOCATION",
+        "option 'LOCATION' is given twice",
+    ),
     ("empty option value", create(ROLEARN=""), "''", "option 'ROLEARN' must not be empty"),
     ("MODEL_SOURCE_TYPE missing", create(MODEL_SOURCE_TYPE=DROP), "OPTIONS", "option 'MODEL_SOURCE_TYPE' is required"),
     ("MODEL_TYPE missing", create(MODEL_TYPE=DROP), "OPTIONS", "option 'MODEL_TYPE' is required"),
-    ("unknown source type", create(MODEL_SOURCE_TYPE="LOCAL"), "'LOCAL'",
-     "MODEL_SOURCE_TYPE 'LOCAL' is not allowed; allowed: IMPORT, REMOTE"),
-    ("remote model type on IMPORT", create(MODEL_TYPE="LLM"), "'LLM'",
-     "MODEL_TYPE 'LLM' is not allowed for IMPORT models; allowed: BOOSTED_TREE_REGRESSOR, BOOSTED_TREE_CLASSIFIER"),
-    ("import model type on REMOTE", remote(MODEL_TYPE="BOOSTED_TREE_REGRESSOR"), "'BOOSTED_TREE_REGRESSOR'",
-     "MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' is not allowed for REMOTE models; allowed: LLM, MLLM"),
+    (
+        "unknown source type",
+        create(MODEL_SOURCE_TYPE="LOCAL"),
+        "'LOCAL'",
+        "MODEL_SOURCE_TYPE 'LOCAL' is not allowed; allowed: IMPORT, REMOTE",
+    ),
+    (
+        "remote model type on IMPORT",
+        create(MODEL_TYPE="LLM"),
+        "'LLM'",
+        "MODEL_TYPE 'LLM' is not allowed for IMPORT models; allowed: BOOSTED_TREE_REGRESSOR, BOOSTED_TREE_CLASSIFIER",
+    ),
+    (
+        "import model type on REMOTE",
+        remote(MODEL_TYPE="BOOSTED_TREE_REGRESSOR"),
+        "'BOOSTED_TREE_REGRESSOR'",
+        "MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' is not allowed for REMOTE models; allowed: LLM, MLLM",
+    ),
     ("IMPORT without INPUT", create(inputs=None), "CREATE", "INPUT is required for IMPORT models"),
     ("IMPORT without LOCATION", create(LOCATION=DROP), "OPTIONS", "option 'LOCATION' is required"),
     ("IMPORT without ROLEARN", create(ROLEARN=DROP), "OPTIONS", "option 'ROLEARN' is required"),
     ("IMPORT with TASKS", create(TASKS="chat"), "TASKS", "option 'TASKS' is not allowed for IMPORT models"),
     ("IMPORT with APIKEY", create(APIKEY="k"), "APIKEY", "option 'APIKEY' is not allowed for IMPORT models"),
-    ("LOCATION not on OSS", create(LOCATION="http://bucket/x"), "'http://bucket/x'",
-     "LOCATION 'http://bucket/x' is not an OSS path; expected oss://<endpoint>/<bucket>/<path>"),
-    ("ROLEARN of another shape", create(ROLEARN="arn:aws:iam::1:role/r"), "'arn:aws",
-     "ROLEARN 'arn:aws:iam::1:role/r' is not a RAM role ARN; expected acs:ram::<account>:role/<role>"),
-    ("REMOTE with LOCATION", remote(LOCATION="oss://e/bkt/"), "LOCATION", "option 'LOCATION' is not allowed for REMOTE models"),
-    ("REMOTE with ROLEARN", remote(ROLEARN="acs:ram::1:role/r"), "ROLEARN", "option 'ROLEARN' is not allowed for REMOTE models"),
-    ("unknown task", remote(TASKS="summarize"), "'summarize'",
-     "TASKS 'summarize' is not allowed; allowed: text-generation, chat, sentence-embedding"),
-    ("service name of three parts", remote(PAI_EAS_SERVICE_NAME="a.b.c"), "'a.b.c'",
-     "PAI_EAS_SERVICE_NAME 'a.b.c' is not a service name; expected <service> or <group>.<service>"),
-    ("endpoint not http", remote(ENDPOINT="ftp://host"), "'ftp://host'", "ENDPOINT 'ftp://host' is not an http:// or https:// URL"),
-    ("sync mode false", remote(PAI_EAS_SYNC_MODE="false"), "'false'", "PAI_EAS_SYNC_MODE 'false' is not allowed; allowed: true"),
-    ("timeout too small", remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="4999"), "'4999'",
-     "PAI_EAS_SYNC_REQUEST_TIMEOUT '4999' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)"),
-    ("timeout too large", remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="1800001"), "'1800001'",
-     "PAI_EAS_SYNC_REQUEST_TIMEOUT '1800001' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)"),
-    ("timeout not a number", remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="5s"), "'5s'",
-     "PAI_EAS_SYNC_REQUEST_TIMEOUT '5s' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)"),
+    (
+        "LOCATION not on OSS",
+        create(LOCATION="http://bucket/x"),
+        "'http://bucket/x'",
+        "LOCATION 'http://bucket/x' is not an OSS path; expected oss://<endpoint>/<bucket>/<path>",
+    ),
+    (
+        "ROLEARN of another shape",
+        create(ROLEARN="arn:aws:iam::1:role/r"),
+        "'arn:aws",
+        "ROLEARN 'arn:aws:iam::1:role/r' is not a RAM role ARN; expected acs:ram::<account>:role/<role>",
+    ),
+    (
+        "REMOTE with LOCATION",
+        remote(LOCATION="oss://e/bkt/"),
+        "LOCATION",
+        "option 'LOCATION' is not allowed for REMOTE models",
+    ),
+    (
+        "REMOTE with ROLEARN",
+        remote(ROLEARN="acs:ram::1:role/r"),
+        "ROLEARN",
+        "option 'ROLEARN' is not allowed for REMOTE models",
+    ),
+    (
+        "unknown task",
+        remote(TASKS="summarize"),
+        "'summarize'",
+        "TASKS 'summarize' is not allowed; allowed: text-generation, chat, sentence-embedding",
+    ),
+    (
+        "service name of three parts",
+        remote(PAI_EAS_SERVICE_NAME="a.b.c"),
+        "'a.b.c'",
+        "PAI_EAS_SERVICE_NAME 'a.b.c' is not a service name; expected <service> or <group>.<service>",
+    ),
+    (
+        "endpoint not http",
+        remote(ENDPOINT="ftp://host"),
+        "'ftp://host'",
+        "ENDPOINT 'ftp://host' is not an http:// or https:// URL",
+    ),
+    (
+        "sync mode false",
+        remote(PAI_EAS_SYNC_MODE="false"),
+        "'false'",
+        "PAI_EAS_SYNC_MODE 'false' is not allowed; allowed: true",
+    ),
+    (
+        "timeout too small",
+        remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="4999"),
+        "'4999'",
+        "PAI_EAS_SYNC_REQUEST_TIMEOUT '4999' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)",
+    ),
+    (
+        "timeout too large",
+        remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="1800001"),
+        "'1800001'",
+        "PAI_EAS_SYNC_REQUEST_TIMEOUT '1800001' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)",
+    ),
+    (
+        "timeout not a number",
+        remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="5s"),
+        "'5s'",
+        "PAI_EAS_SYNC_REQUEST_TIMEOUT '5s' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)",
+    ),
 ]
 
 for _name in ("TASKS", "PAI_EAS_MODEL_NAME", "PAI_EAS_SERVICE_NAME", "ENDPOINT", "APIKEY", "PAI_EAS_SYNC_MODE"):
     REFUSED.append((f"REMOTE without {_name}", remote(**{_name: DROP}), "OPTIONS", f"option '{_name}' is required"))
 
 
-@pytest.mark.parametrize(
-    "sql, offending, message", [row[1:] for row in REFUSED], ids=[row[0] for row in REFUSED]
-)
+@pytest.mark.parametrize("sql, offending, message", [row[1:] for row in REFUSED], ids=[row[0] for row in REFUSED])
 def test_refused(shell, catalog, sql, offending, message):
     shell("-e", "WHOAMI")
     run = shell("-e", sql)
@@ -191,8 +308,10 @@ def test_accepted_with_a_warning(shell, sql, warning):
 
 def test_add_version_may_repeat_the_models_source_and_model_type(shell):
     shell("-e", create())
-    sql = create().replace("CREATE MODEL m WITH VERSION v1", "ALTER MODEL m ADD VERSION v2").replace(
-        "OPTIONS(", "WITH OPTIONS("
+    sql = (
+        create()
+        .replace("CREATE MODEL m WITH VERSION v1", "ALTER MODEL m ADD VERSION v2")
+        .replace("OPTIONS(", "WITH OPTIONS(")
     )
     run = shell("-e", sql.replace("'IMPORT'", "'import'"))
     assert (run.stderr, run.status) == ("OK\n", 0)
@@ -205,17 +324,24 @@ def test_add_version_with_another_model_type_is_refused(shell):
     )
     run = shell("-e", sql)
     col = sql.index("'BOOSTED_TREE_REGRESSOR'") + 1
-    assert run.stderr == SEMANTIC.format(
-        col=col,
-        message="MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' does not match the model's MODEL_TYPE 'BOOSTED_TREE_CLASSIFIER'",
-    ) + "\n"
+    assert (
+        run.stderr
+        == SEMANTIC.format(
+            col=col,
+            message="MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' does not match the model's MODEL_TYPE 'BOOSTED_TREE_CLASSIFIER'",
+        )
+        + "\n"
+    )
 
 
 def test_add_version_to_a_remote_model_checks_the_remote_rules(shell):
     shell("-e", remote())
     sql = "ALTER MODEL m ADD VERSION v2 WITH OPTIONS(TASKS = 'chat');"
     run = shell("-e", sql)
-    assert run.stderr == SEMANTIC.format(col=sql.index("WITH") + 1, message="option 'PAI_EAS_MODEL_NAME' is required") + "\n"
+    assert (
+        run.stderr
+        == SEMANTIC.format(col=sql.index("WITH") + 1, message="option 'PAI_EAS_MODEL_NAME' is required") + "\n"
+    )
 
 
 def test_types_are_shown_in_lower_case(shell):

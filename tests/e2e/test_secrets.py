@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import MCSHELL
 
-from mcshell import handlers
-from mcshell import statements as st
-from mcshell.console import Console
+from mcshell.output.console import Console
+from mcshell.rules import handlers
 from mcshell.session import Session, SessionOptions
+from mcshell.sql import statements as st
 
 KEY = "sk-RAW-7f3a9c1e5b2d4680aa11bb22cc33dd44"
 BARE_KEY = "sk_RAW_0123456789abcdef0123456789"  # a key written without quotes

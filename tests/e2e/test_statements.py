@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import IMPORT_V1, REMOTE_V1, catalog_rows, import_version, mask_times
 
 IMPORT_DESC_V1 = """\
@@ -151,7 +150,9 @@ def test_add_version_moves_last_modified_time_only(shell, catalog, with_import_m
     import sqlite3
 
     connection = sqlite3.connect(catalog)
-    connection.execute("UPDATE models SET last_modified_time = '2000-01-01 00:00:00', create_time = '2000-01-01 00:00:00'")
+    connection.execute(
+        "UPDATE models SET last_modified_time = '2000-01-01 00:00:00', create_time = '2000-01-01 00:00:00'"
+    )
     connection.commit()
     connection.close()
     shell(*USER, "-e", import_version(MODEL, "v2"))
@@ -183,8 +184,7 @@ def test_drop_version(shell, with_import_model):
     run = shell(*USER, "-e", f"ALTER MODEL {MODEL} DROP VERSION v2; DESC MODEL {MODEL} VERSION v2;")
     assert (run.stdout, run.status) == ("", 1)
     assert run.stderr == (
-        "OK\nFAILED: ODPS-0110061: Failed to run ddltask - Version not found: "
-        "my_project.test_xgboost_classifier.v2\n"
+        "OK\nFAILED: ODPS-0110061: Failed to run ddltask - Version not found: my_project.test_xgboost_classifier.v2\n"
     )
 
 
@@ -212,13 +212,20 @@ def test_drop_model_removes_every_version(shell, catalog, with_import_model):
     run = shell(*USER, "-e", f"DROP MODEL {MODEL};")
     assert (run.stdout, run.stderr, run.status) == ("", "OK\n", 0)
     connection = sqlite3.connect(catalog)
-    assert connection.execute("SELECT count(*) FROM versions v JOIN models m ON m.id = v.model_id WHERE m.project = 'my_project'").fetchone() == (0,)
+    assert connection.execute(
+        "SELECT count(*) FROM versions v JOIN models m ON m.id = v.model_id WHERE m.project = 'my_project'"
+    ).fetchone() == (0,)
     assert connection.execute("SELECT count(*) FROM models WHERE project = 'my_project'").fetchone() == (0,)
     connection.close()
 
 
 def test_drop_missing_model_fails(shell, catalog):
-    failing(shell, catalog, "DROP MODEL nothing", "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing")
+    failing(
+        shell,
+        catalog,
+        "DROP MODEL nothing",
+        "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing",
+    )
 
 
 def test_drop_model_if_exists_of_a_missing_model_is_ok(shell):
@@ -239,11 +246,21 @@ def test_desc_model_version_describes_that_version(shell, with_import_model):
 
 
 def test_desc_missing_model_fails(shell, catalog):
-    failing(shell, catalog, "DESC MODEL nothing", "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing")
+    failing(
+        shell,
+        catalog,
+        "DESC MODEL nothing",
+        "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing",
+    )
 
 
 def test_desc_model_in_a_missing_project_fails(shell, catalog):
-    failing(shell, catalog, "DESC MODEL elsewhere.m", "FAILED: ODPS-0110061: Failed to run ddltask - Project not found: elsewhere")
+    failing(
+        shell,
+        catalog,
+        "DESC MODEL elsewhere.m",
+        "FAILED: ODPS-0110061: Failed to run ddltask - Project not found: elsewhere",
+    )
 
 
 def test_desc_model_with_a_schema_other_than_default_fails(shell, catalog):
@@ -278,7 +295,12 @@ def test_show_models_of_an_empty_project_prints_the_header(shell):
 
 
 def test_show_versions_of_a_missing_model_fails(shell, catalog):
-    failing(shell, catalog, "SHOW VERSIONS FOR MODEL nothing", "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing")
+    failing(
+        shell,
+        catalog,
+        "SHOW VERSIONS FOR MODEL nothing",
+        "FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.nothing",
+    )
 
 
 # -- session statements -------------------------------------------------------------------------------------
@@ -289,7 +311,13 @@ def test_use_whoami_and_set(shell):
 
 
 def test_use_creates_the_project_and_models_go_there(shell):
-    run = shell(*USER, "-e", "USE team_a;" + IMPORT_V1 + "USE my_project; SHOW MODELS LIKE 'test%'; DESC MODEL team_a.test_xgboost_classifier;")
+    run = shell(
+        *USER,
+        "-e",
+        "USE team_a;"
+        + IMPORT_V1
+        + "USE my_project; SHOW MODELS LIKE 'test%'; DESC MODEL team_a.test_xgboost_classifier;",
+    )
     assert run.status == 0
     assert "test_xgboost_classifier" not in run.stdout.split("+\n", 4)[3]  # my_project's grid has no rows
     assert "| Project:                  team_a" in run.stdout
@@ -311,7 +339,12 @@ def test_help_lists_the_statements_and_one_statement_syntax(shell):
 
 
 def test_help_for_an_unknown_statement_fails(shell, catalog):
-    failing(shell, catalog, "HELP SELECT", "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - no help for 'SELECT'; HELP; lists the statements")
+    failing(
+        shell,
+        catalog,
+        "HELP SELECT",
+        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - no help for 'SELECT'; HELP; lists the statements",
+    )
 
 
 def test_quit_stops_the_script(shell):

@@ -6,7 +6,6 @@ import shlex
 import shutil
 
 import pytest
-
 from conftest import DATA, mask_times
 
 TRANSCRIPTS = sorted(p.stem for p in (DATA / "transcripts").glob("*.args"))

@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from mcshell.console import Console  # noqa: E402
+from mcshell.output.console import Console  # noqa: E402
 from mcshell.session import Session, SessionOptions, decode_lines  # noqa: E402
-from mcshell.splitter import split_statements  # noqa: E402
+from mcshell.sql.splitter import split_statements  # noqa: E402
 
 USER = "ALIYUN$fuzz@example.com"
 PROJECT = "fuzz_project"

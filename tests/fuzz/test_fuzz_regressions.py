@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import MCSHELL, without_excerpts
 
-from mcshell.console import Console
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 IMPORT_OPTIONS = (

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from mcshell.catalog import Catalog, Model, Version
+from mcshell.catalog.store import Catalog, Model, Version
 from mcshell.errors import CatalogError
 
 NOW = "2025-01-02 03:04:05"

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from mcshell.console import Console
-from mcshell.repl_complete import NAME_LIMIT, SessionNames, suggest
+from mcshell.output.console import Console
+from mcshell.repl.completion import NAME_LIMIT, SessionNames, suggest
 from mcshell.session import Session, SessionOptions
 
 REMOTE = (
@@ -154,9 +154,7 @@ def test_a_catalog_that_cannot_be_read_offers_keywords_only(tmp_path):
 
 def test_at_most_name_limit_names_are_offered_in_order(tmp_path):
     session = _session(str(tmp_path / "catalog.db"))
-    script = [
-        f"CREATE MODEL m{i:04d} WITH VERSION v1 OPTIONS({REMOTE});\n" for i in range(NAME_LIMIT + 5)
-    ]
+    script = [f"CREATE MODEL m{i:04d} WITH VERSION v1 OPTIONS({REMOTE});\n" for i in range(NAME_LIMIT + 5)]
     assert session.run_script(script) == 0
 
     found = suggest("DESC MODEL m", SessionNames(session))
@@ -184,9 +182,7 @@ def test_option_keys_follow_the_source_type_given_and_skip_keys_already_given(na
         "LOCATION",
         "ROLEARN",
     ]
-    assert offered(start + "model_source_type='remote',\n  model_type='LLM', a", names) == [
-        "apikey"
-    ]
+    assert offered(start + "model_source_type='remote',\n  model_type='LLM', a", names) == ["apikey"]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcshell.excerpt import MAX_WIDTH, SourceLines, excerpt
+from mcshell.output.excerpt import MAX_WIDTH, SourceLines, excerpt
 
 
 def test_the_caret_stands_under_the_column():
@@ -44,7 +44,7 @@ def test_a_long_line_shows_a_window_around_the_caret():
     quoted, caret = excerpt(1, line, 201).splitlines()
 
     assert len(quoted) == len("   1 | ") + 3 + MAX_WIDTH + 3
-    assert quoted[caret.index("^"):].startswith("^here")
+    assert quoted[caret.index("^") :].startswith("^here")
 
 
 def test_source_lines_keep_only_the_current_statement():

@@ -8,9 +8,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from mcshell.handlers import MODEL_HEADERS
-from mcshell.render import _tabulate_grid, grid_lines, render_grid
-from mcshell.results import Rows, Table
+from mcshell.output.render import _tabulate_grid, grid_lines, render_grid
+from mcshell.output.results import Rows, Table
+from mcshell.rules.handlers import MODEL_HEADERS
 
 # Names, owners and comments as users write them: ASCII, CJK (two columns wide), accents,
 # spaces at either end, and now and then what tabulate lays out its own way.
@@ -52,7 +52,7 @@ def test_rows_are_read_once_to_measure_and_once_to_print_and_never_kept():
 
 def test_a_plain_grid_does_not_import_tabulate():
     code = (
-        "import sys; from mcshell.render import render_grid; from mcshell.results import Table; "
+        "import sys; from mcshell.output.render import render_grid; from mcshell.output.results import Table; "
         "render_grid(Table(('Name', 'Comment'), [('m', '中文 comment')])); print('tabulate' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "False\n"

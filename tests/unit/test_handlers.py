@@ -6,9 +6,9 @@ import io
 import sqlite3
 
 import pytest
-
 from conftest import IMPORT_V1, REMOTE_V1, import_version, without_excerpts
-from mcshell.console import Console
+
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 NOW = "2026-01-02 03:04:05"
@@ -99,7 +99,7 @@ def test_drop_model_removes_the_model_and_its_versions(session, catalog):
 
 
 def test_an_internal_error_is_a_failed_line_and_a_traceback_only_with_debug(catalog, monkeypatch):
-    from mcshell import handlers
+    from mcshell.rules import handlers
 
     def broken(stmt, ctx):
         raise RuntimeError("boom")

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from mcshell.repl_history import PrivateHistory, mask_secrets
+from mcshell.repl.history import PrivateHistory, mask_secrets
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mcshell import statements as st
 from mcshell.errors import ParseError, UnsupportedStatement
-from mcshell.parser import parse
-from mcshell.splitter import Chunk
+from mcshell.sql import statements as st
+from mcshell.sql.parser import parse
+from mcshell.sql.splitter import Chunk
 
 
 def one(text: str) -> st.Statement:
@@ -27,11 +27,19 @@ def test_create_model_with_every_clause():
             (
                 st.Column(st.Ident("a"), st.DataType("INT")),
                 st.Column(st.Ident("b"), st.DataType("DECIMAL", (10, 2))),
-                st.Column(st.Ident("c"), st.DataType("ARRAY", children=(
-                    st.DataType("STRUCT", children=(
-                        st.DataType("MAP", children=(st.DataType("STRING"), st.DataType("BIGINT"))),
-                    ), fields=(st.Ident("x"),)),
-                ))),
+                st.Column(
+                    st.Ident("c"),
+                    st.DataType(
+                        "ARRAY",
+                        children=(
+                            st.DataType(
+                                "STRUCT",
+                                children=(st.DataType("MAP", children=(st.DataType("STRING"), st.DataType("BIGINT"))),),
+                                fields=(st.Ident("x"),),
+                            ),
+                        ),
+                    ),
+                ),
             ),  # fmt: skip
             (
                 st.Option(st.Ident("model_source_type"), st.Text("IMPORT")),

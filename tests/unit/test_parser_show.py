@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mcshell import statements as st
 from mcshell.errors import UnsupportedStatement
-from mcshell.parser import parse
-from mcshell.splitter import Chunk
+from mcshell.sql import statements as st
+from mcshell.sql.parser import parse
+from mcshell.sql.splitter import Chunk
 
 
 def test_show_create_model():

@@ -6,9 +6,9 @@ import io
 import sqlite3
 
 import pytest
-
 from conftest import without_excerpts
-from mcshell.console import Console
+
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 NOW = "2024-05-01 10:00:00"

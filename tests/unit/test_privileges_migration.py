@@ -6,8 +6,9 @@ import io
 import sqlite3
 
 from conftest import without_excerpts
-from mcshell.catalog import APPLICATION_ID, SCHEMA_VERSION, Catalog
-from mcshell.console import Console
+
+from mcshell.catalog.store import APPLICATION_ID, SCHEMA_VERSION, Catalog
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 NOW = "2024-05-01 10:00:00"

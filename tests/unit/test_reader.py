@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from mcshell import reader
-from mcshell.reader import BlockLines
+from mcshell.sql import source as reader
+from mcshell.sql.source import BlockLines
 
 INPUTS = [b"", b"a", b"a\n", b"a\r\nb", b"ab\ncd\n\nef", b"x" * 50 + b"\ny\n" + b"z" * 30]
 

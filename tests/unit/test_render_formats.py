@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from mcshell.render import FORMATS, render
-from mcshell.results import Describe, Message, Record, Table
+from mcshell.output.render import FORMATS, render
+from mcshell.output.results import Describe, Message, Record, Table
 
 TABLE = Table(("ModelName", "Comment"), [("m1", "plain"), ("m2", 'a, "quoted"\ncomment')])
 DESCRIBE = Describe(

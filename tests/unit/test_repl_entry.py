@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcshell.repl_entry import (
+from mcshell.repl.entry import (
     continuation_prompt,
     entry_statements,
     is_leave_word,
@@ -42,10 +42,7 @@ def test_waiting_reason(entry, reason):
 
 def test_the_continuation_prompt_says_why_under_the_project_name():
     assert continuation_prompt("my_project", ["CREATE MODEL m"]) == "      no ;> "
-    assert (
-        continuation_prompt("my_project", ["CREATE MODEL m WITH VERSION v OPTIONS("])
-        == "    open (> "
-    )
+    assert continuation_prompt("my_project", ["CREATE MODEL m WITH VERSION v OPTIONS("]) == "    open (> "
     assert continuation_prompt("my_project", ["... COMMENT 'line one"]) == "    open '> "
     assert continuation_prompt("my_project", ["/* a", "b"]) == "   open /*> "
     assert continuation_prompt("abc", ["x"]) == "no ;> "  # wider than a short project name
@@ -61,9 +58,7 @@ def test_entry_statements_count_lines_and_columns_from_the_entry():
     ]
 
 
-@pytest.mark.parametrize(
-    "entry, leaves", [("quit", True), (" EXIT ", True), ("quit;", False), ("quitter", False)]
-)
+@pytest.mark.parametrize("entry, leaves", [("quit", True), (" EXIT ", True), ("quit;", False), ("quitter", False)])
 def test_quit_or_exit_alone_leaves(entry, leaves):
     assert is_leave_word(entry) is leaves
 

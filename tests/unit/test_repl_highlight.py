@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from prompt_toolkit.document import Document
 
-from mcshell.repl_highlight import (
+from mcshell.repl.highlight import (
     COMMENT,
     KEYWORD,
     NAME,

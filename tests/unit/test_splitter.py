@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcshell.splitter import Chunk, StatementSplitter, content_start, split_statements
+from mcshell.sql.splitter import Chunk, StatementSplitter, content_start, split_statements
 
 
 def texts(script: str) -> list[str]:
@@ -38,7 +38,13 @@ def test_an_open_quote_at_the_end_is_reported_where_it_opened():
 
 @pytest.mark.parametrize(
     "typed, pending",
-    [("SHOW MODELS", "no ';' yet"), ("DESC 'x", "open quote '"), ("/* c", "open comment"), ("SHOW MODELS;", None), ("", None)],
+    [
+        ("SHOW MODELS", "no ';' yet"),
+        ("DESC 'x", "open quote '"),
+        ("/* c", "open comment"),
+        ("SHOW MODELS;", None),
+        ("", None),
+    ],
 )
 def test_pending_says_why_input_is_still_open(typed, pending):
     splitter = StatementSplitter()

@@ -12,7 +12,7 @@ from sqlglot import tokens
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
-from mcshell.words import is_word
+from mcshell.sql.lexicon import is_word
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
 # tokens for sqlglot (so they remain usable as names); the parser and the REPL match them by text.
@@ -39,7 +39,7 @@ class MaxCompute(Dialect):
         # No multi-word keywords (GROUP BY, DOUBLE PRECISION ...): MaxCompute's model statements
         # have none, and with them the tokenizer walks a keyword trie for every word that starts
         # like one (C, D, F, G, O, P, S ...), some 6% of tokenizing a script. Single words stay
-        # keywords (sqlgen quotes names that are).
+        # keywords (recreate quotes names that are).
         KEYWORDS: ClassVar[dict[str, TokenType]] = {
             word: kind for word, kind in tokens.Tokenizer.KEYWORDS.items() if " " not in word
         }

@@ -22,21 +22,21 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
-from mcshell import statements as st
 from mcshell.errors import ExitStatus, McError
-from mcshell.parser import parse
-from mcshell.repl_complete import SessionNames, StatementCompleter
-from mcshell.repl_entry import (
+from mcshell.repl.completion import SessionNames, StatementCompleter
+from mcshell.repl.entry import (
     continuation_prompt,
     entry_statements,
     is_leave_word,
     statement_text,
     waiting_reason,
 )
-from mcshell.repl_highlight import DialectLexer
-from mcshell.repl_history import PrivateHistory, history_path
+from mcshell.repl.highlight import DialectLexer
+from mcshell.repl.history import PrivateHistory, history_path
 from mcshell.session import Outcome, Session
-from mcshell.splitter import Chunk
+from mcshell.sql import statements as st
+from mcshell.sql.parser import parse
+from mcshell.sql.splitter import Chunk
 
 _COLOURS = Style.from_dict(
     {

@@ -11,17 +11,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mcshell import privileges
-from mcshell import statements as st
-from mcshell.catalog import PUBLIC_PROJECT, Catalog, Model, Project, Version
+from mcshell.catalog.store import PUBLIC_PROJECT, Catalog, Model, Project, Version
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
-from mcshell.masking import mask_secret
-from mcshell.results import Describe, Message, Record, Result, Rows, Table
+from mcshell.output.masking import mask_secret
+from mcshell.output.results import Describe, Message, Record, Result, Rows, Table
+from mcshell.rules import privileges
+from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
-    from mcshell import validate
+    from mcshell.rules import validate
 
-# `validate` (the rules' regular expressions), `sqlgen` and `helptext` are imported by the
+# `validate` (the rules' regular expressions), `recreate` and `helptext` are imported by the
 # handlers that use them: a one-shot DESC or SHOW does not pay for what it never applies.
 
 
@@ -90,7 +90,7 @@ def _did_you_mean(name: str, candidates: list[str]) -> str:
 
 # -- statements that change the catalog --------------------------------------------------------
 def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
-    from mcshell import validate
+    from mcshell.rules import validate
 
     target = resolve(stmt.model, ctx, changes=True)
     privileges.require_on_project(ctx, privileges.CREATE_MODEL, target.project)
@@ -113,7 +113,7 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
 
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
-    from mcshell import validate
+    from mcshell.rules import validate
 
     model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
     privileges.require_on_model(ctx, privileges.ALTER, model)
@@ -263,12 +263,12 @@ def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
         raise SemanticError(
             f"public model {target} is built into MaxCompute: no statement creates it", stmt.model.offset
         )
-    from mcshell import sqlgen
+    from mcshell.rules import recreate
 
     model = find_model(ctx, target)
     privileges.require_on_model(ctx, privileges.DESCRIBE, model)
     versions = ctx.catalog.iter_versions(model.id, in_creation_order=True)
-    return Result(Message("\n".join(sqlgen.model_statements(model, versions, mask_secret))))
+    return Result(Message("\n".join(recreate.model_statements(model, versions, mask_secret))))
 
 
 # -- members and privileges --------------------------------------------------------------------
@@ -410,7 +410,7 @@ def _listed(granted: set[str], object_type: str) -> str:
 
 # -- session statements ------------------------------------------------------------------------
 def use(stmt: st.Use, ctx: Context) -> Result:
-    from mcshell import validate
+    from mcshell.rules import validate
 
     validate.check_project_name(stmt.project)
     ctx.catalog.ensure_project(stmt.project.key, ctx.user, ctx.clock())
@@ -428,7 +428,7 @@ def set_variable(stmt: st.SetVariable, ctx: Context) -> Result:
 
 
 def show_help(stmt: st.Help, ctx: Context) -> Result:
-    from mcshell.helptext import help_text
+    from mcshell.rules.helptext import help_text
 
     return Result(Message(help_text(stmt.topic)))
 

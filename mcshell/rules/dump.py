@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mcshell.catalog import Catalog
-from mcshell.masking import mask_secret
-from mcshell.sqlgen import model_statements, quote_name
+from mcshell.catalog.store import Catalog
+from mcshell.output.masking import mask_secret
+from mcshell.rules.recreate import model_statements, quote_name
 
 
 def dump_script(catalog: Catalog, include_secrets: bool) -> Iterator[str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlglot.errors import TokenError
 
-from mcshell.dialect import Token, TokenType, tokenize
-from mcshell.splitter import Chunk, StatementSplitter, content_start
+from mcshell.sql.dialect import Token, TokenType, tokenize
+from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"
 

@@ -13,8 +13,8 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
-from mcshell.dialect import MODEL_WORDS, Token, TokenType
-from mcshell.repl_entry import dialect_tokens, open_statement
+from mcshell.repl.entry import dialect_tokens, open_statement
+from mcshell.sql.dialect import MODEL_WORDS, Token, TokenType
 
 KEYWORD, NAME, STRING, NUMBER, COMMENT = (
     "class:keyword", "class:name", "class:string", "class:number", "class:comment",
@@ -90,9 +90,7 @@ class DialectLexer(Lexer):
             if number >= len(line_starts):
                 return []
             start = line_starts[number]
-            return _fragments(
-                document.lines[number], styles[start : start + len(document.lines[number])]
-            )
+            return _fragments(document.lines[number], styles[start : start + len(document.lines[number])])
 
         return get_line
 

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from mcshell.results import Describe, Message, Output, Record, Table
+from mcshell.output.results import Describe, Message, Output, Record, Table
 
 
 def render_data(output: Output, fmt: str) -> str:

@@ -12,11 +12,11 @@ from typing import Final
 
 from sqlglot.errors import TokenError
 
-from mcshell import statements as st
-from mcshell.dialect import Token, TokenType, tokenize
 from mcshell.errors import ParseError, UnsupportedStatement
-from mcshell.splitter import Chunk
-from mcshell.words import is_word
+from mcshell.sql import statements as st
+from mcshell.sql.dialect import Token, TokenType, tokenize
+from mcshell.sql.lexicon import is_word
+from mcshell.sql.splitter import Chunk
 
 # Bounds that keep every input parseable: no type parameter is near 18 digits, and a type nested
 # deeper than this is surely a mistake (and must not exhaust Python's stack).

@@ -13,7 +13,7 @@ import re
 from prompt_toolkit.history import FileHistory
 
 from mcshell import config
-from mcshell.masking import MASK
+from mcshell.output.masking import MASK
 
 HISTORY_FILE = "history"
 

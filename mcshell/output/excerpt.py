@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mcshell.masking import mask_secret
+from mcshell.output.masking import mask_secret
 
 MAX_WIDTH = 120  # a longer line is cut to a window around the caret
 _APIKEY = re.compile(r"(`?\bapikey\b`?\s*=\s*)(['\"])", re.IGNORECASE)

@@ -10,14 +10,16 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from mcshell import statements as st
 from mcshell.errors import SemanticError
+from mcshell.sql import statements as st
 
 _MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
 _VERSION_NAME: Final = re.compile(r"[A-Za-z0-9_]+\Z")
 _COLUMN_NAME: Final = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff\u3400-\u4dbf]+\Z")
-_LOCATION: Final = re.compile(r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z")
+_LOCATION: Final = re.compile(
+    r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z"
+)
 _ROLEARN: Final = re.compile(r"acs:ram::[0-9*]+:role/[A-Za-z0-9._-]+\Z")
 _SERVICE_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?\Z")
 _ENDPOINT = re.compile(r"https?://(?P<host>[A-Za-z0-9*._-]+)(:\d+)?(/\S*)?\Z")
@@ -241,9 +243,7 @@ def check_version_options(
     refused = REMOTE_OPTIONS if source_type == "IMPORT" else IMPORT_OPTIONS
     for key in refused:
         if key in options:
-            raise SemanticError(
-                f"option '{key}' is not allowed for {source_type} models", options[key].key.offset
-            )
+            raise SemanticError(f"option '{key}' is not allowed for {source_type} models", options[key].key.offset)
     if source_type == "IMPORT":
         if spec.inputs is None:
             raise SemanticError("INPUT is required for IMPORT models", stmt_offset)
@@ -280,9 +280,7 @@ def _check_import_options(
             f"ROLEARN '{rolearn.value}' is not a RAM role ARN; expected acs:ram::<account>:role/<role>",
             rolearn.offset,
         )
-    return CheckedOptions(
-        source_type, model_type, location.value, "", {"ROLEARN": rolearn.value}, tuple(warnings)
-    )
+    return CheckedOptions(source_type, model_type, location.value, "", {"ROLEARN": rolearn.value}, tuple(warnings))
 
 
 def _check_remote_options(
@@ -300,9 +298,7 @@ def _check_remote_options(
     endpoint = values["ENDPOINT"]
     found = _ENDPOINT.match(endpoint.value)
     if found is None:
-        raise SemanticError(
-            f"ENDPOINT '{endpoint.value}' is not an http:// or https:// URL", endpoint.offset
-        )
+        raise SemanticError(f"ENDPOINT '{endpoint.value}' is not an http:// or https:// URL", endpoint.offset)
     warnings = []
     host = found["host"].lower()
     if ".vpc." in f".{host}" or "-vpc." in host or "internal" in host:
@@ -315,9 +311,7 @@ def _check_remote_options(
     timeout = options.get("PAI_EAS_SYNC_REQUEST_TIMEOUT")
     if timeout is not None:
         stored["PAI_EAS_SYNC_REQUEST_TIMEOUT"] = str(_check_timeout(timeout.value))
-    return CheckedOptions(
-        source_type, model_type, "", values["TASKS"].value.lower(), stored, tuple(warnings)
-    )
+    return CheckedOptions(source_type, model_type, "", values["TASKS"].value.lower(), stored, tuple(warnings))
 
 
 def _check_enum(value: st.Text, key: str, allowed: tuple[str, ...], lower: bool) -> None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mcshell import statements as st
-from mcshell.catalog import PUBLIC_PROJECT, Model
+from mcshell.catalog.store import PUBLIC_PROJECT, Model
 from mcshell.errors import AuthorizationError, SemanticError
+from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
-    from mcshell.handlers import Context
+    from mcshell.rules.handlers import Context
 
 CREATE_MODEL = "CreateModel"
 LIST = "List"

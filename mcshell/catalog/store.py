@@ -163,13 +163,11 @@ class Version:
 
 
 _MODEL_COLUMNS = (
-    "project, name, owner, source_type, model_type, default_version, comment, create_time, "
-    "last_modified_time, id"
+    "project, name, owner, source_type, model_type, default_version, comment, create_time, last_modified_time, id"
 )
 _SELECT_MODEL = f"SELECT {_MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?"
 _VERSION_COLUMNS = (
-    "name, owner, location, tasks, options, inputs, comment, key_case, create_time, "
-    "last_modified_time, model_id"
+    "name, owner, location, tasks, options, inputs, comment, key_case, create_time, last_modified_time, model_id"
 )
 
 
@@ -399,8 +397,7 @@ class Catalog:
     def user_projects(self) -> list[str]:
         """Every project but the public one, sorted by name."""
         return [
-            r[0]
-            for r in self._db.execute("SELECT name FROM projects WHERE name != ? ORDER BY name", (PUBLIC_PROJECT,))
+            r[0] for r in self._db.execute("SELECT name FROM projects WHERE name != ? ORDER BY name", (PUBLIC_PROJECT,))
         ]
 
     # -- members and grants -------------------------------------------------------------------
@@ -421,9 +418,7 @@ class Catalog:
 
     def iter_members(self, project: str) -> Iterator[tuple[str, str]]:
         """(name, add time) of each member, sorted by name."""
-        yield from self._db.execute(
-            "SELECT name, add_time FROM members WHERE project = ? ORDER BY name", (project,)
-        )
+        yield from self._db.execute("SELECT name, add_time FROM members WHERE project = ? ORDER BY name", (project,))
 
     def grant_project(self, project: str, user: str, privileges: Iterable[str]) -> None:
         self._db.executemany(
@@ -594,8 +589,7 @@ class Catalog:
         """Members whose name starts with `prefix` in any case (names are kept as written)."""
         with self._errors():
             rows = self._db.execute(
-                "SELECT name FROM members WHERE project = ? AND lower(substr(name, 1, ?)) = ? "
-                "ORDER BY name LIMIT ?",
+                "SELECT name FROM members WHERE project = ? AND lower(substr(name, 1, ?)) = ? ORDER BY name LIMIT ?",
                 (project, len(prefix), prefix.lower(), limit),
             )
             return [r[0] for r in rows]

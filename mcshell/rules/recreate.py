@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from mcshell.catalog import Model, Version
-from mcshell.dialect import TokenType, tokenize
-from mcshell.validate import OPTION_KEYS
+from mcshell.catalog.store import Model, Version
+from mcshell.rules.validate import OPTION_KEYS
+from mcshell.sql.dialect import TokenType, tokenize
 
 # Derived by mcshell from the source type, never written in OPTIONS.
 _DERIVED_OPTIONS = ("REMOTE_SERVICE_TYPE",)

@@ -1,4 +1,4 @@
-"""sqlgen: literals and names that mcshell's own splitter and tokenizer read back exactly."""
+"""recreate: literals and names that mcshell's own splitter and tokenizer read back exactly."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcshell.catalog import Model, Version
-from mcshell.masking import mask_secret
-from mcshell.parser import parse
-from mcshell.sqlgen import model_statements, quote_name, quote_string
-from mcshell.splitter import split_statements
-from mcshell.statements import CreateModel
+from mcshell.catalog.store import Model, Version
+from mcshell.output.masking import mask_secret
+from mcshell.rules.recreate import model_statements, quote_name, quote_string
+from mcshell.sql.parser import parse
+from mcshell.sql.splitter import split_statements
+from mcshell.sql.statements import CreateModel
 
 
 def read_back(literal: str) -> str:
@@ -37,7 +37,7 @@ def read_back(literal: str) -> str:
         ("two\nlines", "'two\nlines'"),
         ("ends with \\\\", "'ends with \\\\'"),
         # A lone backslash before ' cannot be said in single quotes: double quotes can.
-        ("odd \\'", "\"odd \\'\""),
+        ("odd \\'", '"odd \\\'"'),
     ],
 )
 def test_quote_string(value, literal):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.results import Describe, Message, Output, Record, Table
+from mcshell.output.results import Describe, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
 
@@ -27,7 +27,7 @@ def render(output: Output, fmt: str = "box") -> str:
 def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
     """The same text in pieces that each end with a newline: a grid comes one row at a time."""
     if fmt != "box":
-        from mcshell.formats import render_data
+        from mcshell.output.formats import render_data
 
         yield render_data(output, fmt)
     elif isinstance(output, Describe):

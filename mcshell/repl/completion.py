@@ -17,11 +17,11 @@ from typing import Protocol
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from mcshell import privileges, validate
-from mcshell.dialect import Token, TokenType, is_word
 from mcshell.errors import McError
-from mcshell.helptext import SYNTAX
-from mcshell.repl_entry import dialect_tokens, open_statement
+from mcshell.repl.entry import dialect_tokens, open_statement
+from mcshell.rules import privileges, validate
+from mcshell.rules.helptext import SYNTAX
+from mcshell.sql.dialect import Token, TokenType, is_word
 
 NAME_LIMIT = 200  # names offered at once: enough to browse, never a wait on a huge catalog
 

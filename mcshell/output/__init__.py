@@ -1,0 +1,1 @@
+"""Result -> text -> streams: results, render, data formats, excerpts, masking and the console."""

@@ -1,0 +1,1 @@
+"""The interactive shell. The only importer of prompt_toolkit."""

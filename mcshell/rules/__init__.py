@@ -1,0 +1,1 @@
+"""Statement + catalog -> Result: validation, privileges and the handlers. Never prints."""
