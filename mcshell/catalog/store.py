@@ -26,20 +26,17 @@ from mcshell.catalog.records import (
     version_from_row,
 )
 from mcshell.catalog.schema import prepare, public_models
-from mcshell.catalog.transactions import BatchedStatement, Transaction, Transactions
+from mcshell.catalog.transactions import Transactions
 
 _SELECT_MODEL = f"SELECT {MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?"
 
 
-class Catalog:
+class Catalog(Transactions):
+    """The catalog of one SQLite file: its transactions (transactions.py), and its queries."""
+
     def __init__(self, connection: sqlite3.Connection, path: str, in_memory: bool | None = None):
-        self._tx = Transactions(connection, path)
-        self._db = connection
-        self.path = path
+        super().__init__(connection, path)
         self._in_memory = path == MEMORY if in_memory is None else in_memory
-        self._projects = self._tx.projects  # see get_project
-        self._models = self._tx.models  # see get_model
-        self._execute = self._tx.execute
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -56,7 +53,7 @@ class Catalog:
     @classmethod
     def _prepared(cls, catalog: Catalog, now: str) -> Catalog:
         try:
-            prepare(catalog._tx, catalog._in_memory, now, catalog._seed_public_project)
+            prepare(catalog, catalog._in_memory, now, catalog._seed_public_project)
         except BaseException:
             catalog.close()
             raise
@@ -66,23 +63,6 @@ class Catalog:
         self.ensure_project(PUBLIC_PROJECT, SYSTEM_OWNER, now)
         for model, version in public_models(now):
             self.insert_model(model, version)
-
-    def close(self) -> None:
-        self._db.close()
-
-    # -- transactions (transactions.py) -------------------------------------------------------
-    def transaction(self, write: bool) -> Transaction:
-        return self._tx.transaction(write)
-
-    def batched_statement(self) -> BatchedStatement:
-        return self._tx.batched_statement()
-
-    @property
-    def in_batch(self) -> bool:
-        return self._tx.in_batch
-
-    def commit_batch(self) -> None:
-        self._tx.commit_batch()
 
     def _scalar(self, sql: str, *args: object) -> Any:
         return scalar(self._db, sql, *args)
@@ -275,7 +255,7 @@ class Catalog:
     # completion stays instant on a catalog of any size; SQLite errors become CatalogError.
     def project_names_starting(self, prefix: str, limit: int) -> list[str]:
         low, high = _prefix_range(prefix)
-        with self._tx.errors():
+        with self.errors():
             rows = self._db.execute(
                 "SELECT name FROM projects WHERE name >= ? AND name < ? ORDER BY name LIMIT ?", (low, high, limit)
             )
@@ -283,7 +263,7 @@ class Catalog:
 
     def model_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
         low, high = _prefix_range(prefix)
-        with self._tx.errors():
+        with self.errors():
             rows = self._db.execute(
                 "SELECT name FROM models WHERE project = ? AND name >= ? AND name < ? ORDER BY name LIMIT ?",
                 (project, low, high, limit),
@@ -292,7 +272,7 @@ class Catalog:
 
     def version_names_starting(self, project: str, model: str, prefix: str, limit: int) -> list[str]:
         low, high = _prefix_range(prefix)
-        with self._tx.errors():
+        with self.errors():
             rows = self._db.execute(
                 "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id "
                 "WHERE m.project = ? AND m.name = ? AND v.name >= ? AND v.name < ? ORDER BY v.name LIMIT ?",
@@ -302,7 +282,7 @@ class Catalog:
 
     def member_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
         """Members whose name starts with `prefix` in any case (names are kept as written)."""
-        with self._tx.errors():
+        with self.errors():
             rows = self._db.execute(
                 "SELECT name FROM members WHERE project = ? AND lower(substr(name, 1, ?)) = ? ORDER BY name LIMIT ?",
                 (project, len(prefix), prefix.lower(), limit),
@@ -311,7 +291,7 @@ class Catalog:
 
     def model_kind(self, project: str, name: str) -> tuple[str, str] | None:
         """(source type, model type) of a model, or None when there is no such model."""
-        with self._tx.errors():
+        with self.errors():
             row = self._db.execute(
                 "SELECT source_type, model_type FROM models WHERE project = ? AND name = ?", (project, name)
             ).fetchone()

@@ -17,17 +17,25 @@ from mcshell.errors import CatalogError
 
 
 class Transactions:
-    """The transactions of one connection, and the records the store remembers within them."""
+    """The transactions of one connection, and the records remembered within them. The catalog
+    (store.Catalog) is one, with its queries."""
 
     def __init__(self, db: sqlite3.Connection, path: str):
-        self.db = db
+        self._db = db
         self.path = path
         # Forgotten whenever what they were read under ends: see Catalog.get_project, get_model.
-        self.projects: dict[str, Project] = {}
-        self.models: dict[tuple[str, str], Model] = {}
+        self._projects: dict[str, Project] = {}
+        self._models: dict[tuple[str, str], Model] = {}
         # One cursor for the statements every ADD VERSION of a script runs (Connection.execute
         # makes a new cursor each time); listings that stream their rows keep cursors of their own.
-        self.execute = db.cursor().execute
+        self._execute = db.cursor().execute
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
 
     def transaction(self, write: bool) -> Transaction:
         """One statement's transaction. Writers take the write lock up front (BEGIN IMMEDIATE),
@@ -42,39 +50,39 @@ class Transactions:
     @property
     def in_batch(self) -> bool:
         """A batch is open: False again after a commit, or after SQLite rolled it back itself."""
-        return self.db.in_transaction
+        return self._db.in_transaction
 
     def commit_batch(self) -> None:
         """Commit the batch's statements; on failure none of them is kept."""
-        self.models.clear()  # once the write lock is let go, other processes may change them
-        if not self.db.in_transaction:
-            return
-        self.commit()
+        self._models.clear()  # once the write lock is let go, other processes may change them
+        if self._db.in_transaction:
+            self._commit()
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         try:
-            self.db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
+            self._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
         except sqlite3.Error as failure:
-            self.rollback()
+            self._rollback()
             raise self.error(failure) from None
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
         nothing behind and the next statement can begin."""
-        self.forget()
-        if self.db.in_transaction:
+        self._forget()
+        if self._db.in_transaction:
             try:
-                self.db.execute("ROLLBACK")
+                self._db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # SQLite has rolled back on its own (a full disk, say): nothing is left open
 
-    def forget(self) -> None:
+    def _forget(self) -> None:
         """Forget every remembered record: a project created by what is undone is gone again."""
-        self.projects.clear()
-        self.models.clear()
+        self._projects.clear()
+        self._models.clear()
 
     @contextmanager
     def errors(self) -> Iterator[None]:
+        """SQLite's errors in the body become CatalogError."""
         try:
             yield
         except sqlite3.Error as error:
@@ -99,17 +107,17 @@ class Transaction:
 
     def __enter__(self) -> None:
         try:
-            self._of.db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            self._of._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
         except sqlite3.Error as error:
             raise self._of.error(error) from None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         of = self._of
-        of.models.clear()  # see Catalog.get_model
+        of._models.clear()  # see Catalog.get_model
         if kind is None:
-            of.commit()
+            of._commit()
             return
-        of.rollback()
+        of._rollback()
         if isinstance(error, sqlite3.Error):
             raise of.error(error) from None
         # anything else goes on as it was raised
@@ -127,9 +135,9 @@ class BatchedStatement:
     def __enter__(self) -> None:
         of = self._of
         try:
-            if not of.db.in_transaction:
-                of.execute("BEGIN IMMEDIATE")
-            of.execute("SAVEPOINT statement")
+            if not of._db.in_transaction:
+                of._execute("BEGIN IMMEDIATE")
+            of._execute("SAVEPOINT statement")
         except sqlite3.Error as error:
             raise of.error(error) from None
 
@@ -137,13 +145,13 @@ class BatchedStatement:
         of = self._of
         try:
             if kind is None:
-                of.execute("RELEASE statement")
+                of._execute("RELEASE statement")
                 return
-            of.forget()  # as in rollback
-            of.db.execute("ROLLBACK TO statement")
-            of.db.execute("RELEASE statement")
+            of._forget()  # as in rollback
+            of._db.execute("ROLLBACK TO statement")
+            of._db.execute("RELEASE statement")
         except sqlite3.Error as failure:
-            of.rollback()  # SQLite may have rolled back the whole batch already (a full disk)
+            of._rollback()  # SQLite may have rolled back the whole batch already (a full disk)
             raise of.error(failure) from None
         if isinstance(error, sqlite3.Error):
             raise of.error(error) from None
