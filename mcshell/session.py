@@ -25,7 +25,8 @@ from mcshell.output.console import Console
 from mcshell.output.excerpt import SourceLines, excerpt
 from mcshell.output.masking import mask_secrets, secret_values
 from mcshell.output.render import render_lines
-from mcshell.rules.handlers import Context, handle
+from mcshell.rules.context import Context
+from mcshell.rules.handlers import handle
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
 from mcshell.sql.statements import writes
