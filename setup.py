@@ -27,6 +27,7 @@ COMPILED = [
     "mcshell/catalog/records.py", "mcshell/catalog/connection.py", "mcshell/catalog/transactions.py",
     "mcshell/catalog/schema.py", "mcshell/catalog/store.py",
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py",
+    "mcshell/rules/context.py", "mcshell/batches.py",
 ]  # fmt: skip
 REQUIRED = os.environ.get("MCSHELL_REQUIRE_COMPILED") == "1"
 
