@@ -11,8 +11,8 @@ from mcshell import __version__, config
 from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
 from mcshell.output.render import FORMATS
-from mcshell.session import Session, SessionOptions, decode_lines
-from mcshell.sql.source import BlockLines
+from mcshell.session import Session, SessionOptions
+from mcshell.sql.source import BlockLines, decode_lines
 
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 

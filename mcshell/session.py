@@ -11,7 +11,6 @@ there yet, and after BATCH_STATEMENTS statements or BATCH_SECONDS.
 
 from __future__ import annotations
 
-import re
 import time
 import traceback
 from collections import Counter
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from mcshell.catalog.store import Catalog
-from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
+from mcshell.errors import CatalogError, ExitStatus, McError, UnsupportedStatement
 from mcshell.output.console import Console
 from mcshell.output.excerpt import SourceLines, excerpt
 from mcshell.output.masking import mask_secrets, secret_values
@@ -28,6 +27,7 @@ from mcshell.output.render import render_lines
 from mcshell.rules.context import Context
 from mcshell.rules.handlers import handle
 from mcshell.sql.parser import parse
+from mcshell.sql.source import InputError, check_text
 from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
 from mcshell.sql.statements import writes
 
@@ -314,43 +314,3 @@ class Session:
         if self._context is not None:
             self._context.catalog.close()
             self._context = None
-
-
-class InputError(ParseError):
-    """Input that is not text (bad UTF-8): reported at its line, and the script stops there."""
-
-    def __init__(self, message: str, position: tuple[int, int]):
-        super().__init__(message)
-        self.position = position
-
-
-# Built with chr(): a compiled module (mypyc) cannot hold lone surrogates in its string literals.
-_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
-
-
-def check_text(text: str) -> None:
-    """Text from the command line or a terminal may carry undecodable bytes as lone surrogates
-    (Python's surrogateescape): refuse them here, as decode_lines refuses them in files."""
-    if text.isascii():  # at once, for most statements: a surrogate is no ASCII character
-        return
-    found = _SURROGATE.search(text)
-    if found is None:
-        return
-    code = ord(found.group())
-    what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
-    raise ParseError(f"the input is not valid UTF-8: {what} cannot be read", found.start())
-
-
-def decode_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
-    """UTF-8 lines from bytes, with a byte-order mark dropped; bad bytes raise InputError."""
-    for number, raw in enumerate(binary_lines, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            column = len(raw[: error.start].decode("utf-8", "replace")) + 1
-            raise InputError(
-                f"the input is not valid UTF-8: byte 0x{raw[error.start]:02x} cannot be read",
-                (number, column),
-            ) from None
