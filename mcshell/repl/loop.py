@@ -23,6 +23,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from mcshell.errors import ExitStatus, McError
+from mcshell.output import report
 from mcshell.repl.completion import SessionNames, StatementCompleter
 from mcshell.repl.entry import (
     continuation_prompt,
@@ -78,12 +79,12 @@ def run_entry(session: Session, entry: str, asker: PromptSession | None) -> Outc
     try:
         for chunk in entry_statements(entry):
             if asker is not None and _is_drop_model(chunk) and not _confirmed(asker, chunk):
-                session.console.warn(f"Cancelled: {statement_text(chunk)}")
+                session.console.warn(report.cancelled(statement_text(chunk)))
                 continue
             if session.run_chunk(chunk) is Outcome.QUIT:
                 return Outcome.QUIT
     except KeyboardInterrupt:  # Ctrl-C while statements run: the one running was rolled back
-        session.console.warn("Interrupted: the rest of the entry was not run")
+        session.console.warn(report.entry_interrupted())
     return None
 
 
@@ -139,7 +140,7 @@ def _history(session: Session) -> History:
     try:
         return PrivateHistory(history_path())
     except OSError as error:
-        session.console.warn(f"WARNING: no history is kept: {error.strerror or error}")
+        session.console.warn(report.no_history(error.strerror or str(error)))
         return InMemoryHistory()
 
 
