@@ -74,7 +74,7 @@ def run_repl(
             return ExitStatus.OK
 
 
-def run_entry(session: Session, entry: str, asker: PromptSession | None) -> Outcome | None:
+def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) -> Outcome | None:
     """Run the entry's statements in order; a failure is reported and the next one runs."""
     try:
         for chunk in entry_statements(entry):
@@ -95,7 +95,7 @@ def _is_drop_model(chunk: Chunk) -> bool:
         return False  # run_chunk reports it
 
 
-def _confirmed(asker: PromptSession, chunk: Chunk) -> bool:
+def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
     """odpscmd's question: `yes` or `y` runs the statement; `no`, `n`, an empty answer, Ctrl-C
     or Ctrl-D do not; anything else asks again."""
     question = f'Confirm to "{statement_text(chunk)}" (yes/no)? '
@@ -110,7 +110,7 @@ def _confirmed(asker: PromptSession, chunk: Chunk) -> bool:
             return False
 
 
-def _prompt_session(session: Session, input: Input | None, output: Output | None) -> PromptSession:
+def _prompt_session(session: Session, input: Input | None, output: Output | None) -> PromptSession[str]:
     colour = not os.environ.get("NO_COLOR")
     return PromptSession(
         multiline=True,
