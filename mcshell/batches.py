@@ -27,7 +27,7 @@ class Batch:
     the script that were lost (their commit failed: none of their statements was saved)."""
 
     def __init__(self, console: Console, print_oks: bool):
-        self._console = console
+        self.console = console
         self._print_oks = print_oks  # --check prints no OK
         self.unsaved = 0  # statements run in the open batch
         self.lost = 0  # lost batches of the script, each reported by one FAILED line
@@ -46,7 +46,7 @@ class Batch:
         if not self.end(catalog, running=chunk):
             return False
         if self._print_oks:
-            self._console.ok()
+            self.console.ok()
         return True
 
     def end(self, catalog: Catalog | None, running: Chunk | None = None) -> bool:
@@ -70,8 +70,8 @@ class Batch:
                 start = running.position(content_start(running.text))
             else:
                 start = self._start
-            self._console.failed(report.lost_batch(error, lost, start))
+            self.console.failed(report.lost_batch(error, lost, start))
             return False
         if self._print_oks:
-            self._console.oks(unsaved)
+            self.console.oks(unsaved)
         return True

@@ -61,12 +61,21 @@ class SessionOptions:
 class Session:
     def __init__(self, options: SessionOptions, console: Console, clock: Callable[[], str] = local_time):
         self.options = options
-        self.console = console
         self.clock = clock
         self._context: Context | None = None
         self.project = options.project
         self._batch = Batch(console, print_oks=not options.check)
         self._reports = Reporter(console, options.check)
+        self._console = console
+
+    @property
+    def console(self) -> Console:
+        return self._console
+
+    @console.setter
+    def console(self, console: Console) -> None:
+        """Another console (a test's fresh streams) for the runs to come, batch and reports included."""
+        self._console = self._batch.console = self._reports.console = console
 
     # -- a script -----------------------------------------------------------------------------
     def run_script(

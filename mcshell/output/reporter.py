@@ -17,7 +17,7 @@ from mcshell.sql.splitter import Chunk, content_start
 
 class Reporter:
     def __init__(self, console: Console, check: bool):
-        self._console = console
+        self.console = console
         self._check = check
         self.source = "<stdin>"  # what --check calls the input: a file name, <stdin> or <-e>
         self.lines = SourceLines()  # the input lines of the statement being run (run_script)
@@ -37,36 +37,36 @@ class Reporter:
             position = error.position
         secrets = secret_values(chunk.text) if chunk is not None else set()
         if self._check:
-            self._console.failed(mask_secrets(report.located(self.source, position, report.failed(error)), secrets))
+            self.console.failed(mask_secrets(report.located(self.source, position, report.failed(error)), secrets))
         else:
-            self._console.failed(mask_secrets(report.failed(error, position), secrets))
+            self.console.failed(mask_secrets(report.failed(error, position), secrets))
         if chunk is not None and position is not None and not isinstance(error, CatalogError):
             source_line = excerpt(position[0], self._source_line(chunk, position[0]), position[1])
-            self._console.failed(mask_secrets(source_line, secrets))
+            self.console.failed(mask_secrets(source_line, secrets))
 
     def traceback(self, chunk: Chunk) -> None:
         """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""
-        self._console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
+        self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
 
     def cannot_check(self, error: McError) -> None:
         """--check could not open its copy of the catalog: the check does not run at all."""
-        self._console.failed(report.located(self.source, None, report.failed(error)))
+        self.console.failed(report.located(self.source, None, report.failed(error)))
 
     def skipped(self, error: UnsupportedStatement, chunk: Chunk) -> None:
         """--skip-unsupported: one warning line instead of a failure."""
         position = None if self._check else chunk.position(content_start(chunk.text))
-        self._console.warn(self._located(report.skipped_unsupported(error.words, position), chunk))
+        self.console.warn(self._located(report.skipped_unsupported(error.words, position), chunk))
 
     def warning(self, warning: str, chunk: Chunk) -> None:
         """A statement's warning (a rule's, see report.py)."""
-        self._console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
+        self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
 
     def summary(self, ok: int, failed: int, skipped: int) -> None:
-        self._console.warn(report.check_summary(self.source, ok, failed, skipped))
+        self.console.warn(report.check_summary(self.source, ok, failed, skipped))
 
     def interrupted(self, running: Chunk | None) -> None:
         position = running.position(content_start(running.text)) if running is not None else None
-        self._console.warn(report.script_interrupted(position))
+        self.console.warn(report.script_interrupted(position))
 
     def _located(self, warning: str, chunk: Chunk) -> str:
         """In --check, a warning names where its statement starts: <source>:<line>:<col>: WARNING ..."""
