@@ -29,6 +29,8 @@ COMPILED = [
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py",
     "mcshell/rules/context.py", "mcshell/batches.py",
 ]  # fmt: skip
+# interrupts.py stays interpreted: entering its `with` block runs the eval loop, which runs a Ctrl-C
+# handler still pending from compiled code before mcshell blocks in a read (see interrupts.py).
 REQUIRED = os.environ.get("MCSHELL_REQUIRE_COMPILED") == "1"
 
 

@@ -8,6 +8,12 @@ bookkeeping of a batch) it is held: raised as the next safe part begins, or foun
 `take_pending()` when the script ends. So every OK printed is a committed statement, and every
 committed statement gets its OK. A second Ctrl-C while one is held stops at once.
 
+Python runs a signal handler only from its eval loop, or when a system call such as a read is
+interrupted. This module stays interpreted (setup.py) so that entering `with INTERRUPTS:` runs the
+eval loop and takes a Ctrl-C that came during compiled code. One that lands in the instant
+between that and the read itself is taken when the read returns (the next input, or a second
+Ctrl-C).
+
 Without the handler (the REPL, where prompt_toolkit owns Ctrl-C; a session run in-process)
 Python raises KeyboardInterrupt wherever it is, and `with INTERRUPTS:` changes nothing.
 """
