@@ -9,7 +9,8 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mcshell.catalog.store import PUBLIC_PROJECT, Catalog, Model, Version
+from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
+from mcshell.catalog.store import Catalog
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.sql import statements as st
 
