@@ -75,12 +75,13 @@ class Runtime:
 
         return invoke_rows(self.settings, call, rows)
 
-    def check_location(self, location: str, inputs: Sequence[tuple[str, str]]) -> str | None:
+    def check_location(self, location: str, inputs: Sequence[tuple[str, str]], model_type: str = "") -> str | None:
         """For CREATE MODEL / ADD VERSION of an IMPORT BOOSTED_TREE_* version: a warning text when a store is
-        set and the location holds no loadable model, or one whose feature count differs from `inputs`;
-        None when all is well or no store is set (nothing to check)."""
+        set and the location holds no loadable model, or one whose feature count differs from `inputs` (or,
+        given `model_type`, a regressor for a classifier and the reverse); None when all is well or when no
+        store is set (nothing to check). Reads the file but keeps nothing: a later run loads it afresh."""
         if not self.settings.oss_root:
             return None
         from mcshell.runtime.predict import location_warning
 
-        return location_warning(self.settings.oss_root, location, len(inputs))
+        return location_warning(self.settings.oss_root, location, len(inputs), model_type.upper())
