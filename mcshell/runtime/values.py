@@ -71,37 +71,49 @@ def float_texts(values: Iterable[float]) -> list[str]:
     except ImportError:  # the AI_* functions run without the predict extra
         return [float_text(value) for value in values]
     array = numpy.asarray(values, dtype=numpy.float32).ravel()
-    if not array.size:
-        return []
-    bits, where = numpy.unique(array.view(numpy.uint32), return_inverse=True)  # format each value once
-    unique = bits.view(numpy.float32)
-    texts = _batch_texts(numpy, unique)
-    return [texts[index] for index in where.tolist()]
+    return _batch_texts(numpy, array) if array.size else []
+
+
+# One format per digit count: `%.3f` for plain values; `%.2fE%d` (mantissa, exponent) for scientific ones,
+# where a single digit still gets Java's `.0`.
+_PLAIN = ["%.1f"] + [f"%.{places}f" for places in range(1, 60)]
+_SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
 
 
 def _batch_texts(numpy, array) -> list[str]:
     """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
-    reads back as the same 32-bit float. A plain value is then `%.*f` with that many decimals (the same
-    nearest decimal); zeros, the scientific range and non-finite values go through float_text."""
+    reads back as the same 32-bit float; then `%.*f` with that many digits (the same nearest decimal), of
+    the value or, in the scientific range, of its mantissa. Zeros and non-finite values go through float_text."""
     wide = array.astype(numpy.float64)
     magnitude = numpy.abs(wide)
-    plain = numpy.isfinite(wide) & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
+    finite = numpy.isfinite(wide) & (magnitude > 0)
     exponent = numpy.zeros(array.shape, dtype=numpy.int64)
-    exponent[plain] = numpy.floor(numpy.log10(magnitude[plain])).astype(numpy.int64)
-    decimals = numpy.zeros(array.shape, dtype=numpy.int64)
-    pending = numpy.flatnonzero(plain)
+    exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
+    places = numpy.zeros(array.shape, dtype=numpy.int64)  # digits after the point, plain
+    digits = numpy.ones(array.shape, dtype=numpy.int64)  # significant digits
+    pending = numpy.flatnonzero(finite)
     for precision in range(1, 10):
         if not pending.size:
             break
-        places = precision - 1 - exponent[pending]
-        scale = numpy.power(10.0, places.astype(numpy.float64))
-        good = (numpy.rint(wide[pending] * scale) / scale).astype(numpy.float32) == array[pending]
-        decimals[pending[good]] = places[good]
+        shift = precision - 1 - exponent[pending]
+        scale = numpy.power(10.0, shift.astype(numpy.float64))
+        rounded = numpy.rint(magnitude[pending] * scale)
+        good = (numpy.copysign(rounded / scale, wide[pending])).astype(numpy.float32) == array[pending]
+        found = pending[good]
+        carried = rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01: its exponent grows
+        places[found] = numpy.maximum(shift[good] - carried, 0)
+        digits[found] = precision
+        exponent[found] += carried
         pending = pending[~good]
-    decimals = numpy.maximum(decimals, 1)  # Java writes at least one digit after the point: 20.0
+    plain = finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
+    scientific = finite & ~plain
+    mantissa = numpy.where(scientific, wide / numpy.power(10.0, exponent.astype(numpy.float64)), 0.0)
+    columns = (places, digits, exponent, wide, mantissa, plain, scientific)
     return [
-        "%.*f" % (places, value) if simple else float_text(value)
-        for places, value, simple in zip(decimals.tolist(), wide.tolist(), plain.tolist(), strict=True)
+        _PLAIN[place] % value
+        if simple
+        else (_SCIENTIFIC[digit] % (fraction, power) if wide_range else float_text(value))
+        for place, digit, power, value, fraction, simple, wide_range in zip(*(c.tolist() for c in columns), strict=True)
     ]
 
 
