@@ -117,6 +117,17 @@ def _batch_texts(numpy, array) -> list[str]:
     ]
 
 
+def float_value(value: float) -> float:
+    """A FLOAT as a Python float that prints like one: the double of its shortest decimal (0.85, not
+    0.8500000238418579), so Java's Double.toString of it is Float.toString of the FLOAT."""
+    return float(float_text(value))
+
+
+def float_values(values: Iterable[float]) -> list[float]:
+    """float_value of each value (an embedding's vector)."""
+    return [float(text) for text in float_texts(values)]
+
+
 def prediction_struct(label: str, probs: Sequence[str]) -> str:
     """A classifier's STRUCT<label:STRING, probs:ARRAY<FLOAT>> as the docs print it."""
     return f"{{label:{label}, probs:[{', '.join(probs)}]}}"

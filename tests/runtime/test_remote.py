@@ -12,7 +12,7 @@ from standin import StandIn, vector_for
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import prompts
 from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings
-from mcshell.runtime.values import to_float32
+from mcshell.runtime.values import float_text, to_float32
 
 APIKEY = "sk-Secret-0123456789abcdef"
 MASKED = "********cdef"
@@ -171,7 +171,10 @@ def test_ai_extract_gives_a_json_string_with_null_for_labels_not_found(standin):
 def test_ai_embedding_gives_float_vectors_in_batches_of_ten(standin):
     rows = [(f"text {i}",) for i in range(12)] + [(None,)]
     results = invoking().run(remote(standin.url, "AI_EMBEDDING"), rows)
-    assert results[:12] == [[to_float32(x) for x in vector_for(f"text {i}")] for i in range(12)]
+    assert results[:12] == [[float(float_text(x)) for x in vector_for(f"text {i}")] for i in range(12)]
+    # each value is a FLOAT (what it reads back as) printed by its shortest decimal
+    assert all(to_float32(v) == to_float32(x) for v, x in zip(results[0], vector_for("text 0"), strict=True))
+    assert all(repr(v) == float_text(v) for v in results[0] if 1e-3 <= abs(v) < 1e7)
     assert results[12] is None
     assert [r.path for r in standin.requests] == ["/api/predict/qwen_svc/v1/embeddings"] * 2
     assert [len(r.json["input"]) for r in standin.requests] == [10, 2]
@@ -182,7 +185,7 @@ def test_ai_similarity_gives_a_float_between_0_and_1_or_null(standin):
     answers = iter(["0.75", "Similarity: 85%", "7 out of 10", "none"])
     standin.chat = lambda prompt: next(answers)
     rows = [("a", "b")] * 4
-    assert invoking().run(remote(standin.url, "AI_SIMILARITY"), rows) == [0.75, to_float32(0.85), None, None]
+    assert invoking().run(remote(standin.url, "AI_SIMILARITY"), rows) == [0.75, 0.85, None, None]
 
 
 def test_ai_sentiment_uses_the_default_categories_or_the_given_ones(standin):
