@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from standin import StandIn, vector_for
@@ -311,3 +314,18 @@ def test_invalid_model_parameters_are_an_error_before_any_call(standin):
     with pytest.raises(RuntimeCallError, match="row 2: model_parameters is not a JSON object"):
         invoking().run(remote(standin.url), [("hi", None), ("hi", "[1, 2]")])
     assert standin.requests == []
+
+
+def test_the_standin_runs_alone_for_manual_tries():
+    script = Path(__file__).resolve().parents[1] / "standin.py"
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("stand-in listening on http://127.0.0.1:")
+        url = line.split()[3]
+        assert invoking().run(remote(url, "AI_TRANSLATE"), [("hola", "en")]) == [
+            "echo: " + prompts.translate("hola", "en")
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
