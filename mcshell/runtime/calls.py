@@ -69,6 +69,10 @@ class Runtime:
         mcshell.errors.RuntimeCallError naming model, version and endpoint or path, APIKEY masked; no
         request is made unless settings.invoke is true.
         """
+        if call.function not in ML_FUNCTIONS | AI_FUNCTIONS:
+            from mcshell.errors import RuntimeCallError
+
+            raise RuntimeCallError(f"{call.function} is not a function that calls a model")
         if call.function in ML_FUNCTIONS:
             from mcshell.runtime.predict import predict_rows
 

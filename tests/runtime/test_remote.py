@@ -329,3 +329,9 @@ def test_the_standin_runs_alone_for_manual_tries():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_function_that_calls_no_model_is_refused():
+    call = ModelCall("UPPER", "team_a", "m", "v1", "LLM", "REMOTE", False, "", {}, (), "")
+    with pytest.raises(RuntimeCallError, match="UPPER is not a function that calls a model"):
+        invoking().run(call, [("x",)])
