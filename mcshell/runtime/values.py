@@ -98,7 +98,8 @@ def _batch_texts(numpy, array) -> list[str]:
         shift = precision - 1 - exponent[pending]
         scale = numpy.power(10.0, shift.astype(numpy.float64))
         rounded = numpy.rint(magnitude[pending] * scale)
-        good = (numpy.copysign(rounded / scale, wide[pending])).astype(numpy.float32) == array[pending]
+        with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
+            good = numpy.copysign(rounded / scale, wide[pending]).astype(numpy.float32) == array[pending]
         found = pending[good]
         carried = rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01: its exponent grows
         places[found] = numpy.maximum(shift[good] - carried, 0)
