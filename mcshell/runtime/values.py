@@ -74,48 +74,49 @@ def float_texts(values: Iterable[float]) -> list[str]:
     return _batch_texts(numpy, array) if array.size else []
 
 
-# One format per digit count: `%.3f` for plain values; `%.2fE%d` (mantissa, exponent) for scientific ones,
-# where a single digit still gets Java's `.0`.
-_PLAIN = ["%.1f"] + [f"%.{places}f" for places in range(1, 60)]
+# `%.0f.0E%d`, `%.1fE%d` ...: a scientific value's mantissa with its digits (Java writes `1.0E-4`, never `1E-4`).
 _SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
 
 
 def _batch_texts(numpy, array) -> list[str]:
     """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
-    reads back as the same 32-bit float; then `%.*f` with that many digits (the same nearest decimal), of
-    the value or, in the scientific range, of its mantissa. Zeros and non-finite values go through float_text."""
+    reads back as the same 32-bit float. The double nearest that decimal prints, by Python's repr, as that
+    very decimal, which is Java's text for a plain value (10^-3 to 10^7); the scientific ones get their
+    mantissa and exponent, zeros and non-finite values float_text."""
     wide = array.astype(numpy.float64)
     magnitude = numpy.abs(wide)
     finite = numpy.isfinite(wide) & (magnitude > 0)
     exponent = numpy.zeros(array.shape, dtype=numpy.int64)
     exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
-    places = numpy.zeros(array.shape, dtype=numpy.int64)  # digits after the point, plain
-    digits = numpy.ones(array.shape, dtype=numpy.int64)  # significant digits
+    decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
+    digits = numpy.ones(array.shape, dtype=numpy.int64)
     pending = numpy.flatnonzero(finite)
-    for precision in range(1, 10):
-        if not pending.size:
-            break
-        shift = precision - 1 - exponent[pending]
-        scale = numpy.power(10.0, shift.astype(numpy.float64))
-        rounded = numpy.rint(magnitude[pending] * scale)
-        with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
-            good = numpy.copysign(rounded / scale, wide[pending]).astype(numpy.float32) == array[pending]
-        found = pending[good]
-        carried = rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01: its exponent grows
-        places[found] = numpy.maximum(shift[good] - carried, 0)
-        digits[found] = precision
-        exponent[found] += carried
-        pending = pending[~good]
+    with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
+        for precision in range(1, 10):
+            if not pending.size:
+                break
+            shift = precision - 1 - exponent[pending]
+            up = shift >= 0
+            power = numpy.power(10.0, numpy.abs(shift).astype(numpy.float64))  # exact up to 10^22
+            rounded = numpy.rint(numpy.where(up, magnitude[pending] * power, magnitude[pending] / power))
+            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), wide[pending])
+            good = candidate.astype(numpy.float32) == array[pending]
+            found = pending[good]
+            decimal[found] = candidate[good]
+            digits[found] = precision
+            exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
+            pending = pending[~good]
     plain = finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
-    scientific = finite & ~plain
-    mantissa = numpy.where(scientific, wide / numpy.power(10.0, exponent.astype(numpy.float64)), 0.0)
-    columns = (places, digits, exponent, wide, mantissa, plain, scientific)
-    return [
-        _PLAIN[place] % value
-        if simple
-        else (_SCIENTIFIC[digit] % (fraction, power) if wide_range else float_text(value))
-        for place, digit, power, value, fraction, simple, wide_range in zip(*(c.tolist() for c in columns), strict=True)
-    ]
+    texts = list(map(repr, decimal.tolist()))
+    scientific = numpy.flatnonzero(finite & ~plain)
+    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
+    for index, mantissa, power, digit in zip(
+        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
+    ):
+        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
+    for index in numpy.flatnonzero(~finite).tolist():
+        texts[index] = float_text(float(wide[index]))
+    return texts
 
 
 def float_value(value: float) -> float:
