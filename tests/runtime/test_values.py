@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import struct
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mcshell.runtime.values import float_text, float_texts, prediction_struct, to_float32, vector_text
+
+np = pytest.importorskip("numpy")  # installed with xgboost (the predict extra, part of the test extra)
 
 FLOAT32 = st.floats(width=32, allow_nan=False, allow_infinity=False)
 
