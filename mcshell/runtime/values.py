@@ -1,0 +1,140 @@
+"""How MaxCompute prints the values the model functions return: FLOAT, STRUCT<label, probs> and VECTOR.
+
+MaxCompute prints a FLOAT as Java does (`Float.toString`): the shortest decimal that reads back as the same
+32-bit float, plain between 10^-3 and 10^7 (`0.9266666`, `20.03961`, `1.0`), else in computerized scientific
+notation (`1.0E-4`). Pure Python; the batch form takes anything iterable, numpy arrays included.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Sequence
+
+_PLAIN_LOW = 1e-3
+_PLAIN_HIGH = 1e7
+
+
+def to_float32(value: float) -> float:
+    """`value` rounded to the nearest 32-bit float (a FLOAT)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def _shortest_digits(value: float) -> str:
+    """The shortest `%g` rendering (1 to 9 significant digits) that reads back as the same 32-bit float."""
+    for precision in range(1, 10):
+        text = "%.*g" % (precision, value)
+        if to_float32(float(text)) == value:
+            return text
+    return "%.9g" % value  # not reached: 9 digits always identify a 32-bit float
+
+
+def _java_form(text: str, value: float) -> str:
+    """A `%g` rendering rewritten the way Java's Float.toString writes the same digits."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    magnitude = abs(value)
+    if magnitude == 0 or _PLAIN_LOW <= magnitude < _PLAIN_HIGH:
+        plain = f"{float(text):.{_decimals(text)}f}"
+        return plain if "." in plain else plain + ".0"
+    mantissa, _, exponent = f"{float(text):.{_significant(text) - 1}e}".partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return f"{mantissa}E{int(exponent)}"
+
+
+def _significant(text: str) -> int:
+    digits = text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def _decimals(text: str) -> int:
+    """How many digits after the point the plain form of `text` needs."""
+    mantissa, _, exponent = text.partition("e")
+    after = len(mantissa.partition(".")[2])
+    return max(after - int(exponent or 0), 0)
+
+
+def float_text(value: float) -> str:
+    """One FLOAT as MaxCompute prints it: `0.9266666`, `20.03961`, `1.0`, `1.0E-4`."""
+    value = to_float32(float(value))
+    if value != value or value in (float("inf"), float("-inf")):
+        return _java_form("", value)
+    return _java_form(_shortest_digits(value), value)
+
+
+def float_texts(values: Iterable[float]) -> list[str]:
+    """float_text of each value; numpy (there whenever xgboost is) finds the digits of all values at once."""
+    try:
+        import numpy
+    except ImportError:  # the AI_* functions run without the predict extra
+        return [float_text(value) for value in values]
+    array = numpy.asarray(values, dtype=numpy.float32).ravel()
+    return _batch_texts(numpy, array) if array.size else []
+
+
+# `%.0f.0E%d`, `%.1fE%d` ...: a scientific value's mantissa with its digits (Java writes `1.0E-4`, never `1E-4`).
+_SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
+
+
+def _batch_texts(numpy, array) -> list[str]:
+    """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
+    reads back as the same 32-bit float. The double nearest that decimal prints, by Python's repr, as that
+    very decimal, which is Java's text for a plain value (10^-3 to 10^7); the scientific ones get their
+    mantissa and exponent, zeros and non-finite values float_text."""
+    wide = array.astype(numpy.float64)
+    magnitude = numpy.abs(wide)
+    finite = numpy.isfinite(wide) & (magnitude > 0)
+    exponent = numpy.zeros(array.shape, dtype=numpy.int64)
+    exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
+    decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
+    digits = numpy.ones(array.shape, dtype=numpy.int64)
+    pending = numpy.flatnonzero(finite)
+    with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
+        for precision in range(1, 10):
+            if not pending.size:
+                break
+            shift = precision - 1 - exponent[pending]
+            up = shift >= 0
+            power = numpy.power(10.0, numpy.abs(shift).astype(numpy.float64))  # exact up to 10^22
+            rounded = numpy.rint(numpy.where(up, magnitude[pending] * power, magnitude[pending] / power))
+            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), wide[pending])
+            good = candidate.astype(numpy.float32) == array[pending]
+            found = pending[good]
+            decimal[found] = candidate[good]
+            digits[found] = precision
+            exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
+            pending = pending[~good]
+    plain = finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
+    texts = list(map(repr, decimal.tolist()))
+    scientific = numpy.flatnonzero(finite & ~plain)
+    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
+    for index, mantissa, power, digit in zip(
+        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
+    ):
+        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
+    for index in numpy.flatnonzero(~finite).tolist():
+        texts[index] = float_text(float(wide[index]))
+    return texts
+
+
+def float_value(value: float) -> float:
+    """A FLOAT as a Python float that prints like one: the double of its shortest decimal (0.85, not
+    0.8500000238418579), so Java's Double.toString of it is Float.toString of the FLOAT."""
+    return float(float_text(value))
+
+
+def float_values(values: Iterable[float]) -> list[float]:
+    """float_value of each value (an embedding's vector)."""
+    return [float(text) for text in float_texts(values)]
+
+
+def prediction_struct(label: str, probs: Sequence[str]) -> str:
+    """A classifier's STRUCT<label:STRING, probs:ARRAY<FLOAT>> as the docs print it."""
+    return f"{{label:{label}, probs:[{', '.join(probs)}]}}"
+
+
+def vector_text(values: Sequence[float]) -> str:
+    """A VECTOR(FLOAT, n) as MaxCompute prints one: `[-0.03828365, 0.07733949, ...]`."""
+    return "[" + ", ".join(float_texts(values)) + "]"
