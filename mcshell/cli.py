@@ -175,3 +175,27 @@ def dump(options: SessionOptions, include_secrets: bool) -> None:
     """
     session = Session(options, Console())
     sys.exit(int(session.dump(include_secrets)))
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless --accounts)."
+)
+@click.option(
+    "--port", default=8100, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one)."
+)
+@click.option(
+    "--accounts", "accounts_file", metavar="FILE", help="Verify signatures: [access id] sections with secret, user."
+)
+@click.option("--quiet", is_flag=True, help="No access log line per request.")
+@click.pass_obj
+def serve(options: SessionOptions, host: str, port: int, accounts_file: str | None, quiet: bool) -> None:
+    """Serve the catalog as a local MaxCompute endpoint that pyodps talks to (docs/serve.md)."""
+    from mcshell import serve as server  # only `mcshell serve` pays for the HTTP server
+
+    try:
+        status = server.serve_forever(options.catalog_path, options.user, options.project, host, port,
+                                      accounts_file, quiet, Console())  # fmt: skip
+    except server.ServeError as error:
+        raise click.UsageError(str(error)) from None
+    sys.exit(int(status))

@@ -314,6 +314,24 @@ class Session:
             self._context.catalog.close()
             self._context = None
 
+    # -- mcshell serve: a job is refused whole when one of its statements does not parse ---------
+    def parse_script(self, lines: Iterable[str], source: str) -> bool:
+        """Parse every statement of a script and run none: False, with its FAILED line reported as
+        run_script reports it, at the first statement that does not parse."""
+        self.source = source
+        self._lines = SourceLines()
+        for chunk in self._chunks(lines, lambda: False):
+            if not isinstance(chunk, Chunk):
+                self._report(chunk, None)
+                return False
+            try:
+                check_text(chunk.text)
+                parse(chunk)
+            except McError as error:
+                self._report(error, chunk)
+                return False
+        return True
+
 
 class InputError(ParseError):
     """Input that is not text (bad UTF-8): reported at its line, and the script stops there."""

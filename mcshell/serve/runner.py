@@ -1,0 +1,71 @@
+"""A job's query runs as a script through one Session, as `mcshell -e` runs it: its stdout is
+the task's result, its first FAILED line the task's error. A fresh Session per job, so SET and
+USE in one job never leak into the next; the catalog's own transactions and locks keep
+concurrent jobs apart."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from mcshell.console import Console
+from mcshell.errors import ExitStatus
+from mcshell.session import Session, SessionOptions
+
+SOURCE = "<job>"
+_FAILED = "FAILED: "
+
+
+@dataclass(frozen=True)
+class Ran:
+    stdout: str
+    error: str | None  # the first FAILED line without `FAILED: `, which pyodps raises as e.args[0]
+    parse_error: bool = False  # refused before anything ran
+
+
+class Runner:
+    def __init__(self, catalog_path: str):
+        self.catalog_path = catalog_path
+
+    def run(self, text: str, user: str, project: str, fmt: str = "box") -> Ran:
+        lines = text.splitlines(keepends=True)
+        out, err = io.StringIO(), io.StringIO()
+        options = SessionOptions(catalog_path=self.catalog_path, user=user, project=project, format=fmt)
+        session = Session(options, Console(out, err))
+        try:
+            if not session.parse_script(lines, SOURCE):
+                return Ran("", first_failure(err.getvalue()), parse_error=True)
+            status = session.run_script(lines, source=SOURCE)
+        finally:
+            session.close()
+        if status is ExitStatus.OK:
+            return Ran(out.getvalue(), None)
+        return Ran(out.getvalue(), first_failure(err.getvalue()))
+
+
+def first_failure(stderr: str) -> str:
+    for line in stderr.splitlines():
+        if line.startswith(_FAILED):
+            return line[len(_FAILED) :]
+    return "ODPS-0010000: System internal error - the job failed without an error line"
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    name: str
+    owner: str
+    create_time: str  # local yyyy-MM-dd HH:mm:ss, as the catalog keeps it
+
+
+def find_project(catalog_path: str, name: str) -> ProjectInfo | None:
+    """A project as GET /projects/<p> shows it; None when no statement has created it yet."""
+    from mcshell.catalog import Catalog
+    from mcshell.session import local_time
+
+    catalog = Catalog.open(catalog_path, local_time())
+    try:
+        with catalog.transaction(write=False):
+            project = catalog.get_project(name)
+    finally:
+        catalog.close()
+    return None if project is None else ProjectInfo(project.name, project.owner, project.create_time)
