@@ -185,8 +185,10 @@ def dump(options: SessionOptions, include_secrets: bool) -> None:
     "--port", default=8100, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one)."
 )
 @click.option(
-    "--accounts", "accounts_file", metavar="FILE", help="Verify signatures: [access id] sections with secret, user."
-)
+    "--accounts", "accounts_file", metavar="FILE",
+    help="Check every request's signature: an INI file (mode 0600) with one [access id] section per caller, "
+    "holding its secret and the user it acts as.",
+)  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No access log line per request.")
 @click.pass_obj
 def serve(options: SessionOptions, host: str, port: int, accounts_file: str | None, quiet: bool) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from mcshell.console import Console
 from mcshell.errors import ExitStatus
+from mcshell.output.console import Console
 from mcshell.serve.auth import Account, AccountsError, load_accounts
 from mcshell.serve.runner import Runner
 from mcshell.serve.server import PREFIX, Server

@@ -16,7 +16,6 @@ from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.runner import Runner, find_project
 from mcshell.serve.wire import HttpError, TaskReport
 
-_PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")  # as --project checks it (validate.PROJECT_NAME)
 # ODPS codes pyodps raises as their own exception classes when they come as an <Error>'s Code.
 ERROR_CLASSES = {"ODPS-0130013": "NoPermission", "ODPS-0130161": "ParseError"}
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
@@ -188,6 +187,8 @@ def route(path: str, method: str) -> tuple[str, tuple[str, ...]]:
 
 def project_name(name: str) -> str:
     """A project in a URL: the name rule of --project, lower-cased as the CLI lower-cases it."""
-    if not _PROJECT_NAME.match(name):
+    from mcshell.rules.validate import PROJECT_NAME
+
+    if not PROJECT_NAME.match(name):
         raise HttpError(404, "NoSuchProject", f"'{name}' is not a project name")
     return name.lower()

@@ -8,8 +8,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from mcshell.console import Console
 from mcshell.errors import ExitStatus
+from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
 SOURCE = "<job>"

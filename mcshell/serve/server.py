@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from mcshell.console import Console
+from mcshell.output.console import Console
 from mcshell.serve import auth
 from mcshell.serve.catalogapi import CatalogError
 from mcshell.serve.instances import InstanceStore
