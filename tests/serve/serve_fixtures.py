@@ -1,0 +1,115 @@
+"""Fixtures for the serve tests: a server in-process (a thread) or as a `mcshell serve` process,
+and pyodps clients for it. The real client is the conformance suite."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from odps import ODPS
+from odps import errors as odps_errors
+
+from mcshell.output.console import Console
+from mcshell.serve import Endpoint, serving
+
+OWNER = "ALIYUN$owner@example.com"
+MCSHELL = str(Path(sys.executable).with_name("mcshell"))
+READY = re.compile(r"mcshell serve: (http://127\.0\.0\.1:(\d+)/api) ")
+
+
+class LogLines:
+    """The access log, as the server writes it (a stream other threads write to)."""
+
+    def __init__(self) -> None:
+        self.stream = io.StringIO()
+        self.lock = threading.Lock()
+
+    def lines(self) -> list[str]:
+        return self.stream.getvalue().splitlines()
+
+    def requests(self, since: int = 0) -> list[str]:
+        """`METHOD PATH STATUS` of each request logged after the first `since` lines (no timings)."""
+        return [line.rsplit(" ", 1)[0] for line in self.lines()[since:]]
+
+
+@dataclass
+class Served:
+    endpoint: Endpoint
+    catalog: Path
+    log: LogLines
+
+    def client(self, project: str, access_id: str = "any-id", secret: str = "any-secret", **kwargs) -> ODPS:
+        return client(self.endpoint.url, project, access_id, secret, **kwargs)
+
+
+def client(url: str, project: str, access_id: str = "any-id", secret: str = "any-secret", **kwargs) -> ODPS:
+    base = url.rsplit("/api", 1)[0]
+    return ODPS(access_id, secret, project, endpoint=url, logview_host=base, overwrite_global=False, **kwargs)
+
+
+def new_project() -> str:
+    """A project of its own for each test: tests share one server and one catalog."""
+    return "p" + uuid.uuid4().hex[:12]
+
+
+def run_sql(o: ODPS, sql: str) -> tuple[str, str]:
+    """What the CLI would show for one statement through pyodps: (result text, OK or FAILED line)."""
+    try:
+        instance = o.execute_sql(sql)
+    except odps_errors.ODPSError as error:
+        return "", "FAILED: " + error.args[0]
+    return instance.get_task_result(), "OK"
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory) -> Served:
+    folder = tmp_path_factory.mktemp("served")
+    log = LogLines()
+    catalog = folder / "catalog.db"
+    with serving(catalog=str(catalog), user=OWNER, log=Console(io.StringIO(), log.stream)) as endpoint:
+        yield Served(endpoint, catalog, log)
+
+
+@pytest.fixture
+def fresh_served(tmp_path) -> Served:
+    """A server of this test's own, for a test that reads the whole access log."""
+    log = LogLines()
+    catalog = tmp_path / "served.db"
+    with serving(catalog=str(catalog), user=OWNER, log=Console(io.StringIO(), log.stream)) as endpoint:
+        yield Served(endpoint, catalog, log)
+
+
+class ServeProcess:
+    """`mcshell serve --port 0` in a process of its own: its endpoint read from the ready line."""
+
+    def __init__(self, catalog: Path, *args: str, env: dict[str, str] | None = None):
+        argv = [MCSHELL, "--catalog", str(catalog), "--user", OWNER, "serve", "--port", "0", *args]
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
+        self.ready_lines: list[str] = []
+        while True:
+            line = self.process.stderr.readline()
+            if not line:
+                raise AssertionError("mcshell serve ended before it was ready: " + "".join(self.ready_lines))
+            self.ready_lines.append(line)
+            found = READY.match(line)
+            if found:
+                self.url, self.port = found.group(1), int(found.group(2))
+                self.ready_lines.append(self.process.stderr.readline())  # the ODPS(...) line
+                return
+
+    def stop(self, timeout: float = 30) -> tuple[str, str, int]:
+        """SIGTERM, then what it printed after the ready lines and its exit status."""
+        self.process.terminate()
+        out, err = self.process.communicate(timeout=timeout)
+        return out, err, self.process.returncode
