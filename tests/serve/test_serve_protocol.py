@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from odps import errors as odps_errors
-from serve_fixtures import OWNER, client, fresh_served, new_project, run_sql, served  # noqa: F401
-
 from conftest import IMPORT_V1, import_version, mask_times
+from odps import errors as odps_errors
+
+from serve.serve_support import OWNER, client, new_project, run_sql
 
 IMPORT_MODEL = "CREATE MODEL m WITH VERSION v1 INPUT(f1 INT) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', " \
     "MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER', LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/bkt/x/', " \

@@ -13,12 +13,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from odps import ODPS
 from odps import errors as odps_errors
 
-from mcshell.output.console import Console
-from mcshell.serve import Endpoint, serving
+from mcshell.serve import Endpoint
 
 OWNER = "ALIYUN$owner@example.com"
 MCSHELL = str(Path(sys.executable).with_name("mcshell"))
@@ -67,24 +65,6 @@ def run_sql(o: ODPS, sql: str) -> tuple[str, str]:
     except odps_errors.ODPSError as error:
         return "", "FAILED: " + error.args[0]
     return instance.get_task_result(), "OK"
-
-
-@pytest.fixture(scope="session")
-def served(tmp_path_factory) -> Served:
-    folder = tmp_path_factory.mktemp("served")
-    log = LogLines()
-    catalog = folder / "catalog.db"
-    with serving(catalog=str(catalog), user=OWNER, log=Console(io.StringIO(), log.stream)) as endpoint:
-        yield Served(endpoint, catalog, log)
-
-
-@pytest.fixture
-def fresh_served(tmp_path) -> Served:
-    """A server of this test's own, for a test that reads the whole access log."""
-    log = LogLines()
-    catalog = tmp_path / "served.db"
-    with serving(catalog=str(catalog), user=OWNER, log=Console(io.StringIO(), log.stream)) as endpoint:
-        yield Served(endpoint, catalog, log)
 
 
 class ServeProcess:
