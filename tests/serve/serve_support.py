@@ -93,3 +93,20 @@ class ServeProcess:
         self.process.terminate()
         out, err = self.process.communicate(timeout=timeout)
         return out, err, self.process.returncode
+
+
+READS = ("DESC", "SHOW", "LIST", "WHOAMI", "HELP")
+
+
+def conforms(o: ODPS, shell, catalog: Path, project: str, user: str, statement: str) -> tuple[str, str]:
+    """Run one statement through pyodps, and check it against the CLI on the same catalog: a read
+    or a failure (which changes nothing) must print exactly what the CLI prints, a write that
+    succeeds must give an empty result. Returns pyodps's (result, verdict)."""
+    result, verdict = run_sql(o, statement)
+    if verdict != "OK" or statement.lstrip().upper().startswith(READS):
+        cli = shell("--user", user, "--project", project, "-e", statement, catalog_path=catalog)
+        cli_verdicts = cli.verdicts
+        assert (result, verdict) == (cli.stdout, cli_verdicts[0] if cli_verdicts else "OK"), statement
+    else:
+        assert result == "", statement
+    return result, verdict
