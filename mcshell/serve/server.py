@@ -150,6 +150,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A request line or header block that is not HTTP: the XML error, then the connection closes."""
         self.close_connection = True
+        self.request_version = self.protocol_version  # a status line even when the request line was unreadable
         body = error_xml("InvalidRequest", message or "malformed request", uuid.uuid4().hex)
         self.send_response(code, message)
         self.send_header("Content-Type", "application/xml")
