@@ -53,9 +53,11 @@ def start(catalog: str, user: str, project: str, host: str = "127.0.0.1", port: 
     if ran.error is not None:
         raise ServeError(ran.error)
     try:
-        return Server(host, port, runner, user, accounts, log)
+        server = Server(host, port, runner, user, accounts, log)
     except OSError as error:
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    runner.keep_open()
+    return server
 
 
 def endpoint_of(server: Server, project: str) -> Endpoint:
@@ -93,8 +95,14 @@ def serving(catalog: str, user: str = "ALIYUN$mcshell", project: str = "my_proje
 
 def _stop(server: Server) -> None:
     server.shutdown()
+    _stop_serving(server)
+
+
+def _stop_serving(server: Server) -> None:
+    """After serve_forever has returned: the requests being answered finish, then all closes."""
     server.wait_idle(STOP_WAIT_SECONDS)
     server.server_close()
+    server.runner.close()
 
 
 def serve_forever(catalog: str, user: str, project: str, host: str, port: int, accounts_file: str | None,
@@ -123,7 +131,6 @@ def serve_forever(catalog: str, user: str, project: str, host: str, port: int, a
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        server.wait_idle(STOP_WAIT_SECONDS)
-        server.server_close()
+        _stop_serving(server)
     console.warn("mcshell serve: stopped")
     return ExitStatus.OK

@@ -86,13 +86,33 @@ class ServeProcess:
             if found:
                 self.url, self.port = found.group(1), int(found.group(2))
                 self.ready_lines.append(self.process.stderr.readline())  # the ODPS(...) line
-                return
+                break
+        # The access log is read as it comes: a full pipe would stop the server at its next line.
+        self.logged: list[str] = []
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+
+    def _read_log(self) -> None:
+        for line in self.process.stderr:
+            self.logged.append(line)
 
     def stop(self, timeout: float = 30) -> tuple[str, str, int]:
         """SIGTERM, then what it printed after the ready lines and its exit status."""
         self.process.terminate()
-        out, err = self.process.communicate(timeout=timeout)
-        return out, err, self.process.returncode
+        self.process.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        out = self.process.stdout.read()
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return out, "".join(self.logged), self.process.returncode
+
+    def kill(self) -> None:
+        """kill -9: no chance to finish anything."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self._reader.join(timeout=30)
+        self.process.stdout.close()
+        self.process.stderr.close()
 
 
 READS = ("DESC", "SHOW", "LIST", "WHOAMI", "HELP")
