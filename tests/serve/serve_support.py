@@ -70,11 +70,12 @@ def run_sql(o: ODPS, sql: str) -> tuple[str, str]:
 class ServeProcess:
     """`mcshell serve --port 0` in a process of its own: its endpoint read from the ready line."""
 
-    def __init__(self, catalog: Path, *args: str, env: dict[str, str] | None = None):
-        argv = [MCSHELL, "--catalog", str(catalog), "--user", OWNER, "serve", "--port", "0", *args]
+    def __init__(self, catalog: Path, *args: str, options: tuple[str, ...] = ()):
+        """`args` go after `serve`; `options` (--project ...) before it."""
+        argv = [MCSHELL, "--catalog", str(catalog), "--user", OWNER, *options, "serve", "--port", "0", *args]
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})},
+            env=os.environ,
         )  # fmt: skip
         self.ready_lines: list[str] = []
         while True:
