@@ -20,7 +20,8 @@ from mcshell.serve.routes import Request, Response, Routes, project_name, route
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError, error_xml
 
-MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413 unread
+MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413
+DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) before the 413
 PREFIX = "/api"  # real endpoints end in /api; the server answers with and without it
 IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is closed
 
@@ -114,9 +115,20 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(400, "InvalidParameter", "the Content-Length header is not a number")
         length = int(length_text)
         if length > MAX_BODY:
-            self.close_connection = True  # the body is left unread
+            self.close_connection = True
+            self._discard(length)
             raise HttpError(413, "RequestEntityTooLarge", f"the request body is over {MAX_BODY} bytes")
         return self.rfile.read(length) if length else b""
+
+    def _discard(self, length: int) -> None:
+        """Read a refused body (up to a bound) before answering: a client still sending it when the
+        connection closes would get a reset instead of the 413."""
+        left = min(length, DISCARD_LIMIT)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
 
     def _dispatch(self, body: bytes) -> Response:
         target = urlsplit(self.path)
@@ -136,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
         return getattr(self.server.routes, handler)(request, *args)
 
     def _send(self, response: Response, started: float) -> None:
+        # Logged before the answer goes out: a client that has its answer finds its line written.
+        self._log(response.status, started)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -146,7 +160,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        self._log(response.status, started)
 
     def _log(self, status: int, started: float) -> None:
         target = urlsplit(self.path)
@@ -157,6 +170,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A request line or header block that is not HTTP: the XML error, then the connection closes."""
         self.close_connection = True
+        self.server.access_log(f"{self.command or '-'} - {code} 0.0ms")
         self.request_version = self.protocol_version  # a status line even when the request line was unreadable
         body = error_xml("InvalidRequest", message or "malformed request", uuid.uuid4().hex)
         self.send_response(code, message)
@@ -166,7 +180,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and code >= 200 and code not in (204, 304):
             self.wfile.write(body)
-        self.server.access_log(f"{self.command or '-'} - {code} 0.0ms")
 
     def log_message(self, format: str, *args: object) -> None:
         """http.server's own log lines are not written: the access log above says what happened."""

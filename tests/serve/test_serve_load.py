@@ -8,8 +8,6 @@ import threading
 import time
 
 from conftest import import_version
-from odps import errors as odps_errors
-from requests import exceptions as requests_errors
 
 from serve.serve_support import ServeProcess, client
 
@@ -87,5 +85,6 @@ def test_kill_9_during_load_leaves_an_intact_catalog_with_every_acknowledged_sta
         thread.join(timeout=120)
     assert len(landed) >= 60
     assert len(failures) == 4  # each client lost its connection, and stopped
-    assert all(isinstance(f, (odps_errors.ODPSError, requests_errors.ConnectionError)) for f in failures), failures
+    # Lost connections, not statements the server refused (those carry an ODPS code or a request id).
+    assert not [f for f in failures if getattr(f, "code", None) or getattr(f, "request_id", None)], failures
     assert set(landed) <= versions_in(catalog)
