@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 
 from mcshell.catalog import Catalog
-from mcshell.errors import ExitStatus
+from mcshell.errors import ExitStatus, ParseError
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions, local_time
 
@@ -56,15 +56,26 @@ class Runner:
             return self._run(session, lines, out, err)
 
     def _run(self, session: Session, lines: list[str], out: io.StringIO, err: io.StringIO) -> Ran:
+        single = one_statement(lines)
         try:
-            if not session.parse_script(lines, SOURCE):
+            # A job of several statements is parsed whole first: one that does not parse refuses
+            # the job before any runs. A job of one is parsed once, as it runs: if it does not
+            # parse, nothing ran either.
+            if not single and not session.parse_script(lines, SOURCE):
                 return Ran("", first_failure(err.getvalue()), parse_error=True)
             status = session.run_script(lines, source=SOURCE)
         finally:
             session.close()
         if status is ExitStatus.OK:
             return Ran(out.getvalue(), None)
-        return Ran(out.getvalue(), first_failure(err.getvalue()))
+        error = first_failure(err.getvalue())
+        return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
+
+
+def one_statement(lines: list[str]) -> bool:
+    """At most one statement: its one `;` ends the text (pyodps adds it when it is missing)."""
+    text = "".join(lines)
+    return text.count(";") == 1 and text.rstrip().endswith(";")
 
 
 def first_failure(stderr: str) -> str:
