@@ -113,3 +113,19 @@ def test_the_instance_store_keeps_the_newest_up_to_its_cap():
     store.add(Instance("b1", "p", "u", "<Job/>", big, "d", "d"))
     store.add(Instance("b2", "p", "u", "<Job/>", big, "d", "d"))
     assert len(store) == 1 and store.get("p", "b2") is not None  # the byte cap keeps the newest alone
+
+
+def test_the_routes_pyodps_takes_only_in_some_setups_answer(served):
+    endpoint = served.endpoint
+    address = f"{endpoint.host}:{endpoint.port}".encode()
+    assert exchange(endpoint, request("GET", "/webconsole/host"))[::2] == (200, b"")  # a client on 'localhost'
+    assert exchange(endpoint, request("GET", "/api/catalogapi"))[::2] == (200, address)
+    job = JOB.format(query="WHOAMI;").encode()
+    _, headers, _ = exchange(endpoint, request("POST", "/api/projects/my_project/instances", job))
+    instance = headers["Location"].split("/api", 1)[1]
+    status, headers, body = exchange(endpoint, request("GET", instance + "?instancestatus"))
+    assert (status, ET.fromstring(body).findtext("Status")) == (200, "Terminated")
+    assert {"x-odps-owner", "x-odps-start-time", "x-odps-end-time"} <= set(headers)
+    assert exchange(endpoint, request("GET", instance + "?instanceprogress"))[0] == 200
+    status, _, body = exchange(endpoint, request("GET", instance + "?curr_project=my_project&other=1"))
+    assert (status, ET.fromstring(body).findtext("Status")) == (200, "Terminated")  # other parameters: ignored
