@@ -37,8 +37,10 @@ class Endpoint:
         return self.url
 
     def odps_kwargs(self) -> dict[str, str]:
-        """`ODPS(access_id, secret, **endpoint.odps_kwargs())`: logview_host saves a side call."""
-        return {"project": self.project, "endpoint": self.url, "logview_host": f"http://{self.host}:{self.port}"}
+        """`ODPS(access_id, secret, **endpoint.odps_kwargs())`. logview_host saves a side call;
+        catalog_endpoint points pyodps before 0.13 (which does not ask for it) at this server."""
+        base = f"http://{self.host}:{self.port}"
+        return {"project": self.project, "endpoint": self.url, "logview_host": base, "catalog_endpoint": base}
 
 
 def start(catalog: str, user: str, project: str, host: str = "127.0.0.1", port: int = 0,

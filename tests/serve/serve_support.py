@@ -48,8 +48,15 @@ class Served:
         return client(self.endpoint.url, project, access_id, secret, **kwargs)
 
 
+# pyodps before 0.13 does not ask the endpoint where the model catalog API is (GET /catalogapi):
+# it must be told, or it would go to Alibaba Cloud's.
+DISCOVERS_CATALOG = hasattr(ODPS, "get_catalog_host")
+
+
 def client(url: str, project: str, access_id: str = "any-id", secret: str = "any-secret", **kwargs) -> ODPS:
     base = url.rsplit("/api", 1)[0]
+    if not DISCOVERS_CATALOG:
+        kwargs.setdefault("catalog_endpoint", base)
     return ODPS(access_id, secret, project, endpoint=url, logview_host=base, overwrite_global=False, **kwargs)
 
 
