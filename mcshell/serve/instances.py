@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from mcshell.serve.wire import TaskReport
 
-MAX_INSTANCES = 10_000
-MAX_BYTES = 64 * 1024 * 1024  # results and job sources together
+MAX_INSTANCES = 1_000  # a client polls its instance at once: the recent ones are what it asks for
+MAX_BYTES = 16 * 1024 * 1024  # results and job sources together
 
 
 @dataclass(frozen=True)
