@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -148,7 +147,6 @@ class Routes(CatalogRoutes):
         return Response(body=wire.authorization_xml(result))
 
 
-Handler = Callable[..., Response]
 NAME = r"([^/]+)"
 # (pattern, methods, handler name): the path groups are the handler's arguments, unquoted.
 ROUTES: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(

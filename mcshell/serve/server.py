@@ -68,6 +68,7 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = IDLE_SECONDS
     server: Server
+    request_id = ""
 
     def setup(self) -> None:
         super().setup()
@@ -90,7 +91,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(response, started)
 
     def _answer(self) -> Response:
-        request_id = uuid.uuid4().hex
+        request_id = self.request_id = uuid.uuid4().hex
         try:
             body = self._body()
             return self._dispatch(body)
@@ -98,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
             import json
 
             payload = json.dumps({"message": error.message, "reason": error.code}).encode()
-            return Response(error.status, payload, "application/json", {"x-odps-request-id": request_id})
+            return Response(error.status, payload, "application/json")
         except HttpError as error:
             return Response(error.status, error_xml(error.code, error.message, request_id))
         except Exception as bug:  # an mcshell bug: a 4xx, never a 5xx that pyodps would retry for minutes
@@ -153,6 +154,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("x-odps-request-id", self.request_id)
         for name, value in response.headers.items():
             self.send_header(name, value)
         if self.close_connection:
