@@ -1,7 +1,7 @@
 """A job's query runs as a script through one Session, as `mcshell -e` runs it: its stdout is
 the task's result, its first FAILED line the task's error. A fresh Session per job, so SET and
 USE in one job never leak into the next; the catalog's own transactions and locks keep
-concurrent jobs apart."""
+concurrent jobs apart. The catalog connection is the thread's: opening one costs more than a job."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import threading
 from dataclasses import dataclass
 
 from mcshell.catalog import Catalog
-from mcshell.errors import ExitStatus, ParseError
+from mcshell.errors import ExitStatus, McError, ParseError
 from mcshell.output.console import Console
+from mcshell.rules.handlers import Context
 from mcshell.session import Session, SessionOptions, local_time
 
 SOURCE = "<job>"
@@ -34,6 +35,7 @@ class Runner:
         # time anyway; and writers queued here take turns at once, where SQLite's busy handler
         # would make them sleep and retry. Other processes (the CLI) wait for the catalog's locks.
         self._turn = threading.Lock()
+        self._local = threading.local()
 
     def keep_open(self) -> None:
         """Hold one connection to the catalog while the server runs: each job's session then
@@ -51,9 +53,24 @@ class Runner:
         lines = text.splitlines(keepends=True)
         out, err = io.StringIO(), io.StringIO()
         options = SessionOptions(catalog_path=self.catalog_path, user=user, project=project, format=fmt)
-        session = Session(options, Console(out, err))
         with self._turn:
-            return self._run(session, lines, out, err)
+            try:
+                catalog = self._thread_catalog()
+            except McError as error:  # the catalog cannot be opened: the job fails with that line
+                return Ran("", error.failed_line(None)[len(_FAILED) :])
+            try:
+                return self._run(JobSession(options, Console(out, err), catalog), lines, out, err)
+            except BaseException:
+                self._local.catalog = None  # it may be left inside a transaction: the next job opens anew
+                raise
+
+    def _thread_catalog(self) -> Catalog:
+        """This thread's connection (a sqlite3 connection belongs to the thread that opened it);
+        it closes when the thread ends, with its client's connection."""
+        catalog = getattr(self._local, "catalog", None)
+        if catalog is None:
+            catalog = self._local.catalog = Catalog.open(self.catalog_path, local_time())
+        return catalog
 
     def _run(self, session: Session, lines: list[str], out: io.StringIO, err: io.StringIO) -> Ran:
         single = one_statement(lines)
@@ -70,6 +87,25 @@ class Runner:
             return Ran(out.getvalue(), None)
         error = first_failure(err.getvalue())
         return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
+
+
+class JobSession(Session):
+    """A Session over a catalog connection that outlives it: context() is Session.context()
+    without the opening, and close() leaves the connection open for the thread's next job."""
+
+    def __init__(self, options: SessionOptions, console: Console, catalog: Catalog):
+        super().__init__(options, console)
+        self._catalog = catalog
+
+    def context(self) -> Context:
+        if self._context is None:
+            with self._catalog.transaction(write=True):
+                self._catalog.ensure_project(self.options.project, self.options.user, self.clock())
+            self._context = Context(self._catalog, self.options.user, self.options.project, self.clock)
+        return self._context
+
+    def close(self) -> None:
+        self._context = None
 
 
 def one_statement(lines: list[str]) -> bool:

@@ -149,3 +149,17 @@ def test_a_lost_instance_is_not_found_not_a_server_error(served):
     o = served.client("my_project")
     with pytest.raises(odps_errors.NoSuchObject):
         o.get_instance("20261201000000000gdeadbeef0000").get_task_result()
+
+
+def test_changes_the_cli_makes_meanwhile_are_seen_at_once(served, shell):
+    project = new_project()
+    o = served.client(project)
+    assert run_sql(o, IMPORT_MODEL) == ("", "OK")
+    cli = ("--user", OWNER, "--project", project)
+    assert shell(*cli, "-e", import_version("m", "v2"), catalog_path=served.catalog).status == 0
+    assert "| v2 " in run_sql(o, "SHOW VERSIONS FOR MODEL m;")[0]
+    assert shell(*cli, "-e", "DROP MODEL m;", catalog_path=served.catalog).status == 0
+    assert run_sql(o, "DESC MODEL m;") == (
+        "",
+        f"FAILED: ODPS-0110061: Failed to run ddltask - Model not found: {project}.m",
+    )
