@@ -99,8 +99,10 @@ class JobSession(Session):
 
     def context(self) -> Context:
         if self._context is None:
-            with self._catalog.transaction(write=True):
-                self._catalog.ensure_project(self.options.project, self.options.user, self.clock())
+            # A project is never removed: one this connection has seen needs no write to ensure it.
+            if self._catalog.get_project(self.options.project) is None:
+                with self._catalog.transaction(write=True):
+                    self._catalog.ensure_project(self.options.project, self.options.user, self.clock())
             self._context = Context(self._catalog, self.options.user, self.options.project, self.clock)
         return self._context
 

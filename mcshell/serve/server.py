@@ -18,7 +18,7 @@ from mcshell.serve.catalogapi import CatalogError
 from mcshell.serve.instances import InstanceStore
 from mcshell.serve.routes import Request, Response, Routes, project_name, route
 from mcshell.serve.runner import Runner
-from mcshell.serve.wire import HttpError, error_xml
+from mcshell.serve.wire import HttpError, error_xml, http_date
 
 MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413
 DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) before the 413
@@ -151,17 +151,18 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, started: float) -> None:
         # Logged before the answer goes out: a client that has its answer finds its line written.
         self._log(response.status, started)
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("x-odps-request-id", self.request_id)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
+        headers = {
+            "Server": self.server_version, "Date": http_date(), "Content-Type": response.content_type,
+            "Content-Length": str(len(response.body)), "x-odps-request-id": self.request_id, **response.headers,
+        }  # fmt: skip
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+            headers["Connection"] = "close"
+        reason = self.responses.get(response.status, ("",))[0]
+        head = f"{self.protocol_version} {response.status} {reason}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+        # One write for the whole answer: one TCP segment for a small one, no wait for an ACK.
+        # Header values go as UTF-8 (an owner's name may be any text; clients read them as Latin-1).
+        self.wfile.write(head.encode("utf-8") + (response.body if self.command != "HEAD" else b""))
 
     def _log(self, status: int, started: float) -> None:
         target = urlsplit(self.path)
