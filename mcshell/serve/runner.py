@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from mcshell.catalog import Catalog
 from mcshell.errors import ExitStatus, McError, ParseError
 from mcshell.output.console import Console
-from mcshell.rules.handlers import Context
 from mcshell.session import Session, SessionOptions, local_time
 
 SOURCE = "<job>"
@@ -59,7 +58,7 @@ class Runner:
             except McError as error:  # the catalog cannot be opened: the job fails with that line
                 return Ran("", error.failed_line(None)[len(_FAILED) :])
             try:
-                return self._run(JobSession(options, Console(out, err), catalog), lines, out, err)
+                return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
             except BaseException:
                 self._local.catalog = None  # it may be left inside a transaction: the next job opens anew
                 raise
@@ -87,27 +86,6 @@ class Runner:
             return Ran(out.getvalue(), None)
         error = first_failure(err.getvalue())
         return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
-
-
-class JobSession(Session):
-    """A Session over a catalog connection that outlives it: context() is Session.context()
-    without the opening, and close() leaves the connection open for the thread's next job."""
-
-    def __init__(self, options: SessionOptions, console: Console, catalog: Catalog):
-        super().__init__(options, console)
-        self._catalog = catalog
-
-    def context(self) -> Context:
-        if self._context is None:
-            # A project is never removed: one this connection has seen needs no write to ensure it.
-            if self._catalog.get_project(self.options.project) is None:
-                with self._catalog.transaction(write=True):
-                    self._catalog.ensure_project(self.options.project, self.options.user, self.clock())
-            self._context = Context(self._catalog, self.options.user, self.options.project, self.clock)
-        return self._context
-
-    def close(self) -> None:
-        self._context = None
 
 
 def one_statement(lines: list[str]) -> bool:
