@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from mcshell.runtime import prompts
-from mcshell.runtime.calls import ModelCall
+from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_value, float_values
 
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")

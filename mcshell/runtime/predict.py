@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import store
-from mcshell.runtime.calls import ModelCall
+from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_texts, prediction_struct
 
 CLASSIFIER = "BOOSTED_TREE_CLASSIFIER"
