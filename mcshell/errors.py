@@ -25,6 +25,7 @@ class McError(Exception):
     code = "ODPS-0010000"
     kind = "System internal error"
     has_position = False
+    separator = ": "  # between the code and the kind, when there is no [line,col]
 
     def __init__(self, message: str, offset: int | None = None):
         super().__init__(message)
@@ -60,6 +61,20 @@ class DdlError(McError):
 class AuthorizationError(McError):
     code = "ODPS-0130013"
     kind = "Authorization exception"
+
+
+class NoPrivilegeError(AuthorizationError):
+    """A privilege the acting user lacks: MaxCompute writes this code and kind with no space
+    between them (`ODPS-0130013:Authorization exception - Authorization Failed [4019], ...`)."""
+
+    separator = ":"
+
+
+class AccessDeniedError(McError):
+    """The acting user is neither the owner nor a member of the project a statement is aimed at."""
+
+    code = "ODPS-0420095"
+    kind = "Access Denied"
 
 
 class CatalogError(McError):

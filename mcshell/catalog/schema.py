@@ -94,10 +94,58 @@ def _add_members_and_grants(db: sqlite3.Connection) -> None:
     )
 
 
+# Schema 2 -> 3: roles, who holds them, and grants that name their grantee's kind. The grant
+# tables are rebuilt without schema 2's "grantee is a member" foreign key, since a grant now
+# outlives its grantee's membership.
+_SCHEMA_3 = """
+CREATE TABLE roles (
+    project TEXT NOT NULL REFERENCES projects(name),
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    PRIMARY KEY (project, key)
+) WITHOUT ROWID;
+CREATE TABLE role_members (
+    project TEXT NOT NULL,
+    role TEXT NOT NULL,
+    member TEXT NOT NULL,
+    PRIMARY KEY (project, role, member),
+    FOREIGN KEY (project, member) REFERENCES members(project, name)
+) WITHOUT ROWID;
+CREATE INDEX role_members_by_member ON role_members (project, member);
+CREATE TABLE project_grants_3 (
+    project TEXT NOT NULL REFERENCES projects(name),
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (project, kind, grantee, privilege)
+) WITHOUT ROWID;
+INSERT INTO project_grants_3 SELECT project, 'user', grantee, privilege FROM project_grants;
+DROP TABLE project_grants;
+ALTER TABLE project_grants_3 RENAME TO project_grants;
+CREATE TABLE model_grants_3 (
+    model_id INTEGER NOT NULL REFERENCES models(id),
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (model_id, kind, grantee, privilege)
+) WITHOUT ROWID;
+INSERT INTO model_grants_3 SELECT model_id, 'user', grantee, privilege FROM model_grants;
+DROP TABLE model_grants;
+ALTER TABLE model_grants_3 RENAME TO model_grants;
+CREATE INDEX model_grants_by_grantee ON model_grants (kind, grantee);
+"""
+
+
+def _add_roles(db: sqlite3.Connection) -> None:
+    """Schema 2 -> 3. Every member and grant is kept; every grant so far was to a user."""
+    _run(db, _SCHEMA_3)
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants, _add_roles]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).

@@ -8,11 +8,12 @@ write=...)`), so a statement that fails, or a process killed half-way, changes n
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, cast
 
 from mcshell.catalog.connection import MEMORY, open_copy, open_file, scalar
+from mcshell.catalog.grants import Grants
 from mcshell.catalog.records import (
     MODEL_COLUMNS,
     PUBLIC_PROJECT,
@@ -37,6 +38,7 @@ class Catalog(Transactions):
     def __init__(self, connection: sqlite3.Connection, path: str, in_memory: bool | None = None):
         super().__init__(connection, path)
         self._in_memory = path == MEMORY if in_memory is None else in_memory
+        self.grants = Grants(connection)  # members, roles and granted privileges (grants.py)
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
@@ -93,77 +95,6 @@ class Catalog(Transactions):
         return [
             r[0] for r in self._db.execute("SELECT name FROM projects WHERE name != ? ORDER BY name", (PUBLIC_PROJECT,))
         ]
-
-    # -- members and grants -------------------------------------------------------------------
-    def is_member(self, project: str, user: str) -> bool:
-        return self._scalar("SELECT 1 FROM members WHERE project = ? AND name = ?", project, user) is not None
-
-    def add_member(self, project: str, user: str, now: str) -> None:
-        self._db.execute("INSERT INTO members (project, name, add_time) VALUES (?, ?, ?)", (project, user, now))
-
-    def remove_member(self, project: str, user: str) -> None:
-        """A member leaves with every privilege granted to them in the project."""
-        self._db.execute("DELETE FROM project_grants WHERE project = ? AND grantee = ?", (project, user))
-        self._db.execute(
-            "DELETE FROM model_grants WHERE grantee = ? AND model_id IN (SELECT id FROM models WHERE project = ?)",
-            (user, project),
-        )
-        self._db.execute("DELETE FROM members WHERE project = ? AND name = ?", (project, user))
-
-    def iter_members(self, project: str) -> Iterator[tuple[str, str]]:
-        """(name, add time) of each member, sorted by name."""
-        yield from self._db.execute("SELECT name, add_time FROM members WHERE project = ? ORDER BY name", (project,))
-
-    def grant_project(self, project: str, user: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO project_grants (project, grantee, privilege) VALUES (?, ?, ?)",
-            [(project, user, p) for p in privileges],
-        )
-
-    def revoke_project(self, project: str, user: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "DELETE FROM project_grants WHERE project = ? AND grantee = ? AND privilege = ?",
-            [(project, user, p) for p in privileges],
-        )
-
-    def project_privileges(self, project: str, user: str) -> set[str]:
-        rows = self._db.execute(
-            "SELECT privilege FROM project_grants WHERE project = ? AND grantee = ?", (project, user)
-        )
-        return {r[0] for r in rows}
-
-    def grant_model(self, model_id: int, user: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO model_grants (model_id, grantee, privilege) VALUES (?, ?, ?)",
-            [(model_id, user, p) for p in privileges],
-        )
-
-    def revoke_model(self, model_id: int, user: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "DELETE FROM model_grants WHERE model_id = ? AND grantee = ? AND privilege = ?",
-            [(model_id, user, p) for p in privileges],
-        )
-
-    def model_privileges(self, model_id: int, user: str) -> set[str]:
-        rows = self._db.execute(
-            "SELECT privilege FROM model_grants WHERE model_id = ? AND grantee = ?", (model_id, user)
-        )
-        return {r[0] for r in rows}
-
-    def model_grants_of(self, project: str, user: str) -> dict[str, set[str]]:
-        """The privileges granted to `user` on each model of the project, by model name."""
-        granted: dict[str, set[str]] = {}
-        for name, privilege in self._db.execute(
-            "SELECT m.name, g.privilege FROM model_grants g JOIN models m ON m.id = g.model_id "
-            "WHERE m.project = ? AND g.grantee = ?",
-            (project, user),
-        ):
-            granted.setdefault(name, set()).add(privilege)
-        return granted
-
-    def models_owned_by(self, project: str, user: str) -> list[str]:
-        rows = self._db.execute("SELECT name FROM models WHERE project = ? AND owner = ?", (project, user))
-        return [r[0] for r in rows]
 
     # -- models -------------------------------------------------------------------------------
     def get_model(self, project: str, name: str) -> Model | None:
@@ -225,7 +156,8 @@ class Catalog(Transactions):
             self._models[key] = replace(remembered, last_modified_time=now, default_version=default)
 
     def delete_model(self, model_id: int) -> None:
-        """The model goes with its versions and every privilege granted on it."""
+        """The model goes with its versions and every privilege granted on it (to users and roles):
+        a model created again under the same name starts with none."""
         self._models.clear()
         self._db.execute("DELETE FROM model_grants WHERE model_id = ?", (model_id,))
         self._db.execute("DELETE FROM versions WHERE model_id = ?", (model_id,))

@@ -11,7 +11,8 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from mcshell.output.results import Describe, Message, Output, Record, Table
+from mcshell.output.acl import COLUMNS, grants_rows
+from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 
 def render_data(output: Output, fmt: str) -> str:
@@ -39,6 +40,9 @@ def _csv_rows(output: Output) -> Iterator[tuple[str, ...]]:
     elif isinstance(output, Message):
         yield ("text",)
         yield (output.text,)
+    elif isinstance(output, Grants):
+        yield COLUMNS
+        yield from grants_rows(output)
     else:
         raise TypeError(f"no csv for {type(output).__name__}")
 
@@ -64,4 +68,6 @@ def _json_value(output: Output) -> object:
         return dict(output.fields)
     if isinstance(output, Message):
         return {"text": output.text}
+    if isinstance(output, Grants):
+        return [dict(zip(COLUMNS, row, strict=True)) for row in grants_rows(output)]
     raise TypeError(f"no json for {type(output).__name__}")

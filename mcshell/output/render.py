@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.output.results import Describe, Message, Output, Record, Table
+from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
 
@@ -38,6 +38,10 @@ def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
         yield "".join(f"{label}: {value}\n" for label, value in output.fields)
     elif isinstance(output, Message):
         yield output.text if output.text.endswith("\n") else output.text + "\n"
+    elif isinstance(output, Grants):
+        from mcshell.output.acl import grants_text
+
+        yield grants_text(output)
     else:
         raise TypeError(f"no renderer for {type(output).__name__}")
 

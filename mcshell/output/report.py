@@ -27,8 +27,22 @@ def failed(error: McError, position: Position | None = None) -> str:
     """`FAILED: <code>:[line,col] <kind> - <message>`; the position only for errors that point at
     a token (parse and semantic errors), as MaxCompute prints them."""
     where = f":[{position[0]},{position[1]}]" if error.has_position and position else ""
-    sep = "" if where else ":"
-    return f"FAILED: {error.code}{where}{sep} {error.kind} - {printable(error.message)}"
+    sep = " " if where else error.separator  # ODPS-0130013's missing-privilege line has no space
+    return f"FAILED: {error.code}{where}{sep}{error.kind} - {printable(error.message)}"
+
+
+def no_privilege(action: str, resource: str, project: str, user: str) -> str:
+    """The message of a missing privilege: the documented text (the ODPS-0130013 page, code 4019),
+    then mcshell's hint of whom and where it checked."""
+    return (
+        f"Authorization Failed [4019], You have NO privilege 'odps:{action}' on {{acs:odps:*:{resource}}}. "
+        f"--->Tips: CurrentProject:{project}; Principal:{user};"
+    )
+
+
+def not_in_project(project: str) -> str:
+    """The message for a user who is neither the owner nor a member (the ODPS-0420095 page)."""
+    return f"You don't exist in project {project}."
 
 
 def internal_error(bug: Exception) -> McError:

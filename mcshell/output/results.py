@@ -51,7 +51,43 @@ class Message:
     text: str
 
 
-Output = Union[Describe, Table, Record, Message]
+@dataclass
+class AclLine:
+    """`A projects/p/models/m: Describe | Alter`: a mark (A allowed; AG allowed, with grant option:
+    what the principal created), the resource and its privileges."""
+
+    mark: str
+    resource: str
+    privileges: tuple[str, ...]
+
+
+@dataclass
+class AclGroup:
+    """The lines of one principal (`role/dev`, `user/RAM$1234:bob`); without a heading when None."""
+
+    principal: str | None
+    lines: tuple[AclLine, ...]
+
+
+@dataclass
+class AclSection:
+    """`Authorization Type: ACL` or `Authorization Type: ObjectCreator`, then its groups."""
+
+    authorization_type: str
+    groups: tuple[AclGroup, ...]
+
+
+@dataclass
+class Grants:
+    """SHOW GRANTS, SHOW ACL and DESCRIBE ROLE in MaxCompute's text layout (`acl.py`): the roles
+    a user holds (`[roles]`) or the users holding a role (`[users]`), then the sections."""
+
+    sections: tuple[AclSection, ...]
+    roles: tuple[str, ...] = ()
+    users: tuple[str, ...] | None = None
+
+
+Output = Union[Describe, Table, Record, Message, Grants]
 
 
 @dataclass
@@ -60,3 +96,6 @@ class Result:
     warnings: tuple[str, ...] = ()
     # QUIT/EXIT: stop reading statements.
     quit: bool = False
+
+
+OK = Result()  # a statement that prints nothing but OK

@@ -7,15 +7,14 @@ it writes anything, and raises an McError to refuse.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project, Version
+from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import DdlError, SemanticError
 from mcshell.output.masking import mask_secret
-from mcshell.output.results import Describe, Message, Record, Result, Rows, Table
-from mcshell.rules import privileges
-from mcshell.rules.context import Context, find_model, find_version, read_only, resolve
+from mcshell.output.results import OK, Describe, Message, Record, Result, Rows, Table
+from mcshell.rules import access, acl, members, privileges, roles
+from mcshell.rules.context import Context, find_model, find_version
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
@@ -25,15 +24,12 @@ if TYPE_CHECKING:
 # handlers that use them: a one-shot DESC or SHOW does not pay for what it never applies.
 
 
-OK = Result()
-
-
 # -- statements that change the catalog --------------------------------------------------------
 def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
     from mcshell.rules import validate
 
-    target = resolve(stmt.model, ctx, changes=True)
-    privileges.require_on_project(ctx, privileges.CREATE_MODEL, target.project)
+    target = access.resolve(stmt.model, ctx, changes=True)
+    access.require_on_project(ctx, privileges.CREATE_MODEL, target.project)
     validate.check_model_name(stmt.model.name)
     options = validate.option_map(stmt.version)
     source_type, model_type = validate.check_source_and_type(options, stmt.version.options_offset)
@@ -55,8 +51,8 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     from mcshell.rules import validate
 
-    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
-    privileges.require_on_model(ctx, privileges.ALTER, model)
+    model = find_model(ctx, access.resolve(stmt.model, ctx, changes=True))
+    access.require_on_model(ctx, privileges.ALTER, model)
     options = validate.option_map(stmt.version)
     validate.check_same_source_and_type(options, model.source_type, model.model_type)
     checked = validate.check_version_options(stmt.version, options, model.source_type, model.model_type, 0)
@@ -79,16 +75,16 @@ def _new_version(
 
 
 def set_default_version(stmt: st.SetDefaultVersion, ctx: Context) -> Result:
-    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
-    privileges.require_on_model(ctx, privileges.ALTER, model)
+    model = find_model(ctx, access.resolve(stmt.model, ctx, changes=True))
+    access.require_on_model(ctx, privileges.ALTER, model)
     version = find_version(ctx, model, stmt.version)
     ctx.catalog.touch_model(model.id, ctx.clock(), default_version=version.name)
     return OK
 
 
 def drop_version(stmt: st.DropVersion, ctx: Context) -> Result:
-    model = find_model(ctx, resolve(stmt.model, ctx, changes=True))
-    privileges.require_on_model(ctx, privileges.ALTER, model)
+    model = find_model(ctx, access.resolve(stmt.model, ctx, changes=True))
+    access.require_on_model(ctx, privileges.ALTER, model)
     version = find_version(ctx, model, stmt.version)
     if version.name == model.default_version:
         raise DdlError("The default version of the model cannot be dropped")
@@ -98,21 +94,21 @@ def drop_version(stmt: st.DropVersion, ctx: Context) -> Result:
 
 
 def drop_model(stmt: st.DropModel, ctx: Context) -> Result:
-    target = resolve(stmt.model, ctx, changes=True)
+    target = access.resolve(stmt.model, ctx, changes=True)
     model = ctx.catalog.get_model(target.project, target.name)
     if model is None:
         if stmt.if_exists:
             return OK
         model = find_model(ctx, target)  # raises "Model not found", with a hint
-    privileges.require_on_model(ctx, privileges.DROP, model)
+    access.require_on_model(ctx, privileges.DROP, model)
     ctx.catalog.delete_model(model.id)
     return OK
 
 
 # -- statements that read ----------------------------------------------------------------------
 def desc_model(stmt: st.DescModel, ctx: Context) -> Result:
-    model = find_model(ctx, resolve(stmt.model, ctx, changes=False))
-    privileges.require_on_model(ctx, privileges.DESCRIBE, model)
+    model = find_model(ctx, access.resolve(stmt.model, ctx, changes=False))
+    access.require_on_model(ctx, privileges.DESCRIBE, model)
     name = stmt.version or st.Ident(model.default_version)
     version = find_version(ctx, model, name)
     return Result(Describe(_model_rows(model), _version_rows(model, version), _input_rows(version)))
@@ -171,7 +167,7 @@ VERSION_HEADERS = (
 # SHOW grids stream: Rows runs the query again for each pass of the renderer, inside the
 # statement's transaction, so a catalog of any size is never held in memory.
 def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
-    privileges.require_on_project(ctx, privileges.LIST, ctx.project)
+    access.require_on_project(ctx, privileges.LIST, ctx.project)
     like = stmt.like.value.lower() if stmt.like is not None else None
     catalog, project = ctx.catalog, ctx.project
 
@@ -184,8 +180,8 @@ def show_models(stmt: st.ShowModels, ctx: Context) -> Result:
 
 
 def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
-    target = resolve(stmt.model, ctx, changes=False)
-    privileges.require_on_project(ctx, privileges.LIST, target.project)
+    target = access.resolve(stmt.model, ctx, changes=False)
+    access.require_on_project(ctx, privileges.LIST, target.project)
     model = find_model(ctx, target)
     catalog = ctx.catalog
 
@@ -198,7 +194,7 @@ def show_versions(stmt: st.ShowVersions, ctx: Context) -> Result:
 
 
 def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
-    target = resolve(stmt.model, ctx, changes=False)
+    target = access.resolve(stmt.model, ctx, changes=False)
     if target.project == PUBLIC_PROJECT:
         raise SemanticError(
             f"public model {target} is built into MaxCompute: no statement creates it", stmt.model.offset
@@ -206,146 +202,9 @@ def show_create_model(stmt: st.ShowCreateModel, ctx: Context) -> Result:
     from mcshell.rules import recreate
 
     model = find_model(ctx, target)
-    privileges.require_on_model(ctx, privileges.DESCRIBE, model)
+    access.require_on_model(ctx, privileges.DESCRIBE, model)
     versions = ctx.catalog.iter_versions(model.id, in_creation_order=True)
     return Result(Message("\n".join(recreate.model_statements(model, versions, mask_secret))))
-
-
-# -- members and privileges --------------------------------------------------------------------
-USER_HEADERS = ("User", "IsOwner", "AddTime")
-GRANT_HEADERS = ("User", "ObjectType", "ObjectName", "Privileges")
-OWNER_PRIVILEGES = "All (owner)"
-
-
-def add_user(stmt: st.AddUser, ctx: Context) -> Result:
-    project = _managed_project(ctx, "add users to")
-    user = privileges.user_name(stmt.user)
-    if user == project.owner:
-        raise DdlError(f"User already exists: {user} owns project {project.name}")
-    if ctx.catalog.is_member(project.name, user):
-        raise DdlError(f"User already exists: {user} is a member of project {project.name}")
-    ctx.catalog.add_member(project.name, user, ctx.clock())
-    return OK
-
-
-def remove_user(stmt: st.RemoveUser, ctx: Context) -> Result:
-    project = _managed_project(ctx, "remove users from")
-    user = privileges.user_name(stmt.user)
-    if user == project.owner:
-        raise DdlError(f"The owner of project {project.name} cannot be removed from it")
-    _require_member(ctx, project.name, user)
-    ctx.catalog.remove_member(project.name, user)
-    return OK
-
-
-def _managed_project(ctx: Context, action: str) -> Project:
-    """The current project, whose members only its owner manages."""
-    if ctx.project == PUBLIC_PROJECT:
-        raise read_only(ctx)
-    privileges.require_project_owner(ctx, ctx.project, f"{action} project {ctx.project}")
-    return _current_project(ctx)
-
-
-def _current_project(ctx: Context) -> Project:
-    project = ctx.catalog.get_project(ctx.project)
-    if project is None:  # the session creates the current project: only a concurrent change gets here
-        raise DdlError(f"Project not found: {ctx.project}")
-    return project
-
-
-def _require_member(ctx: Context, project: str, user: str) -> None:
-    if not ctx.catalog.is_member(project, user):
-        raise DdlError(f"User not found: {user} is not a member of project {project}")
-
-
-def list_users(stmt: st.ListUsers, ctx: Context) -> Result:
-    privileges.require_member(ctx, ctx.project)
-    project = _current_project(ctx)
-    owner = (project.owner, "true", project.create_time)
-    members = ((name, "false", add_time) for name, add_time in ctx.catalog.iter_members(project.name))
-    return Result(Table(USER_HEADERS, [owner, *members]))  # the owner first, then members by name
-
-
-@dataclass
-class _GrantObject:
-    """What GRANT and REVOKE act on: a project, or a model of it."""
-
-    object_type: str
-    project: str
-    model: Model | None = None
-
-
-def grant(stmt: st.Grant, ctx: Context) -> Result:
-    return _change_grants(stmt, ctx, "grant")
-
-
-def revoke(stmt: st.Revoke, ctx: Context) -> Result:
-    return _change_grants(stmt, ctx, "revoke")
-
-
-def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, action: str) -> Result:
-    on = _grant_object(stmt.target, ctx, action)
-    names = privileges.privilege_names(stmt.privileges, on.object_type)
-    user = _grantee(ctx, on.project, stmt.user)
-    granting = action == "grant"
-    if on.model is None:
-        on_project = ctx.catalog.grant_project if granting else ctx.catalog.revoke_project
-        on_project(on.project, user, names)
-    else:
-        on_model = ctx.catalog.grant_model if granting else ctx.catalog.revoke_model
-        on_model(on.model.id, user, names)
-    return OK
-
-
-def _grant_object(target: st.ModelRef | st.Ident, ctx: Context, verb: str) -> _GrantObject:
-    """The object of GRANT or REVOKE, once the acting user is known to be allowed to `verb` on it."""
-    if isinstance(target, st.ModelRef):
-        model = find_model(ctx, resolve(target, ctx, changes=True))
-        privileges.require_grantor(ctx, model, f"{verb} privileges on model {model.project}.{model.name}")
-        return _GrantObject(privileges.MODEL, model.project, model)
-    project = target.key
-    if project == PUBLIC_PROJECT:
-        raise read_only(ctx)
-    if not ctx.catalog.project_exists(project):
-        raise DdlError(f"Project not found: {project}")
-    privileges.require_project_owner(ctx, project, f"{verb} privileges on project {project}")
-    return _GrantObject(privileges.PROJECT, project)
-
-
-def _grantee(ctx: Context, project: str, written: st.Text) -> str:
-    """Only members are granted privileges; the project's owner holds them all already."""
-    user = privileges.user_name(written)
-    found = ctx.catalog.get_project(project)
-    if found is not None and user == found.owner:
-        raise DdlError(f"{user} owns project {project} and holds every privilege in it")
-    _require_member(ctx, project, user)
-    return user
-
-
-def show_grants(stmt: st.ShowGrants, ctx: Context) -> Result:
-    project = _current_project(ctx)
-    user = ctx.user if stmt.user is None else privileges.user_name(stmt.user)
-    if user != ctx.user:
-        privileges.require_project_owner(ctx, project.name, f"show the grants of {user} in project {project.name}")
-    rows: list[tuple[str, str, str, str]] = []
-    if user == project.owner:
-        rows.append((user, privileges.PROJECT, project.name, OWNER_PRIVILEGES))
-    elif not ctx.catalog.is_member(project.name, user):
-        return Result(Table(GRANT_HEADERS, rows))  # outside the project, a user holds nothing in it
-    else:
-        granted = ctx.catalog.project_privileges(project.name, user)
-        if granted:
-            rows.append((user, privileges.PROJECT, project.name, _listed(granted, privileges.PROJECT)))
-    owned = set(ctx.catalog.models_owned_by(project.name, user))
-    on_models = ctx.catalog.model_grants_of(project.name, user)
-    for name in sorted(owned | on_models.keys()):
-        shown = OWNER_PRIVILEGES if name in owned else _listed(on_models[name], privileges.MODEL)
-        rows.append((user, privileges.MODEL, f"{project.name}.{name}", shown))
-    return Result(Table(GRANT_HEADERS, rows))
-
-
-def _listed(granted: set[str], object_type: str) -> str:
-    return ", ".join(privileges.ordered(granted, object_type))
 
 
 # -- session statements ------------------------------------------------------------------------
@@ -392,12 +251,19 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.SetVariable: set_variable,
     st.Help: show_help,
     st.Quit: quit_session,
-    st.AddUser: add_user,
-    st.RemoveUser: remove_user,
-    st.ListUsers: list_users,
-    st.Grant: grant,
-    st.Revoke: revoke,
-    st.ShowGrants: show_grants,
+    st.AddUser: members.add_user,
+    st.RemoveUser: members.remove_user,
+    st.ListUsers: members.list_users,
+    st.Grant: members.grant,
+    st.Revoke: members.revoke,
+    st.CreateRole: roles.create_role,
+    st.DropRole: roles.drop_role,
+    st.ListRoles: roles.list_roles,
+    st.GrantRole: roles.grant_role,
+    st.RevokeRole: roles.revoke_role,
+    st.ShowGrants: acl.show_grants,
+    st.ShowAcl: acl.show_acl,
+    st.DescribeRole: acl.describe_role,
 }
 
 

@@ -1,5 +1,5 @@
-"""The parts statements share: model and user names, privilege lists, a version's INPUT,
-OPTIONS and COMMENT clauses, and column types."""
+"""The parts statements share: model and user names, a version's INPUT, OPTIONS and COMMENT
+clauses, and column types (the GRANT and role statements read theirs in access.py)."""
 
 from __future__ import annotations
 
@@ -37,19 +37,6 @@ class ClauseParser(TokenCursor):
         if len(parts) == 2:
             return st.ModelRef(parts[1], project=parts[0])
         return st.ModelRef(parts[2], project=parts[0], schema=parts[1])
-
-    def privileges_on(self) -> tuple[tuple[st.Ident, ...], st.ModelRef | st.Ident]:
-        """`<privilege>[, ...] ON MODEL <m>` or `... ON PROJECT <p>` (names are checked by the handler)."""
-        privileges = [self.ident("a privilege")]
-        while self.next_is(_COMMA):
-            self.i += 1
-            privileges.append(self.ident("a privilege"))
-        self.expect("ON")
-        if self.accept("MODEL"):
-            return tuple(privileges), self.model_ref()
-        if self.accept("PROJECT"):
-            return tuple(privileges), self.ident("a project name")
-        raise self.fail("MODEL or PROJECT")
 
     def user_name(self) -> st.Text:
         """A user as MaxCompute writes one: quoted, or unquoted as in `ALIYUN$alice@example.com` and

@@ -14,6 +14,7 @@ from operator import attrgetter
 from sqlglot.errors import TokenError
 
 from mcshell.errors import ParseError, UnsupportedStatement
+from mcshell.sql import access
 from mcshell.sql import statements as st
 from mcshell.sql.clauses import ClauseParser
 from mcshell.sql.cursor import IDENTIFIER, NUMBER, VAR, describe, shortened
@@ -89,6 +90,8 @@ class _Parser(ClauseParser):
         )
 
     def _create(self) -> st.Statement:
+        if self.accept("ROLE"):
+            return access.create_role(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
@@ -110,12 +113,16 @@ class _Parser(ClauseParser):
         raise self.fail("ADD VERSION, SET DEFAULT_VERSION or DROP VERSION")
 
     def _drop(self) -> st.Statement:
+        if self.accept("ROLE"):
+            return access.drop_role(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         if_exists = self.accept("IF", "EXISTS")
         return st.DropModel(self.model_ref(), if_exists)
 
     def _desc(self) -> st.Statement:
+        if self.accept("ROLE"):
+            return access.describe_role(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         model = self.model_ref()
@@ -129,8 +136,10 @@ class _Parser(ClauseParser):
         if self.accept("VERSIONS"):
             self.expect("FOR", "MODEL")
             return st.ShowVersions(self.model_ref())
-        if self.accept("GRANTS"):
-            return st.ShowGrants(self.user_name() if self.accept("FOR") else None)
+        if self.accept("GRANTS") or self.accept("GRANT"):
+            return access.show_grants(self)
+        if self.accept("ACL"):
+            return access.show_acl(self)
         if self.accept("CREATE", "MODEL"):
             return st.ShowCreateModel(self.model_ref())
         raise self.unsupported()
@@ -170,19 +179,17 @@ class _Parser(ClauseParser):
         return st.RemoveUser(self.user_name())
 
     def _list(self) -> st.Statement:
+        if self.accept("ROLES"):
+            return st.ListRoles()
         if not self.accept("USERS"):
             raise self.unsupported()
         return st.ListUsers()
 
     def _grant(self) -> st.Statement:
-        privileges, target = self.privileges_on()
-        self.expect("TO", "USER")
-        return st.Grant(privileges, target, self.user_name())
+        return access.grant(self)
 
     def _revoke(self) -> st.Statement:
-        privileges, target = self.privileges_on()
-        self.expect("FROM", "USER")
-        return st.Revoke(privileges, target, self.user_name())
+        return access.revoke(self)
 
 
 # The first word of a statement picks its parser (a table, not getattr: docs/development.md).

@@ -194,37 +194,93 @@ class ListUsers:
     """`LIST USERS`: the current project's members."""
 
 
+# A grantee: a user (a Text, `[USER] <name>`) or a role (an Ident, `ROLE <name>`).
+Grantee = Union[Text, Ident]
+
+
 @dataclass
 class Grant:
-    """`GRANT <privileges> ON MODEL <m> | ON PROJECT <p> TO USER <u>`: the target is a ModelRef or a project's Ident."""
+    """`GRANT <privileges> ON MODEL <m> | ON PROJECT <p> TO [USER] <u> | ROLE <r>`: the target is a
+    ModelRef or a project's Ident. `refused` is a clause mcshell refuses (WITH GRANT OPTION,
+    privilegeproperties), kept so the handler can point at it."""
 
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
-    user: Text
+    grantee: Grantee
+    refused: Ident | None = None
 
 
 @dataclass
 class Revoke:
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
+    grantee: Grantee
+    refused: Ident | None = None
+
+
+@dataclass
+class GrantRole:
+    """`GRANT <role>[, <role> ...] TO [USER] <u>`."""
+
+    roles: tuple[Ident, ...]
     user: Text
 
 
 @dataclass
+class RevokeRole:
+    roles: tuple[Ident, ...]
+    user: Text
+
+
+@dataclass
+class CreateRole:
+    role: Ident
+    refused: Ident | None = None  # privilegeproperties(...)
+
+
+@dataclass
+class DropRole:
+    role: Ident
+
+
+@dataclass
+class ListRoles:
+    """`LIST ROLES`: the current project's roles."""
+
+
+@dataclass
+class DescribeRole:
+    role: Ident
+
+
+@dataclass
 class ShowGrants:
+    """`SHOW GRANTS [FOR [USER] <u> | FOR ROLE <r>]`."""
+
     user: Text | None = None
+    role: Ident | None = None
+
+
+@dataclass
+class ShowAcl:
+    """`SHOW ACL FOR <model> [ON TYPE <type>]`."""
+
+    model: ModelRef
+    object_type: Ident | None = None
 
 
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants,
+    GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
 ]  # fmt: skip
 
 
 # Statements that only read the catalog run in a read transaction; any other takes the write lock.
 _READERS = (
     DescModel, ShowModels, ShowVersions, ShowCreateModel, WhoAmI, SetVariable, Help, Quit, ListUsers, ShowGrants,
+    ListRoles, DescribeRole, ShowAcl,
 )  # fmt: skip
 
 

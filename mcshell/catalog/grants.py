@@ -1,0 +1,191 @@
+"""Members, roles and granted privileges of the projects: the catalog's access tables.
+
+A grantee is a principal: ("user", <name as written>) or ("role", <role key in lower case>).
+Grants outlive membership: REMOVE USER deletes the member row only, so the grants come back
+when the user is added again (the rules, not these tables, decide that a non-member holds
+nothing). DROP MODEL and DROP ROLE take the grants on or to them along.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+USER = "user"
+ROLE = "role"
+
+
+@dataclass
+class Role:
+    project: str
+    key: str  # the name in lower case: role names are case-insensitive
+    name: str  # as created
+    create_time: str
+
+
+@dataclass
+class GrantRow:
+    """One granted privilege: to a principal, on a project (model None) or on one of its models."""
+
+    kind: str
+    grantee: str
+    model: str | None
+    privilege: str
+
+
+# The roles a user holds in a project, as a subquery: a privilege reaches a user through them.
+_HELD_ROLES = "SELECT role FROM role_members WHERE project = ? AND member = ?"
+
+
+class Grants:
+    """The access tables, over the catalog's connection (inside the statement's transaction)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+
+    def _exists(self, sql: str, *args: object) -> bool:
+        return self._db.execute(sql, args).fetchone() is not None
+
+    # -- members --------------------------------------------------------------------------
+    def is_member(self, project: str, user: str) -> bool:
+        return self._exists("SELECT 1 FROM members WHERE project = ? AND name = ?", project, user)
+
+    def add_member(self, project: str, user: str, now: str) -> None:
+        self._db.execute("INSERT INTO members (project, name, add_time) VALUES (?, ?, ?)", (project, user, now))
+
+    def remove_member(self, project: str, user: str) -> None:
+        """The member leaves; the grants to them stay, and count again if they are added back."""
+        self._db.execute("DELETE FROM members WHERE project = ? AND name = ?", (project, user))
+
+    def iter_members(self, project: str) -> Iterator[tuple[str, str]]:
+        """(name, add time) of each member, sorted by name."""
+        yield from self._db.execute("SELECT name, add_time FROM members WHERE project = ? ORDER BY name", (project,))
+
+    # -- roles ----------------------------------------------------------------------------
+    def create_role(self, role: Role) -> None:
+        self._db.execute(
+            "INSERT INTO roles (project, key, name, create_time) VALUES (?, ?, ?, ?)",
+            (role.project, role.key, role.name, role.create_time),
+        )
+
+    def get_role(self, project: str, key: str) -> Role | None:
+        row = self._db.execute(
+            "SELECT project, key, name, create_time FROM roles WHERE project = ? AND key = ?", (project, key)
+        ).fetchone()
+        return Role(*row) if row else None
+
+    def iter_roles(self, project: str) -> Iterator[Role]:
+        """The project's own roles (not the built-in ones), sorted by name."""
+        for row in self._db.execute(
+            "SELECT project, key, name, create_time FROM roles WHERE project = ? ORDER BY key", (project,)
+        ):
+            yield Role(*row)
+
+    def drop_role(self, project: str, key: str) -> None:
+        """The role goes with every grant to it, on the project and on its models."""
+        self._db.execute(
+            "DELETE FROM project_grants WHERE project = ? AND kind = 'role' AND grantee = ?", (project, key)
+        )
+        self._db.execute(
+            "DELETE FROM model_grants WHERE kind = 'role' AND grantee = ? "
+            "AND model_id IN (SELECT id FROM models WHERE project = ?)",
+            (key, project),
+        )
+        self._db.execute("DELETE FROM roles WHERE project = ? AND key = ?", (project, key))
+
+    def role_holders(self, project: str, key: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT member FROM role_members WHERE project = ? AND role = ? ORDER BY member", (project, key)
+        )
+        return [r[0] for r in rows]
+
+    def roles_of(self, project: str, user: str) -> list[str]:
+        """The keys of the roles `user` holds in the project, sorted."""
+        return [r[0] for r in self._db.execute(_HELD_ROLES + " ORDER BY role", (project, user))]
+
+    def give_role(self, project: str, key: str, user: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO role_members (project, role, member) VALUES (?, ?, ?)", (project, key, user)
+        )
+
+    def take_role(self, project: str, key: str, user: str) -> None:
+        self._db.execute("DELETE FROM role_members WHERE project = ? AND role = ? AND member = ?", (project, key, user))
+
+    # -- grants ---------------------------------------------------------------------------
+    def grant_project(self, project: str, kind: str, grantee: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO project_grants (project, kind, grantee, privilege) VALUES (?, ?, ?, ?)",
+            [(project, kind, grantee, p) for p in privileges],
+        )
+
+    def revoke_project(self, project: str, kind: str, grantee: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "DELETE FROM project_grants WHERE project = ? AND kind = ? AND grantee = ? AND privilege = ?",
+            [(project, kind, grantee, p) for p in privileges],
+        )
+
+    def grant_model(self, model_id: int, kind: str, grantee: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO model_grants (model_id, kind, grantee, privilege) VALUES (?, ?, ?, ?)",
+            [(model_id, kind, grantee, p) for p in privileges],
+        )
+
+    def revoke_model(self, model_id: int, kind: str, grantee: str, privileges: Iterable[str]) -> None:
+        self._db.executemany(
+            "DELETE FROM model_grants WHERE model_id = ? AND kind = ? AND grantee = ? AND privilege = ?",
+            [(model_id, kind, grantee, p) for p in privileges],
+        )
+
+    def holds_on_project(self, project: str, user: str, privilege: str) -> bool:
+        """`privilege` reaches `user` on the project, granted to them or to a role they hold."""
+        return self._exists(
+            "SELECT 1 FROM project_grants WHERE project = ? AND privilege = ? AND ("
+            f"(kind = 'user' AND grantee = ?) OR (kind = 'role' AND grantee IN ({_HELD_ROLES})))",
+            project, privilege, user, project, user,
+        )  # fmt: skip
+
+    def holds_on_model(self, model_id: int, project: str, user: str, privilege: str) -> bool:
+        """`privilege` reaches `user` on the model, granted to them or to a role they hold."""
+        return self._exists(
+            "SELECT 1 FROM model_grants WHERE model_id = ? AND privilege = ? AND ("
+            f"(kind = 'user' AND grantee = ?) OR (kind = 'role' AND grantee IN ({_HELD_ROLES})))",
+            model_id, privilege, user, project, user,
+        )  # fmt: skip
+
+    def grants_to(self, project: str, kind: str, grantee: str) -> list[GrantRow]:
+        """Every grant to one principal in the project: on the project first, then by model name."""
+        rows = [GrantRow(kind, grantee, None, r[0]) for r in self._db.execute(
+            "SELECT privilege FROM project_grants WHERE project = ? AND kind = ? AND grantee = ?",
+            (project, kind, grantee),
+        )]  # fmt: skip
+        rows += [GrantRow(kind, grantee, r[0], r[1]) for r in self._db.execute(
+            "SELECT m.name, g.privilege FROM model_grants g JOIN models m ON m.id = g.model_id "
+            "WHERE m.project = ? AND g.kind = ? AND g.grantee = ? ORDER BY m.name",
+            (project, kind, grantee),
+        )]  # fmt: skip
+        return rows
+
+    def grants_on_model(self, model_id: int) -> list[GrantRow]:
+        """Every grant on one model: to roles first, then to users, each by name."""
+        rows = self._db.execute(
+            "SELECT kind, grantee, privilege FROM model_grants WHERE model_id = ? ORDER BY kind, grantee",
+            (model_id,),
+        )
+        return [GrantRow(kind, grantee, None, privilege) for kind, grantee, privilege in rows]
+
+    def user_grantees(self, project: str) -> list[str]:
+        """Every user holding a grant in the project, member or not, sorted."""
+        rows = self._db.execute(
+            "SELECT grantee FROM project_grants WHERE project = ? AND kind = 'user' UNION "
+            "SELECT g.grantee FROM model_grants g JOIN models m ON m.id = g.model_id "
+            "WHERE m.project = ? AND g.kind = 'user' ORDER BY 1",
+            (project, project),
+        )
+        return [r[0] for r in rows]
+
+    def models_owned_by(self, project: str, user: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT name FROM models WHERE project = ? AND owner = ? ORDER BY name", (project, user)
+        )
+        return [r[0] for r in rows]

@@ -1,0 +1,164 @@
+"""ADD USER, REMOVE USER, LIST USERS, and GRANT / REVOKE of privileges to users and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mcshell.catalog.grants import ROLE, USER
+from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project
+from mcshell.errors import DdlError, SemanticError
+from mcshell.output.results import OK, Result, Table
+from mcshell.rules import access
+from mcshell.rules import privileges as names
+from mcshell.rules.context import Context, find_model, read_only
+from mcshell.sql import statements as st
+
+USER_HEADERS = ("User", "IsOwner", "AddTime")
+
+
+# -- members ----------------------------------------------------------------------------------
+def add_user(stmt: st.AddUser, ctx: Context) -> Result:
+    """A user added back finds every grant they held before (S23)."""
+    project = managed_project(ctx, "add users to")
+    user = names.user_name(stmt.user)
+    if user == project.owner:
+        raise DdlError(f"User already exists: {user} owns project {project.name}")
+    if ctx.catalog.grants.is_member(project.name, user):
+        raise DdlError(f"User already exists: {user} is a member of project {project.name}")
+    ctx.catalog.grants.add_member(project.name, user, ctx.clock())
+    return OK
+
+
+def remove_user(stmt: st.RemoveUser, ctx: Context) -> Result:
+    """The grants to the user stay (S23); the roles must be revoked first."""
+    project = managed_project(ctx, "remove users from")
+    user = names.user_name(stmt.user)
+    if user == project.owner:
+        raise DdlError(f"The owner of project {project.name} cannot be removed from it")
+    require_member(ctx, project.name, user)
+    held = ctx.catalog.grants.roles_of(project.name, user)
+    if held:
+        shown = ", ".join(role_name(ctx, project.name, key) for key in held)
+        raise DdlError(
+            f"User {user} is assigned role {shown}: revoke it first (REVOKE {role_name(ctx, project.name, held[0])} "
+            f"FROM {user};)"
+        )
+    ctx.catalog.grants.remove_member(project.name, user)
+    return OK
+
+
+def list_users(stmt: st.ListUsers, ctx: Context) -> Result:
+    access.require_in_project(ctx, ctx.project)
+    project = current_project(ctx)
+    owner = (project.owner, "true", project.create_time)
+    members = ((name, "false", add_time) for name, add_time in ctx.catalog.grants.iter_members(project.name))
+    return Result(Table(USER_HEADERS, [owner, *members]))  # the owner first, then members by name
+
+
+def managed_project(ctx: Context, action: str) -> Project:
+    """The current project, whose members, roles and grants only its administrators manage."""
+    if ctx.project == PUBLIC_PROJECT:
+        raise read_only(ctx)
+    access.require_administrator(ctx, ctx.project, f"{action} project {ctx.project}")
+    return current_project(ctx)
+
+
+def current_project(ctx: Context) -> Project:
+    project = ctx.catalog.get_project(ctx.project)
+    if project is None:  # the session creates the current project: only a concurrent change gets here
+        raise DdlError(f"Project not found: {ctx.project}")
+    return project
+
+
+def require_member(ctx: Context, project: str, user: str) -> None:
+    if not ctx.catalog.grants.is_member(project, user):
+        raise DdlError(f"User not found: {user} is not a member of project {project}")
+
+
+def role_name(ctx: Context, project: str, key: str) -> str:
+    """A role as it was created (the built-in ones as the docs write them)."""
+    if key in names.BUILTIN_ROLES:
+        return names.BUILTIN_ROLES[key]
+    role = ctx.catalog.grants.get_role(project, key)
+    return role.name if role is not None else key
+
+
+# -- GRANT and REVOKE of privileges --------------------------------------------------------------
+@dataclass
+class _GrantObject:
+    """What GRANT and REVOKE act on: a project, or a model of it."""
+
+    object_type: str
+    project: str
+    model: Model | None = None
+
+
+def grant(stmt: st.Grant, ctx: Context) -> Result:
+    return _change_grants(stmt, ctx, granting=True)
+
+
+def revoke(stmt: st.Revoke, ctx: Context) -> Result:
+    return _change_grants(stmt, ctx, granting=False)
+
+
+def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, granting: bool) -> Result:
+    verb = "grant" if granting else "revoke"
+    _refuse_clause(stmt.refused)
+    on = _grant_object(stmt.target, ctx, verb)
+    privileges = names.privilege_names(stmt.privileges, on.object_type)
+    kind, grantee = _grantee(ctx, on.project, stmt.grantee, granting)
+    grants = ctx.catalog.grants
+    if on.model is None:
+        (grants.grant_project if granting else grants.revoke_project)(on.project, kind, grantee, privileges)
+    else:
+        (grants.grant_model if granting else grants.revoke_model)(on.model.id, kind, grantee, privileges)
+    return OK
+
+
+def _refuse_clause(clause: st.Ident | None) -> None:
+    if clause is None:
+        return
+    if clause.text == "WITH GRANT OPTION":
+        raise SemanticError(
+            "WITH GRANT OPTION is not supported: ACL-based access control does not support permission "
+            "delegation through the [with grant option] clause",
+            clause.offset,
+        )
+    raise SemanticError(
+        "privilegeproperties is not supported by mcshell: its grants carry no conditions and never expire",
+        clause.offset,
+    )
+
+
+def _grant_object(target: st.ModelRef | st.Ident, ctx: Context, verb: str) -> _GrantObject:
+    """The object of GRANT or REVOKE, once the acting user is known to be allowed to `verb` on it."""
+    if isinstance(target, st.ModelRef):
+        model = find_model(ctx, access.resolve(target, ctx, changes=True))
+        access.require_grantor(ctx, model, f"{verb} privileges on model {model.project}.{model.name}")
+        return _GrantObject(names.MODEL, model.project, model)
+    project = target.key
+    if project == PUBLIC_PROJECT:
+        raise read_only(ctx)
+    if not ctx.catalog.project_exists(project):
+        raise DdlError(f"Project not found: {project}")
+    access.require_administrator(ctx, project, f"{verb} privileges on project {project}")
+    return _GrantObject(names.PROJECT, project)
+
+
+def _grantee(ctx: Context, project: str, written: st.Grantee, granting: bool) -> tuple[str, str]:
+    """(kind, name) of the grantee. Users must be members (S20), except to revoke what was kept for
+    a removed user; roles must exist, and the built-in ones cannot be changed."""
+    if isinstance(written, st.Ident):
+        key = names.role_key(written)
+        if key in names.BUILTIN_ROLES:
+            raise DdlError(f"The privileges of the built-in role {names.BUILTIN_ROLES[key]} cannot be changed")
+        if ctx.catalog.grants.get_role(project, key) is None:
+            raise DdlError(f"Role not found: {written.text} in project {project}")
+        return ROLE, key
+    user = names.user_name(written)
+    found = ctx.catalog.get_project(project)
+    if found is not None and user == found.owner:
+        raise DdlError(f"{user} owns project {project} and holds every privilege in it")
+    if granting or user not in ctx.catalog.grants.user_grantees(project):
+        require_member(ctx, project, user)
+    return USER, user
