@@ -29,7 +29,7 @@ def show_grants(stmt: st.ShowGrants, ctx: Context) -> Result:
     project = current_project(ctx)
     if stmt.role is not None:
         access.require_administrator(ctx, project.name, f"show the grants of role {stmt.role.text}")
-        return Result(Grants((_acl(ctx, project.name, [_role_group(ctx, project.name, stmt.role, True)]),)))
+        return Result(_report([_acl([_role_group(ctx, project.name, stmt.role, True)])]))
     user = ctx.user if stmt.user is None else names.user_name(stmt.user)
     if user == ctx.user:
         access.require_in_project(ctx, project.name)
@@ -51,7 +51,7 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
         if key not in names.BUILTIN_ROLES
     ]
     own = AclGroup(f"user/{user}" if held else None, _lines(project.name, grants.grants_to(project.name, USER, user)))
-    sections = [_acl(ctx, project.name, [*groups, own])]
+    sections = [_acl([*groups, own])]
     created = [_line(CREATED, project.name, None, (names.ALL,))] if user == project.owner else []
     created += [
         _line(CREATED, project.name, model, (names.ALL,)) for model in grants.models_owned_by(project.name, user)
@@ -59,7 +59,7 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
     if created:
         sections.append(AclSection(OBJECT_CREATOR, (AclGroup(None, tuple(created)),)))
     roles = tuple(role_name(ctx, project.name, key) for key in held)
-    return Grants(tuple(section for section in sections if section.groups), roles)
+    return _report(sections, roles)
 
 
 def show_acl(stmt: st.ShowAcl, ctx: Context) -> Result:
@@ -85,7 +85,7 @@ def show_acl(stmt: st.ShowAcl, ctx: Context) -> Result:
         groups.append(AclGroup(f"{kind}/{shown}", (_line(ALLOWED, model.project, model.name, held),)))
     creator = AclGroup(f"user/{model.owner}", (_line(CREATED, model.project, model.name, (names.ALL,)),))
     sections = [AclSection(ACL, tuple(groups)), AclSection(OBJECT_CREATOR, (creator,))]
-    return Result(Grants(tuple(section for section in sections if section.groups)))
+    return Result(_report(sections))
 
 
 def describe_role(stmt: st.DescribeRole, ctx: Context) -> Result:
@@ -94,7 +94,7 @@ def describe_role(stmt: st.DescribeRole, ctx: Context) -> Result:
     access.require_administrator(ctx, project.name, f"describe role {stmt.role.text}")
     group = _role_group(ctx, project.name, stmt.role, False)
     users = tuple(ctx.catalog.grants.role_holders(project.name, names.role_key(stmt.role)))
-    return Result(Grants((_acl(ctx, project.name, [group]),), users=users))
+    return Result(_report([_acl([group])], users=users))
 
 
 def _role_group(ctx: Context, project: str, written: st.Ident, headed: bool) -> AclGroup:
@@ -105,9 +105,14 @@ def _role_group(ctx: Context, project: str, written: st.Ident, headed: bool) -> 
     return AclGroup(f"role/{role_name(ctx, project, key)}" if headed else None, _lines(project, rows))
 
 
-def _acl(ctx: Context, project: str, groups: list[AclGroup]) -> AclSection:
+def _acl(groups: list[AclGroup]) -> AclSection:
     """The ACL section of the groups that have lines."""
     return AclSection(ACL, tuple(group for group in groups if group.lines))
+
+
+def _report(sections: list[AclSection], roles: tuple[str, ...] = (), users: tuple[str, ...] | None = None) -> Grants:
+    """A section with nothing in it is not printed, not even its heading."""
+    return Grants(tuple(section for section in sections if section.groups), roles, users)
 
 
 def _lines(project: str, rows: list[GrantRow]) -> tuple[AclLine, ...]:

@@ -212,7 +212,10 @@ def use(stmt: st.Use, ctx: Context) -> Result:
     from mcshell.rules import validate
 
     validate.check_project_name(stmt.project)
-    ctx.catalog.ensure_project(stmt.project.key, ctx.user, ctx.clock())
+    if ctx.catalog.project_exists(stmt.project.key):
+        access.require_in_project(ctx, stmt.project.key)  # someone else's project: only for its members
+    else:
+        ctx.catalog.ensure_project(stmt.project.key, ctx.user, ctx.clock())
     ctx.project = stmt.project.key
     return OK
 

@@ -29,7 +29,8 @@ def grant(p: _Parser) -> st.Statement:
         p.expect("TO")
         grantee = _grantee(p)
         return st.Grant(names, target, grantee, _refused_clause(p))
-    p.expect("TO")
+    if not p.accept("TO"):
+        raise p.fail("ON or TO")
     return st.GrantRole(names, _role_holder(p))
 
 
@@ -40,7 +41,8 @@ def revoke(p: _Parser) -> st.Statement:
         p.expect("FROM")
         grantee = _grantee(p)
         return st.Revoke(names, target, grantee, _refused_clause(p))
-    p.expect("FROM")
+    if not p.accept("FROM"):
+        raise p.fail("ON or FROM")
     return st.RevokeRole(names, _role_holder(p))
 
 
