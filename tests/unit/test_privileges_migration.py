@@ -85,11 +85,11 @@ def test_a_version_1_catalog_is_migrated_and_keeps_its_models(tmp_path):
             assert [v.name for v in catalog.iter_versions(catalog.get_model("demo", "m1").id)] == ["v1", "v2"]
             assert catalog.get_project("demo").owner == OWNER
             # Users who had made models or versions in someone else's project are its members now.
-            assert list(catalog.iter_members("demo")) == [(CAROL, "2023-01-01 00:00:00"), (DAVE, "2023-01-01 00:00:00")]
+            assert list(catalog.grants.iter_members("demo")) == [(CAROL, "2023-01-01 00:00:00"), (DAVE, "2023-01-01 00:00:00")]
     finally:
         catalog.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (3,)
 
 
 def test_after_the_migration_owners_keep_every_privilege_on_what_they_own(tmp_path):
@@ -98,13 +98,17 @@ def test_after_the_migration_owners_keep_every_privilege_on_what_they_own(tmp_pa
 
     assert run(path, OWNER, "SHOW MODELS;\nDESC MODEL m2;\nALTER MODEL m1 SET DEFAULT_VERSION v2;") == ["OK"] * 3
     assert run(path, CAROL, "DESC MODEL m2;\nALTER MODEL m2 SET DEFAULT_VERSION v1;") == ["OK", "OK"]
-    denied = "FAILED: ODPS-0130013: Authorization exception - "
+    denied = "FAILED: ODPS-0130013:Authorization exception - Authorization Failed [4019], You have NO privilege "
     assert run(path, CAROL, "DESC MODEL m1;\nSHOW MODELS;\nDROP MODEL m2;") == [
-        denied + CAROL + " has no Describe privilege on model demo.m1",
-        denied + CAROL + " has no List privilege on project demo",
+        denied + f"'odps:Describe' on {{acs:odps:*:projects/demo/models/m1}}. --->Tips: CurrentProject:demo; "
+        f"Principal:{CAROL};",
+        denied + f"'odps:List' on {{acs:odps:*:projects/demo}}. --->Tips: CurrentProject:demo; Principal:{CAROL};",
         "OK",
     ]
-    assert run(path, DAVE, "DESC MODEL m1;") == [denied + DAVE + " has no Describe privilege on model demo.m1"]
+    assert run(path, DAVE, "DESC MODEL m1;") == [
+        denied + f"'odps:Describe' on {{acs:odps:*:projects/demo/models/m1}}. --->Tips: CurrentProject:demo; "
+        f"Principal:{DAVE};"
+    ]
 
 
 def test_a_new_catalog_and_a_migrated_one_have_the_same_schema(tmp_path):
