@@ -35,7 +35,7 @@ def _lines(grants: Grants) -> Iterator[str]:
     for section in grants.sections:
         yield f"Authorization Type: {section.authorization_type}"
         for group in section.groups:
-            if group.principal is not None:
+            if group.headed:
                 yield f"[{group.principal}]"
             for line in group.lines:
                 yield f"{line.mark} {line.resource}: {' | '.join(line.privileges)}"
@@ -50,5 +50,5 @@ def grants_rows(grants: Grants) -> Iterator[tuple[str, ...]]:
     for section in grants.sections:
         for group in section.groups:
             for line in group.lines:
-                principal = group.principal or ""
-                yield (section.authorization_type, principal, line.mark, line.resource, " | ".join(line.privileges))
+                privileges = " | ".join(line.privileges)
+                yield (section.authorization_type, group.principal, line.mark, line.resource, privileges)

@@ -63,10 +63,12 @@ class AclLine:
 
 @dataclass
 class AclGroup:
-    """The lines of one principal (`role/dev`, `user/RAM$1234:bob`); without a heading when None."""
+    """The lines of one principal (`role/dev`, `user/RAM$1234:bob`), under a `[principal]`
+    heading when `headed` (the docs head them only where several principals can appear)."""
 
-    principal: str | None
+    principal: str
     lines: tuple[AclLine, ...]
+    headed: bool = True
 
 
 @dataclass

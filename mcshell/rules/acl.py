@@ -50,14 +50,14 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
         for key in held
         if key not in names.BUILTIN_ROLES
     ]
-    own = AclGroup(f"user/{user}" if held else None, _lines(project.name, grants.grants_to(project.name, USER, user)))
+    own = AclGroup(f"user/{user}", _lines(project.name, grants.grants_to(project.name, USER, user)), bool(held))
     sections = [_acl([*groups, own])]
     created = [_line(CREATED, project.name, None, (names.ALL,))] if user == project.owner else []
     created += [
         _line(CREATED, project.name, model, (names.ALL,)) for model in grants.models_owned_by(project.name, user)
     ]
     if created:
-        sections.append(AclSection(OBJECT_CREATOR, (AclGroup(None, tuple(created)),)))
+        sections.append(AclSection(OBJECT_CREATOR, (AclGroup(f"user/{user}", tuple(created), headed=False),)))
     roles = tuple(role_name(ctx, project.name, key) for key in held)
     return _report(sections, roles)
 
@@ -102,7 +102,7 @@ def _role_group(ctx: Context, project: str, written: st.Ident, headed: bool) -> 
     if key not in names.BUILTIN_ROLES:
         existing_role(ctx, project, written)
     rows = ctx.catalog.grants.grants_to(project, ROLE, key)
-    return AclGroup(f"role/{role_name(ctx, project, key)}" if headed else None, _lines(project, rows))
+    return AclGroup(f"role/{role_name(ctx, project, key)}", _lines(project, rows), headed)
 
 
 def _acl(groups: list[AclGroup]) -> AclSection:

@@ -197,10 +197,7 @@ def test_show_create_model_errors(shell, built):
         f"FAILED: ODPS-0130161:[1,80] Parse exception - unsupported statement 'SHOW CREATE': {RUNS}",
     ]
     # It needs the Describe privilege on the model, as DESC MODEL does.
-    assert stranger.verdicts == [
-        "FAILED: ODPS-0130013: Authorization exception - ALIYUN$stranger has no Describe privilege on model "
-        "proj_two.churn"
-    ]
+    assert stranger.verdicts == ["FAILED: ODPS-0420095: Access Denied - You don't exist in project proj_two."]
 
 
 def test_dump_with_statements_is_a_usage_error(shell):

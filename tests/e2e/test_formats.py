@@ -113,15 +113,20 @@ def test_an_unknown_format_is_a_usage_error(shell):
     assert "'xml' is not one of 'box', 'csv', 'json'" in run.stderr
 
 
-def test_show_grants_and_list_users_are_grids_like_any_other(shell):
+def test_show_grants_and_list_users_keep_a_tabular_form(shell):
     owner = ("--user", "ALIYUN$owner")
     shell(*owner, "-e", "ADD USER ALIYUN$alice; GRANT List ON PROJECT my_project TO USER ALIYUN$alice")
 
     grants = shell(*owner, "--format", "json", "-e", "SHOW GRANTS FOR ALIYUN$alice")
     users = shell(*owner, "--format", "csv", "-e", "LIST USERS")
+    mine = shell(*owner, "--format", "csv", "-e", "SHOW GRANTS")
 
     assert json.loads(grants.stdout) == [
-        {"User": "ALIYUN$alice", "ObjectType": "project", "ObjectName": "my_project", "Privileges": "List"}
-    ]
+        {"Section": "ACL", "Principal": "user/ALIYUN$alice", "Mark": "A", "Object": "projects/my_project",
+         "Privileges": "List"}
+    ]  # fmt: skip
+    assert mine.stdout == (
+        "Section,Principal,Mark,Object,Privileges\nObjectCreator,user/ALIYUN$owner,AG,projects/my_project,All\n"
+    )
     rows = list(csv.DictReader(io.StringIO(users.stdout)))
     assert [(r["User"], r["IsOwner"]) for r in rows] == [("ALIYUN$owner", "true"), ("ALIYUN$alice", "false")]

@@ -1,4 +1,4 @@
-"""The README's worked example on privileges, through the installed CLI: exact output, verdicts and status."""
+"""The worked example of docs/privileges.md, through the installed CLI: exact output, verdicts and status."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER',
         ROLEARN = 'acs:ram::1234:role/aliyunodpsdefaultrole');
 ADD USER ALIYUN$alice@example.com;
 ADD USER RAM$1234:bob;
-GRANT CreateModel, List ON PROJECT sales TO USER ALIYUN$alice@example.com;
-GRANT Describe ON MODEL churn TO USER RAM$1234:bob;
+CREATE ROLE analyst;
+GRANT Describe ON MODEL churn TO ROLE analyst;
+GRANT analyst TO RAM$1234:bob;
+GRANT CreateModel, List ON PROJECT sales TO ALIYUN$alice@example.com;
 LIST USERS;
 """
 ALICE_SQL = """\
@@ -28,7 +30,14 @@ OWNER = ("--project", "sales", "--user", "ALIYUN$owner@example.com")
 ALICE = ("--project", "sales", "--user", "ALIYUN$alice@example.com")
 
 
-def test_the_worked_example_of_the_readme(mcshell, tmp_path):
+NO_PRIVILEGE = (
+    "FAILED: ODPS-0130013:Authorization exception - Authorization Failed [4019], You have NO privilege '{action}' "
+    "on {{acs:odps:*:{resource}}}. --->Tips: CurrentProject:sales; Principal:{user};\n"
+)
+OUTSIDE = "FAILED: ODPS-0420095: Access Denied - You don't exist in project sales.\n"
+
+
+def test_the_worked_example_of_the_privileges_page(mcshell, tmp_path):
     (tmp_path / "owner.sql").write_text(OWNER_SQL)
     (tmp_path / "alice.sql").write_text(ALICE_SQL)
 
@@ -42,45 +51,42 @@ def test_the_worked_example_of_the_readme(mcshell, tmp_path):
         "| RAM$1234:bob             | false   | YYYY-MM-DD hh:mm:ss |\n"
         "+--------------------------+---------+---------------------+\n"
     )
-    assert (owner.stderr, owner.status) == ("OK\n" * 6, 0)
+    assert (owner.stderr, owner.status) == ("OK\n" * 8, 0)
 
     alice = mcshell(*ALICE, "-f", "alice.sql", cwd=tmp_path)
     assert alice.stdout == (
-        "+--------------------------+------------+------------------+-------------------+\n"
-        "| User                     | ObjectType | ObjectName       | Privileges        |\n"
-        "+--------------------------+------------+------------------+-------------------+\n"
-        "| ALIYUN$alice@example.com | project    | sales            | CreateModel, List |\n"
-        "| ALIYUN$alice@example.com | model      | sales.churn_next | All (owner)       |\n"
-        "+--------------------------+------------+------------------+-------------------+\n"
+        "Authorization Type: ACL\n"
+        "A projects/sales: CreateModel | List\n"
+        "Authorization Type: ObjectCreator\n"
+        "AG projects/sales/models/churn_next: All\n"
     )
-    assert alice.stderr == (
-        "OK\nOK\nOK\nFAILED: ODPS-0130013: Authorization exception - "
-        "ALIYUN$alice@example.com has no Drop privilege on model sales.churn\n"
+    drop = NO_PRIVILEGE.format(
+        action="odps:Drop", resource="projects/sales/models/churn", user="ALIYUN$alice@example.com"
     )
-    assert alice.status == 1
+    assert (alice.stderr, alice.status) == ("OK\nOK\nOK\n" + drop, 1)
 
     bob = mcshell("--project", "sales", "-e", "SHOW GRANTS; SHOW MODELS;", env={"MCSHELL_USER": "RAM$1234:bob"})
     assert bob.stdout == (
-        "+--------------+------------+------------------+------------+\n"
-        "| User         | ObjectType | ObjectName       | Privileges |\n"
-        "+--------------+------------+------------------+------------+\n"
-        "| RAM$1234:bob | model      | sales.churn      | Describe   |\n"
-        "| RAM$1234:bob | model      | sales.churn_next | Describe   |\n"
-        "+--------------+------------+------------------+------------+\n"
+        "[roles]\n"
+        "analyst\n"
+        "Authorization Type: ACL\n"
+        "[role/analyst]\n"
+        "A projects/sales/models/churn: Describe\n"
+        "[user/RAM$1234:bob]\n"
+        "A projects/sales/models/churn_next: Describe\n"
     )
-    assert bob.stderr == (
-        "OK\nFAILED: ODPS-0130013: Authorization exception - RAM$1234:bob has no List privilege on project sales\n"
-    )
-    assert bob.status == 1
+    listing = NO_PRIVILEGE.format(action="odps:List", resource="projects/sales", user="RAM$1234:bob")
+    assert (bob.stderr, bob.status) == ("OK\n" + listing, 1)
 
-    revoked = mcshell(
-        *OWNER, "-e", "REVOKE Describe ON MODEL churn FROM USER RAM$1234:bob; SHOW GRANTS FOR RAM$1234:bob;"
-    )
-    assert revoked.stdout == (
-        "+--------------+------------+------------------+------------+\n"
-        "| User         | ObjectType | ObjectName       | Privileges |\n"
-        "+--------------+------------+------------------+------------+\n"
-        "| RAM$1234:bob | model      | sales.churn_next | Describe   |\n"
-        "+--------------+------------+------------------+------------+\n"
-    )
+    revoked = mcshell(*OWNER, "-e", "REVOKE analyst FROM RAM$1234:bob; SHOW GRANTS FOR RAM$1234:bob;")
+    assert revoked.stdout == "Authorization Type: ACL\nA projects/sales/models/churn_next: Describe\n"
     assert (revoked.stderr, revoked.status) == ("OK\nOK\n", 0)
+
+    # Removed, Bob exists nowhere in the project; added back, he finds his grants again.
+    bob_describes = ("--project", "sales", "--user", "RAM$1234:bob", "-e", "DESC MODEL churn_next;")
+    assert mcshell(*OWNER, "-e", "REMOVE USER RAM$1234:bob;").stderr == "OK\n"
+    outside = mcshell(*bob_describes)
+    assert (outside.stdout, outside.stderr, outside.status) == ("", OUTSIDE, 1)
+    assert mcshell(*OWNER, "-e", "ADD USER RAM$1234:bob;").stderr == "OK\n"
+    back = mcshell(*bob_describes)
+    assert (back.stderr, back.status) == ("OK\n", 0)
