@@ -31,6 +31,12 @@ COLUMN_NAME_MAX = 128
 COMMENT_MAX = 1024
 
 SOURCE_TYPES = ("IMPORT", "REMOTE")
+# A source type MaxCompute has (PyODPS's ModelSourceType) but SQL cannot create (S2).
+INTERNAL_TRAIN = "INTERNAL_TRAIN"
+_NOT_BY_SQL = (
+    "MODEL_SOURCE_TYPE 'INTERNAL_TRAIN' cannot be created by SQL: internally trained models are created only "
+    "by to_odps_model in MaxFrame"
+)
 MODEL_TYPES = {
     "IMPORT": ("BOOSTED_TREE_REGRESSOR", "BOOSTED_TREE_CLASSIFIER"),
     "REMOTE": ("LLM", "MLLM"),
@@ -207,6 +213,8 @@ def check_source_and_type(options: dict[str, st.Option], offset: int) -> tuple[s
     """MODEL_SOURCE_TYPE and MODEL_TYPE of CREATE MODEL: both required, and they must agree."""
     source = _required(options, "MODEL_SOURCE_TYPE", offset).value
     source_type = source.value.upper()
+    if source_type == INTERNAL_TRAIN:
+        raise SemanticError(_NOT_BY_SQL, source.offset)
     if source_type not in SOURCE_TYPES:
         raise SemanticError(
             f"MODEL_SOURCE_TYPE '{source.value}' is not allowed; allowed: {', '.join(SOURCE_TYPES)}", source.offset
@@ -226,6 +234,8 @@ def check_same_source_and_type(options: dict[str, st.Option], source_type: str, 
     """ADD VERSION may repeat MODEL_SOURCE_TYPE and MODEL_TYPE, but only with the model's values."""
     for key, expected in (("MODEL_SOURCE_TYPE", source_type), ("MODEL_TYPE", model_type)):
         option = options.get(key)
+        if key == "MODEL_SOURCE_TYPE" and option is not None and option.value.value.upper() == INTERNAL_TRAIN:
+            raise SemanticError(_NOT_BY_SQL, option.value.offset)
         if option is not None and option.value.value.upper() != expected:
             raise SemanticError(
                 f"{key} '{option.value.value}' does not match the model's {key} '{expected}'",

@@ -7,6 +7,7 @@ the test finds its column, so each row reads as the statement and the message a 
 from __future__ import annotations
 
 import pytest
+from conftest import catalog_rows
 
 IMPORT_OPTIONS = {
     "MODEL_SOURCE_TYPE": "IMPORT",
@@ -193,6 +194,13 @@ REFUSED = [
         "MODEL_SOURCE_TYPE 'LOCAL' is not allowed; allowed: IMPORT, REMOTE",
     ),
     (
+        "INTERNAL_TRAIN, which only MaxFrame creates",
+        create(MODEL_SOURCE_TYPE="internal_train"),
+        "'internal_train'",
+        "MODEL_SOURCE_TYPE 'INTERNAL_TRAIN' cannot be created by SQL: internally trained models are created only "
+        "by to_odps_model in MaxFrame",
+    ),
+    (
         "remote model type on IMPORT",
         create(MODEL_TYPE="LLM"),
         "'LLM'",
@@ -352,3 +360,21 @@ def test_types_are_shown_in_lower_case(shell):
     lines = shell("-e", "DESC MODEL m").stdout.splitlines()
     assert "| a               | array<map<string,struct<x:int,y:decimal(10,2)>>> | " + " " * 51 + " |" in lines
     assert "| b               | varchar(20) | " + " " * 51 + " |" in lines
+
+
+def test_add_version_refuses_internal_train_with_the_documented_reason(shell, catalog):
+    shell("-e", create())
+    before = catalog_rows(catalog)
+    sql = create(MODEL_SOURCE_TYPE="INTERNAL_TRAIN").replace(
+        "CREATE MODEL m WITH VERSION v1", "ALTER MODEL m ADD VERSION v2"
+    )
+    run = shell("-e", sql)
+    message = (
+        "MODEL_SOURCE_TYPE 'INTERNAL_TRAIN' cannot be created by SQL: internally trained models are created only "
+        "by to_odps_model in MaxFrame"
+    )
+    assert (run.stderr, run.status) == (
+        SEMANTIC.format(col=sql.index("'INTERNAL_TRAIN'") + 1, message=message) + "\n",
+        1,
+    )
+    assert catalog_rows(catalog) == before
