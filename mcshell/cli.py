@@ -91,7 +91,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--debug", is_flag=True, help="Show a Python traceback for internal errors.")
 @click.option(
     "-y", "--yes", "assume_yes", is_flag=True,
-    help="Do not ask for confirmation before DROP MODEL in the interactive shell.",
+    help="Do not ask for confirmation before DROP, DELETE and REMOVE statements in the interactive shell.",
 )  # fmt: skip
 @click.version_option(__version__, "--version", prog_name="mcshell", message="%(prog)s %(version)s")
 @click.pass_context

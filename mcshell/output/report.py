@@ -98,7 +98,7 @@ def no_history(reason: str) -> str:
 
 # -- the shell and Ctrl-C ---------------------------------------------------------------------
 def cancelled(statement: str) -> str:
-    """A DROP MODEL the user did not confirm."""
+    """A DROP, DELETE or REMOVE statement the user did not confirm."""
     return f"Cancelled: {statement}"
 
 

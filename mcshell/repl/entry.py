@@ -21,6 +21,8 @@ _SHORT_REASONS = {
     "no ';' yet": "no ;",
 }
 _LEAVE_WORDS = ("quit", "exit")
+# As odpscmd (InteractiveCommand.getConfirmInformation): every statement starting with these asks first.
+_ASKING_WORDS = ("DROP", "DELETE", "REMOVE")
 
 
 def open_statement(text: str) -> tuple[str, str | None]:
@@ -94,3 +96,9 @@ def is_leave_word(text: str) -> bool:
 def statement_text(chunk: Chunk) -> str:
     """A statement on one line, as a confirmation question quotes it: `DROP MODEL m`."""
     return " ".join(chunk.text[content_start(chunk.text) :].split())
+
+
+def asks_first(chunk: Chunk) -> bool:
+    """The statement starts with DROP, DELETE or REMOVE (DROP MODEL, DROP ROLE, REMOVE USER ...)."""
+    words = chunk.text[content_start(chunk.text) :].split(None, 1)
+    return bool(words) and words[0].upper() in _ASKING_WORDS

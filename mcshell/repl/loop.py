@@ -13,19 +13,21 @@ import os
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import CompleteEvent, get_common_complete_suffix
-from prompt_toolkit.filters import completion_is_selected, has_completions
+from prompt_toolkit.filters import completion_is_selected, has_completions, is_searching
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
+from prompt_toolkit.search import accept_search
 from prompt_toolkit.styles import Style
 
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
 from mcshell.repl.completion import SessionNames, StatementCompleter
 from mcshell.repl.entry import (
+    asks_first,
     continuation_prompt,
     entry_statements,
     is_leave_word,
@@ -35,7 +37,6 @@ from mcshell.repl.entry import (
 from mcshell.repl.highlight import DialectLexer
 from mcshell.repl.history import PrivateHistory, history_path
 from mcshell.session import Outcome, Session
-from mcshell.sql import statements as st
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import Chunk
 
@@ -78,7 +79,7 @@ def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) ->
     """Run the entry's statements in order; a failure is reported and the next one runs."""
     try:
         for chunk in entry_statements(entry):
-            if asker is not None and _is_drop_model(chunk) and not _confirmed(asker, chunk):
+            if asker is not None and asks_first(chunk) and _parses(chunk) and not _confirmed(asker, chunk):
                 session.console.warn(report.cancelled(statement_text(chunk)))
                 continue
             if session.run_chunk(chunk) is Outcome.QUIT:
@@ -88,11 +89,13 @@ def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) ->
     return None
 
 
-def _is_drop_model(chunk: Chunk) -> bool:
+def _parses(chunk: Chunk) -> bool:
+    """A statement that cannot run (a parse error) is reported at once, with no question first."""
     try:
-        return isinstance(parse(chunk), st.DropModel)
+        parse(chunk)
     except McError:
         return False  # run_chunk reports it
+    return True
 
 
 def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
@@ -152,7 +155,15 @@ def _key_bindings() -> KeyBindings:
     def _take_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None  # keep the chosen completion, keep typing
 
-    @keys.add("enter", filter=~choosing)
+    @keys.add("enter", filter=is_searching)
+    def _found(event: KeyPressEvent) -> None:
+        """Enter after Ctrl-R: take the entry found, and run it as if typed (when it is complete)."""
+        accept_search()
+        buffer = event.app.current_buffer
+        if waiting_reason(buffer.text) is None or is_leave_word(buffer.text):
+            buffer.validate_and_handle()
+
+    @keys.add("enter", filter=~choosing & ~is_searching)
     def _enter(event: KeyPressEvent) -> None:
         """Run the entry when it holds complete statements; otherwise start a new line."""
         buffer = event.current_buffer

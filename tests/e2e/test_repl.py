@@ -198,6 +198,34 @@ def test_drop_model_is_cancelled_by_anything_but_yes(shell, answer):
     assert shell.model("churn")[0] is not None
 
 
+@pytest.mark.parametrize(
+    "setup, statement",
+    [
+        ("ADD USER RAM$1:bob;\r", "REMOVE USER RAM$1:bob;"),
+        ("CREATE ROLE worker;\r", "drop role worker;"),
+        (CREATE_CHURN + "\r", "DROP MODEL IF EXISTS churn;"),
+    ],
+)
+def test_every_drop_and_remove_asks_first_as_in_odpscmd(shell, setup, statement):
+    shell.type(setup)
+
+    cancelled = shell.type(f"{statement}\r", "no\r", "LIST USERS;\r", "LIST ROLES;\r", "SHOW MODELS;\r")
+    ran = shell.type(f"{statement}\r", "y\r", "LIST USERS;\r", "LIST ROLES;\r", "SHOW MODELS;\r")
+
+    assert cancelled.stderr.splitlines()[0] == f"Cancelled: {statement.rstrip(';')}"
+    assert ran.verdicts == ["OK"] * 4
+    name = setup.split()[2].rstrip(";\r")
+    assert name in cancelled.stdout and name not in ran.stdout
+
+
+def test_a_statement_that_cannot_parse_fails_without_a_question(shell):
+    run = shell.type("DELETE FROM t;\r", "WHOAMI;\r")
+
+    unsupported = "FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'DELETE FROM'"
+    assert run.verdicts[0].startswith(unsupported)
+    assert run.verdicts[1:] == ["OK"] and "Confirm" not in run.stderr
+
+
 def test_yes_flag_drops_without_asking(shell):
     shell.type(CREATE_CHURN + "\r")
 

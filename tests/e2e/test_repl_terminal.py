@@ -104,3 +104,22 @@ def test_no_spelling_of_an_apikey_reaches_the_history_file(terminal):
     assert "+APIKEY /* the key: */ = '********'" in text
     assert "+APIKEY '********'" in text
     assert "+apikey='********'" in text
+
+
+def test_enter_after_a_reverse_search_runs_the_entry_found(terminal):
+    terminal.expect_exact("my_project>")
+    terminal.send("WHOAMI;\r")
+    terminal.expect_exact("OK")
+    terminal.expect_exact("my_project>")
+    terminal.send("LIST ROLES;\r")
+    terminal.expect_exact("Super_Administrator")
+    terminal.expect_exact("my_project>")
+    # Ctrl-R, part of an earlier entry, Enter: the entry found runs (before, Enter left an empty prompt).
+    terminal.send("\x12")
+    terminal.expect_exact("backward")  # prompt_toolkit's "I-search backward:" line
+    terminal.send("OAM\r")  # (the match is drawn highlighted, in pieces: the output below is the proof)
+    terminal.expect_exact("Name: ")
+    terminal.expect_exact("OK")
+    terminal.expect_exact("my_project>")
+    terminal.send("quit;\r")
+    terminal.expect(pexpect.EOF)
