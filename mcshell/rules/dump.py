@@ -1,4 +1,5 @@
-"""`mcshell dump`: every user project's models as a script of statements that recreates them."""
+"""`mcshell dump`: every user project's models, members, roles and grants as a script of statements
+that recreates them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from mcshell.catalog.store import Catalog
 from mcshell.output.masking import mask_secret
+from mcshell.rules.dump_access import access_lines
 from mcshell.rules.recreate import model_statements, quote_name
 
 
@@ -15,7 +17,7 @@ def dump_script(catalog: Catalog, include_secrets: bool) -> Iterator[str]:
     Projects and models come sorted by name; the public project is never dumped (no statement can
     create it). APIKEY values are masked unless `include_secrets`.
     """
-    yield "-- mcshell dump: run it with `mcshell -f FILE` to recreate these projects and models.\n"
+    yield "-- mcshell dump: run it with `mcshell -f FILE` to recreate these projects, models, members and grants.\n"
     if include_secrets:
         yield "-- It holds APIKEY values whole: keep it as private as the keys themselves.\n"
     else:
@@ -26,3 +28,6 @@ def dump_script(catalog: Catalog, include_secrets: bool) -> Iterator[str]:
         for model in catalog.iter_models(project):
             versions = catalog.iter_versions(model.id, in_creation_order=True)
             yield "\n" + "\n".join(model_statements(model, versions, secret)) + "\n"
+        access = access_lines(catalog, project)
+        if access:
+            yield "\n" + "\n".join(access) + "\n"

@@ -205,3 +205,76 @@ def test_dump_with_statements_is_a_usage_error(shell):
 
     assert run.status == 2
     assert "-e, -f and --check run statements; they do not go with 'dump'" in run.stderr
+
+
+OWNER = "ALIYUN$owner@example.com"
+ALICE = "ALIYUN$alice@example.com"
+BOB = "RAM$1234:bob"
+CAROL = "ALIYUN$carol@example.com"
+REMOTE = (
+    "OPTIONS(MODEL_SOURCE_TYPE='REMOTE', MODEL_TYPE='LLM', TASKS='chat', PAI_EAS_MODEL_NAME='qwen', "
+    "PAI_EAS_SERVICE_NAME='svc', ENDPOINT='https://example.com', APIKEY='0123456789abcdef', PAI_EAS_SYNC_MODE='true')"
+)
+SHARED = f"""CREATE MODEL m WITH VERSION v1 {REMOTE};
+CREATE MODEL other WITH VERSION v1 {REMOTE};
+ADD USER {ALICE};
+ADD USER {BOB};
+ADD USER {CAROL};
+CREATE ROLE Reader;
+GRANT Describe ON MODEL m TO ROLE reader;
+GRANT List ON PROJECT sales TO ROLE reader;
+GRANT reader TO {BOB};
+GRANT CreateModel, Read ON PROJECT sales TO {ALICE};
+GRANT Admin TO {CAROL};
+GRANT Drop ON MODEL other TO {CAROL};
+ADD USER RAM$1234:gone;
+GRANT Alter ON MODEL m TO RAM$1234:gone;
+REMOVE USER RAM$1234:gone;
+"""
+# What each user may do, tried one statement at a time: the same answers before and after a restore.
+TRIES = [
+    (BOB, "DESC MODEL m;"), (BOB, "SHOW MODELS;"), (BOB, "DESC MODEL other;"), (BOB, "DROP MODEL other;"),
+    (ALICE, f"CREATE MODEL a2 WITH VERSION v1 {REMOTE};"), (ALICE, "DESC MODEL mine;"),
+    (ALICE, "ALTER MODEL mine SET DEFAULT_VERSION v1;"), (ALICE, "SHOW MODELS;"), (ALICE, "DESC MODEL m;"),
+    (CAROL, "ADD USER RAM$1:dave;"), (CAROL, "DROP MODEL m;"),
+    ("RAM$1234:gone", "DESC MODEL m;"), ("ALIYUN$stranger", "DESC MODEL m;"),
+]  # fmt: skip
+
+
+def rights(shell, path) -> list[str]:
+    """The verdict of every try, each in a fresh copy of the catalog (a try that succeeds changes it)."""
+    import shutil
+
+    verdicts = []
+    for number, (user, statement) in enumerate(TRIES):
+        copy = path.with_name(f"{path.stem}-try{number}.db")
+        shutil.copy(path, copy)
+        run = shell("--project", "sales", "--user", user, "-e", statement, catalog_path=copy)
+        verdicts.append(run.verdicts[-1])
+    return verdicts
+
+
+def test_dump_and_restore_give_the_same_members_the_same_rights(shell, tmp_path):
+    source, restored = tmp_path / "source.db", tmp_path / "restored.db"
+    assert shell("--project", "sales", "--user", OWNER, "-e", SHARED, catalog_path=source).status == 0
+    mine = f"CREATE MODEL mine WITH VERSION v1 {REMOTE};"
+    assert shell("--project", "sales", "--user", ALICE, "-e", mine, catalog_path=source).status == 0
+    before = rights(shell, source)
+
+    dump = shell("dump", catalog_path=source)
+    restore = shell("--project", "sales", "--user", OWNER, "-f", "-", stdin=dump.stdout, catalog_path=restored)
+
+    assert restore.status == 0, restore.stderr
+    assert rights(shell, restored) == before
+    allowed = [True, True, False, False, True, True, True, False, False, True, True, False, False]
+    assert [verdict == "OK" for verdict in before] == allowed
+    assert "GRANT Reader TO RAM$1234:bob;" in dump.stdout
+    assert (
+        "ADD USER RAM$1234:gone;\nGRANT Alter ON MODEL m TO RAM$1234:gone;\nREMOVE USER RAM$1234:gone;" in dump.stdout
+    )
+    # The grant kept for the removed user came back too: added again, they may alter m.
+    back = shell("--project", "sales", "--user", OWNER, "-e", "ADD USER RAM$1234:gone;", catalog_path=restored)
+    assert back.status == 0
+    alter = shell("--project", "sales", "--user", "RAM$1234:gone", "-e", "ALTER MODEL m SET DEFAULT_VERSION v1;",
+                  catalog_path=restored)  # fmt: skip
+    assert alter.verdicts == ["OK"]
