@@ -7,7 +7,7 @@ import sqlite3
 
 from conftest import without_excerpts
 
-from mcshell.catalog.store import APPLICATION_ID, Catalog
+from mcshell.catalog.store import APPLICATION_ID, SCHEMA_VERSION, Catalog
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
@@ -98,7 +98,7 @@ def test_a_version_2_catalog_keeps_its_members_and_grants(tmp_path):
 
     Catalog.open(str(path), NOW).close()
 
-    assert rows(path, "PRAGMA user_version") == [(3,)]
+    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT * FROM models ORDER BY id") == models_before
     assert rows(path, "SELECT * FROM versions ORDER BY id") == versions_before
     assert rows(path, "SELECT * FROM members ORDER BY name") == [
