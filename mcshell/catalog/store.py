@@ -221,6 +221,15 @@ class Catalog(Transactions):
             )
             return [r[0] for r in rows]
 
+    def role_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
+        """The project's own roles whose name starts with `prefix` in any case, as created."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT name FROM roles WHERE project = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?",
+                (project, *_prefix_range(prefix), limit),
+            )
+            return [r[0] for r in rows]
+
     def model_kind(self, project: str, name: str) -> tuple[str, str] | None:
         """(source type, model type) of a model, or None when there is no such model."""
         with self.errors():

@@ -26,6 +26,7 @@ from mcshell.sql.grammar import (
     PRIVILEGE,
     PROJECT,
     REST,
+    ROLE,
     STATEMENTS,
     STRING,
     USER,
@@ -55,6 +56,7 @@ class Names(Protocol):
     def versions(self, project: str, model: str, prefix: str) -> list[str]: ...
     def model_kind(self, project: str, model: str) -> tuple[str, str] | None: ...
     def members(self, project: str, prefix: str) -> list[str]: ...
+    def roles(self, project: str, prefix: str) -> list[str]: ...
 
 
 class SessionNames:
@@ -87,6 +89,9 @@ class SessionNames:
 
     def members(self, project: str, prefix: str) -> list[str]:
         return self._read(lambda catalog: catalog.member_names_starting(project, prefix, NAME_LIMIT), [])
+
+    def roles(self, project: str, prefix: str) -> list[str]:
+        return self._read(lambda catalog: catalog.role_names_starting(project, prefix, NAME_LIMIT), [])
 
 
 # -- the statement as items: names with their dotted paths, strings, punctuation, groups ------
@@ -341,6 +346,11 @@ class _Context:
         if element is USER and not self.qualifier:
             members = self.names.members(self.names.project, self.prefix)
             return self._names(members, "user", _PLAIN_USER)
+        if element is ROLE and not self.qualifier:
+            builtin = [
+                name for name in privileges.BUILTIN_ROLES.values() if name.lower().startswith(self.prefix.lower())
+            ]
+            return self._names([*builtin, *self.names.roles(self.names.project, self.prefix)], "role", _PLAIN_MODEL)
         if element is PRIVILEGE and not self.qualifier:
             return [
                 Suggestion(name, self.replace, "privilege")

@@ -56,6 +56,7 @@ PROJECT = Slot("project")
 STRING = Slot("string")
 REST = Slot("rest")  # SET takes the rest of the statement as written
 USER = Slot("user")  # a member of the current project
+ROLE = Slot("role")  # a role of the current project, the built-in ones included
 PRIVILEGE = Slot("privilege")
 
 _VERSION_SPEC = (
@@ -65,6 +66,7 @@ _VERSION_SPEC = (
 _PRIVILEGES_ON = (
     Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
 )  # fmt: skip
+_GRANTEE = Alt(("ROLE", ROLE), (Opt("USER"), USER))  # USER is optional (the SDK's OdpsParser.g4)
 _TOPICS = Alt()  # HELP's topics: every statement's, filled in below the table
 
 
@@ -213,7 +215,7 @@ ALTER MODEL <model> DROP VERSION <version>;""",
     StatementSyntax(
         "ADD USER",
         ("ADD", "USER", NEW_NAME),
-        "ADD USER <user>;   (the project owner adds a member, e.g. ALIYUN$alice@example.com)",
+        "ADD USER <user>;   (an administrator adds a member, e.g. ALIYUN$alice@example.com)",
         "add a member to the current project (REMOVE USER removes one)",
         (f"ADD USER {_ALICE};", "ADD USER RAM$1126123000000000:role/admin;"),
         aliases=("ADD",),
@@ -221,7 +223,7 @@ ALTER MODEL <model> DROP VERSION <version>;""",
     StatementSyntax(
         "REMOVE USER",
         ("REMOVE", "USER", USER),
-        "REMOVE USER <user>;   (the member's grants in the project go too)",
+        "REMOVE USER <user>;   (the member's grants are kept, and count again after ADD USER)",
         None,
         (f"REMOVE USER {_ALICE};",),
         aliases=("REMOVE",),
@@ -236,30 +238,75 @@ ALTER MODEL <model> DROP VERSION <version>;""",
     ),
     StatementSyntax(
         "GRANT",
-        ("GRANT", *_PRIVILEGES_ON, "TO", "USER", USER),
-        """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO USER <user>;
-GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO USER <user>;
-  on a model: Describe, Alter, Drop, All; on a project: CreateModel, List, All""",
-        "grant privileges on a model or a project (REVOKE takes them back)",
+        ("GRANT", Alt((*_PRIVILEGES_ON, "TO", _GRANTEE), (Many(ROLE, ","), "TO", Opt("USER"), USER))),
+        """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO [USER] <user> | ROLE <role>;
+GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO [USER] <user> | ROLE <role>;
+GRANT <role>[, <role> ...] TO [USER] <user>;
+  on a model: Describe, Alter, Drop, All; on a project: Read, Write, CreateTable, CreateResource,
+  CreateInstance, CreateFunction, CreateModel, List, All""",
+        "grant privileges on a model or a project, or a role (REVOKE takes them back)",
         (
             f"GRANT Describe, Alter ON MODEL churn TO USER {_ALICE};",
-            f"GRANT CreateModel ON PROJECT my_project TO USER {_ALICE};",
+            f"GRANT CreateModel ON PROJECT my_project TO {_ALICE};",
+            "GRANT Describe ON MODEL churn TO ROLE analyst;",
+            f"GRANT analyst, Admin TO {_ALICE};",
         ),
     ),
     StatementSyntax(
         "REVOKE",
-        ("REVOKE", *_PRIVILEGES_ON, "FROM", "USER", USER),
-        """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM USER <user>;
-REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM USER <user>;""",
+        ("REVOKE", Alt((*_PRIVILEGES_ON, "FROM", _GRANTEE), (Many(ROLE, ","), "FROM", Opt("USER"), USER))),
+        """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM [USER] <user> | ROLE <role>;
+REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM [USER] <user> | ROLE <role>;
+REVOKE <role>[, <role> ...] FROM [USER] <user>;""",
         None,
-        (f"REVOKE Alter ON MODEL churn FROM USER {_ALICE};", f"REVOKE All ON PROJECT my_project FROM USER {_ALICE};"),
+        (
+            f"REVOKE Alter ON MODEL churn FROM USER {_ALICE};",
+            "REVOKE All ON PROJECT my_project FROM ROLE analyst;",
+            f"REVOKE analyst FROM {_ALICE};",
+        ),
     ),
     StatementSyntax(
         "SHOW GRANTS",
-        ("SHOW", "GRANTS", Opt("FOR", USER)),
-        "SHOW GRANTS [FOR <user>];   (in the current project; FOR another user: project owner only)",
-        "list a user's privileges in the current project",
-        ("SHOW GRANTS;", f"SHOW GRANTS FOR {_ALICE};"),
+        ("SHOW", "GRANTS", Opt("FOR", _GRANTEE)),
+        "SHOW GRANTS [FOR [USER] <user> | FOR ROLE <role>];   (FOR: administrators only)",
+        "a user's or a role's privileges in the current project",
+        ("SHOW GRANTS;", f"SHOW GRANTS FOR {_ALICE};", "SHOW GRANTS FOR ROLE analyst;"),
+    ),
+    StatementSyntax(
+        "SHOW ACL",
+        ("SHOW", "ACL", "FOR", MODEL, Opt("ON", "TYPE", "MODEL")),
+        "SHOW ACL FOR <model> [ON TYPE MODEL];   (who holds what on the model)",
+        "who holds what on a model",
+        ("SHOW ACL FOR churn;", "SHOW ACL FOR my_project.churn ON TYPE MODEL;"),
+    ),
+    StatementSyntax(
+        "CREATE ROLE",
+        ("CREATE", "ROLE", NEW_NAME),
+        "CREATE ROLE <role>;",
+        "create a role (DROP ROLE drops one, LIST ROLES lists them)",
+        ("CREATE ROLE analyst;",),
+    ),
+    StatementSyntax(
+        "DROP ROLE",
+        ("DROP", "ROLE", ROLE),
+        "DROP ROLE <role>;   (once no user holds it; its grants go with it)",
+        None,
+        ("DROP ROLE analyst;",),
+    ),
+    StatementSyntax(
+        "LIST ROLES",
+        ("LIST", "ROLES"),
+        "LIST ROLES;   (Super_Administrator, Admin, then the project's own)",
+        None,
+        ("LIST ROLES;",),
+    ),
+    StatementSyntax(
+        "DESCRIBE ROLE",
+        (Alt(("DESC",), ("DESCRIBE",)), "ROLE", ROLE),
+        "DESCRIBE ROLE <role>;   (also DESC ROLE: its users, then its grants)",
+        "the users holding a role and its privileges",
+        ("DESCRIBE ROLE analyst;", "DESC ROLE Admin;"),
+        aliases=("DESC ROLE",),
     ),
 )
 _TOPICS.choices = tuple(tuple(statement.topic.split()) for statement in STATEMENTS)

@@ -367,3 +367,13 @@ def test_other_sql_is_refused(shell, catalog, sql, word):
         "ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS, SHOW ACL, CREATE ROLE, DROP ROLE, LIST ROLES, "
         "DESCRIBE ROLE)",
     )  # fmt: skip
+
+
+def test_help_knows_the_role_and_acl_statements(shell):
+    run = shell("-e", "HELP; HELP CREATE ROLE; HELP DESC ROLE; HELP SHOW ACL; HELP GRANT;")
+    assert run.status == 0
+    assert "  SHOW ACL        who holds what on a model\n" in run.stdout
+    assert "CREATE ROLE <role>;\n" in run.stdout
+    assert "DESCRIBE ROLE <role>;   (also DESC ROLE: its users, then its grants)\n" in run.stdout
+    assert "SHOW ACL FOR <model> [ON TYPE MODEL];" in run.stdout
+    assert "GRANT <role>[, <role> ...] TO [USER] <user>;\n" in run.stdout

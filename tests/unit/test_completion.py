@@ -59,8 +59,8 @@ def test_an_empty_statement_offers_every_statement(names):
 @pytest.mark.parametrize(
     "text, keywords",
     [
-        ("SHOW ", ["MODELS", "VERSIONS", "CREATE", "GRANTS"]),  # in the grammar table's order
-        ("GRANT Describe, Alter ", ["ON"]),
+        ("SHOW ", ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL"]),  # in the grammar table's order
+        ("GRANT Describe, Alter ", ["ON", "TO"]),  # TO: the words may be roles
         ("REVOKE All ON ", ["MODEL", "PROJECT"]),
         ("GRANT Drop ON MODEL churn ", ["TO"]),
         ("ALTER MODEL churn ", ["ADD", "SET", "DROP"]),
@@ -117,7 +117,10 @@ def test_version_names_of_the_model_being_described_or_altered(names):
 
 def test_privileges_and_members_of_the_current_project(names):
     assert offered("GRANT d", names) == ["Describe", "Drop"]
-    assert offered("GRANT Describe, ", names) == ["Describe", "Alter", "Drop", "CreateModel", "List", "All"]
+    assert offered("GRANT Describe, ", names) == [
+        "Describe", "Alter", "Drop", "Read", "Write", "CreateTable", "CreateResource", "CreateInstance",
+        "CreateFunction", "CreateModel", "List", "All", "Super_Administrator", "Admin",
+    ]  # fmt: skip
     assert offered("GRANT All ON MODEL ch", names) == ["chat_bot", "churn"]
     assert offered("GRANT Alter ON MODEL churn TO USER ", names) == [
         "ALIYUN$alice@example.com", "RAM$1234:role/admin",
@@ -239,3 +242,21 @@ def test_nothing_is_offered_in_comments_strings_or_after_a_complete_statement(te
 def test_while_typing_only_a_started_word_is_completed(names):
     assert offered("DESC MODEL ", names, requested=False) == []
     assert offered("DESC MODEL c", names, requested=False) == ["chat_bot", "churn"]
+
+
+def test_roles_and_the_new_statements_are_offered(tmp_path):
+    session = _session(str(tmp_path / "catalog.db"))
+    assert session.run_script(["CREATE ROLE Worker;\n", "CREATE ROLE analyst;\n"]) == 0
+    live = SessionNames(session)
+    assert offered("CREATE ", live) == ["MODEL", "ROLE"]
+    assert offered("DROP ", live) == ["MODEL", "ROLE"]
+    assert offered("DROP ROLE ", live) == ["Super_Administrator", "Admin", "analyst", "Worker"]
+    assert offered("GRANT wo", live) == ["Worker"]
+    assert offered("GRANT Describe ON MODEL m TO ", live) == ["ROLE", "USER"]
+    assert offered("REVOKE List ON PROJECT p FROM ROLE a", live) == ["Admin", "analyst"]
+    assert offered("SHOW GRANTS FOR ", live) == ["ROLE", "USER"]
+    assert offered("SHOW ", live) == ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL"]
+    assert offered("SHOW ACL FOR m ", live) == ["ON"]
+    assert offered("LIST ", live) == ["USERS", "ROLES"]
+    assert offered("DESCRIBE ROLE s", live) == ["Super_Administrator"]
+    session.close()
