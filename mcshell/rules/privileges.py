@@ -5,6 +5,8 @@ Who holds what is worked out in `access.py`; this module only reads and orders n
 
 from __future__ import annotations
 
+import re
+
 from mcshell.errors import SemanticError
 from mcshell.sql import statements as st
 
@@ -29,6 +31,7 @@ PRIVILEGES = {
 SUPER_ADMINISTRATOR = "super_administrator"
 ADMIN = "admin"
 BUILTIN_ROLES = {SUPER_ADMINISTRATOR: "Super_Administrator", ADMIN: "Admin"}
+_ROLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,127}\Z")
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -43,12 +46,7 @@ def user_name(written: st.Text) -> str:
 def role_key(written: st.Ident) -> str:
     """Role names are case-insensitive; a role keeps the spelling it was created with."""
     name = written.text
-    if (
-        not name
-        or not (name[0].isascii() and name[0].isalpha())
-        or not all(c == "_" or c.isascii() and c.isalnum() for c in name)
-        or len(name) > 128
-    ):
+    if not _ROLE_NAME.match(name):
         raise SemanticError(
             f"'{name}' is not a role name: letters, digits and '_', starting with a letter, at most 128 characters",
             written.offset,
