@@ -223,7 +223,7 @@ class Catalog(Transactions):
 
     def role_names_starting(self, project: str, prefix: str, limit: int) -> list[str]:
         """The project's own roles whose name starts with `prefix` in any case, as created."""
-        with self._errors():
+        with self.errors():
             rows = self._db.execute(
                 "SELECT name FROM roles WHERE project = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?",
                 (project, *_prefix_range(prefix), limit),

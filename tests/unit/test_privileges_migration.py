@@ -85,7 +85,8 @@ def test_a_version_1_catalog_is_migrated_and_keeps_its_models(tmp_path):
             assert [v.name for v in catalog.iter_versions(catalog.get_model("demo", "m1").id)] == ["v1", "v2"]
             assert catalog.get_project("demo").owner == OWNER
             # Users who had made models or versions in someone else's project are its members now.
-            assert list(catalog.grants.iter_members("demo")) == [(CAROL, "2023-01-01 00:00:00"), (DAVE, "2023-01-01 00:00:00")]
+            members = list(catalog.grants.iter_members("demo"))
+            assert members == [(CAROL, "2023-01-01 00:00:00"), (DAVE, "2023-01-01 00:00:00")]
     finally:
         catalog.close()
     with sqlite3.connect(path) as db:
