@@ -5,6 +5,7 @@ connection.py opening a catalog file, SQLite errors as CatalogError, the fault-i
 transactions.py  one transaction per statement, or one per batch of a script (group commit)
 schema.py     the tables, the schema version, the migrations, refusing what is not a catalog
 store.py      Catalog: the queries, over its transactions
+grants.py     members, roles and grants (Catalog.grants)
 """
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project, Version
