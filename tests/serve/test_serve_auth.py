@@ -67,15 +67,20 @@ def test_the_readme_example_on_privileges_runs_through_pyodps_as_each_user(signe
             conforms(o, shell, catalog, "sales", USERS[who], statement)
     bob = as_(signed, "bob-id")
     assert conforms(bob, shell, catalog, "sales", BOB, "SHOW MODELS;")[1] == (
-        "FAILED: ODPS-0130013: Authorization exception - RAM$1234:bob has no List privilege on project sales"
+        "FAILED: ODPS-0130013:Authorization exception - Authorization Failed [4019], You have NO privilege "
+        "'odps:List' on {acs:odps:*:projects/sales}. --->Tips: CurrentProject:sales; Principal:RAM$1234:bob;"
     )
     with pytest.raises(odps_errors.NoPermission) as raised:
         bob.execute_security_query("GRANT Describe ON MODEL churn TO USER RAM$1234:bob")
     assert raised.value.args[0].startswith("ODPS-0130013: Authorization exception - ")
+    models = "projects/sales/models"
     assert bob.execute_security_query("SHOW GRANTS") == [
-        {"User": BOB, "ObjectType": "model", "ObjectName": "sales.churn", "Privileges": "Describe"},
-        {"User": BOB, "ObjectType": "model", "ObjectName": "sales.churn_next", "Privileges": "Describe"},
-    ]
+        {"Section": "roles", "Principal": "", "Mark": "", "Object": "analyst", "Privileges": ""},
+        {"Section": "ACL", "Principal": "role/analyst", "Mark": "A", "Object": f"{models}/churn",
+         "Privileges": "Describe"},
+        {"Section": "ACL", "Principal": f"user/{BOB}", "Mark": "A", "Object": f"{models}/churn_next",
+         "Privileges": "Describe"},
+    ]  # fmt: skip
     assert [m.name for m in as_(signed, "alice-id").list_models()] == ["churn", "churn_next"]
     with pytest.raises(odps_errors.NoPermission):
         list(bob.list_models())
