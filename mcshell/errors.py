@@ -78,3 +78,19 @@ class CatalogError(McError):
 
     code = "ODPS-0010000"
     kind = "System internal error"
+
+
+class NotRunLocally(UnsupportedStatement):
+    """A statement that passed every check but that mcshell cannot run here: a model call without
+    --invoke or --oss-root, a table (mcshell keeps none), a query shape its evaluator does not take.
+    `--skip-unsupported` turns it into the usual warning."""
+
+    code = "ODPS-0130071"
+    kind = "Semantic analysis exception"
+    has_position = True
+
+
+class TableNotFound(NotRunLocally):
+    code = "ODPS-0130131"
+    kind = "Table not found"
+

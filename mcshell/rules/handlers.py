@@ -34,6 +34,16 @@ class Context:
     project: str
     clock: Callable[[], str]
     settings: dict[str, str] = field(default_factory=dict)
+    # --check: statements are checked, nothing is evaluated and no model is run.
+    dry_run: bool = False
+    # What runs the models (mcshell.runtime.Runtime), made on first use by `runtime_factory`.
+    runtime_factory: Callable[[], object] | None = None
+    _runtime: object = None
+
+    def runtime(self) -> object:
+        if self._runtime is None and self.runtime_factory is not None:
+            self._runtime = self.runtime_factory()
+        return self._runtime
 
 
 OK = Result()
@@ -49,8 +59,12 @@ class Target:
         return f"{self.project}.{self.name}"
 
 
+SCHEMA_SETTING = "odps.namespace.schema"
+
+
 def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     """Where a model name points. Changes to the public project are refused before any name rule."""
+    ref = schema_reading(ref, ctx)
     project = ref.project.key if ref.project is not None else ctx.project
     if ref.schema is not None and ref.schema.key != "default":
         raise SemanticError(
@@ -61,6 +75,22 @@ def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     if ref.project is not None and not ctx.catalog.project_exists(project):
         raise DdlError(f"Project not found: {project}")
     return Target(project, ref.name.key)
+
+
+def schema_reading(ref: st.ModelRef, ctx: Context) -> st.ModelRef:
+    """`SET odps.namespace.schema=true`: `a.b` is schema a, model b of the current project (`a.b.c`
+    stays project.schema.model); `=false`: `a.b` is project.model and `a.b.c` is not recognized.
+    With no SET, `a.b` is project.model and `a.b.c` project.schema.model (the schema documentation)."""
+    flag = ctx.settings.get(SCHEMA_SETTING, "").strip().lower()
+    if flag == "true" and ref.project is not None and ref.schema is None:
+        return st.ModelRef(ref.name, schema=ref.project)
+    if flag == "false" and ref.schema is not None:
+        raise SemanticError(
+            f"'{ref.project.text if ref.project else ''}.{ref.schema.text}.{ref.name.text}' is not recognized: "
+            f"three-part names need {SCHEMA_SETTING}=true",
+            ref.offset,
+        )
+    return ref
 
 
 def _read_only(ctx: Context) -> AuthorizationError:
@@ -75,11 +105,16 @@ def find_model(ctx: Context, target: Target) -> Model:
     return model
 
 
+DEFAULT_VERSION = "default_version"
+
+
 def find_version(ctx: Context, model: Model, version: st.Ident) -> Version:
-    found = ctx.catalog.get_version(model.id, version.key)
+    """The version named; DEFAULT_VERSION (any case) is the model's default version."""
+    key = model.default_version if version.key == DEFAULT_VERSION else version.key
+    found = ctx.catalog.get_version(model.id, key)
     if found is None:
-        hint = _did_you_mean(version.key, ctx.catalog.version_names(model.id))
-        raise DdlError(f"Version not found: {model.project}.{model.name}.{version.key}{hint}")
+        hint = _did_you_mean(key, ctx.catalog.version_names(model.id))
+        raise DdlError(f"Version not found: {model.project}.{model.name}.{key}{hint}")
     return found
 
 
@@ -437,6 +472,12 @@ def quit_session(stmt: st.Quit, ctx: Context) -> Result:
     return Result(quit=True)
 
 
+def select(stmt: st.Select, ctx: Context) -> Result:
+    from mcshell.rules.query import run_select
+
+    return run_select(stmt, ctx)
+
+
 HANDLERS: dict[type, Callable[..., Result]] = {
     st.CreateModel: create_model,
     st.AddVersion: add_version,
@@ -458,6 +499,7 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.Grant: grant,
     st.Revoke: revoke,
     st.ShowGrants: show_grants,
+    st.Select: select,
 }
 
 

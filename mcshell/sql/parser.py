@@ -16,7 +16,7 @@ from mcshell.errors import ParseError, UnsupportedStatement
 from mcshell.sql import statements as st
 from mcshell.sql.dialect import Token, TokenType, tokenize
 from mcshell.sql.lexicon import is_word
-from mcshell.sql.splitter import Chunk
+from mcshell.sql.splitter import Chunk, content_start
 
 # Bounds that keep every input parseable: no type parameter is near 18 digits, and a type nested
 # deeper than this is surely a mistake (and must not exhaust Python's stack).
@@ -52,11 +52,26 @@ def parse(chunk: Chunk) -> st.Statement:
         quote = chunk.text[chunk.open_quote]
         message = f"unterminated quote {quote}: no closing {quote} before the end of the input"
         raise ParseError(message, chunk.open_quote)
+    if _is_query(chunk.text):
+        from mcshell.sql.select import parse_select  # sqlglot's Hive parser, loaded for the first SELECT
+
+        return parse_select(chunk.text)
     try:
         tokens = tokenize(chunk.text)
     except TokenError:
         raise _unreadable(chunk.text) from None
     return _Parser(chunk.text, _join_number_words(tokens)).statement()
+
+
+_QUERY_WORDS = ("SELECT", "WITH")
+
+
+def _is_query(text: str) -> bool:
+    """A SELECT (or WITH ... SELECT): parsed by sqlglot's own parser, not by this one."""
+    start = content_start(text)
+    word = text[start : start + 7].upper()
+    return any(word.startswith(w) and (len(word) == len(w) or not (word[len(w)].isalnum() or word[len(w)] == "_"))
+               for w in _QUERY_WORDS)  # fmt: skip
 
 
 def _unreadable(text: str) -> ParseError:
