@@ -94,3 +94,13 @@ class TableNotFound(NotRunLocally):
     code = "ODPS-0130131"
     kind = "Table not found"
 
+
+
+class RuntimeCallError(McError):
+    """A model function that could not run: model file missing or unloadable, endpoint refused, timed out,
+    answered an HTTP error or an answer that is not the expected JSON. The message names model, version and
+    the path or endpoint, never an APIKEY. The code is mcshell's decision (docs/runtime.md): MaxCompute's
+    error for a function that fails while the query runs."""
+
+    code = "ODPS-0123131"
+    kind = "User defined function exception"

@@ -1,0 +1,188 @@
+"""ML_PREDICT: an XGBoost model from the local model store, every row predicted in one batch.
+
+A regressor gives its value as a STRING; a classifier gives STRUCT<label:STRING, probs:ARRAY<FLOAT>>,
+printed as the docs print it: `{label:0, probs:[0.9266666, 0.03781649, 0.03551693]}`. xgboost (the
+`predict` extra) is imported only here, and only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mcshell.errors import RuntimeCallError
+from mcshell.runtime import store
+from mcshell.runtime.calls import ModelCall
+from mcshell.runtime.values import float_texts, prediction_struct
+
+CLASSIFIER = "BOOSTED_TREE_CLASSIFIER"
+REGRESSOR = "BOOSTED_TREE_REGRESSOR"
+_CLASSIFYING = ("binary:", "multi:")  # objectives whose predictions are classes
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    booster: Any  # xgboost.Booster
+    path: str
+    features: int
+    objective: str
+    classes: int  # 0 for a regressor
+
+
+def _xgboost():
+    try:
+        import xgboost
+    except ImportError:
+        return None
+    return xgboost
+
+
+def _xgboost_reason(error: Exception) -> str:
+    """xgboost's own message in one line: no timestamp, source path or native stack trace."""
+    first = str(error).strip().split("\n")[0]
+    first = re.sub(r"^\[[\d:]+\] [^\s:]+:\d+: ", "", first)
+    return first.strip() or type(error).__name__
+
+
+def load_model(path: str) -> LoadedModel:
+    """The model in `path`, as xgboost loads it (JSON, UBJSON or, with xgboost < 3.1, the legacy binary)."""
+    xgboost = _xgboost()
+    if xgboost is None:
+        raise store.StoreError("xgboost is not installed: install mcshell[predict] (or xgboost / xgboost-cpu)")
+    try:
+        booster = xgboost.Booster(model_file=path)
+        config = json.loads(booster.save_config())["learner"]
+    except Exception as error:  # xgboost raises XGBoostError, or OSError for an unreadable file
+        reason = _xgboost_reason(error)
+        if "binary format" in reason.lower():
+            reason = f"xgboost {xgboost.__version__} no longer reads the legacy binary format (removed in 3.1)"
+        raise store.StoreError(f"not a model xgboost can load: {reason}", path) from None
+    objective = config["objective"]["name"]
+    classes = int(config["learner_model_param"].get("num_class", "0") or 0)
+    if objective.startswith("binary:"):
+        classes = 2
+    return LoadedModel(booster, path, booster.num_features(), objective, classes)
+
+
+def _kind_problem(model: LoadedModel, model_type: str) -> str | None:
+    classifying = model.objective.startswith(_CLASSIFYING)
+    if model_type == CLASSIFIER and not classifying:
+        return f"the model file holds a regressor (objective {model.objective}), not a {CLASSIFIER}"
+    if model_type == REGRESSOR and classifying:
+        return f"the model file holds a classifier (objective {model.objective}), not a {REGRESSOR}"
+    return None
+
+
+def _features_problem(model: LoadedModel, inputs: int) -> str | None:
+    if model.features == inputs:
+        return None
+    return f"the model takes {model.features} features but the version has {inputs} INPUT columns"
+
+
+def location_warning(oss_root: str, location: str, inputs: int, model_type: str = "") -> str | None:
+    """For CREATE MODEL / ADD VERSION: what is wrong with the model a location holds, or None."""
+    try:
+        model = load_model(store.model_file(oss_root, location))
+    except store.StoreError as error:
+        return f"{error.reason}: {error.path}" if error.path else error.reason
+    problem = _features_problem(model, inputs) or (_kind_problem(model, model_type) if model_type else None)
+    return f"{problem}: {model.path}" if problem else None
+
+
+def _fail(call: ModelCall, reason: str, path: str = "") -> RuntimeCallError:
+    where = f" ({path})" if path else ""
+    return RuntimeCallError(f"ML_PREDICT({call.project}.{call.model}, {call.version}): {reason}{where}")
+
+
+def _model_for(cache: dict, oss_root: str | None, call: ModelCall) -> LoadedModel:
+    key = (call.project.lower(), call.model.lower(), call.version.lower(), call.location)
+    if key in cache:
+        return cache[key]
+    if not oss_root:
+        raise _fail(call, "no local model store: set --oss-root DIR (or MCSHELL_OSS_ROOT) to run it")
+    try:
+        model = load_model(store.model_file(oss_root, call.location))
+    except store.StoreError as error:
+        raise _fail(call, error.reason, error.path) from None
+    problem = _kind_problem(model, call.model_type.upper())
+    if problem:
+        raise _fail(call, problem, model.path)
+    cache[key] = model
+    return model
+
+
+def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int):
+    """The rows as one float32 matrix (SQL NULL -> NaN, xgboost's missing value)."""
+    import numpy
+
+    for row in rows:
+        if len(row) != features:
+            raise _fail(call, f"the model takes {features} features but the call passes {len(row)} values")
+    try:
+        return numpy.asarray(rows, dtype=numpy.float32).reshape(len(rows), features)
+    except (TypeError, ValueError):
+        pass
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row):
+            try:
+                numpy.float32(numpy.nan if value is None else value)
+            except (TypeError, ValueError):
+                name = call.inputs[column][0] if column < len(call.inputs) else f"#{column + 1}"
+                raise _fail(call, f"row {number}: value {value!r} for {name} is not a number") from None
+    raise _fail(call, "the values do not form a numeric matrix")
+
+
+def predict_rows(runtime, call: ModelCall, rows: Sequence[Sequence[object]]) -> list[object]:
+    """ML_PREDICT for all rows of one call site, in one batch."""
+    model = _model_for(runtime._models, runtime.settings.oss_root, call)
+    problem = _features_problem(model, len(call.inputs)) if call.inputs else None
+    if problem:
+        raise _fail(call, problem, model.path)
+    if not rows:
+        return []
+    matrix = _matrix(call, rows, model.features)
+    if model.classes:
+        return _classes(call, model, matrix)
+    try:
+        values = model.booster.inplace_predict(matrix, validate_features=False)
+    except Exception as error:
+        raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
+    return list(float_texts(values.reshape(-1)))
+
+
+def _probabilities(model: LoadedModel, matrix):
+    """One row of class probabilities per input row, as float32."""
+    import numpy
+
+    objective = model.objective
+    if objective in ("multi:softprob", "binary:logistic"):
+        raw = model.booster.inplace_predict(matrix, validate_features=False)
+    else:  # multi:softmax, binary:logitraw, binary:hinge: from the margin
+        raw = model.booster.inplace_predict(matrix, predict_type="margin", validate_features=False)
+    raw = numpy.asarray(raw, dtype=numpy.float32)
+    if objective == "multi:softmax":
+        shifted = numpy.exp(raw - raw.max(axis=1, keepdims=True))
+        return (shifted / shifted.sum(axis=1, keepdims=True)).astype(numpy.float32)
+    if objective == "binary:logitraw":
+        raw = (1 / (1 + numpy.exp(-raw))).astype(numpy.float32)
+    elif objective == "binary:hinge":
+        raw = (raw > 0).astype(numpy.float32)
+    if raw.ndim == 1:
+        raw = raw.reshape(-1, 1)
+    if raw.shape[1] == 1:  # one probability, of class 1
+        raw = numpy.hstack([numpy.float32(1) - raw, raw])
+    return raw
+
+
+def _classes(call: ModelCall, model: LoadedModel, matrix) -> list[object]:
+    try:
+        probs = _probabilities(model, matrix)
+    except Exception as error:
+        raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
+    labels = probs.argmax(axis=1).tolist()
+    width = probs.shape[1]
+    texts = float_texts(probs.reshape(-1))
+    return [prediction_struct(str(label), texts[i * width : (i + 1) * width]) for i, label in enumerate(labels)]
