@@ -16,7 +16,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from mcshell.catalog.store import Catalog
@@ -26,6 +26,7 @@ from mcshell.output.excerpt import SourceLines, excerpt
 from mcshell.output.masking import mask_secrets, secret_values
 from mcshell.output.render import render_lines
 from mcshell.rules.handlers import Context, handle
+from mcshell.runtime.calls import RuntimeSettings
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
 from mcshell.sql.statements import writes
@@ -59,6 +60,8 @@ class SessionOptions:
     # --check: run against a private copy of the catalog, report every failure as
     # <source>:<line>:<col>: FAILED ..., print no results and no OK, end with a summary line.
     check: bool = False
+    # --oss-root, --invoke, --public-endpoint: what the model functions may do.
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
 
 
 class Session:
@@ -306,7 +309,10 @@ class Session:
             except McError:
                 catalog.close()
                 raise
-            self._context = Context(catalog, self.options.user, self.options.project, self.clock)
+            self._context = Context(
+                catalog, self.options.user, self.options.project, self.clock,
+                dry_run=self.options.check, runtime_settings=self.options.runtime,
+            )  # fmt: skip
         return self._context
 
     def close(self) -> None:

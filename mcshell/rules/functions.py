@@ -143,18 +143,24 @@ def arg_type(arg: st.Arg, stmt: st.Select) -> str:
 def _check_params(call: st.FunctionCall, params: tuple[Param, ...], stmt: st.Select) -> None:
     required = sum(1 for p in params if not p.optional)
     if not required <= len(call.args) <= len(params):
-        names = ", ".join(f"[{p.name}]" if p.optional else p.name for p in params)
+        names = "".join(f" [, {p.name}]" if p.optional else f", {p.name}" for p in params)
         counts = f"{required + 2}" if required == len(params) else f"{required + 2} to {len(params) + 2}"
         raise SemanticError(
-            f"{call.function} takes {counts} arguments (model, version, {names}), found {len(call.args) + 2}",
+            f"{call.function} takes {counts} arguments (model, version{names}), found {len(call.args) + 2}",
             call.offset,
         )
     for param, arg in zip(params, call.args, strict=False):
         found = arg_type(arg, stmt)
-        if not accepts(param.types, found):
+        if not accepts(param.types, found, widen=False):
             raise SemanticError(
-                f"{call.function}: {param.name} must be {' or '.join(param.types)}, found {found}", arg.offset
+                f"{call.function}: {param.name} must be {_shown(param.types)}, found {found}", arg.offset
             )
+
+
+def _shown(types: tuple[str, ...]) -> str:
+    """STRING for the string types, as the function pages write it: `STRING`, `STRING or BINARY`."""
+    named = ["STRING" if kind in signatures.STRINGS else kind for kind in types]
+    return " or ".join(dict.fromkeys(named))
 
 
 def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: st.Select) -> None:

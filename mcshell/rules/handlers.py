@@ -20,6 +20,7 @@ from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
     from mcshell.rules import validate
+    from mcshell.runtime.calls import Runtime, RuntimeSettings
 
 # `validate` (the rules' regular expressions), `recreate` and `helptext` are imported by the
 # handlers that use them: a one-shot DESC or SHOW does not pay for what it never applies.
@@ -36,13 +37,16 @@ class Context:
     settings: dict[str, str] = field(default_factory=dict)
     # --check: statements are checked, nothing is evaluated and no model is run.
     dry_run: bool = False
-    # What runs the models (mcshell.runtime.Runtime), made on first use by `runtime_factory`.
-    runtime_factory: Callable[[], object] | None = None
-    _runtime: object = None
+    # --oss-root, --invoke, --public-endpoint: what the runtime may do.
+    runtime_settings: RuntimeSettings | None = None
+    _runtime: Runtime | None = None
 
-    def runtime(self) -> object:
-        if self._runtime is None and self.runtime_factory is not None:
-            self._runtime = self.runtime_factory()
+    def runtime(self) -> Runtime:
+        """What runs the models, made on first use: one per session, so a model is loaded once."""
+        if self._runtime is None:
+            from mcshell.runtime.calls import Runtime, RuntimeSettings
+
+            self._runtime = Runtime(self.runtime_settings or RuntimeSettings())
         return self._runtime
 
 

@@ -39,12 +39,19 @@ def base_type(written: str) -> str:
     return upper.split("(", 1)[0]
 
 
-def accepts(wanted: tuple[str, ...], found: str) -> bool:
-    """A value of type `found` ("" unknown, "NULL") may stand where one of `wanted` is expected."""
+_FAMILIES = (_STRINGS, set(_RANGES))
+
+
+def accepts(wanted: tuple[str, ...], found: str, widen: bool = True) -> bool:
+    """A value of type `found` ("" unknown, "NULL") may stand where one of `wanted` is expected.
+    Without `widen` (the AI functions' parameters, whose pages call any other type an error) only a
+    type of the same family is taken: a VARCHAR for a STRING, an INT for a BIGINT."""
     if not found or found == "NULL" or not wanted:
         return True
     if found in wanted:
         return True
+    if not widen:
+        return any(found in family and family.intersection(wanted) for family in _FAMILIES)
     if found == "ARRAY" or found.startswith("ARRAY<"):  # an array of unknown items fits any array
         return any(kind.startswith("ARRAY") for kind in wanted) and (found == "ARRAY" or _array_fits(wanted, found))
     if any(kind.startswith(("ARRAY", "MAP<", "STRUCT<")) for kind in wanted):
