@@ -95,7 +95,6 @@ class TableNotFound(NotRunLocally):
     kind = "Table not found"
 
 
-
 class RuntimeCallError(McError):
     """A model function that could not run: model file missing or unloadable, endpoint refused, timed out,
     answered an HTTP error or an answer that is not the expected JSON. The message names model, version and

@@ -11,8 +11,8 @@ the runtime is asked anything.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mcshell.catalog.store import PUBLIC_PROJECT

@@ -145,7 +145,10 @@ def _project(tree: exp.Select, columns: list[str], rows: Rows, alias: str | None
 
 def _run(query: exp.Select, columns: list[str], rows: Rows, alias: str | None) -> Rows:
     """sqlglot's executor over the source table (sqlglot.executor.execute, with mcshell's CAST)."""
-    query = query.from_(exp.Table(this=exp.to_identifier(SOURCE), alias=exp.TableAlias(this=exp.to_identifier(alias))) if alias else SOURCE)
+    table = exp.Table(this=exp.to_identifier(SOURCE))
+    if alias:  # `t.age` still names the column of the VALUES list t(age, ...)
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    query = query.from_(table)
     for node in list(query.find_all(exp.TryCast)):  # Hive's CAST: the executor knows only Cast
         node.replace(exp.Cast(this=node.this, to=node.args["to"]))
     types = [_type_of(rows, at) for at in range(len(columns))]
