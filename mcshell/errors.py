@@ -43,6 +43,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def shortened(text: str, limit: int = 256) -> str:
+    """Text from the input as an error quotes it: a megabyte-long name makes no megabyte-long FAILED line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 class ParseError(McError):
     code = "ODPS-0130161"
     kind = "Parse exception"

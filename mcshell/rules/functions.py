@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from mcshell.catalog.store import PUBLIC_PROJECT, Model, Version
-from mcshell.errors import McError, SemanticError
+from mcshell.errors import McError, SemanticError, shortened
 from mcshell.rules import privileges, signatures
 from mcshell.rules.handlers import Context, find_model, find_version, resolve
 from mcshell.rules.signatures import SIGNATURES, Param
@@ -131,7 +131,7 @@ def arg_type(arg: st.Arg, stmt: st.Select) -> str:
     """An argument's MaxCompute type, "" when mcshell cannot know it (a column of a table)."""
     if arg.kind == "column":
         if stmt.source in ("none", "values") and arg.name not in stmt.columns:
-            raise SemanticError(f"column {arg.name} cannot be resolved", arg.offset)
+            raise SemanticError(f"column {shortened(arg.name)} cannot be resolved", arg.offset)
         return stmt.columns.get(arg.name, "")
     if arg.kind == "call":
         return _RETURNS.get(arg.name, "STRING")
@@ -207,7 +207,8 @@ def _check_mllm(call: st.FunctionCall, model: Model, version: Version, stmt: st.
         )
     if media is not None and media.kind == "constant" and not _is_media(media):
         raise SemanticError(
-            f"AI_GENERATE: type must be {', '.join(signatures.MEDIA_TYPES)}, found '{media.value}'", media.offset
+            f"AI_GENERATE: type must be {', '.join(signatures.MEDIA_TYPES)}, found '{shortened(str(media.value))}'",
+            media.offset,
         )
 
 
@@ -231,7 +232,7 @@ def _check_values(call: st.FunctionCall, mllm: bool) -> None:
         elif param.name == "target_language" and arg.kind == "constant":
             if str(arg.value).lower() not in signatures.LANGUAGES:
                 raise SemanticError(
-                    f"AI_TRANSLATE: '{arg.value}' is not a target language; use one of "
+                    f"AI_TRANSLATE: '{shortened(str(arg.value))}' is not a target language; use one of "
                     f"{', '.join(signatures.LANGUAGES)}",
                     arg.offset,
                 )

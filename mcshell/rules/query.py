@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mcshell.catalog.store import PUBLIC_PROJECT
-from mcshell.errors import NotRunLocally, SemanticError, TableNotFound
+from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
 from mcshell.output.results import Result, Table
 from mcshell.rules.functions import CheckedCall, check_select
 from mcshell.sql import statements as st
@@ -52,7 +52,7 @@ def _check_columns(stmt: st.Select) -> None:
         return
     for ref in stmt.column_refs:
         if ref.key not in stmt.columns:
-            raise SemanticError(f"column {ref.text} cannot be resolved", ref.offset)
+            raise SemanticError(f"column {shortened(ref.text)} cannot be resolved", ref.offset)
 
 
 def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> None:

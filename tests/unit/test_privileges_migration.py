@@ -88,7 +88,7 @@ def test_a_version_1_catalog_is_migrated_and_keeps_its_models(tmp_path):
     finally:
         catalog.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (3,)
 
 
 def test_after_the_migration_owners_keep_every_privilege_on_what_they_own(tmp_path):
