@@ -45,7 +45,8 @@ DOCUMENTED = [
     f"SELECT AI_GENERATE({PUBLIC}, DEFAULT_VERSION, 'Describe MaxCompute in one line');",
     f"SELECT AI_CLASSIFY({PUBLIC}, DEFAULT_VERSION, 'The battery lasts two days', ARRAY('electronics', 'clothing'));",
     f"SELECT AI_EXTRACT({PUBLIC}, DEFAULT_VERSION, 'John, 32, Hangzhou', ARRAY('name', 'age', 'city'));",
-    "SELECT AI_EMBEDDING(bigdata_public_modelset.default.`text-embedding-v4`, DEFAULT_VERSION, 'MaxCompute') AS EMBEDDING;",
+    "SELECT AI_EMBEDDING(bigdata_public_modelset.default.`text-embedding-v4`, DEFAULT_VERSION, 'MaxCompute') "
+    "AS EMBEDDING;",
     f"SELECT AI_SIMILARITY({PUBLIC}, DEFAULT_VERSION, 'I like cats', 'I love cats') AS similarity_score;",
     f"SELECT AI_SENTIMENT({PUBLIC}, DEFAULT_VERSION, 'The delivery was fast');",
     f"SELECT AI_SUMMARIZE({PUBLIC}, default_version, 'MaxCompute is a data warehouse service', 20);",
