@@ -177,7 +177,8 @@ def test_a_select_over_a_table_is_checked_then_refused_with_one_line(shell, mode
     sql = "SELECT id, ML_PREDICT(test_xgboost_classifier, v1, f1, f2, f3, f4) FROM customers WHERE f1 > 5;"
     run = shell("--continue-on-error", "-e", sql + " WHOAMI;")
     assert run.verdicts == [
-        f"FAILED: ODPS-0130131:[1,{sql.index('customers') + 1}] Table not found - table my_project.customers cannot be resolved: mcshell keeps "
+        f"FAILED: ODPS-0130131:[1,{sql.index('customers') + 1}] Table not found - "
+        "table my_project.customers cannot be resolved: mcshell keeps "
         "no tables (the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) "
         "t(<columns>))",
         "OK",
