@@ -43,7 +43,8 @@ def _xgboost():
 def _xgboost_reason(error: Exception) -> str:
     """xgboost's own message in one line: no timestamp, source path or native stack trace."""
     first = str(error).strip().split("\n")[0]
-    first = re.sub(r"^\[[\d:]+\] [^\s:]+:\d+: ", "", first)
+    first = re.sub(r"^\[[\d:]+\] [^\s:]+:\d+: ", "", first)  # [08:25:12] /workspace/src/...cc:144:
+    first = re.sub(r"^Check failed: .*? : ", "", first)
     return first.strip() or type(error).__name__
 
 
@@ -57,7 +58,7 @@ def load_model(path: str) -> LoadedModel:
         config = json.loads(booster.save_config())["learner"]
     except Exception as error:  # xgboost raises XGBoostError, or OSError for an unreadable file
         reason = _xgboost_reason(error)
-        if "binary format" in reason.lower():
+        if "binary format" in str(error).lower():
             reason = f"xgboost {xgboost.__version__} no longer reads the legacy binary format (removed in 3.1)"
         raise store.StoreError(f"not a model xgboost can load: {reason}", path) from None
     objective = config["objective"]["name"]

@@ -1,0 +1,55 @@
+"""Runtime.check_location: the warning CREATE MODEL and ADD VERSION print when a store is set."""
+
+from __future__ import annotations
+
+from trained import store, train
+
+from mcshell.runtime.calls import Runtime, RuntimeSettings
+
+FOUR = tuple((f"f{i}", "DOUBLE") for i in range(4))
+
+
+def test_without_a_store_nothing_is_checked(tmp_path):
+    assert Runtime(RuntimeSettings()).check_location("oss://ep/nowhere/", FOUR) is None
+
+
+def test_a_loadable_model_with_the_right_feature_count_gives_no_warning(tmp_path):
+    stored = store(tmp_path, train("multiclass"), "model.json")
+    runtime = Runtime(RuntimeSettings(oss_root=str(tmp_path)))
+    assert runtime.check_location(stored.location, FOUR, "BOOSTED_TREE_CLASSIFIER") is None
+
+
+def test_the_wrong_feature_count_is_named(tmp_path):
+    stored = store(tmp_path, train("multiclass"), "model.ubj")
+    runtime = Runtime(RuntimeSettings(oss_root=str(tmp_path)))
+    assert runtime.check_location(stored.location, FOUR[:3]) == (
+        f"the model takes 4 features but the version has 3 INPUT columns: {stored.path}"
+    )
+
+
+def test_a_location_without_a_model_is_named(tmp_path):
+    runtime = Runtime(RuntimeSettings(oss_root=str(tmp_path)))
+    assert runtime.check_location("oss://ep/models/none/", FOUR) == (
+        f"no such directory in the model store: {tmp_path / 'models' / 'none'}"
+    )
+    (tmp_path / "models" / "empty").mkdir(parents=True)
+    assert runtime.check_location("oss://ep/models/empty/", FOUR) == (
+        f"the directory holds no model file: {tmp_path / 'models' / 'empty'}"
+    )
+
+
+def test_a_file_xgboost_cannot_load_is_named(tmp_path):
+    directory = tmp_path / "models" / "bad"
+    directory.mkdir(parents=True)
+    (directory / "model.json").write_text("not a model")
+    warning = Runtime(RuntimeSettings(oss_root=str(tmp_path))).check_location("oss://ep/models/bad/", FOUR)
+    assert warning.startswith("not a model xgboost can load: ")
+    assert warning.endswith(str(directory / "model.json"))
+
+
+def test_a_regressor_where_a_classifier_is_declared_is_named(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    runtime = Runtime(RuntimeSettings(oss_root=str(tmp_path)))
+    assert runtime.check_location(stored.location, FOUR, "boosted_tree_classifier") == (
+        f"the model file holds a regressor (objective reg:squarederror), not a BOOSTED_TREE_CLASSIFIER: {stored.path}"
+    )

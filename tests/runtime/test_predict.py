@@ -1,0 +1,220 @@
+"""ML_PREDICT through the Runtime, on real XGBoost models trained here: every prediction against xgboost's own."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from trained import LEGACY, own_predict, query_rows, store, train, xgb
+
+from mcshell.errors import RuntimeCallError
+from mcshell.runtime.calls import Runtime, RuntimeSettings
+
+STRUCT = re.compile(r"\{label:(\d+), probs:\[([^\]]*)\]\}")
+FORMATS = ["model.json", "model.ubj"]
+
+
+def runtime(root) -> Runtime:
+    return Runtime(RuntimeSettings(oss_root=str(root)))
+
+
+def parsed_struct(text: str) -> tuple[int, list[np.float32]]:
+    found = STRUCT.fullmatch(text)
+    assert found, text
+    return int(found.group(1)), [np.float32(p) for p in found.group(2).split(", ")]
+
+
+def assert_classes(results, expected: np.ndarray):
+    """Each printed probability reads back as exactly xgboost's float32; the label is the likeliest class."""
+    assert len(results) == len(expected)
+    for text, want in zip(results, expected, strict=True):
+        label, probs = parsed_struct(text)
+        assert probs == list(want)
+        assert label == int(np.argmax(want))
+
+
+@pytest.mark.parametrize("file_name", FORMATS)
+def test_a_three_class_classifier_gives_label_and_probs_as_xgboost_computes_them(tmp_path, file_name):
+    stored = store(tmp_path, train("multiclass"), file_name)
+    rows = query_rows()
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_CLASSIFIER"), rows)
+    assert_classes(results, own_predict(stored.booster, rows))
+
+
+@pytest.mark.parametrize("file_name", FORMATS)
+def test_a_binary_classifier_gives_the_probability_of_each_of_its_two_classes(tmp_path, file_name):
+    stored = store(tmp_path, train("binary"), file_name)
+    rows = query_rows()
+    positive = own_predict(stored.booster, rows)
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_CLASSIFIER"), rows)
+    assert_classes(results, np.stack([np.float32(1) - positive, positive], axis=1))
+    assert {parsed_struct(text)[0] for text in results} == {0, 1}
+
+
+def test_a_softmax_classifier_gives_the_class_xgboost_predicts(tmp_path):
+    stored = store(tmp_path, train("softmax"), "model.json")
+    rows = query_rows()
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_CLASSIFIER"), rows)
+    classes = own_predict(stored.booster, rows)
+    assert [parsed_struct(text)[0] for text in results] == [int(c) for c in classes]
+    for text in results:
+        assert sum(parsed_struct(text)[1]) == pytest.approx(1, abs=1e-5)
+
+
+@pytest.mark.parametrize("file_name", FORMATS)
+def test_a_regressor_gives_its_value_as_a_string_that_reads_back_exactly(tmp_path, file_name):
+    stored = store(tmp_path, train("regressor"), file_name)
+    rows = query_rows()
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), rows)
+    expected = own_predict(stored.booster, rows)
+    assert all(isinstance(text, str) for text in results)
+    assert [np.float32(text) for text in results] == list(expected)
+
+
+def test_sql_null_is_a_missing_value_as_in_xgboost(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    rows = [(None, 0.5, None, 1.0), (1.0, None, None, None), (None, None, None, None)]
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), rows)
+    assert [np.float32(text) for text in results] == list(own_predict(stored.booster, rows))
+
+
+def test_numbers_written_as_strings_and_booleans_are_features_too(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [("1.5", True, 0, -2)])
+    assert [np.float32(t) for t in results] == list(own_predict(stored.booster, [(1.5, 1.0, 0.0, -2.0)]))
+
+
+def test_the_model_is_loaded_once_per_runtime(tmp_path):
+    stored = store(tmp_path, train("multiclass"), "model.json")
+    run = runtime(tmp_path)
+    first = run.run(stored.call("BOOSTED_TREE_CLASSIFIER"), query_rows(count=3))
+    stored.path.unlink()  # a second load would fail now
+    assert run.run(stored.call("BOOSTED_TREE_CLASSIFIER"), query_rows(count=3)) == first
+    with pytest.raises(RuntimeCallError, match="holds no model file"):
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_CLASSIFIER"), query_rows(count=3))
+
+
+def test_no_rows_give_no_values(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    assert runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), []) == []
+
+
+def test_the_legacy_binary_format_loads_where_xgboost_still_reads_it(tmp_path):
+    directory = tmp_path / "models" / "legacy"
+    directory.mkdir(parents=True)
+    (directory / "model.deprecated").write_bytes(LEGACY.read_bytes())
+    call = store(tmp_path, train("regressor"), "unused.json", folder="other").call(
+        "BOOSTED_TREE_CLASSIFIER", location="oss://oss-cn-hangzhou.aliyuncs.com/models/legacy/"
+    )
+    rows = query_rows()
+    try:
+        booster = xgb.Booster(model_file=str(LEGACY))
+    except xgb.core.XGBoostError:  # xgboost >= 3.1 removed the format: the FAILED line says so
+        with pytest.raises(RuntimeCallError) as failed:
+            runtime(tmp_path).run(call, rows)
+        assert f"no longer reads the legacy binary format (removed in 3.1) ({directory / 'model.deprecated'})" in str(
+            failed.value
+        )
+        return
+    assert_classes(runtime(tmp_path).run(call, rows), own_predict(booster, rows))
+
+
+def test_a_model_whose_feature_count_differs_from_the_input_columns_names_both_numbers(tmp_path):
+    stored = store(tmp_path, train("regressor", features=4), "model.json")
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR", inputs=5), [(1, 2, 3, 4, 5)])
+    assert str(failed.value) == (
+        f"ML_PREDICT(team_a.churn, v1): the model takes 4 features but the version has 5 INPUT columns ({stored.path})"
+    )
+    assert failed.value.code == "ODPS-0123131"
+
+
+def test_a_call_passing_another_number_of_values_than_the_model_takes_is_refused(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    with pytest.raises(RuntimeCallError, match="the model takes 4 features but the call passes 3 values"):
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR", inputs=0), [(1, 2, 3)])
+
+
+def test_a_value_that_is_no_number_is_named_with_its_column_and_row(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4), (1, "tall", 3, 4)])
+    assert str(failed.value) == "ML_PREDICT(team_a.churn, v1): row 2: value 'tall' for f1 is not a number"
+
+
+@pytest.mark.parametrize(
+    ("kind", "declared", "holds"),
+    [("regressor", "BOOSTED_TREE_CLASSIFIER", "a regressor"), ("binary", "BOOSTED_TREE_REGRESSOR", "a classifier")],
+)
+def test_a_model_of_the_other_kind_is_refused(tmp_path, kind, declared, holds):
+    stored = store(tmp_path, train(kind), "model.json")
+    with pytest.raises(RuntimeCallError, match=f"the model file holds {holds} "):
+        runtime(tmp_path).run(stored.call(declared), query_rows(count=2))
+
+
+def test_without_a_store_the_error_says_what_would_let_it_run(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    with pytest.raises(RuntimeCallError) as failed:
+        Runtime(RuntimeSettings()).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+    assert str(failed.value) == (
+        "ML_PREDICT(team_a.churn, v1): no local model store: set --oss-root DIR (or MCSHELL_OSS_ROOT) to run it"
+    )
+
+
+def test_a_missing_directory_is_named(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    call = stored.call("BOOSTED_TREE_REGRESSOR", location="oss://ep/models/none/")
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(call, [(1, 2, 3, 4)])
+    assert str(failed.value) == (
+        f"ML_PREDICT(team_a.churn, v1): no such directory in the model store ({tmp_path / 'models' / 'none'})"
+    )
+
+
+def test_a_corrupt_model_file_gives_xgboosts_reason_in_one_line(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    stored.path.write_text('{"learner": {"trunc')
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+    message = str(failed.value)
+    assert message.startswith("ML_PREDICT(team_a.churn, v1): not a model xgboost can load: ")
+    assert message.endswith(f"({stored.path})")
+    assert "\n" not in message and "[bt]" not in message
+
+
+def test_several_files_are_narrowed_to_the_model_file(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.ubj")
+    (stored.path.parent / "README.txt").write_text("exported by MaxFrame")
+    (stored.path.parent / ".hidden.json").write_text("{}")
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+    assert [np.float32(t) for t in results] == list(own_predict(stored.booster, [(1, 2, 3, 4)]))
+
+
+def test_two_model_files_are_ambiguous(tmp_path):
+    stored = store(tmp_path, train("regressor"), "a.json")
+    train("regressor").save_model(str(stored.path.parent / "b.ubj"))
+    with pytest.raises(RuntimeCallError, match=r"the directory holds 2 model files \(a.json, b.ubj\), expected one"):
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("oss://ep/models/../../etc/", "leaves the model store"),
+        ("s3://ep/models/churn/", "is not an oss:// location"),
+        ("oss://ep/", "names no bucket"),
+    ],
+)
+def test_locations_outside_the_store_are_refused(tmp_path, location, reason):
+    call = store(tmp_path, train("regressor"), "model.json").call("BOOSTED_TREE_REGRESSOR", location=location)
+    with pytest.raises(RuntimeCallError, match=reason):
+        runtime(tmp_path).run(call, [(1, 2, 3, 4)])
+
+
+def test_a_location_naming_the_file_itself_is_that_file(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    call = stored.call("BOOSTED_TREE_REGRESSOR", location=stored.location + "model.json")
+    assert runtime(tmp_path).run(call, [(1, 2, 3, 4)]) == runtime(tmp_path).run(
+        stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)]
+    )
