@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from mcshell.errors import SemanticError
+from mcshell.rules.signatures import SIGNATURES
+from mcshell.sql import statements as st
 
 SYNTAX = {
     "CREATE MODEL": """CREATE MODEL [IF NOT EXISTS] <model> WITH VERSION <version>
@@ -34,6 +36,11 @@ GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO USER <user>;
     "REVOKE": """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM USER <user>;
 REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM USER <user>;""",
     "SHOW GRANTS": "SHOW GRANTS [FOR <user>];   (in the current project; FOR another user: project owner only)",
+    "SELECT": """SELECT <expr> [AS <alias>], ... [FROM VALUES (<v>, ...), ... t(<col>, ...)] [WHERE ...] ...;
+  calls of the model functions are checked against the catalog (also in --check); a SELECT with no FROM
+  or over a VALUES list runs here (ML_PREDICT with --oss-root, the AI_* functions with --invoke);
+  HELP <function>; for each: """
+    + ", ".join(st.MODEL_FUNCTIONS),
 }
 _ALIASES = {
     "DESCRIBE MODEL": "DESC MODEL", "DESC": "DESC MODEL", "DESCRIBE": "DESC MODEL", "EXIT": "QUIT",
@@ -58,6 +65,7 @@ _OVERVIEW = """Statements (HELP <statement>; for the syntax of one):
   LIST USERS      list the owner and members of the current project
   GRANT           grant privileges on a model or a project (REVOKE takes them back)
   SHOW GRANTS     list a user's privileges in the current project
+  SELECT          run the model functions (HELP SELECT; HELP ML_PREDICT; ...)
   HELP            this list
   QUIT            leave (also EXIT)
 A model is named <model>, <project>.<model> or <project>.default.<model>."""
@@ -66,7 +74,18 @@ A model is named <model>, <project>.<model> or <project>.default.<model>."""
 def help_text(topic: str | None) -> str:
     if topic is None:
         return _OVERVIEW
+    if topic in SIGNATURES:
+        return function_help(topic)
     key = _ALIASES.get(topic, topic)
     if key not in SYNTAX:
         raise SemanticError(f"no help for '{topic}'; HELP; lists the statements", 0)
     return SYNTAX[key]
+
+
+def function_help(name: str) -> str:
+    """HELP <function>: its syntax as the function's page writes it, what it returns, a documented call."""
+    signature = SIGNATURES[name]
+    return (
+        f"{signature.syntax}\n  {signature.summary}; returns {signature.returns}\n"
+        f"  <model> and <version> unquoted; <version> may be DEFAULT_VERSION\n  e.g. {signature.example}"
+    )

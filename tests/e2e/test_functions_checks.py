@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
+from mcshell.rules.signatures import SIGNATURES
+
 MODELS = (DATA / "functions" / "models.sql").read_text()
 PUBLIC = "bigdata_public_modelset.default.`qwen3-max`"
 SCHEMA = "SET odps.namespace.schema=true;\n"
@@ -215,3 +217,12 @@ def test_a_model_the_user_may_not_describe_is_refused(shell, catalog):
     assert shell("--user", bob, "--check", "-e", sql).status == 0
     # the public models: everyone
     assert shell("--user", bob, "--check", "-e", DOCUMENTED[1]).status == 0
+
+
+@pytest.mark.parametrize("function", list(SIGNATURES))
+def test_help_has_an_entry_for_each_function_whose_example_passes_its_checks(shell, checked, function):
+    run = shell("-e", f"HELP {function}")
+    assert run.status == 0 and run.stdout.startswith(f"{function}(<model>, <version>")
+    example = run.stdout.split("e.g. ", 1)[1].strip()
+    assert example == SIGNATURES[function].example
+    assert checked(example) == "ok"

@@ -342,8 +342,8 @@ def test_help_for_an_unknown_statement_fails(shell, catalog):
     failing(
         shell,
         catalog,
-        "HELP SELECT",
-        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - no help for 'SELECT'; HELP; lists the statements",
+        "HELP UPDATE",
+        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - no help for 'UPDATE'; HELP; lists the statements",
     )
 
 
