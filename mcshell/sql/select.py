@@ -21,6 +21,11 @@ from mcshell.errors import ParseError, SemanticError
 from mcshell.sql import statements as st
 
 _HIVE = Hive()
+# One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,
+# which costs as much as a tenth of a statement's parse with sqlglotc.
+_TOKENIZER = _HIVE.tokenizer_class(dialect=_HIVE)
+_PARSER = _HIVE.parser()
+_NAME_LENGTHS = frozenset(len(name) for name in st.MODEL_FUNCTIONS)
 _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "
 # The names the stock parser would build in its own shape (three in sqlglot 30.30).
 _RESHAPED = frozenset(name for name in st.MODEL_FUNCTIONS if name in _HIVE.parser_class.FUNCTIONS)
@@ -31,20 +36,50 @@ _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 def parse_select(text: str) -> st.Select:
     """The SELECT in `text` (one statement, without its `;`), with every model function call in it."""
     try:
-        tokens = _HIVE.tokenize(text)
+        tokens = _TOKENIZER.tokenize(text)
     except TokenError:
         raise ParseError("cannot read the statement", 0) from None
     sites = _call_sites(tokens)
     try:
-        trees = _HIVE.parser().parse(tokens, text)
+        trees = _PARSER.parse(tokens, text)
     except SqlglotParseError as error:
         raise _parse_error(error, text) from None
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", 0)
-    calls = tuple(_calls(tree, sites))
-    source, columns, table = _source(tree)
-    return st.Select(text, calls, source, columns, table, tree, _column_refs(tree))
+    nodes = _Nodes(tree)
+    calls = tuple(_calls(nodes.calls, sites))
+    source, columns, table = _source(tree, nodes)
+    refs = _column_refs(nodes) if source in ("none", "values") else ()
+    return st.Select(text, calls, source, columns, table, tree, refs)
+
+
+class _Nodes:
+    """The nodes of a statement the checks look at, found in one walk of its tree (a walk costs as
+    much as a tenth of the parse: one, not one per kind)."""
+
+    def __init__(self, tree: exp.Expr):
+        self.calls: list[exp.Anonymous] = []
+        self.columns: list[exp.Column] = []
+        self.tables: list[exp.Table] = []
+        self.aliases: set[str] = set()
+        self.ctes: set[str] = set()
+        self.nested = False  # a subquery, a UNION's side ...
+        for node in tree.walk():
+            kind = type(node)
+            if kind is exp.Column:
+                self.columns.append(node)
+            elif kind is exp.Anonymous:
+                if node.name.upper() in st.MODEL_FUNCTIONS:
+                    self.calls.append(node)
+            elif kind is exp.Alias:
+                self.aliases.add(node.alias.lower())
+            elif kind is exp.Table:
+                self.tables.append(node)
+            elif kind is exp.CTE:
+                self.ctes.add(node.alias_or_name.lower())
+            elif node is not tree and isinstance(node, exp.Query):
+                self.nested = True
 
 
 # -- tokens -----------------------------------------------------------------------------------
@@ -54,7 +89,10 @@ def _call_sites(tokens: list[Token]) -> dict[int, tuple[int, ...]]:
     sites: dict[int, tuple[int, ...]] = {}
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
-        name = token.text.upper()
+        text = token.text
+        if len(text) not in _NAME_LENGTHS:  # most tokens: no upper() for them
+            continue
+        name = text.upper()
         if name not in st.MODEL_FUNCTIONS or i == last or tokens[i + 1].token_type is not TokenType.L_PAREN:
             continue
         if token.token_type is not TokenType.VAR:
@@ -99,13 +137,12 @@ def _parse_error(error: SqlglotParseError, text: str) -> ParseError:
 
 
 # -- calls ------------------------------------------------------------------------------------
-def _calls(tree: exp.Expr, sites: dict[int, tuple[int, ...]]):
+def _calls(nodes: list[exp.Anonymous], sites: dict[int, tuple[int, ...]]):
     found = []
-    for node in tree.find_all(exp.Anonymous):
-        name = node.name.upper()
+    for node in nodes:
         start = node.meta.get("start")
-        if name in st.MODEL_FUNCTIONS and start in sites:
-            found.append((start, name, node))
+        if start in sites:
+            found.append((start, node.name.upper(), node))
     found.sort(key=lambda item: item[0])
     for index, (start, name, node) in enumerate(found):
         node.meta["mcshell_call"] = index
@@ -213,30 +250,28 @@ def _cast_type(node: exp.Cast) -> str:
     return _TYPES.get(name, name)
 
 
-def _column_refs(tree: exp.Expr) -> tuple[st.Ident, ...]:
+def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
     """The columns the statement names, but for the model and version of the model functions."""
     skipped = set()
-    for node in tree.find_all(exp.Anonymous):
+    for node in nodes.calls:
         if "mcshell_call" in node.meta:
             skipped.update(id(arg) for arg in node.expressions[:2])
-    aliases = {alias.alias.lower() for alias in tree.find_all(exp.Alias)}
     refs = []
-    for column in tree.find_all(exp.Column):
-        if id(column) in skipped or isinstance(column.this, exp.Star) or column.name.lower() in aliases:
+    for column in nodes.columns:
+        if id(column) in skipped or isinstance(column.this, exp.Star) or column.name.lower() in nodes.aliases:
             continue
         refs.append(st.Ident(column.name, _at(column.this, 0)))
     return tuple(refs)
 
 
 # -- what the statement reads -----------------------------------------------------------------
-def _source(tree: exp.Query) -> tuple[str, dict[str, str], st.Ident | None]:
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    for table in tree.find_all(exp.Table):
-        if table.name.lower() not in ctes or table.db:
+def _source(tree: exp.Query, nodes: _Nodes) -> tuple[str, dict[str, str], st.Ident | None]:
+    for table in nodes.tables:
+        if table.name.lower() not in nodes.ctes or table.db:
             return "tables", {}, st.Ident(".".join(p.name for p in table.parts), _at(table.this, 0))
     if not isinstance(tree, exp.Select) or tree.args.get("with_") or tree.args.get("joins"):
         return "other", {}, None
-    if any(node is not tree for node in tree.find_all(exp.Query)):
+    if nodes.nested:
         return "other", {}, None
     source = tree.args.get("from_")
     if source is None:
