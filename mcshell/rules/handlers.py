@@ -148,7 +148,8 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
         stmt.version.name.key, comment, now, now,
     )  # fmt: skip
     ctx.catalog.insert_model(model, _new_version(stmt.version, checked, ctx.user, now, "upper"))
-    return Result(warnings=checked.warnings) if checked.warnings else OK
+    warnings = checked.warnings + _store_warnings(stmt.version, checked, ctx)
+    return Result(warnings=warnings) if warnings else OK
 
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
@@ -163,7 +164,19 @@ def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     if not ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower")):
         raise DdlError(f"Version already exists: {model.project}.{model.name}.{stmt.version.name.key}")
     ctx.catalog.touch_model(model.id, now)
-    return Result(warnings=checked.warnings) if checked.warnings else OK
+    warnings = checked.warnings + _store_warnings(stmt.version, checked, ctx)
+    return Result(warnings=warnings) if warnings else OK
+
+
+def _store_warnings(spec: st.VersionSpec, checked: validate.CheckedOptions, ctx: Context) -> tuple[str, ...]:
+    """With a local model store (--oss-root), an IMPORT version whose location holds no model xgboost
+    loads, or one of another feature count or kind, is created with a warning (ML_PREDICT would fail)."""
+    settings = ctx.runtime_settings
+    if checked.source_type != "IMPORT" or settings is None or not settings.oss_root:
+        return ()
+    inputs = tuple((c.name.key, c.type.sql()) for c in spec.inputs or ())
+    problem = ctx.runtime().check_location(checked.location, inputs, checked.model_type)
+    return (f"WARNING: ML_PREDICT could not run version {spec.name.key}: {problem}",) if problem else ()
 
 
 def _new_version(

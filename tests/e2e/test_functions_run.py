@@ -218,3 +218,26 @@ def test_local_evaluation_limits_are_one_clear_line(shell):
 def test_a_column_that_does_not_exist(shell):
     run = shell("-e", "SELECT a, b FROM VALUES (1) t(a)")
     assert run.stderr == "FAILED: ODPS-0130071:[1,11] Semantic analysis exception - column b cannot be resolved\n"
+
+
+def test_with_a_model_store_create_and_add_version_warn_about_models_ml_predict_could_not_run(shell, store):
+    root, _, _ = store
+    created = shell("--oss-root", str(root), "-f", "-", stdin=MODELS)
+    assert created.status == 0
+    assert "WARNING" not in created.stderr  # both IMPORT locations hold a model of the right shape
+    wrong = (
+        "ALTER MODEL test_xgboost_classifier ADD VERSION v2 INPUT(f1 BIGINT, f2 BIGINT) OPTIONS("
+        "LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/xgboost_classifier_v1/', "
+        "ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole');"
+        "ALTER MODEL test_xgboost_classifier ADD VERSION v3 INPUT(f1 BIGINT) OPTIONS("
+        "LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/nothing_here/', "
+        "ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole');"
+    )
+    run = shell("--oss-root", str(root), "-e", wrong)
+    first, second = [line for line in run.stderr.splitlines() if line.startswith("WARNING")]
+    assert first.startswith(
+        "WARNING: ML_PREDICT could not run version v2: the model takes 4 features but the version has 2"
+    )
+    assert second.startswith("WARNING: ML_PREDICT could not run version v3: no such directory in the model store")
+    assert run.verdicts == ["OK", "OK"] and run.status == 0
+    assert "WARNING" not in shell("-e", wrong.replace("v2", "v4").replace("v3", "v5")).stderr  # no store: no check
