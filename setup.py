@@ -19,7 +19,8 @@ from setuptools.command.build_ext import build_ext
 # The hot path of a script (text -> statements -> handlers -> catalog -> console). The dialect is
 # left out on purpose: it subclasses sqlglot's Tokenizer, which compiled code cannot.
 COMPILED = [
-    "mcshell/sql/source.py", "mcshell/sql/splitter.py", "mcshell/sql/parser.py", "mcshell/sql/statements.py",
+    "mcshell/sql/source.py", "mcshell/sql/splitter.py", "mcshell/sql/cursor.py", "mcshell/sql/clauses.py",
+    "mcshell/sql/parser.py", "mcshell/sql/statements.py",
     "mcshell/rules/validate.py", "mcshell/rules/privileges.py", "mcshell/rules/handlers.py", "mcshell/catalog/store.py",
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py", "mcshell/sql/lexicon.py",
 ]  # fmt: skip

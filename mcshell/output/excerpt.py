@@ -3,14 +3,11 @@ after a FAILED line. Pure functions, plus a small memory of the input lines bein
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-from mcshell.output.masking import mask_secret
+from mcshell.output.masking import find_secrets, mask_secret
 
 MAX_WIDTH = 120  # a longer line is cut to a window around the caret
-_APIKEY = re.compile(r"(`?\bapikey\b`?\s*=\s*)(['\"])", re.IGNORECASE)
-_STRING_END = {q: re.compile(rf"(?:[^{q}\\]|\\.)*{q}") for q in ("'", '"')}
 
 
 def excerpt(line_number: int, text: str, col: int) -> str:
@@ -30,21 +27,17 @@ def _pad(before: str) -> str:
 
 
 def _mask_api_keys(text: str, index: int) -> tuple[str, int]:
-    """The line with every APIKEY value masked (secrets are never printed), and where `index` went."""
+    """The line with every APIKEY value masked (secrets are never printed), and where `index` went:
+    a caret inside a value moves to its start."""
     parts: list[str] = []
     size, pos, moved = 0, 0, None
-    for found in _APIKEY.finditer(text):
-        start = found.end()
-        if start < pos:
-            continue
-        closing = _STRING_END[found.group(2)].match(text, start)
-        end = closing.end() - 1 if closing else len(text)  # an unclosed quote: mask to the line's end
-        masked = mask_secret(text[start:end])
-        if moved is None and index < end:
-            moved = size + (index - pos) if index < start else size + (start - pos)
-        parts += [text[pos:start], masked]
-        size += (start - pos) + len(masked)
-        pos = end
+    for span in find_secrets(text):
+        masked = mask_secret(text[span.start : span.end])
+        if moved is None and index < span.end:
+            moved = size + (index - pos) if index < span.start else size + (span.start - pos)
+        parts += [text[pos : span.start], masked]
+        size += (span.start - pos) + len(masked)
+        pos = span.end
     parts.append(text[pos:])
     if moved is None:
         moved = size + (index - pos)

@@ -1,9 +1,9 @@
 """Completion for the REPL: keywords valid at the cursor, and names read live from the catalog.
 
-The statement being typed is read with the dialect's tokens, then walked through a small table of
-the statements' shapes (below) to learn what may come next: a keyword, a model of the current (or
-named) project, a version of the model the statement names, an option key valid for that model's
-source type, an enumerated option value, a column type. Names come from the catalog on every
+The statement being typed is read with the dialect's tokens, then walked through the statements'
+shapes (the grammar table, sql/grammar.py) to learn what may come next: a keyword, a model of the
+current (or named) project, a version of the model the statement names, an option key valid for
+that model's source type, an enumerated option value, a column type. Names come from the catalog on every
 request, through indexed prefix scans, so there is nothing to refresh and nothing stale.
 """
 
@@ -20,90 +20,29 @@ from prompt_toolkit.document import Document
 from mcshell.errors import McError
 from mcshell.repl.entry import dialect_tokens, open_statement
 from mcshell.rules import privileges, validate
-from mcshell.rules.helptext import SYNTAX
 from mcshell.sql.dialect import Token, TokenType, is_word
+from mcshell.sql.grammar import (
+    MODEL,
+    PRIVILEGE,
+    PROJECT,
+    REST,
+    STATEMENTS,
+    STRING,
+    USER,
+    VERSION,
+    Alt,
+    Group,
+    Many,
+    Opt,
+)
 from mcshell.sql.statements import MODEL_FUNCTIONS
 
 NAME_LIMIT = 200  # names offered at once: enough to browse, never a wait on a huge catalog
 
 
-# -- the shapes of the statements ------------------------------------------------------------
-class Opt:
-    def __init__(self, *items: object):
-        self.items = items
-
-
-class Alt:
-    def __init__(self, *choices: tuple[object, ...]):
-        self.choices = choices
-
-
-class Many:
-    """One or more `item`s separated by `separator`: `Describe, Alter`."""
-
-    def __init__(self, item: object, separator: str):
-        self.item = item
-        self.separator = separator
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A place for a name or a value; `kind` says what completes it."""
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class Group:
-    """A parenthesised list: INPUT(...) or OPTIONS(...)."""
-
-    kind: str
-
-
-MODEL = Slot("model")  # an existing model: completed from the catalog
-NEW_NAME = Slot("new name")  # a name the statement creates: nothing to offer
-VERSION = Slot("version")  # a version of the model named before it
-PROJECT = Slot("project")
-STRING = Slot("string")
-REST = Slot("rest")  # SET takes the rest of the statement as written
-USER = Slot("user")  # a member of the current project
-PRIVILEGE = Slot("privilege")
-
-_VERSION_SPEC = (
-    NEW_NAME, Opt("INPUT", Group("input")), Opt(Opt("WITH"), "OPTIONS", Group("options")),
-    Opt("COMMENT", STRING),
-)  # fmt: skip
-_PRIVILEGES_ON = (
-    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
-)  # fmt: skip
-STATEMENT = Alt(
-    ("CREATE", "MODEL", Opt("IF", "NOT", "EXISTS"), NEW_NAME, "WITH", "VERSION", *_VERSION_SPEC),
-    ("ALTER", "MODEL", MODEL, Alt(
-        ("ADD", "VERSION", *_VERSION_SPEC),
-        ("SET", "DEFAULT_VERSION", Opt("="), VERSION),
-        ("DROP", "VERSION", VERSION),
-    )),
-    ("DROP", "MODEL", Opt("IF", "EXISTS"), MODEL),
-    (Alt(("DESC",), ("DESCRIBE",)), "MODEL", MODEL, Opt("VERSION", VERSION)),
-    ("SHOW", Alt(
-        ("MODELS", Opt("LIKE", STRING)),
-        ("VERSIONS", "FOR", "MODEL", MODEL),
-        ("GRANTS", Opt("FOR", USER)),
-        ("CREATE", "MODEL", MODEL),
-    )),
-    ("USE", PROJECT),
-    ("WHOAMI",),
-    ("SET", REST),
-    ("HELP", Opt(Alt(*(tuple(topic.split()) for topic in (*SYNTAX, *MODEL_FUNCTIONS))))),
-    ("QUIT",),
-    ("EXIT",),
-    ("ADD", "USER", NEW_NAME),
-    ("REMOVE", "USER", USER),
-    ("LIST", "USERS"),
-    ("GRANT", *_PRIVILEGES_ON, "TO", "USER", USER),
-    ("REVOKE", *_PRIVILEGES_ON, "FROM", "USER", USER),
-    ("SELECT", REST),  # a SELECT is completed by _in_query
-)  # fmt: skip
+# The statements' shapes, from the grammar table (sql/grammar.py): what may come next is found by
+# walking them over what was typed.
+STATEMENT = Alt(*(statement.shape for statement in STATEMENTS))
 
 
 # -- what the catalog is asked -----------------------------------------------------------------

@@ -9,12 +9,9 @@ from __future__ import annotations
 from sqlglot.errors import TokenError
 
 from mcshell.sql.dialect import Token, TokenType, tokenize
-from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
+from mcshell.sql.splitter import CLOSERS, Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"
-
-# The mark that closes what the splitter reports as still open.
-_CLOSERS = {"open quote '": "'", 'open quote "': '"', "open quote `": "`", "open comment": "*/"}
 
 # The continuation prompt says, in a few characters, why the entry is still open.
 _SHORT_REASONS = {
@@ -44,7 +41,7 @@ def dialect_tokens(text: str, reason: str | None) -> list[Token] | None:
     """The dialect's tokens of `text`, read as if what `reason` says is open had been closed (the
     token still open then runs to the end); None when the dialect cannot read the text."""
     try:
-        return tokenize(text + _CLOSERS.get(reason or "", ""))
+        return tokenize(text + CLOSERS.get(reason or "", ""))
     except TokenError:
         return None
 

@@ -8,33 +8,13 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 
 from prompt_toolkit.history import FileHistory
 
 from mcshell import config
-from mcshell.output.masking import MASK
+from mcshell.output.masking import mask_typed
 
 HISTORY_FILE = "history"
-
-# Typed text is rewritten in place (quotes kept as typed, unclosed ones included), unlike
-# masking.secret_values, which finds values to mask in lines mcshell prints.
-# APIKEY (bare or backquoted, any case) = its value: a quoted string (with backslash escapes, as the
-# dialect reads them), or for a malformed entry whatever was typed up to the next , ) ; or blank.
-_APIKEY_VALUE = re.compile(
-    r"""(?P<key>`?\bAPIKEY\b`?\s*=\s*)"""
-    r"""(?:(?P<q>['"])(?:(?!(?P=q))[^\\]|\\(?:.|\Z))*(?:(?P<close>(?P=q))|\Z)|[^\s,);'"]+)""",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def mask_secrets(text: str) -> str:
-    """`text` with every APIKEY value replaced by ******** (its quotes kept as typed)."""
-
-    def masked(found: re.Match[str]) -> str:
-        return f"{found['key']}{found['q'] or ''}{MASK}{found['close'] or ''}"
-
-    return _APIKEY_VALUE.sub(masked, text)
 
 
 def history_path() -> str:
@@ -60,7 +40,7 @@ class PrivateHistory(FileHistory):
     def store_string(self, string: str) -> None:
         # FileHistory's own format (so its loader reads it back), written through a 0600 descriptor.
         lines = [f"\n# {datetime.datetime.now()}\n"]
-        lines += [f"+{line}\n" for line in mask_secrets(string).split("\n")]
+        lines += [f"+{line}\n" for line in mask_typed(string).split("\n")]
         fd = os.open(self.filename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "ab") as file:
             file.write("".join(lines).encode("utf-8", errors="replace"))

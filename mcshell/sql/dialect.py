@@ -6,13 +6,16 @@ but refuses interpreted Parser subclasses, so the grammar itself lives in `parse
 
 from __future__ import annotations
 
+import io
 from typing import ClassVar
 
 from sqlglot import tokens
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from mcshell.sql.lexicon import is_word
+from mcshell.sql.splitter import CLOSERS, StatementSplitter
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
 # tokens for sqlglot (so they remain usable as names); the parser and the REPL match them by text.
@@ -52,4 +55,28 @@ def tokenize(text: str) -> list[Token]:
     return _TOKENIZER.tokenize(text)
 
 
-__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenType", "is_word", "tokenize"]
+def read_tokens(text: str) -> list[Token] | None:
+    """The tokens of any text, even one that ends inside a quote or a comment: read as if that
+    were closed at the end, so the open token runs to the end of the text (its `end` is then
+    len(text) or more). None when the dialect cannot read the text even so."""
+    try:
+        return tokenize(text)
+    except TokenError:
+        pass
+    splitter = StatementSplitter()
+    for line in io.StringIO(text):  # lines end at \n only, as the splitter's do
+        for _ in splitter.feed(line):
+            pass
+    closer = CLOSERS.get(splitter.pending or "")
+    if closer is None:
+        return None
+    # A quote left open after a backslash: the closing quote would be escaped, a blank is not.
+    for ending in (closer, f" {closer}"):
+        try:
+            return tokenize(text + ending)
+        except TokenError:
+            continue
+    return None
+
+
+__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenType", "is_word", "read_tokens", "tokenize"]

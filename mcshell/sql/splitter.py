@@ -21,6 +21,8 @@ _QUOTE_END = {
     "`": re.compile(r"[^`]*`"),
 }
 _BLOCK_COMMENT = "*"
+# The mark that closes what `StatementSplitter.pending` reports as still open.
+CLOSERS = {"open quote '": "'", 'open quote "': '"', "open quote `": "`", "open comment": "*/"}
 # A whole statement up to its `;` with no comment in it: the usual line of a script, taken in one
 # regular-expression match (at C speed) before the general scan below.
 _PLAIN_STATEMENT = re.compile(

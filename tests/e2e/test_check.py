@@ -6,7 +6,7 @@ import sqlite3
 
 from conftest import DATA, catalog_rows
 
-from mcshell.sql.parser import SUPPORTED
+from mcshell.sql.grammar import SUPPORTED
 
 IMPORT_OPTIONS = (
     "MODEL_SOURCE_TYPE='IMPORT', MODEL_TYPE='BOOSTED_TREE_REGRESSOR', "

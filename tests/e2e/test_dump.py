@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import DATA, mask_times
 
-from mcshell.sql.parser import SUPPORTED
+from mcshell.sql.grammar import SUPPORTED
 
 USER = "ALIYUN$odps_demo@example.com"
 SECRET = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908"

@@ -58,3 +58,49 @@ def test_a_session_in_a_terminal_creates_completes_describes_and_quits(terminal)
     assert "+DESC MODEL churn_model;" in text
     assert "sk-0123456789abcdef" not in text
     assert "APIKEY='********'" in text
+
+
+# Every way a user may write an APIKEY, each with a key of its own, as typed at the prompt (\r is
+# Enter: inside an open statement or quote it starts a new line of the same entry).
+KEY_SPELLINGS = {
+    "sk-quoted-7f3a9c1e5b2d4680": "APIKEY = '{key}'",
+    "sk-double-quoted-0a1b2c3d4e": 'APIKEY = "{key}"',
+    "sk_unquoted_1b2c3d4e5f60": "APIKEY = {key}",
+    "sk-block-comment-2c3d4e5f6a": "APIKEY /* the key: */ = '{key}'",
+    "sk-line-comment-3d4e5f6a7b": "APIKEY -- the key:\r= '{key}'",
+    "sk-no-equals-4e5f6a7b8c": "APIKEY '{key}'",
+    "sk_no_equals_unquoted_5f6a7b8c9d": "APIKEY {key}",
+    "sk-lower-case-6a7b8c9d0e": "apikey='{key}'",
+    "sk-mixed-case-7b8c9d0e1f": "ApiKey = '{key}'",
+    "sk-backquoted-8c9d0e1f2a": "`APIKEY` = '{key}'",
+    "sk-line-breaks-9d0e1f2a3b": "APIKEY\r=\r'{key}'",
+    "sk-comment-no-equals-0e1f2a3b4c": "APIKEY /* c */ '{key}'",
+    "sk-two-lines-1f2a3b4c5d\rsecond-line-of-the-key": "APIKEY = '{key}'",
+}
+OPTIONS = (
+    "TASKS = 'chat', PAI_EAS_MODEL_NAME = 'qwen', PAI_EAS_SERVICE_NAME = 'svc', ENDPOINT = 'https://eas.example.com'"
+)
+
+
+def test_no_spelling_of_an_apikey_reaches_the_history_file(terminal):
+    terminal.expect_exact("my_project>")
+    for key, spelling in KEY_SPELLINGS.items():
+        option = spelling.format(key=key)
+        terminal.send(f"ALTER MODEL nope ADD VERSION v1 WITH OPTIONS({OPTIONS},\r{option});\r")
+        terminal.expect_exact("FAILED: ODPS-")  # the model does not exist, or the statement does not parse
+        terminal.expect_exact("my_project>")
+    terminal.send("SHOW MODELS; DESC MODEL m OPTIONS(apikey = 'sk-in-a-second-statement-2a3b4c5d6e');\r")
+    terminal.expect_exact("FAILED: ODPS-")
+    terminal.expect_exact("my_project>")
+    terminal.send("quit;\r")
+    terminal.expect(pexpect.EOF)
+
+    text = open(os.path.join(config.app_dir(), "history"), encoding="utf-8").read()
+    for key in [*KEY_SPELLINGS, "sk-in-a-second-statement-2a3b4c5d6e"]:
+        for part in key.split("\r"):
+            assert part not in text
+            assert part[-12:] not in text
+    assert text.count("********") == len(KEY_SPELLINGS) + 1  # every entry was recorded, masked
+    assert "+APIKEY /* the key: */ = '********'" in text
+    assert "+APIKEY '********'" in text
+    assert "+apikey='********'" in text

@@ -363,5 +363,5 @@ def test_other_sql_is_refused(shell, catalog, sql, word):
         f"FAILED: ODPS-0130161:[1,3] Parse exception - unsupported statement '{word}': mcshell runs model statements "
         "(CREATE MODEL, ALTER MODEL, DROP MODEL, DESC MODEL, SHOW MODELS, SHOW VERSIONS FOR MODEL, SHOW CREATE MODEL, "
         "USE, WHOAMI, SET, HELP, QUIT, "
-        "ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS)",
+        "ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS, SELECT)",
     )  # fmt: skip

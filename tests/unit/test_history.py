@@ -1,53 +1,12 @@
-"""The REPL's history: APIKEY values masked before anything is written, a private file, and no
-record of an entry that starts with a space."""
+"""The REPL's history: APIKEY values masked before anything is written (the finder itself is
+tested in test_masking.py), a private file, and no record of an entry that starts with a space."""
 
 from __future__ import annotations
 
 import os
 import stat
 
-import pytest
-
-from mcshell.repl.history import PrivateHistory, mask_secrets
-
-
-@pytest.mark.parametrize(
-    "typed, written",
-    [
-        ("OPTIONS(APIKEY='sk-abc123')", "OPTIONS(APIKEY='********')"),
-        (
-            "OPTIONS(APIKEY = \"sk-abc123\", ENDPOINT='x')",
-            "OPTIONS(APIKEY = \"********\", ENDPOINT='x')",
-        ),
-        (
-            "options(apikey='sk-1', `ApiKey`='sk-2')",
-            "options(apikey='********', `ApiKey`='********')",
-        ),
-        (
-            "OPTIONS(APIKEY='it\\'s;secret', TASKS='chat')",
-            "OPTIONS(APIKEY='********', TASKS='chat')",
-        ),
-        ("OPTIONS(APIKEY=sk-unquoted, TASKS='chat')", "OPTIONS(APIKEY=********, TASKS='chat')"),
-        ("OPTIONS(APIKEY='never closed\nsecond line", "OPTIONS(APIKEY='********"),
-        ("OPTIONS(APIKEY='sk-abc\\", "OPTIONS(APIKEY='********"),
-        ("OPTIONS(\nAPIKEY\n=\n'sk-abc'\n)", "OPTIONS(\nAPIKEY\n=\n'********'\n)"),
-    ],
-)
-def test_mask_secrets_replaces_every_apikey_value(typed, written):
-    assert mask_secrets(typed) == written
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "SHOW MODELS;",
-        "DESC MODEL apikey;",
-        "OPTIONS(MY_APIKEY_NOTE='kept', TASKS='chat')",
-        "COMMENT 'APIKEY'",
-    ],
-)
-def test_mask_secrets_leaves_other_text_alone(text):
-    assert mask_secrets(text) == text
+from mcshell.repl.history import PrivateHistory
 
 
 def _mode(path) -> int:

@@ -1,0 +1,292 @@
+"""Every statement mcshell runs, once: its shape, its syntax and summary as HELP prints them, and
+examples. Completion (repl/completion.py) walks the shapes, HELP (rules/helptext.py) prints the
+syntax, the unsupported-statement error lists the titles, and tests/unit/test_grammar.py holds the
+table to the parser (`parser._STATEMENTS`), to docs/statements.md, and parses every example.
+
+Pure data: nothing here imports sqlglot or prompt_toolkit, and a one-shot run imports it only to
+word an unsupported statement's error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mcshell.sql.statements import MODEL_FUNCTIONS
+
+
+# -- the vocabulary of shapes: a shape is a tuple of keywords (str) and these ----------------------
+class Opt:
+    """Its items, or nothing."""
+
+    def __init__(self, *items: object):
+        self.items = items
+
+
+class Alt:
+    """One of its choices, each a tuple of items."""
+
+    def __init__(self, *choices: tuple[object, ...]):
+        self.choices = choices
+
+
+class Many:
+    """One or more `item`s separated by `separator`: `Describe, Alter`."""
+
+    def __init__(self, item: object, separator: str):
+        self.item = item
+        self.separator = separator
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A place for a name or a value; `kind` says what completes it."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A parenthesised list: INPUT(...) or OPTIONS(...)."""
+
+    kind: str
+
+
+MODEL = Slot("model")  # an existing model
+NEW_NAME = Slot("new name")  # a name the statement creates
+VERSION = Slot("version")  # a version of the model named before it
+PROJECT = Slot("project")
+STRING = Slot("string")
+REST = Slot("rest")  # SET takes the rest of the statement as written
+USER = Slot("user")  # a member of the current project
+PRIVILEGE = Slot("privilege")
+
+_VERSION_SPEC = (
+    NEW_NAME, Opt("INPUT", Group("input")), Opt(Opt("WITH"), "OPTIONS", Group("options")),
+    Opt("COMMENT", STRING),
+)  # fmt: skip
+_PRIVILEGES_ON = (
+    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
+)  # fmt: skip
+_TOPICS = Alt()  # HELP's topics: every statement's, filled in below the table
+
+
+# -- the statements ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatementSyntax:
+    topic: str  # its name for HELP (`HELP CREATE MODEL;`) and completion after HELP
+    shape: tuple[object, ...]
+    syntax: str  # what `HELP <topic>;` prints
+    summary: str | None  # its line in `HELP;`'s list; None when another statement's line tells it
+    examples: tuple[str, ...]  # statements as a user writes them, each ending with `;`
+    aliases: tuple[str, ...] = ()  # other names HELP takes for it
+    title: str = ""  # how the unsupported-statement error lists it, if not as `topic`
+    label: str = ""  # its name in `HELP;`'s list, if not `topic`
+    shell: bool = False  # a command of the shell itself: `HELP;` lists it last
+
+    @property
+    def name(self) -> str:
+        return self.title or self.topic
+
+
+_REMOTE_OPTIONS = (
+    "MODEL_SOURCE_TYPE = 'REMOTE', MODEL_TYPE = 'LLM', TASKS = 'chat', PAI_EAS_MODEL_NAME = 'qwen', "
+    "PAI_EAS_SERVICE_NAME = 'grp.qwen', ENDPOINT = 'https://1126.cn-shanghai.pai-eas.aliyuncs.com', "
+    "APIKEY = '<your APIKEY>', PAI_EAS_SYNC_MODE = 'true'"
+)
+_OSS = "oss://oss-cn-shanghai-internal.aliyuncs.com/models/churn"
+_ROLEARN = "ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole'"
+_ALICE = "ALIYUN$alice@example.com"
+
+STATEMENTS: tuple[StatementSyntax, ...] = (
+    StatementSyntax(
+        "CREATE MODEL",
+        ("CREATE", "MODEL", Opt("IF", "NOT", "EXISTS"), NEW_NAME, "WITH", "VERSION", *_VERSION_SPEC),
+        """CREATE MODEL [IF NOT EXISTS] <model> WITH VERSION <version>
+[INPUT(<col> <type>, ...)]
+[WITH] OPTIONS(<key> = '<value>', ...)
+[COMMENT '<comment>'];""",
+        "create a model with its first (default) version",
+        (
+            f"CREATE MODEL churn WITH VERSION v1 INPUT(f1 DOUBLE, f2 BIGINT) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', "
+            f"MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER', LOCATION = '{_OSS}/v1/', {_ROLEARN}) COMMENT 'churn';",
+            f"CREATE MODEL IF NOT EXISTS chat WITH VERSION v1 OPTIONS({_REMOTE_OPTIONS});",
+        ),
+        aliases=("CREATE",),
+    ),
+    StatementSyntax(
+        "ALTER MODEL",
+        (
+            "ALTER",
+            "MODEL",
+            MODEL,
+            Alt(
+                ("ADD", "VERSION", *_VERSION_SPEC),
+                ("SET", "DEFAULT_VERSION", Opt("="), VERSION),
+                ("DROP", "VERSION", VERSION),
+            ),
+        ),  # fmt: skip
+        """ALTER MODEL <model> ADD VERSION <version>
+[INPUT(<col> <type>, ...)]
+[WITH] OPTIONS(<key> = '<value>', ...)
+[COMMENT '<comment>'];
+ALTER MODEL <model> SET DEFAULT_VERSION [=] <version>;
+ALTER MODEL <model> DROP VERSION <version>;""",
+        "ADD VERSION, SET DEFAULT_VERSION, DROP VERSION",
+        (
+            f"ALTER MODEL churn ADD VERSION v2 INPUT(f1 DOUBLE, f2 BIGINT, f3 INT) "
+            f"WITH OPTIONS(LOCATION = '{_OSS}/v2/', {_ROLEARN}) COMMENT 'one more feature';",
+            "ALTER MODEL churn SET DEFAULT_VERSION = v2;",
+            "ALTER MODEL churn DROP VERSION v1;",
+        ),
+        aliases=("ALTER",),
+    ),
+    StatementSyntax(
+        "DROP MODEL",
+        ("DROP", "MODEL", Opt("IF", "EXISTS"), MODEL),
+        "DROP MODEL [IF EXISTS] <model>;",
+        "drop a model and all its versions",
+        ("DROP MODEL churn;", "DROP MODEL IF EXISTS my_project.default.churn;"),
+        aliases=("DROP",),
+    ),
+    StatementSyntax(
+        "DESC MODEL",
+        (Alt(("DESC",), ("DESCRIBE",)), "MODEL", MODEL, Opt("VERSION", VERSION)),
+        "DESC MODEL <model> [VERSION <version>];   (also DESCRIBE)",
+        "describe a model and its default (or a given) version",
+        ("DESC MODEL churn;", "DESCRIBE MODEL my_project.default.churn VERSION v1;"),
+        aliases=("DESCRIBE MODEL", "DESC", "DESCRIBE"),
+    ),
+    StatementSyntax(
+        "SHOW MODELS",
+        ("SHOW", "MODELS", Opt("LIKE", STRING)),
+        "SHOW MODELS [LIKE '<pattern>'];   (% and _ are wildcards)",
+        "list the models of the current project",
+        ("SHOW MODELS;", "SHOW MODELS LIKE 'ch%';"),
+    ),
+    StatementSyntax(
+        "SHOW VERSIONS",
+        ("SHOW", "VERSIONS", "FOR", "MODEL", MODEL),
+        "SHOW VERSIONS FOR MODEL <model>;",
+        "list the versions of a model",
+        ("SHOW VERSIONS FOR MODEL churn;",),
+        title="SHOW VERSIONS FOR MODEL",
+    ),
+    StatementSyntax(
+        "SHOW CREATE MODEL",
+        ("SHOW", "CREATE", "MODEL", MODEL),
+        "SHOW CREATE MODEL <model>;   (the statements that recreate it; APIKEY masked)",
+        "SHOW CREATE MODEL: the statements that recreate a model",
+        ("SHOW CREATE MODEL churn;",),
+        aliases=("SHOW CREATE",),
+        label="SHOW CREATE",
+    ),
+    StatementSyntax(
+        "USE",
+        ("USE", PROJECT),
+        "USE <project>;   (a new project is created in the local catalog)",
+        "switch to another project",
+        ("USE team_a;",),
+    ),
+    StatementSyntax("WHOAMI", ("WHOAMI",), "WHOAMI;", "show the current user and project", ("WHOAMI;",)),
+    StatementSyntax(
+        "SET",
+        ("SET", REST),
+        "SET <key>=<value>;   (kept for the session)",
+        "set a session property",
+        ("SET odps.sql.type.system.odps2=true;",),
+    ),
+    StatementSyntax(
+        "HELP",
+        ("HELP", Opt(_TOPICS)),
+        "HELP; | HELP <statement>;",
+        "this list",
+        ("HELP;", "HELP ALTER MODEL;"),
+        shell=True,
+    ),
+    StatementSyntax(
+        "QUIT",
+        (Alt(("QUIT",), ("EXIT",)),),
+        "QUIT; | EXIT;",
+        "leave (also EXIT)",
+        ("QUIT;", "EXIT;"),
+        aliases=("EXIT",),
+        shell=True,
+    ),
+    StatementSyntax(
+        "ADD USER",
+        ("ADD", "USER", NEW_NAME),
+        "ADD USER <user>;   (the project owner adds a member, e.g. ALIYUN$alice@example.com)",
+        "add a member to the current project (REMOVE USER removes one)",
+        (f"ADD USER {_ALICE};", "ADD USER RAM$1126123000000000:role/admin;"),
+        aliases=("ADD",),
+    ),
+    StatementSyntax(
+        "REMOVE USER",
+        ("REMOVE", "USER", USER),
+        "REMOVE USER <user>;   (the member's grants in the project go too)",
+        None,
+        (f"REMOVE USER {_ALICE};",),
+        aliases=("REMOVE",),
+    ),
+    StatementSyntax(
+        "LIST USERS",
+        ("LIST", "USERS"),
+        "LIST USERS;   (the owner and members of the current project)",
+        "list the owner and members of the current project",
+        ("LIST USERS;",),
+        aliases=("LIST",),
+    ),
+    StatementSyntax(
+        "GRANT",
+        ("GRANT", *_PRIVILEGES_ON, "TO", "USER", USER),
+        """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO USER <user>;
+GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO USER <user>;
+  on a model: Describe, Alter, Drop, All; on a project: CreateModel, List, All""",
+        "grant privileges on a model or a project (REVOKE takes them back)",
+        (
+            f"GRANT Describe, Alter ON MODEL churn TO USER {_ALICE};",
+            f"GRANT CreateModel ON PROJECT my_project TO USER {_ALICE};",
+        ),
+    ),
+    StatementSyntax(
+        "REVOKE",
+        ("REVOKE", *_PRIVILEGES_ON, "FROM", "USER", USER),
+        """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM USER <user>;
+REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM USER <user>;""",
+        None,
+        (f"REVOKE Alter ON MODEL churn FROM USER {_ALICE};", f"REVOKE All ON PROJECT my_project FROM USER {_ALICE};"),
+    ),
+    StatementSyntax(
+        "SHOW GRANTS",
+        ("SHOW", "GRANTS", Opt("FOR", USER)),
+        "SHOW GRANTS [FOR <user>];   (in the current project; FOR another user: project owner only)",
+        "list a user's privileges in the current project",
+        ("SHOW GRANTS;", f"SHOW GRANTS FOR {_ALICE};"),
+    ),
+    StatementSyntax(
+        "SELECT",
+        (Alt(("SELECT",), ("WITH",)), REST),  # sqlglot parses it (sql/select.py); completion: repl/completion.py
+        """SELECT <expr> [AS <alias>], ... [FROM VALUES (<v>, ...), ... t(<col>, ...)] [WHERE ...] ...;
+  calls of the model functions are checked against the catalog (also in --check); a SELECT with no FROM
+  or over a VALUES list runs here (ML_PREDICT with --oss-root, the AI_* functions with --invoke);
+  HELP <function>; for each: """
+        + ", ".join(MODEL_FUNCTIONS),
+        "run the model functions (HELP SELECT; HELP ML_PREDICT; ...)",
+        (
+            "SELECT 1 + 2 AS a, 'x', NULL;",
+            "SELECT f1, ML_PREDICT(churn, DEFAULT_VERSION, f1, f2) AS p FROM VALUES (1.5, 2), (0.5, 7) t(f1, f2);",
+            "SELECT AI_CLASSIFY(bigdata_public_modelset.default.`qwen3-max`, DEFAULT_VERSION, 'text', "
+            "ARRAY('a', 'b'));",
+            "WITH c AS (SELECT 1 AS a) SELECT a FROM c;",
+        ),
+        aliases=("WITH",),
+    ),
+)
+# HELP's topics: the statements, and the model functions (`HELP ML_PREDICT;`, rules/helptext.py).
+_TOPICS.choices = (
+    *(tuple(statement.topic.split()) for statement in STATEMENTS),
+    *((name,) for name in MODEL_FUNCTIONS),
+)
+
+# The statements as the error for any other SQL lists them.
+SUPPORTED = ", ".join(statement.name for statement in STATEMENTS)
