@@ -65,7 +65,8 @@ def parse(path: str, skip: str) -> dict:
 
 def catalog(path: str, models: str, versions: str) -> dict:
     """Built through mcshell's Catalog API in one transaction: seconds instead of minutes."""
-    from mcshell.catalog.store import Catalog, Model
+    from mcshell.catalog.records import Model
+    from mcshell.catalog.store import Catalog
 
     now = "2026-01-01 00:00:00"
     started = time.perf_counter()
@@ -89,7 +90,7 @@ def catalog(path: str, models: str, versions: str) -> dict:
 
 
 def _version(number: int, model: str, now: str):
-    from mcshell.catalog.store import Version
+    from mcshell.catalog.records import Version
 
     location = f"oss://{workloads.ENDPOINT}/bench-bucket/{model}/v{number:02d}/"
     inputs = (("f1", "bigint"), ("f2", "bigint"), ("f3", "double"), ("f4", "string"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from mcshell.catalog.store import PUBLIC_PROJECT, Model, Version
+from mcshell.catalog import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import McError, SemanticError, shortened
 from mcshell.rules import privileges, signatures
 from mcshell.rules.handlers import Context, find_model, find_version, resolve

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mcshell.catalog.store import PUBLIC_PROJECT, Catalog, Model, Project, Version
+from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project, Version
+from mcshell.catalog.store import Catalog
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.output.masking import mask_secret
 from mcshell.output.results import Describe, Message, Record, Result, Rows, Table

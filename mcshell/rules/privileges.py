@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mcshell.catalog.store import PUBLIC_PROJECT, Model
+from mcshell.catalog.records import PUBLIC_PROJECT, Model
 from mcshell.errors import AuthorizationError, SemanticError
 from mcshell.sql import statements as st
 

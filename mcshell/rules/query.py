@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from mcshell.catalog.store import PUBLIC_PROJECT
+from mcshell.catalog import PUBLIC_PROJECT
 from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
 from mcshell.output.results import Result, Table
 from mcshell.rules.functions import CheckedCall, check_select

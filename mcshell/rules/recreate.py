@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from mcshell.catalog.store import Model, Version
+from mcshell.catalog.records import Model, Version
 from mcshell.rules.validate import OPTION_KEYS
 from mcshell.sql.dialect import TokenType, tokenize
 

@@ -16,7 +16,7 @@ MAX_NUMBER_DIGITS = 18
 QUOTED_LIMIT: Final = 256
 
 # Token kinds the grammar tests, looked up once: the parser runs for every statement of a script
-# (Final: the compiled build keeps them in C variables instead of the module's dictionary).
+# (Final: see "The compiled build" in docs/development.md).
 VAR: Final = TokenType.VAR
 IDENTIFIER: Final = TokenType.IDENTIFIER
 STRING: Final = TokenType.STRING

@@ -206,7 +206,7 @@ class _Parser(ClauseParser):
         return st.Revoke(privileges, target, self.user_name())
 
 
-# The first word of a statement picks its parser (a table, not getattr: the parser may be compiled).
+# The first word of a statement picks its parser (a table, not getattr: docs/development.md).
 _STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
     "CREATE": _Parser._create,
     "ALTER": _Parser._alter,

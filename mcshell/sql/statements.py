@@ -1,9 +1,7 @@
 """Typed statements: what the parser builds and the handlers run.
 
-They are values, never changed once built, yet not `frozen`: a frozen dataclass sets each field
-through object.__setattr__, which makes building one about three times slower in the compiled
-build (setup.py), and a script builds some 25 of them per statement. The same holds for the
-other classes built once per statement (Chunk, Model, Version, Result ...).
+They are values, never changed once built, yet not `frozen`, for speed: see "The compiled build"
+in docs/development.md.
 
 Offsets (characters into the statement's text) do not take part in equality, so tests compare
 meaning; the session turns them into `[line,col]` when an error points at a token.

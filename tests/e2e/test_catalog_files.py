@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import MCSHELL
 
+from mcshell.catalog import schema as catalog_module
 from mcshell.catalog.store import Catalog
-from mcshell.catalog import store as catalog_module
 from mcshell.errors import CatalogError
 
 NOW = "2025-01-02 03:04:05"

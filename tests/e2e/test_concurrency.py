@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import MCSHELL
 
+from mcshell.catalog import connection as catalog_module
 from mcshell.catalog.store import Catalog
-from mcshell.catalog import store as catalog_module
 from mcshell.errors import CatalogError
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions

@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 from conftest import IMPORT_V1, catalog_rows, import_version
 
-from mcshell.catalog.store import PUBLIC_MODELS_3, PUBLIC_PROJECT, SCHEMA_VERSION
+from mcshell.catalog.records import PUBLIC_PROJECT
+from mcshell.catalog.schema import PUBLIC_MODELS_3, SCHEMA_VERSION
 
 DESC_NAME = "| Model Name:               test_xgboost_classifier"
 

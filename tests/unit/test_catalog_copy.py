@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from mcshell.catalog.store import Catalog, Model, Version
+from mcshell.catalog.records import Model, Version
+from mcshell.catalog.store import Catalog
 from mcshell.errors import CatalogError
 
 NOW = "2025-01-02 03:04:05"

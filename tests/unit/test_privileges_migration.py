@@ -7,7 +7,8 @@ import sqlite3
 
 from conftest import without_excerpts
 
-from mcshell.catalog.store import APPLICATION_ID, SCHEMA_VERSION, Catalog
+from mcshell.catalog.schema import APPLICATION_ID, SCHEMA_VERSION
+from mcshell.catalog.store import Catalog
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 

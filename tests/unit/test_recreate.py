@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcshell.catalog.store import Model, Version
+from mcshell.catalog.records import Model, Version
 from mcshell.output.masking import mask_secret
 from mcshell.rules.recreate import model_statements, quote_name, quote_string
 from mcshell.sql.parser import parse

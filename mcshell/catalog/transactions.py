@@ -1,0 +1,157 @@
+"""A catalog's transactions: one per statement, or one per batch of a script's statements (group
+commit) with a SAVEPOINT per statement; and the records remembered only while one is open.
+
+A statement that fails, or a process killed half-way, changes nothing: SQLite's errors become
+CatalogError here, after the transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mcshell.catalog.connection import catalog_error
+from mcshell.catalog.records import Model, Project
+from mcshell.errors import CatalogError
+
+
+class Transactions:
+    """The transactions of one connection, and the records remembered within them. The catalog
+    (store.Catalog) is one, with its queries."""
+
+    def __init__(self, db: sqlite3.Connection, path: str):
+        self._db = db
+        self.path = path
+        # Forgotten whenever what they were read under ends: see Catalog.get_project, get_model.
+        self._projects: dict[str, Project] = {}
+        self._models: dict[tuple[str, str], Model] = {}
+        # One cursor for the statements every ADD VERSION of a script runs (Connection.execute
+        # makes a new cursor each time); listings that stream their rows keep cursors of their own.
+        self._execute = db.cursor().execute
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def transaction(self, write: bool) -> Transaction:
+        """One statement's transaction. Writers take the write lock up front (BEGIN IMMEDIATE),
+        so two writers never deadlock half-way; readers see only committed statements."""
+        return Transaction(self, write)
+
+    def batched_statement(self) -> BatchedStatement:
+        """One statement of a script inside the batch transaction, which stays open (and holds the
+        write lock) until commit_batch(): the statement is a SAVEPOINT, undone alone if it fails."""
+        return BatchedStatement(self)
+
+    @property
+    def in_batch(self) -> bool:
+        """A batch is open: False again after a commit, or after SQLite rolled it back itself."""
+        return self._db.in_transaction
+
+    def commit_batch(self) -> None:
+        """Commit the batch's statements; on failure none of them is kept."""
+        self._models.clear()  # once the write lock is let go, other processes may change them
+        if self._db.in_transaction:
+            self._commit()
+
+    def _commit(self) -> None:
+        try:
+            self._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
+        except sqlite3.Error as failure:
+            self._rollback()
+            raise self.error(failure) from None
+
+    def _rollback(self) -> None:
+        """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
+        nothing behind and the next statement can begin."""
+        self._forget()
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite has rolled back on its own (a full disk, say): nothing is left open
+
+    def _forget(self) -> None:
+        """Forget every remembered record: a project created by what is undone is gone again."""
+        self._projects.clear()
+        self._models.clear()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """SQLite's errors in the body become CatalogError."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise self.error(error) from None
+
+    def error(self, error: sqlite3.Error) -> CatalogError:
+        return catalog_error(self.path, error)
+
+
+class Transaction:
+    """`with catalog.transaction(write)`: BEGIN, then COMMIT, or ROLLBACK if the body raised.
+
+    A plain class rather than @contextmanager: it runs for every statement of a script, and
+    sqlite3 errors become CatalogError here, in one place.
+    """
+
+    __slots__ = ("_of", "_write")
+
+    def __init__(self, of: Transactions, write: bool):
+        self._of = of
+        self._write = write
+
+    def __enter__(self) -> None:
+        try:
+            self._of._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+        except sqlite3.Error as error:
+            raise self._of.error(error) from None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        of = self._of
+        of._models.clear()  # see Catalog.get_model
+        if kind is None:
+            of._commit()
+            return
+        of._rollback()
+        if isinstance(error, sqlite3.Error):
+            raise of.error(error) from None
+        # anything else goes on as it was raised
+
+
+class BatchedStatement:
+    """`with catalog.batched_statement()`: the batch's BEGIN IMMEDIATE if none is open, then
+    SAVEPOINT; RELEASE when the body succeeds, ROLLBACK TO (this statement only) when it raised."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, of: Transactions):
+        self._of = of
+
+    def __enter__(self) -> None:
+        of = self._of
+        try:
+            if not of._db.in_transaction:
+                of._execute("BEGIN IMMEDIATE")
+            of._execute("SAVEPOINT statement")
+        except sqlite3.Error as error:
+            raise of.error(error) from None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        of = self._of
+        try:
+            if kind is None:
+                of._execute("RELEASE statement")
+                return
+            of._forget()  # as in rollback
+            of._db.execute("ROLLBACK TO statement")
+            of._db.execute("RELEASE statement")
+        except sqlite3.Error as failure:
+            of._rollback()  # SQLite may have rolled back the whole batch already (a full disk)
+            raise of.error(failure) from None
+        if isinstance(error, sqlite3.Error):
+            raise of.error(error) from None
