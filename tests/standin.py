@@ -8,6 +8,7 @@ broken on purpose:
         server.chat = lambda prompt: "positive"   # the answer to a chat prompt (default: an echo)
         server.fault = "http500"              # or "bad_json", "not_openai", "drop", "slow", None
         server.delay = 0.5                    # seconds, for "slow"
+        server.answer = lambda request: (401, b"...")  # any status and body, for one test
         ... server.url ...; server.requests[0].headers["Authorization"]
 
 Run it alone for manual tries: `python tests/standin.py [--port 8000]`.

@@ -64,9 +64,15 @@ class Runtime:
         `rows` holds the call's arguments after model and version, already evaluated (None for SQL NULL).
         Returns one value per row, coerced to the function's documented type: ML_PREDICT a str (a regressor's
         value, or a classifier's `{label:0, probs:[...]}`); AI_SIMILARITY a float; AI_EMBEDDING a list of
-        floats; the other AI_* a str; None for NULL. Raises mcshell.errors.RuntimeCallError naming model,
-        version and endpoint or path, APIKEY masked; no request is made unless settings.invoke is true.
+        floats (a FLOAT comes as the double of its shortest decimal: 0.85, so Double.toString prints it as
+        MaxCompute prints the FLOAT); the other AI_* a str; None for NULL. Raises
+        mcshell.errors.RuntimeCallError naming model, version and endpoint or path, APIKEY masked; no
+        request is made unless settings.invoke is true.
         """
+        if call.function not in ML_FUNCTIONS | AI_FUNCTIONS:
+            from mcshell.errors import RuntimeCallError
+
+            raise RuntimeCallError(f"{call.function} is not a function that calls a model")
         if call.function in ML_FUNCTIONS:
             from mcshell.runtime.predict import predict_rows
 

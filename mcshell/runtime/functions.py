@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from mcshell.runtime import prompts
 from mcshell.runtime.calls import ModelCall
-from mcshell.runtime.values import to_float32
+from mcshell.runtime.values import float_value, float_values
 
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
 _THINKING = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
@@ -83,7 +83,7 @@ def _similarity(answer: str) -> float | None:
     value = float(found.group())
     if answer[found.end() : found.end() + 1] == "%":
         value /= 100
-    return to_float32(value) if 0 <= value <= 1 else None
+    return float_value(value) if 0 <= value <= 1 else None
 
 
 def _extracted(answer: str, labels: Sequence[str]) -> str | None:
@@ -163,9 +163,7 @@ def _embedding(call: ModelCall, args: Sequence[object]) -> Ask | None:
         return None
     if isinstance(text, (bytes, bytearray, memoryview)):
         raise ArgumentError("BINARY input: the OpenAI-compatible embeddings API takes text only")
-    return Ask(
-        "embedding", str(text), lambda v: [to_float32(x) for x in v], _params(args[1] if len(args) > 1 else None)
-    )
+    return Ask("embedding", str(text), float_values, _params(args[1] if len(args) > 1 else None))
 
 
 def _similarity_ask(call: ModelCall, args: Sequence[object]) -> Ask | None:

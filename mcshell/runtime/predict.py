@@ -186,4 +186,5 @@ def _classes(call: ModelCall, model: LoadedModel, matrix) -> list[object]:
     labels = probs.argmax(axis=1).tolist()
     width = probs.shape[1]
     texts = float_texts(probs.reshape(-1))
-    return [prediction_struct(str(label), texts[i * width : (i + 1) * width]) for i, label in enumerate(labels)]
+    template = prediction_struct("%d", ["%s"] * width)  # one format for every row: {label:%d, probs:[%s, %s]}
+    return [template % (label, *texts[i * width : (i + 1) * width]) for i, label in enumerate(labels)]

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mcshell.errors import RuntimeCallError
-from mcshell.output.masking import mask_secrets
 from mcshell.runtime.calls import ModelCall, RuntimeSettings
 from mcshell.runtime.functions import ArgumentError, Ask, plan
 from mcshell.runtime.http import HttpFailure, post_json
@@ -38,7 +37,21 @@ def _name(call: ModelCall) -> str:
 
 def _fail(call: ModelCall, reason: str, where: str = "", secrets: frozenset[str] = frozenset()) -> RuntimeCallError:
     text = f"{_name(call)}: {reason}" + (f" (endpoint {where})" if where else "")
-    return RuntimeCallError(mask_secrets(text, set(secrets)))
+    return RuntimeCallError(_masked(text, secrets))
+
+
+def _masked(text: str, secrets: frozenset[str]) -> str:
+    """`text` with each APIKEY masked as DESC masks it. mcshell never writes the key into a message; only an
+    endpoint's own error body might quote it, so the masking rule is imported only then (output/masking.py
+    reads SQL with the dialect's tokenizer, which this package does not otherwise need)."""
+    present = [secret for secret in secrets if secret and secret in text]
+    if not present:
+        return text
+    from mcshell.output.masking import mask_secret
+
+    for secret in sorted(present, key=len, reverse=True):
+        text = text.replace(secret, mask_secret(secret))
+    return text
 
 
 def _with_scheme(url: str) -> str:

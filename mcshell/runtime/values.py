@@ -71,38 +71,63 @@ def float_texts(values: Iterable[float]) -> list[str]:
     except ImportError:  # the AI_* functions run without the predict extra
         return [float_text(value) for value in values]
     array = numpy.asarray(values, dtype=numpy.float32).ravel()
-    if not array.size:
-        return []
-    bits, where = numpy.unique(array.view(numpy.uint32), return_inverse=True)  # format each value once
-    unique = bits.view(numpy.float32)
-    texts = _batch_texts(numpy, unique)
-    return [texts[index] for index in where.tolist()]
+    return _batch_texts(numpy, array) if array.size else []
+
+
+# `%.0f.0E%d`, `%.1fE%d` ...: a scientific value's mantissa with its digits (Java writes `1.0E-4`, never `1E-4`).
+_SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
 
 
 def _batch_texts(numpy, array) -> list[str]:
     """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
-    reads back as the same 32-bit float. A plain value is then `%.*f` with that many decimals (the same
-    nearest decimal); zeros, the scientific range and non-finite values go through float_text."""
+    reads back as the same 32-bit float. The double nearest that decimal prints, by Python's repr, as that
+    very decimal, which is Java's text for a plain value (10^-3 to 10^7); the scientific ones get their
+    mantissa and exponent, zeros and non-finite values float_text."""
     wide = array.astype(numpy.float64)
     magnitude = numpy.abs(wide)
-    plain = numpy.isfinite(wide) & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
+    finite = numpy.isfinite(wide) & (magnitude > 0)
     exponent = numpy.zeros(array.shape, dtype=numpy.int64)
-    exponent[plain] = numpy.floor(numpy.log10(magnitude[plain])).astype(numpy.int64)
-    decimals = numpy.zeros(array.shape, dtype=numpy.int64)
-    pending = numpy.flatnonzero(plain)
-    for precision in range(1, 10):
-        if not pending.size:
-            break
-        places = precision - 1 - exponent[pending]
-        scale = numpy.power(10.0, places.astype(numpy.float64))
-        good = (numpy.rint(wide[pending] * scale) / scale).astype(numpy.float32) == array[pending]
-        decimals[pending[good]] = places[good]
-        pending = pending[~good]
-    decimals = numpy.maximum(decimals, 1)  # Java writes at least one digit after the point: 20.0
-    return [
-        "%.*f" % (places, value) if simple else float_text(value)
-        for places, value, simple in zip(decimals.tolist(), wide.tolist(), plain.tolist(), strict=True)
-    ]
+    exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
+    decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
+    digits = numpy.ones(array.shape, dtype=numpy.int64)
+    pending = numpy.flatnonzero(finite)
+    with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
+        for precision in range(1, 10):
+            if not pending.size:
+                break
+            shift = precision - 1 - exponent[pending]
+            up = shift >= 0
+            power = numpy.power(10.0, numpy.abs(shift).astype(numpy.float64))  # exact up to 10^22
+            rounded = numpy.rint(numpy.where(up, magnitude[pending] * power, magnitude[pending] / power))
+            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), wide[pending])
+            good = candidate.astype(numpy.float32) == array[pending]
+            found = pending[good]
+            decimal[found] = candidate[good]
+            digits[found] = precision
+            exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
+            pending = pending[~good]
+    plain = finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
+    texts = list(map(repr, decimal.tolist()))
+    scientific = numpy.flatnonzero(finite & ~plain)
+    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
+    for index, mantissa, power, digit in zip(
+        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
+    ):
+        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
+    for index in numpy.flatnonzero(~finite).tolist():
+        texts[index] = float_text(float(wide[index]))
+    return texts
+
+
+def float_value(value: float) -> float:
+    """A FLOAT as a Python float that prints like one: the double of its shortest decimal (0.85, not
+    0.8500000238418579), so Java's Double.toString of it is Float.toString of the FLOAT."""
+    return float(float_text(value))
+
+
+def float_values(values: Iterable[float]) -> list[float]:
+    """float_value of each value (an embedding's vector)."""
+    return [float(text) for text in float_texts(values)]
 
 
 def prediction_struct(label: str, probs: Sequence[str]) -> str:

@@ -1,0 +1,69 @@
+"""FLOAT, STRUCT and VECTOR values printed as MaxCompute prints them (Java's Float.toString)."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mcshell.runtime.values import float_text, float_texts, prediction_struct, to_float32, vector_text
+
+np = pytest.importorskip("numpy")  # installed with xgboost (the predict extra, part of the test extra)
+
+FLOAT32 = st.floats(width=32, allow_nan=False, allow_infinity=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.9266666, "0.9266666"),  # the docs' classifier probabilities
+        (0.03781649, "0.03781649"),
+        (0.03551693, "0.03551693"),
+        (20.03961, "20.03961"),  # the docs' regressor
+        (0.75, "0.75"),  # the docs' AI_SIMILARITY
+        (-0.03828365, "-0.03828365"),  # the docs' AI_EMBEDDING
+        (1.0, "1.0"),
+        (0.0, "0.0"),
+        (-0.0, "-0.0"),
+        (1 / 3, "0.33333334"),
+        (0.001, "0.001"),
+        (0.0009999999, "9.999999E-4"),
+        (1e-4, "1.0E-4"),
+        (9999999.0, "9999999.0"),
+        (1e7, "1.0E7"),
+        (12345678.0, "1.2345678E7"),
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+    ],
+)
+def test_a_float_is_the_shortest_decimal_in_javas_layout(value, text):
+    assert float_text(value) == text
+    assert float_texts([value]) == [text]
+
+
+@given(st.lists(FLOAT32, max_size=40))
+def test_the_batch_form_agrees_with_the_single_one(values):
+    assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
+
+
+@given(FLOAT32)
+def test_a_printed_float_reads_back_as_the_same_float32_and_no_shorter_one_does(value):
+    text = float_text(value)
+    assert to_float32(float(text)) == value or (value == 0 and float(text) == 0)
+    digits = text.split("E")[0].lstrip("-").replace(".", "").strip("0")
+    if len(digits) > 1:
+        shorter = f"%.{len(digits) - 1}g" % value
+        assert to_float32(float(shorter)) != value
+
+
+def test_a_classifier_struct_and_a_vector_are_printed_as_the_docs_show_them():
+    probs = float_texts([0.9266666, 0.03781649, 0.03551693])
+    assert prediction_struct("0", probs) == "{label:0, probs:[0.9266666, 0.03781649, 0.03551693]}"
+    assert vector_text([-0.03828365, 0.07733949]) == "[-0.03828365, 0.07733949]"
+
+
+def test_to_float32_rounds_to_the_nearest_32_bit_float():
+    assert to_float32(0.1) == struct.unpack("f", struct.pack("f", 0.1))[0] != 0.1
