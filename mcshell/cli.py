@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -11,9 +11,11 @@ from mcshell import __version__, config
 from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
 from mcshell.output.render import FORMATS
-from mcshell.runtime.calls import RuntimeSettings
 from mcshell.session import Session, SessionOptions, decode_lines
 from mcshell.sql.source import BlockLines
+
+if TYPE_CHECKING:
+    from mcshell.runtime.calls import RuntimeSettings
 
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
@@ -46,14 +48,21 @@ def _choose_project(project: str | None, settings: dict[str, str], config_path: 
 
 def _runtime_settings(
     oss_root: str | None, invoke: bool | None, public_endpoint: str | None, settings: dict[str, str]
-) -> RuntimeSettings:
-    """--oss-root, --invoke and --public-endpoint (or their MCSHELL_* variables) win over the --config file."""
+) -> RuntimeSettings | None:
+    """--oss-root, --invoke and --public-endpoint (or their MCSHELL_* variables) win over the --config file;
+    None when none is set (a run of model statements does not import mcshell.runtime)."""
     if invoke is None:
         invoke = settings.get("invoke", "").lower() in ("1", "true", "yes", "on")
+    oss_root = oss_root or settings.get("oss_root")
+    public_endpoint = public_endpoint or settings.get("public_endpoint")
+    if not (oss_root or invoke or public_endpoint):
+        return None
+    from mcshell.runtime.calls import RuntimeSettings
+
     return RuntimeSettings(
-        oss_root=oss_root or settings.get("oss_root") or None,
+        oss_root=oss_root or None,
         invoke=invoke,
-        public_endpoint=public_endpoint or settings.get("public_endpoint") or None,
+        public_endpoint=public_endpoint or None,
     )
 
 

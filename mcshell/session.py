@@ -16,8 +16,9 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from mcshell.catalog.store import Catalog
 from mcshell.errors import CatalogError, ExitStatus, McError, ParseError, UnsupportedStatement
@@ -26,10 +27,12 @@ from mcshell.output.excerpt import SourceLines, excerpt
 from mcshell.output.masking import mask_secrets, secret_values
 from mcshell.output.render import render_lines
 from mcshell.rules.handlers import Context, handle
-from mcshell.runtime.calls import RuntimeSettings
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import Chunk, StatementSplitter, content_start
 from mcshell.sql.statements import writes
+
+if TYPE_CHECKING:
+    from mcshell.runtime.calls import RuntimeSettings
 
 BATCH_STATEMENTS = 1000
 BATCH_SECONDS = 0.1  # how long other writers may wait for the catalog while a script runs
@@ -61,7 +64,8 @@ class SessionOptions:
     # <source>:<line>:<col>: FAILED ..., print no results and no OK, end with a summary line.
     check: bool = False
     # --oss-root, --invoke, --public-endpoint: what the model functions may do.
-    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
+    # None: the defaults (no store, no requests), and mcshell.runtime is not even imported.
+    runtime: RuntimeSettings | None = None
 
 
 class Session:
