@@ -27,9 +27,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sqlglot  # noqa: E402
 import workloads  # noqa: E402
 
+from mcshell.batches import BATCH_STATEMENTS  # noqa: E402
 from mcshell.output.console import Console  # noqa: E402
 from mcshell.rules.handlers import handle  # noqa: E402
-from mcshell.session import BATCH_STATEMENTS, Session, SessionOptions  # noqa: E402
+from mcshell.session import Session, SessionOptions  # noqa: E402
 from mcshell.sql import parser  # noqa: E402
 from mcshell.sql.dialect import tokenize  # noqa: E402
 from mcshell.sql.splitter import StatementSplitter  # noqa: E402

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING
 
 import click
 
 from mcshell import __version__, config
-from mcshell.errors import ExitStatus
-from mcshell.output.console import Console
+from mcshell.catalog.store import Catalog
+from mcshell.errors import ExitStatus, McError
+from mcshell.interrupts import INTERRUPTS
+from mcshell.output import report
+from mcshell.output.console import Console, OutputClosed
 from mcshell.output.render import FORMATS
-from mcshell.session import Session, SessionOptions, decode_lines
-from mcshell.sql.source import BlockLines
+from mcshell.session import Session, SessionOptions, local_time
+from mcshell.sql.source import BlockLines, decode_lines
 
 if TYPE_CHECKING:
     from mcshell.runtime.calls import RuntimeSettings
@@ -156,7 +160,8 @@ def main(
     With -e or -f, or with statements piped on standard input, mcshell runs them and exits;
     on a terminal it starts an interactive shell. Results go to standard output; OK, FAILED
     and warnings to standard error. Exit status: 0 all statements succeeded, 1 a statement
-    failed, 2 usage error.
+    failed, 2 usage error, 130 stopped by Ctrl-C, 141 standard output (or error) closed by its
+    reader.
     """
     if execute is not None and script is not None:
         raise click.UsageError("give either -e or -f, not both")
@@ -180,14 +185,18 @@ def main(
     session = Session(options, Console())
     try:
         status = _run(session, execute, script, check, confirm_drops=not assume_yes)
+    except OutputClosed:  # the REPL's output, say: the session ends quietly, as a script does
+        status = ExitStatus.OUTPUT_CLOSED
     finally:
         session.close()
     sys.exit(int(status))
 
 
-def _run(session: Session, execute: str | None, script, check: bool, confirm_drops: bool) -> ExitStatus:
+def _run(
+    session: Session, execute: str | None, script: IO[bytes] | None, check: bool, confirm_drops: bool
+) -> ExitStatus:
     if execute is not None:
-        return session.run_script(execute.splitlines(keepends=True), source="<-e>")
+        return _run_script(session, execute.splitlines(keepends=True), "<-e>")
     if script is not None:
         name = getattr(script, "name", "-")  # '-' (standard input) may come as a nameless stream
         name = "<stdin>" if name in ("-", "<stdin>") else name
@@ -206,7 +215,15 @@ def _run(session: Session, execute: str | None, script, check: bool, confirm_dro
 
 def _run_stream(session: Session, stream: IO[bytes], source: str) -> ExitStatus:
     lines = BlockLines(stream)
-    return session.run_script(decode_lines(lines), source=source, drained=lambda: lines.drained)
+    return _run_script(session, decode_lines(lines), source, drained=lambda: lines.drained)
+
+
+def _run_script(
+    session: Session, lines: Iterable[str], source: str, drained: Callable[[], bool] = lambda: False
+) -> ExitStatus:
+    """A script runs with Ctrl-C held where it would leave an OK unsaid (see interrupts.py)."""
+    with INTERRUPTS.installed():
+        return session.run_script(lines, source=source, drained=drained)
 
 
 @main.command()
@@ -220,5 +237,27 @@ def dump(options: SessionOptions, include_secrets: bool) -> None:
     `mcshell --catalog NEW -f dump.sql`. Catalog options go before the command:
     `mcshell --catalog PATH dump`.
     """
-    session = Session(options, Console())
-    sys.exit(int(session.dump(include_secrets)))
+    sys.exit(int(_dump(options.catalog_path, include_secrets, Console())))
+
+
+def _dump(catalog_path: str, include_secrets: bool, console: Console) -> ExitStatus:
+    """The script, printed as it is read, in one read transaction of the catalog."""
+    from mcshell.rules.dump import dump_script  # the recreating statements' imports, for dump only
+
+    try:
+        catalog = Catalog.open(catalog_path, local_time())
+        try:
+            with catalog.transaction(write=False):
+                for text in dump_script(catalog, include_secrets):
+                    console.result(text)
+        finally:
+            catalog.close()
+    except McError as error:
+        console.failed(report.failed(error))
+        return ExitStatus.FAILED
+    except OutputClosed:  # `mcshell dump | head`
+        return ExitStatus.OUTPUT_CLOSED
+    except KeyboardInterrupt:
+        console.warn(report.dump_interrupted())
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.OK

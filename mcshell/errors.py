@@ -1,15 +1,18 @@
-"""One error hierarchy: each class carries its ODPS code and is turned into a FAILED line in one place."""
+"""One error hierarchy: each class carries its ODPS code; output/report.py words its FAILED line."""
 
 from __future__ import annotations
 
-import re
 from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
+    """Documented in docs/output-and-errors.md, "Exit status"."""
+
     OK = 0
     FAILED = 1
     USAGE = 2
+    INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
+    OUTPUT_CLOSED = 141  # 128 + SIGPIPE: the reader of stdout (or stderr) went away
 
 
 class McError(Exception):
@@ -27,20 +30,6 @@ class McError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
-
-    def failed_line(self, position: tuple[int, int] | None) -> str:
-        where = f":[{position[0]},{position[1]}]" if self.has_position and position else ""
-        sep = "" if where else ":"
-        return f"FAILED: {self.code}{where}{sep} {self.kind} - {printable(self.message)}"
-
-
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """Control characters quoted from the input, escaped (`\\n`, `\\x00`, `\\x1b`): a FAILED line
-    stays one line, and no escape sequence reaches the terminal."""
-    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def shortened(text: str, limit: int = 256) -> str:

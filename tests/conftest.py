@@ -39,7 +39,7 @@ class Run:
     @property
     def verdicts(self) -> list[str]:
         """The OK and FAILED lines of stderr, in order (warnings left out)."""
-        return [l for l in self.stderr.splitlines() if l == "OK" or l.startswith("FAILED:")]
+        return [line for line in self.stderr.splitlines() if line == "OK" or line.startswith("FAILED:")]
 
 
 def mask_times(text: str) -> str:

@@ -143,7 +143,7 @@ def _tabulate_grid(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str
         lineabove=line, linebelowheader=line, linebetweenrows=None, linebelow=line,
         headerrow=row, datarow=row, padding=1, with_header_hide=None,
     )  # fmt: skip
-    text = tabulate.tabulate(
+    text: str = tabulate.tabulate(
         list(rows), headers=list(headers), tablefmt=grid,
         disable_numparse=True, stralign="left", preserve_whitespace=True,
     )  # fmt: skip

@@ -6,9 +6,7 @@ as plain text in, answer out.
 
 from __future__ import annotations
 
-from sqlglot.errors import TokenError
-
-from mcshell.sql.dialect import Token, TokenType, tokenize
+from mcshell.sql.dialect import Token, TokenError, TokenType, tokenize
 from mcshell.sql.splitter import CLOSERS, Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"

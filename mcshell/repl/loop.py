@@ -23,6 +23,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from mcshell.errors import ExitStatus, McError
+from mcshell.output import report
 from mcshell.repl.completion import SessionNames, StatementCompleter
 from mcshell.repl.entry import (
     continuation_prompt,
@@ -73,17 +74,17 @@ def run_repl(
             return ExitStatus.OK
 
 
-def run_entry(session: Session, entry: str, asker: PromptSession | None) -> Outcome | None:
+def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) -> Outcome | None:
     """Run the entry's statements in order; a failure is reported and the next one runs."""
     try:
         for chunk in entry_statements(entry):
             if asker is not None and _is_drop_model(chunk) and not _confirmed(asker, chunk):
-                session.console.warn(f"Cancelled: {statement_text(chunk)}")
+                session.console.warn(report.cancelled(statement_text(chunk)))
                 continue
             if session.run_chunk(chunk) is Outcome.QUIT:
                 return Outcome.QUIT
     except KeyboardInterrupt:  # Ctrl-C while statements run: the one running was rolled back
-        session.console.warn("Interrupted: the rest of the entry was not run")
+        session.console.warn(report.entry_interrupted())
     return None
 
 
@@ -94,7 +95,7 @@ def _is_drop_model(chunk: Chunk) -> bool:
         return False  # run_chunk reports it
 
 
-def _confirmed(asker: PromptSession, chunk: Chunk) -> bool:
+def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
     """odpscmd's question: `yes` or `y` runs the statement; `no`, `n`, an empty answer, Ctrl-C
     or Ctrl-D do not; anything else asks again."""
     question = f'Confirm to "{statement_text(chunk)}" (yes/no)? '
@@ -109,7 +110,7 @@ def _confirmed(asker: PromptSession, chunk: Chunk) -> bool:
             return False
 
 
-def _prompt_session(session: Session, input: Input | None, output: Output | None) -> PromptSession:
+def _prompt_session(session: Session, input: Input | None, output: Output | None) -> PromptSession[str]:
     colour = not os.environ.get("NO_COLOR")
     return PromptSession(
         multiline=True,
@@ -139,7 +140,7 @@ def _history(session: Session) -> History:
     try:
         return PrivateHistory(history_path())
     except OSError as error:
-        session.console.warn(f"WARNING: no history is kept: {error.strerror or error}")
+        session.console.warn(report.no_history(error.strerror or str(error)))
         return InMemoryHistory()
 
 

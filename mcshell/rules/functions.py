@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from mcshell.catalog import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import McError, SemanticError, shortened
 from mcshell.rules import privileges, signatures
-from mcshell.rules.handlers import Context, find_model, find_version, resolve
+from mcshell.rules.context import Context, find_model, find_version, resolve
 from mcshell.rules.signatures import SIGNATURES, Param
 from mcshell.rules.types import accepts, base_type, constant_fits, narrower_integer
 from mcshell.sql import statements as st

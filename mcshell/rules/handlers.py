@@ -6,126 +6,27 @@ it writes anything, and raises an McError to refuse.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project, Version
-from mcshell.catalog.store import Catalog
-from mcshell.errors import AuthorizationError, DdlError, SemanticError
+from mcshell.errors import DdlError, SemanticError
+from mcshell.output import report
 from mcshell.output.masking import mask_secret
 from mcshell.output.results import Describe, Message, Record, Result, Rows, Table
 from mcshell.rules import privileges
+from mcshell.rules.context import Context, find_model, find_version, read_only, resolve
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
     from mcshell.rules import validate
-    from mcshell.runtime.calls import Runtime, RuntimeSettings
 
 # `validate` (the rules' regular expressions), `recreate` and `helptext` are imported by the
 # handlers that use them: a one-shot DESC or SHOW does not pay for what it never applies.
 
 
-@dataclass
-class Context:
-    """What a statement runs against: the catalog, who is acting, and the session's state."""
-
-    catalog: Catalog
-    user: str
-    project: str
-    clock: Callable[[], str]
-    settings: dict[str, str] = field(default_factory=dict)
-    # --check: statements are checked, nothing is evaluated and no model is run.
-    dry_run: bool = False
-    # --oss-root, --invoke, --public-endpoint: what the runtime may do.
-    runtime_settings: RuntimeSettings | None = None
-    _runtime: Runtime | None = None
-
-    def runtime(self) -> Runtime:
-        """What runs the models, made on first use: one per session, so a model is loaded once."""
-        if self._runtime is None:
-            from mcshell.runtime.calls import Runtime, RuntimeSettings
-
-            self._runtime = Runtime(self.runtime_settings or RuntimeSettings())
-        return self._runtime
-
-
 OK = Result()
-
-
-# -- names ------------------------------------------------------------------------------------
-@dataclass
-class Target:
-    project: str
-    name: str
-
-    def __str__(self) -> str:
-        return f"{self.project}.{self.name}"
-
-
-SCHEMA_SETTING = "odps.namespace.schema"
-
-
-def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
-    """Where a model name points. Changes to the public project are refused before any name rule."""
-    ref = schema_reading(ref, ctx)
-    project = ref.project.key if ref.project is not None else ctx.project
-    if ref.schema is not None and ref.schema.key != "default":
-        raise SemanticError(
-            f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset
-        )
-    if changes and project == PUBLIC_PROJECT:
-        raise _read_only(ctx)
-    if ref.project is not None and not ctx.catalog.project_exists(project):
-        raise DdlError(f"Project not found: {project}")
-    return Target(project, ref.name.key)
-
-
-def schema_reading(ref: st.ModelRef, ctx: Context) -> st.ModelRef:
-    """`SET odps.namespace.schema=true`: `a.b` is schema a, model b of the current project (`a.b.c`
-    stays project.schema.model); `=false`: `a.b` is project.model and `a.b.c` is not recognized.
-    With no SET, `a.b` is project.model and `a.b.c` project.schema.model (the schema documentation)."""
-    flag = ctx.settings.get(SCHEMA_SETTING, "").strip().lower()
-    if flag == "true" and ref.project is not None and ref.schema is None:
-        return st.ModelRef(ref.name, schema=ref.project)
-    if flag == "false" and ref.schema is not None:
-        raise SemanticError(
-            f"'{ref.project.text if ref.project else ''}.{ref.schema.text}.{ref.name.text}' is not recognized: "
-            f"three-part names need {SCHEMA_SETTING}=true",
-            ref.offset,
-        )
-    return ref
-
-
-def _read_only(ctx: Context) -> AuthorizationError:
-    return AuthorizationError(f"{ctx.user} cannot change public models: project {PUBLIC_PROJECT} is read-only")
-
-
-def find_model(ctx: Context, target: Target) -> Model:
-    model = ctx.catalog.get_model(target.project, target.name)
-    if model is None:
-        hint = _did_you_mean(target.name, ctx.catalog.model_names(target.project))
-        raise DdlError(f"Model not found: {target}{hint}")
-    return model
-
-
-DEFAULT_VERSION = "default_version"
-
-
-def find_version(ctx: Context, model: Model, version: st.Ident) -> Version:
-    """The version named; DEFAULT_VERSION (any case) is the model's default version."""
-    key = model.default_version if version.key == DEFAULT_VERSION else version.key
-    found = ctx.catalog.get_version(model.id, key)
-    if found is None:
-        hint = _did_you_mean(key, ctx.catalog.version_names(model.id))
-        raise DdlError(f"Version not found: {model.project}.{model.name}.{key}{hint}")
-    return found
-
-
-def _did_you_mean(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
-    return f"; did you mean {close[0]}?" if close else ""
 
 
 # -- statements that change the catalog --------------------------------------------------------
@@ -177,7 +78,7 @@ def _store_warnings(spec: st.VersionSpec, checked: validate.CheckedOptions, ctx:
         return ()
     inputs = tuple((c.name.key, c.type.sql()) for c in spec.inputs or ())
     problem = ctx.runtime().check_location(checked.location, inputs, checked.model_type)
-    return (f"WARNING: ML_PREDICT could not run version {spec.name.key}: {problem}",) if problem else ()
+    return (report.model_not_loadable(spec.name.key, problem),) if problem else ()
 
 
 def _new_version(
@@ -354,7 +255,7 @@ def remove_user(stmt: st.RemoveUser, ctx: Context) -> Result:
 def _managed_project(ctx: Context, action: str) -> Project:
     """The current project, whose members only its owner manages."""
     if ctx.project == PUBLIC_PROJECT:
-        raise _read_only(ctx)
+        raise read_only(ctx)
     privileges.require_project_owner(ctx, ctx.project, f"{action} project {ctx.project}")
     return _current_project(ctx)
 
@@ -418,7 +319,7 @@ def _grant_object(target: st.ModelRef | st.Ident, ctx: Context, verb: str) -> _G
         return _GrantObject(privileges.MODEL, model.project, model)
     project = target.key
     if project == PUBLIC_PROJECT:
-        raise _read_only(ctx)
+        raise read_only(ctx)
     if not ctx.catalog.project_exists(project):
         raise DdlError(f"Project not found: {project}")
     privileges.require_project_owner(ctx, project, f"{verb} privileges on project {project}")

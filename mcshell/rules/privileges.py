@@ -11,14 +11,10 @@ as soon as it knows the object and before it checks or changes anything else. Th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mcshell.catalog.records import PUBLIC_PROJECT, Model
 from mcshell.errors import AuthorizationError, SemanticError
+from mcshell.rules.context import Context
 from mcshell.sql import statements as st
-
-if TYPE_CHECKING:
-    from mcshell.rules.handlers import Context
 
 CREATE_MODEL = "CreateModel"
 LIST = "List"

@@ -22,7 +22,7 @@ from mcshell.rules.functions import CheckedCall, check_select
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
-    from mcshell.rules.handlers import Context
+    from mcshell.rules.context import Context
     from mcshell.runtime.calls import ModelCall, RuntimeSettings
 
 _WORDS = "SELECT"

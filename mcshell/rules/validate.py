@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from mcshell.errors import SemanticError
+from mcshell.output import report
 from mcshell.sql import statements as st
 
 _MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -270,10 +271,7 @@ def _check_import_options(
         )
     warnings = []
     if not found["endpoint"].endswith("-internal.aliyuncs.com"):
-        warnings.append(
-            f"WARNING: LOCATION endpoint '{found['endpoint']}' is not an internal OSS endpoint "
-            "(...-internal.aliyuncs.com); MaxCompute supports only internal endpoints"
-        )
+        warnings.append(report.location_not_internal(found["endpoint"]))
     rolearn = _required(options, "ROLEARN", offset).value
     if not _ROLEARN.match(rolearn.value):
         raise SemanticError(
@@ -302,10 +300,7 @@ def _check_remote_options(
     warnings = []
     host = found["host"].lower()
     if ".vpc." in f".{host}" or "-vpc." in host or "internal" in host:
-        warnings.append(
-            f"WARNING: ENDPOINT host '{found['host']}' looks like a VPC or internal EAS endpoint; "
-            "MaxCompute supports only public EAS endpoints"
-        )
+        warnings.append(report.endpoint_not_public(found["host"]))
     stored = {key: values[key].value for key in REMOTE_REQUIRED if key != "TASKS"}
     stored["PAI_EAS_SYNC_MODE"] = "true"
     timeout = options.get("PAI_EAS_SYNC_REQUEST_TIMEOUT")

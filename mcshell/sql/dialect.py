@@ -79,4 +79,4 @@ def read_tokens(text: str) -> list[Token] | None:
     return None
 
 
-__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenType", "is_word", "read_tokens", "tokenize"]
+__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenError", "TokenType", "is_word", "read_tokens", "tokenize"]

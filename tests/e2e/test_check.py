@@ -25,7 +25,7 @@ ALTER MODEL churn ADD VERSION v2 INPUT(x double) WITH OPTIONS(COLOR='red');
 ALTER MODEL churn ADD VERSION v3 INPUT(x double) WITH OPTIONS(LOCATION='oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m3', ROLEARN='acs:ram::1:role/r');
 ALTER MODEL churn SET DEFAULT_VERSION v2;
 SHOW MODELS; DROP MODEL no_such_model;
-"""
+"""  # noqa: E501 - the script as a user writes it: its lines and columns are checked
 
 ALLOWED = (
     "MODEL_SOURCE_TYPE, MODEL_TYPE, LOCATION, ROLEARN, TASKS, PAI_EAS_MODEL_NAME, PAI_EAS_SERVICE_NAME, "
@@ -118,7 +118,8 @@ def test_check_of_a_file_that_is_not_a_catalog_fails_once(shell, tmp_path):
     run = shell("--check", "-e", "SHOW MODELS; SHOW MODELS", catalog_path=other)
 
     assert run.raw_stderr == (
-        f"<-e>: FAILED: ODPS-0010000: System internal error - '{other}' is an SQLite database but not an mcshell catalog\n"
+        f"<-e>: FAILED: ODPS-0010000: System internal error - '{other}' is an SQLite database "
+        "but not an mcshell catalog\n"
     )
     assert run.status == 1
 

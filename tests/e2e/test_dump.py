@@ -32,7 +32,7 @@ ALTER MODEL `select` ADD VERSION third INPUT(c string) WITH OPTIONS(LOCATION='{L
 ALTER MODEL `select` SET DEFAULT_VERSION third;
 ALTER MODEL `select` DROP VERSION first;
 USE empty_project;
-"""
+"""  # noqa: E501 - the script as a user writes it
 PROJECTS = ("empty_project", "muze_demo", "my_project", "proj_two")
 RUNS = f"mcshell runs model statements ({SUPPORTED})"
 

@@ -24,7 +24,8 @@ def seeded(shell):
 def test_json_prints_one_document_per_result_line_by_line(seeded):
     run = seeded(
         "--format", "json", "-e",
-        f"SHOW MODELS; SHOW VERSIONS FOR MODEL {MODEL}; DESC MODEL {MODEL}; WHOAMI; DROP MODEL gone; SHOW MODELS LIKE 'x%'",
+        f"SHOW MODELS; SHOW VERSIONS FOR MODEL {MODEL}; DESC MODEL {MODEL}; WHOAMI; DROP MODEL gone; "
+        "SHOW MODELS LIKE 'x%'",
         "--continue-on-error",
     )  # fmt: skip
 

@@ -261,13 +261,15 @@ REFUSED = [
         "timeout too small",
         remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="4999"),
         "'4999'",
-        "PAI_EAS_SYNC_REQUEST_TIMEOUT '4999' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)",
+        "PAI_EAS_SYNC_REQUEST_TIMEOUT '4999' must be a whole number of milliseconds "
+        "from 5000 to 1800000 (default 5000)",
     ),
     (
         "timeout too large",
         remote(PAI_EAS_SYNC_REQUEST_TIMEOUT="1800001"),
         "'1800001'",
-        "PAI_EAS_SYNC_REQUEST_TIMEOUT '1800001' must be a whole number of milliseconds from 5000 to 1800000 (default 5000)",
+        "PAI_EAS_SYNC_REQUEST_TIMEOUT '1800001' must be a whole number of milliseconds "
+        "from 5000 to 1800000 (default 5000)",
     ),
     (
         "timeout not a number",
@@ -328,7 +330,8 @@ def test_add_version_with_another_model_type_is_refused(shell):
         run.stderr
         == SEMANTIC.format(
             col=col,
-            message="MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' does not match the model's MODEL_TYPE 'BOOSTED_TREE_CLASSIFIER'",
+            message="MODEL_TYPE 'BOOSTED_TREE_REGRESSOR' does not match "
+            "the model's MODEL_TYPE 'BOOSTED_TREE_CLASSIFIER'",
         )
         + "\n"
     )

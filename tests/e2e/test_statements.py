@@ -114,10 +114,10 @@ def test_add_version_keeps_the_default(shell, with_import_model):
     assert (added.stdout, added.stderr, added.status) == ("", "OK\n", 0)
     assert mask_times(listed.stdout) == (
         "+-------------+-----------+--------------+--------------------------------------------------------------------------------------+-------+---------------------+---------------------+-------------------------+\n"
-        "| VersionName | IsDefault | Owner        | Path                                                                                 | Tasks | CreateTime          | LastModifiedTime    | Comment                 |\n"
+        "| VersionName | IsDefault | Owner        | Path                                                                                 | Tasks | CreateTime          | LastModifiedTime    | Comment                 |\n"  # noqa: E501 - a row of the golden table
         "+-------------+-----------+--------------+--------------------------------------------------------------------------------------+-------+---------------------+---------------------+-------------------------+\n"
-        "| v1          | true      | ALIYUN$alice | oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/xgboost_classifier_v1/ |       | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss | Import XGBoost model v1 |\n"
-        "| v2          | false     | ALIYUN$alice | oss://oss-cn-shanghai-internal.aliyuncs.com/bkt/x/                                   |       | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss |                         |\n"
+        "| v1          | true      | ALIYUN$alice | oss://oss-cn-shanghai-internal.aliyuncs.com/model-bucket-test/xgboost_classifier_v1/ |       | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss | Import XGBoost model v1 |\n"  # noqa: E501 - a row of the golden table
+        "| v2          | false     | ALIYUN$alice | oss://oss-cn-shanghai-internal.aliyuncs.com/bkt/x/                                   |       | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss |                         |\n"  # noqa: E501 - a row of the golden table
         "+-------------+-----------+--------------+--------------------------------------------------------------------------------------+-------+---------------------+---------------------+-------------------------+\n"
     )
 
@@ -266,7 +266,8 @@ def test_desc_model_in_a_missing_project_fails(shell, catalog):
 def test_desc_model_with_a_schema_other_than_default_fails(shell, catalog):
     failing(
         shell, catalog, "DESC MODEL my_project.other.m",
-        "FAILED: ODPS-0130071:[1,23] Semantic analysis exception - schema 'other' does not exist; only 'default' is supported",
+        "FAILED: ODPS-0130071:[1,23] Semantic analysis exception - "
+        "schema 'other' does not exist; only 'default' is supported",
     )  # fmt: skip
 
 
@@ -276,9 +277,9 @@ def test_show_models_like_filters_case_insensitively(shell):
     run = shell(*USER, "-e", "SHOW MODELS LIKE 'PAI%';")
     assert mask_times(run.stdout) == (
         "+------------------------+--------------+------------+-----------+----------------+---------------------+---------------------+-----------------------------------+\n"
-        "| ModelName              | Owner        | SourceType | ModelType | DefaultVersion | CreateTime          | LastModifiedTime    | Comment                           |\n"
+        "| ModelName              | Owner        | SourceType | ModelType | DefaultVersion | CreateTime          | LastModifiedTime    | Comment                           |\n"  # noqa: E501 - a row of the golden table
         "+------------------------+--------------+------------+-----------+----------------+---------------------+---------------------+-----------------------------------+\n"
-        "| pai_eas_qwen25_omni_3b | ALIYUN$alice | REMOTE     | MLLM      | v1             | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss | PAI EAS remote model binary input |\n"
+        "| pai_eas_qwen25_omni_3b | ALIYUN$alice | REMOTE     | MLLM      | v1             | YYYY-MM-DD hh:mm:ss | YYYY-MM-DD hh:mm:ss | PAI EAS remote model binary input |\n"  # noqa: E501 - a row of the golden table
         "+------------------------+--------------+------------+-----------+----------------+---------------------+---------------------+-----------------------------------+\n"
     )
     assert (run.stderr, run.status) == ("OK\n", 0)

@@ -22,5 +22,5 @@ def test_transcript_reproduces_exactly(name, mcshell, tmp_path):
     expected_stderr = (folder / f"{name}.stderr").read_text().splitlines()
     assert mask_times(run.stdout) == (folder / f"{name}.stdout").read_text()
     assert run.verdicts == expected_stderr
-    assert run.status == (1 if any(l.startswith("FAILED") for l in expected_stderr) else 0)
+    assert run.status == (1 if any(line.startswith("FAILED") for line in expected_stderr) else 0)
     assert "Traceback" not in run.stderr

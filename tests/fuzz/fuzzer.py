@@ -28,7 +28,8 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from mcshell.output.console import Console  # noqa: E402
-from mcshell.session import Session, SessionOptions, decode_lines  # noqa: E402
+from mcshell.session import Session, SessionOptions  # noqa: E402
+from mcshell.sql.source import decode_lines  # noqa: E402
 from mcshell.sql.splitter import split_statements  # noqa: E402
 
 USER = "ALIYUN$fuzz@example.com"

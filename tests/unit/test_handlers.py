@@ -53,8 +53,14 @@ def rows(catalog, sql: str) -> list[tuple]:
         connection.close()
 
 
-MODELS = "SELECT project, name, owner, source_type, model_type, default_version, comment, create_time, last_modified_time FROM models WHERE project = 'my_project'"
-VERSIONS = "SELECT name, owner, location, tasks, options, inputs, comment, key_case, create_time, last_modified_time FROM versions WHERE model_id IN (SELECT id FROM models WHERE project = 'my_project') ORDER BY name"
+MODELS = (
+    "SELECT project, name, owner, source_type, model_type, default_version, comment, create_time, last_modified_time "
+    "FROM models WHERE project = 'my_project'"
+)
+VERSIONS = (
+    "SELECT name, owner, location, tasks, options, inputs, comment, key_case, create_time, last_modified_time "
+    "FROM versions WHERE model_id IN (SELECT id FROM models WHERE project = 'my_project') ORDER BY name"
+)
 
 
 def test_create_remote_model_stores_the_model_and_its_default_version(session, catalog):

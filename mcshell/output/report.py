@@ -1,0 +1,110 @@
+"""The wording of every FAILED, WARNING, Cancelled and Interrupted line, here and nowhere else.
+
+Callers hand over the facts (an error, a position, a count) and get the line back; the session
+and the REPL decide when it is printed, the console prints it (on standard error). The lines are
+pinned by the golden transcripts and the end-to-end tests: a change here is a change users see.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mcshell.errors import McError
+
+Position = tuple[int, int]  # [line,col] of the whole input, 1-based
+
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Control characters quoted from the input, escaped (`\\n`, `\\x00`, `\\x1b`): a FAILED line
+    stays one line, and no escape sequence reaches the terminal."""
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+# -- FAILED -----------------------------------------------------------------------------------
+def failed(error: McError, position: Position | None = None) -> str:
+    """`FAILED: <code>:[line,col] <kind> - <message>`; the position only for errors that point at
+    a token (parse and semantic errors), as MaxCompute prints them."""
+    where = f":[{position[0]},{position[1]}]" if error.has_position and position else ""
+    sep = "" if where else ":"
+    return f"FAILED: {error.code}{where}{sep} {error.kind} - {printable(error.message)}"
+
+
+def internal_error(bug: Exception) -> McError:
+    """An mcshell bug, reported as the System internal error it is (no traceback without --debug)."""
+    return McError(f"{type(bug).__name__}: {bug}")
+
+
+def lost_batch(error: McError, count: int, start: Position) -> str:
+    """A batch whose commit failed: none of its statements was saved, though each ran."""
+    return f"{failed(error)} ({count} statements from [{start[0]},{start[1]}] on were not saved)"
+
+
+# -- --check: every line names where it is ----------------------------------------------------
+def located(source: str, position: Position | None, line: str) -> str:
+    """`<source>:<line>:<col>: <line>`, or `<source>: <line>` for what has no position."""
+    if position is None:
+        return f"{source}: {line}"
+    return f"{source}:{position[0]}:{position[1]}: {line}"
+
+
+def check_summary(source: str, ok: int, failed: int, skipped: int) -> str:
+    checked = ok + failed + skipped
+    return (
+        f"{source}: {checked} statements checked: {ok} ok, {failed} failed, {skipped} skipped "
+        "(dry run: the catalog was not changed)"
+    )
+
+
+# -- WARNING ----------------------------------------------------------------------------------
+def skipped_unsupported(words: str, position: Position | None) -> str:
+    """--skip-unsupported; `position` is left out in --check, whose prefix gives it."""
+    where = f" at [{position[0]},{position[1]}]" if position is not None else ""
+    return f"WARNING: skipped unsupported statement '{words}'{where}"
+
+
+def location_not_internal(endpoint: str) -> str:
+    return (
+        f"WARNING: LOCATION endpoint '{endpoint}' is not an internal OSS endpoint "
+        "(...-internal.aliyuncs.com); MaxCompute supports only internal endpoints"
+    )
+
+
+def model_not_loadable(version: str, problem: str) -> str:
+    """With --oss-root: CREATE MODEL or ADD VERSION of an IMPORT version ML_PREDICT could not run."""
+    return f"WARNING: ML_PREDICT could not run version {version}: {problem}"
+
+
+def endpoint_not_public(host: str) -> str:
+    return (
+        f"WARNING: ENDPOINT host '{host}' looks like a VPC or internal EAS endpoint; "
+        "MaxCompute supports only public EAS endpoints"
+    )
+
+
+def no_history(reason: str) -> str:
+    return f"WARNING: no history is kept: {reason}"
+
+
+# -- the shell and Ctrl-C ---------------------------------------------------------------------
+def cancelled(statement: str) -> str:
+    """A DROP MODEL the user did not confirm."""
+    return f"Cancelled: {statement}"
+
+
+def entry_interrupted() -> str:
+    return "Interrupted: the rest of the entry was not run"
+
+
+def dump_interrupted() -> str:
+    return "Interrupted: the dump is incomplete"
+
+
+def script_interrupted(running: Position | None) -> str:
+    """Ctrl-C in a script: every statement with an OK above is committed, the one running (if
+    any) was rolled back, and nothing after it ran."""
+    if running is None:
+        return "Interrupted: the rest of the script was not run"
+    line, col = running
+    return f"Interrupted: the statement at [{line},{col}] was rolled back and the rest of the script was not run"

@@ -1,0 +1,84 @@
+"""A run's reports on standard error: a FAILED line at its statement's position followed by the
+source excerpt, warnings, and in --check every line after `<source>:<line>:<col>:`. APIKEY values
+of the statement are masked in all of them. The wording is report.py's."""
+
+from __future__ import annotations
+
+import traceback
+
+from mcshell.errors import CatalogError, McError, UnsupportedStatement
+from mcshell.output import report
+from mcshell.output.console import Console
+from mcshell.output.excerpt import SourceLines, excerpt
+from mcshell.output.masking import mask_secrets, secret_values
+from mcshell.sql.source import InputError
+from mcshell.sql.splitter import Chunk, content_start
+
+
+class Reporter:
+    def __init__(self, console: Console, check: bool):
+        self.console = console
+        self._check = check
+        self.source = "<stdin>"  # what --check calls the input: a file name, <stdin> or <-e>
+        self.lines = SourceLines()  # the input lines of the statement being run (run_script)
+
+    def start(self, source: str) -> None:
+        """A new script: its name, and no lines of the last one."""
+        self.source = source
+        self.lines = SourceLines()
+
+    def failure(self, error: McError, chunk: Chunk | None) -> None:
+        """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a caret."""
+        position = None
+        if chunk is not None:
+            offset = error.offset or 0
+            position = chunk.position(content_start(chunk.text) if offset == 0 else offset)
+        elif isinstance(error, InputError):
+            position = error.position
+        secrets = secret_values(chunk.text) if chunk is not None else set()
+        if self._check:
+            self.console.failed(mask_secrets(report.located(self.source, position, report.failed(error)), secrets))
+        else:
+            self.console.failed(mask_secrets(report.failed(error, position), secrets))
+        if chunk is not None and position is not None and not isinstance(error, CatalogError):
+            source_line = excerpt(position[0], self._source_line(chunk, position[0]), position[1])
+            self.console.failed(mask_secrets(source_line, secrets))
+
+    def traceback(self, chunk: Chunk) -> None:
+        """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""
+        self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
+
+    def cannot_check(self, error: McError) -> None:
+        """--check could not open its copy of the catalog: the check does not run at all."""
+        self.console.failed(report.located(self.source, None, report.failed(error)))
+
+    def skipped(self, error: UnsupportedStatement, chunk: Chunk) -> None:
+        """--skip-unsupported: one warning line instead of a failure."""
+        position = None if self._check else chunk.position(content_start(chunk.text))
+        self.console.warn(self._located(report.skipped_unsupported(error.words, position), chunk))
+
+    def warning(self, warning: str, chunk: Chunk) -> None:
+        """A statement's warning (a rule's, see report.py)."""
+        self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
+
+    def summary(self, ok: int, failed: int, skipped: int) -> None:
+        self.console.warn(report.check_summary(self.source, ok, failed, skipped))
+
+    def interrupted(self, running: Chunk | None) -> None:
+        position = running.position(content_start(running.text)) if running is not None else None
+        self.console.warn(report.script_interrupted(position))
+
+    def _located(self, warning: str, chunk: Chunk) -> str:
+        """In --check, a warning names where its statement starts: <source>:<line>:<col>: WARNING ..."""
+        if not self._check:
+            return warning
+        return report.located(self.source, chunk.position(content_start(chunk.text)), warning)
+
+    def _source_line(self, chunk: Chunk, number: int) -> str:
+        """Input line `number`: remembered by run_script, else (the REPL) rebuilt from the statement."""
+        line = self.lines.get(number)
+        if line is not None:
+            return line
+        lines = chunk.text.split("\n")
+        index = min(max(number - chunk.line, 0), len(lines) - 1)
+        return (" " * (chunk.col - 1) if index == 0 else "") + lines[index]
