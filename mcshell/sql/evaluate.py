@@ -72,7 +72,7 @@ def _source(tree: exp.Select) -> tuple[list[str], Rows, str | None]:
 
 def _values_row(row: exp.Expr, columns: list[str]) -> tuple[object, ...]:
     items = row.expressions if isinstance(row, exp.Tuple) else [row]
-    values = []
+    values: list[object] = []
     for item in items:
         if isinstance(item, exp.Null):
             values.append(None)
@@ -113,17 +113,17 @@ def _arguments(args: list[exp.Expr], columns: list[str], rows: Rows, alias: str 
     columns or constants (the usual ML_PREDICT(m, v, age, spend)), else worked out by the executor."""
     if not args:
         return [() for _ in rows]
-    picks: list[tuple[bool, object]] = []  # (from a column, its position or the constant)
+    picks: list[tuple[int | None, object]] = []  # (the column's position, or None and the constant)
     for arg in args:
         if isinstance(arg, exp.Column) and arg.name.lower() in columns and not arg.args.get("db"):
-            picks.append((True, columns.index(arg.name.lower())))
+            picks.append((columns.index(arg.name.lower()), None))
         elif isinstance(arg, exp.Null):
-            picks.append((False, None))
+            picks.append((None, None))
         elif (constant := _constant(arg)) is not None:
-            picks.append((False, _python(*constant)))
+            picks.append((None, _python(*constant)))
         else:
             return _run(exp.select(*(arg.copy() for arg in args)), columns, rows, alias)
-    return [tuple(row[at] if column else at for column, at in picks) for row in rows]  # type: ignore[index]
+    return [tuple(value if at is None else row[at] for at, value in picks) for row in rows]
 
 
 def _project(tree: exp.Select, columns: list[str], rows: Rows, alias: str | None) -> Rows:
@@ -156,7 +156,7 @@ def _run(query: exp.Select, columns: list[str], rows: Rows, alias: str | None) -
         schema = ensure_schema({SOURCE: dict(zip(columns, types, strict=True))}, dialect="hive")
         tables = ensure_tables({SOURCE: Table(columns=tuple(columns), rows=rows)}, dialect="hive")
         plan = Plan(optimize(query, schema, leave_tables_isolated=True, dialect="hive"))
-        result = PythonExecutor(env=_ENV, tables=tables).execute(plan)
+        result = PythonExecutor(env=_ENV, tables=tables).execute(plan)  # type: ignore[no-untyped-call]
     except (SqlglotError, ArithmeticError, TypeError, ValueError, NameError) as error:
         raise NotRunLocally(
             f"mcshell's local evaluator (sqlglot's executor) cannot run this SELECT: {_reason(error)}", 0, "SELECT"

@@ -11,6 +11,9 @@ then builds them as exp.Anonymous, as it builds the other six.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import cast
+
 from sqlglot import exp
 from sqlglot.dialects.hive import Hive
 from sqlglot.errors import ParseError as SqlglotParseError
@@ -68,14 +71,14 @@ class _Nodes:
         for node in tree.walk():
             kind = type(node)
             if kind is exp.Column:
-                self.columns.append(node)
+                self.columns.append(cast(exp.Column, node))
             elif kind is exp.Anonymous:
                 if node.name.upper() in st.MODEL_FUNCTIONS:
-                    self.calls.append(node)
+                    self.calls.append(cast(exp.Anonymous, node))
             elif kind is exp.Alias:
                 self.aliases.add(node.alias.lower())
             elif kind is exp.Table:
-                self.tables.append(node)
+                self.tables.append(cast(exp.Table, node))
             elif kind is exp.CTE:
                 self.ctes.add(node.alias_or_name.lower())
             elif node is not tree and isinstance(node, exp.Query):
@@ -137,7 +140,7 @@ def _parse_error(error: SqlglotParseError, text: str) -> ParseError:
 
 
 # -- calls ------------------------------------------------------------------------------------
-def _calls(nodes: list[exp.Anonymous], sites: dict[int, tuple[int, ...]]):
+def _calls(nodes: list[exp.Anonymous], sites: dict[int, tuple[int, ...]]) -> Iterator[st.FunctionCall]:
     found = []
     for node in nodes:
         start = node.meta.get("start")
@@ -252,7 +255,7 @@ def _cast_type(node: exp.Cast) -> str:
 
 def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
     """The columns the statement names, but for the model and version of the model functions."""
-    skipped = set()
+    skipped: set[int] = set()
     for node in nodes.calls:
         if "mcshell_call" in node.meta:
             skipped.update(id(arg) for arg in node.expressions[:2])

@@ -355,8 +355,8 @@ def test_quit_stops_the_script(shell):
 
 @pytest.mark.parametrize(
     "sql, word",
-    [("UPDATE t SET a = 1", "UPDATE T"), ("CREATE TABLE t (a INT)", "CREATE TABLE"), ("INSERT INTO t VALUES (1)", "INSERT INTO"),
-     ("DROP TABLE t", "DROP TABLE"), ("SHOW TABLES", "SHOW TABLES")],
+    [("UPDATE t SET a = 1", "UPDATE T"), ("CREATE TABLE t (a INT)", "CREATE TABLE"),
+     ("INSERT INTO t VALUES (1)", "INSERT INTO"), ("DROP TABLE t", "DROP TABLE"), ("SHOW TABLES", "SHOW TABLES")],
 )  # fmt: skip
 def test_other_sql_is_refused(shell, catalog, sql, word):
     failing(
