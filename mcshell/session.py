@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Any
 
 from mcshell.batches import Batch
 from mcshell.catalog.store import Catalog
@@ -30,9 +30,6 @@ from mcshell.sql.parser import parse
 from mcshell.sql.source import check_text
 from mcshell.sql.splitter import Chunk, StatementSplitter
 from mcshell.sql.statements import writes
-
-if TYPE_CHECKING:
-    from mcshell.runtime.calls import RuntimeSettings
 
 
 def local_time() -> str:
@@ -61,8 +58,9 @@ class SessionOptions:
     # <source>:<line>:<col>: FAILED ..., print no results and no OK, end with a summary line.
     check: bool = False
     # --oss-root, --invoke, --public-endpoint: what the model functions may do.
-    # None: the defaults (no store, no requests), and mcshell.runtime is not even imported.
-    runtime: RuntimeSettings | None = None
+    # A mcshell.runtime RuntimeSettings; None: the defaults (no store, no requests), and mcshell.runtime
+    # is not even imported. Typed Any: this module is compiled, the runtime is not.
+    runtime: Any = None
 
 
 class Session:

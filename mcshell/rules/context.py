@@ -8,15 +8,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.catalog.store import Catalog
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.sql import statements as st
-
-if TYPE_CHECKING:
-    from mcshell.runtime.calls import Runtime, RuntimeSettings
 
 
 @dataclass
@@ -30,11 +27,13 @@ class Context:
     settings: dict[str, str] = field(default_factory=dict)
     # --check: statements are checked, nothing is evaluated and no model is run.
     dry_run: bool = False
-    # --oss-root, --invoke, --public-endpoint: what the runtime may do (None: the defaults).
-    runtime_settings: RuntimeSettings | None = None
-    _runtime: Runtime | None = None
+    # --oss-root, --invoke, --public-endpoint: a mcshell.runtime RuntimeSettings, or None for the
+    # defaults. Typed Any, as the runtime below: this module is compiled, and the runtime is imported
+    # only when a model runs.
+    runtime_settings: Any = None
+    _runtime: Any = None
 
-    def runtime(self) -> Runtime:
+    def runtime(self) -> Any:
         """What runs the models, made on first use: one per session, so a model is loaded once."""
         if self._runtime is None:
             from mcshell.runtime.calls import Runtime, RuntimeSettings

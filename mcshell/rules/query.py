@@ -23,7 +23,7 @@ from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
     from mcshell.rules.context import Context
-    from mcshell.runtime.calls import ModelCall, RuntimeSettings
+    from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings
 
 _WORDS = "SELECT"
 
@@ -36,7 +36,7 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     _require_runnable(stmt, checked, ctx)
     from mcshell.sql.evaluate import evaluate
 
-    runtime = ctx.runtime()
+    runtime: Runtime = ctx.runtime()
     calls = {item.call.index: model_call(item) for item in checked}
 
     def run_call(index: int, rows: list[tuple[object, ...]]) -> Sequence[object]:
