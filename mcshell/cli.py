@@ -261,3 +261,29 @@ def _dump(catalog_path: str, include_secrets: bool, console: Console) -> ExitSta
         console.warn(report.dump_interrupted())
         return ExitStatus.INTERRUPTED
     return ExitStatus.OK
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless --accounts)."
+)
+@click.option(
+    "--port", default=8100, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one)."
+)
+@click.option(
+    "--accounts", "accounts_file", metavar="FILE",
+    help="Check every request's signature: an INI file (mode 0600) with one [access id] section per caller, "
+    "holding its secret and the user it acts as.",
+)  # fmt: skip
+@click.option("--quiet", is_flag=True, help="No access log line per request.")
+@click.pass_obj
+def serve(options: SessionOptions, host: str, port: int, accounts_file: str | None, quiet: bool) -> None:
+    """Serve the catalog as a local MaxCompute endpoint that pyodps talks to (docs/serve.md)."""
+    from mcshell import serve as server  # only `mcshell serve` pays for the HTTP server
+
+    try:
+        status = server.serve_forever(options.catalog_path, options.user, options.project, host, port,
+                                      accounts_file, quiet, Console())  # fmt: skip
+    except server.ServeError as error:
+        raise click.UsageError(str(error)) from None
+    sys.exit(int(status))

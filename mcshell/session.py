@@ -64,8 +64,14 @@ class SessionOptions:
 
 
 class Session:
-    def __init__(self, options: SessionOptions, console: Console, clock: Callable[[], str] = local_time):
+    def __init__(
+        self, options: SessionOptions, console: Console, clock: Callable[[], str] = local_time,
+        catalog: Catalog | None = None,
+    ):  # fmt: skip
         self.options = options
+        # A connection its caller keeps open across sessions and closes itself (mcshell serve: one
+        # per thread, as opening one costs more than a job); None: the session opens its own.
+        self._kept = catalog
         self.clock = clock
         self._context: Context | None = None
         self.project = options.project
@@ -246,15 +252,20 @@ class Session:
 
     def context(self) -> Context:
         if self._context is None:
-            if self.options.check:
+            if self._kept is not None:
+                catalog = self._kept
+            elif self.options.check:
                 catalog = Catalog.open_private_copy(self.options.catalog_path, self.clock())
             else:
                 catalog = Catalog.open(self.options.catalog_path, self.clock())
             try:
-                with catalog.transaction(write=True):
-                    catalog.ensure_project(self.options.project, self.options.user, self.clock())
+                # A kept connection that has seen the project needs no write: none is ever removed.
+                if self._kept is None or catalog.get_project(self.options.project) is None:
+                    with catalog.transaction(write=True):
+                        catalog.ensure_project(self.options.project, self.options.user, self.clock())
             except McError:
-                catalog.close()
+                if catalog is not self._kept:
+                    catalog.close()
                 raise
             self._context = Context(
                 catalog, self.options.user, self.options.project, self.clock,
@@ -264,5 +275,23 @@ class Session:
 
     def close(self) -> None:
         if self._context is not None:
-            self._context.catalog.close()
+            if self._context.catalog is not self._kept:
+                self._context.catalog.close()
             self._context = None
+
+    # -- mcshell serve: a job is refused whole when one of its statements does not parse ---------
+    def parse_script(self, lines: Iterable[str], source: str) -> bool:
+        """Parse every statement of a script and run none: False, with its FAILED line reported as
+        run_script reports it, at the first statement that does not parse."""
+        self._reports.start(source)
+        for chunk in self._chunks(lines, lambda: False):
+            if not isinstance(chunk, Chunk):
+                self._report(chunk, None)
+                return False
+            try:
+                check_text(chunk.text)
+                parse(chunk)
+            except McError as error:
+                self._report(error, chunk)
+                return False
+        return True

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 FAULTS = (None, "http500", "bad_json", "not_openai", "drop", "slow")
 
@@ -37,7 +38,7 @@ class Request:
     body: bytes
 
     @property
-    def json(self) -> object:
+    def json(self) -> Any:
         return json.loads(self.body)
 
     @property

@@ -12,9 +12,10 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from mcshell.runtime import prompts
-from mcshell.runtime.calls import ModelCall
+from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_value, float_values
 
 MEDIA_TYPES = ("IMAGE", "AUDIO", "VIDEO")
@@ -31,7 +32,7 @@ class ArgumentError(ValueError):
 class Ask:
     kind: str  # "chat" or "embedding"
     content: object  # chat: a message's content (text or parts); embedding: the input text
-    finish: Callable[[object], object]  # the answer (text or vector) -> the function's value
+    finish: Callable[[Any], object]  # the answer (text or vector) -> the function's value
     params: dict = field(default_factory=dict)  # model_parameters, passed through
 
 
@@ -127,7 +128,7 @@ def _generate(call: ModelCall, args: Sequence[object]) -> Ask | None:
     data, prompt, rest = args[0], args[1], list(args[2:])
     kind = "IMAGE"
     if rest and isinstance(rest[0], str) and rest[0].strip().upper() in MEDIA_TYPES:
-        kind = rest.pop(0).strip().upper()
+        kind = str(rest.pop(0)).strip().upper()
     if _empty(data) or _empty(prompt):
         return None
     content = [_media_part(data, kind), {"type": "text", "text": str(prompt)}]
@@ -138,14 +139,14 @@ def _classify(call: ModelCall, args: Sequence[object]) -> Ask | None:
     text, labels, params = _text_labels_params(args)
     if _empty(text) or not labels:
         return None
-    return Ask("chat", prompts.classify(text, labels), lambda a: _choose(answer_text(a), labels), params)
+    return Ask("chat", prompts.classify(str(text), labels), lambda a: _choose(answer_text(a), labels), params)
 
 
 def _extract(call: ModelCall, args: Sequence[object]) -> Ask | None:
     text, labels, params = _text_labels_params(args)
     if _empty(text) or not labels:
         return None
-    return Ask("chat", prompts.extract(text, labels), lambda a: _extracted(answer_text(a), labels), params)
+    return Ask("chat", prompts.extract(str(text), labels), lambda a: _extracted(answer_text(a), labels), params)
 
 
 def _text_labels_params(args: Sequence[object]) -> tuple[str | None, list[str] | None, dict]:
@@ -194,7 +195,7 @@ def _summarize(call: ModelCall, args: Sequence[object]) -> Ask | None:
         given = rest.pop(0)
         if given is None:
             raise ArgumentError("max_words is NULL")
-        words = int(given)
+        words = int(cast(Any, given))
     if _empty(text):
         return None
     prompt = prompts.summarize(str(text), words)

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import store
-from mcshell.runtime.calls import ModelCall
+from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_texts, prediction_struct
 
 CLASSIFIER = "BOOSTED_TREE_CLASSIFIER"
@@ -129,7 +129,7 @@ def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int):
     for number, row in enumerate(rows, 1):
         for column, value in enumerate(row):
             try:
-                numpy.float32(numpy.nan if value is None else value)
+                numpy.float32(numpy.nan if value is None else cast(Any, value))
             except (TypeError, ValueError):
                 name = call.inputs[column][0] if column < len(call.inputs) else f"#{column + 1}"
                 raise _fail(call, f"row {number}: value {value!r} for {name} is not a number") from None

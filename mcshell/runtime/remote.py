@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mcshell.errors import RuntimeCallError
-from mcshell.runtime.calls import ModelCall, RuntimeSettings
 from mcshell.runtime.functions import ArgumentError, Ask, plan
 from mcshell.runtime.http import HttpFailure, post_json
+from mcshell.runtime.records import ModelCall, RuntimeSettings
 
 DEFAULT_TIMEOUT_MS = 5000
 PUBLIC_MAX_TOKENS = 4096  # the documented default for public models

@@ -21,7 +21,7 @@ SECTIONS = (
 
 def test_quick_bench_prints_every_section():
     completed = subprocess.run(
-        [str(ROOT / "scripts" / "bench"), "--quick", "--python", sys.executable],
+        [str(ROOT / "scripts" / "bench"), "--quick", "--core", "--python", sys.executable],
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 

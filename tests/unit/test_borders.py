@@ -25,6 +25,9 @@ BORDERS = {
     "mcshell.sql":     Border(owns=("sqlglot",)),
     "mcshell.catalog": Border(owns=("sqlite3",),        imports=("mcshell.errors",)),
     "mcshell.repl":    Border(owns=("prompt_toolkit",)),
+    "mcshell.runtime": Border(owns=("xgboost", "numpy"),
+                              imports=("mcshell", "mcshell.errors", "mcshell.output.masking")),
+    "mcshell.serve":   Border(owns=("http.server",)),
 }  # fmt: skip
 
 

@@ -1,0 +1,119 @@
+"""A job's query runs as a script through one Session, as `mcshell -e` runs it: its stdout is
+the task's result, its first FAILED line the task's error. A fresh Session per job, so SET and
+USE in one job never leak into the next; the catalog's own transactions and locks keep
+concurrent jobs apart. The catalog connection is the thread's: opening one costs more than a job."""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+
+from mcshell.catalog import Catalog
+from mcshell.errors import ExitStatus, McError, ParseError
+from mcshell.output.console import Console
+from mcshell.session import Session, SessionOptions, local_time
+
+SOURCE = "<job>"
+_FAILED = "FAILED: "
+
+
+@dataclass(frozen=True)
+class Ran:
+    stdout: str
+    error: str | None  # the first FAILED line without `FAILED: `, which pyodps raises as e.args[0]
+    parse_error: bool = False  # refused before anything ran
+
+
+class Runner:
+    def __init__(self, catalog_path: str):
+        self.catalog_path = catalog_path
+        self._keeper: Catalog | None = None
+        # One job at a time in this process. The parser shares one sqlglot tokenizer, which keeps
+        # the text it works on in itself (mcshell/sql/dialect.py); Python runs one thread at a
+        # time anyway; and writers queued here take turns at once, where SQLite's busy handler
+        # would make them sleep and retry. Other processes (the CLI) wait for the catalog's locks.
+        self._turn = threading.Lock()
+        self._local = threading.local()
+
+    def keep_open(self) -> None:
+        """Hold one connection to the catalog while the server runs: each job's session then
+        opens and closes its own without being the last, whose close checkpoints the WAL and
+        removes it (some 7 ms of disk writes per job otherwise)."""
+        if self._keeper is None:
+            self._keeper = Catalog.open(self.catalog_path, local_time())
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
+
+    def run(self, text: str, user: str, project: str, fmt: str = "box") -> Ran:
+        lines = text.splitlines(keepends=True)
+        out, err = io.StringIO(), io.StringIO()
+        options = SessionOptions(catalog_path=self.catalog_path, user=user, project=project, format=fmt)
+        with self._turn:
+            try:
+                catalog = self._thread_catalog()
+            except McError as error:  # the catalog cannot be opened: the job fails with that line
+                return Ran("", error.failed_line(None)[len(_FAILED) :])
+            try:
+                return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
+            except BaseException:
+                self._local.catalog = None  # it may be left inside a transaction: the next job opens anew
+                raise
+
+    def _thread_catalog(self) -> Catalog:
+        """This thread's connection (a sqlite3 connection belongs to the thread that opened it);
+        it closes when the thread ends, with its client's connection."""
+        catalog = getattr(self._local, "catalog", None)
+        if catalog is None:
+            catalog = self._local.catalog = Catalog.open(self.catalog_path, local_time())
+        return catalog
+
+    def _run(self, session: Session, lines: list[str], out: io.StringIO, err: io.StringIO) -> Ran:
+        single = one_statement(lines)
+        try:
+            # A job of several statements is parsed whole first: one that does not parse refuses
+            # the job before any runs. A job of one is parsed once, as it runs: if it does not
+            # parse, nothing ran either.
+            if not single and not session.parse_script(lines, SOURCE):
+                return Ran("", first_failure(err.getvalue()), parse_error=True)
+            status = session.run_script(lines, source=SOURCE)
+        finally:
+            session.close()
+        if status is ExitStatus.OK:
+            return Ran(out.getvalue(), None)
+        error = first_failure(err.getvalue())
+        return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
+
+
+def one_statement(lines: list[str]) -> bool:
+    """At most one statement: its one `;` ends the text (pyodps adds it when it is missing)."""
+    text = "".join(lines)
+    return text.count(";") == 1 and text.rstrip().endswith(";")
+
+
+def first_failure(stderr: str) -> str:
+    for line in stderr.splitlines():
+        if line.startswith(_FAILED):
+            return line[len(_FAILED) :]
+    return "ODPS-0010000: System internal error - the job failed without an error line"
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    name: str
+    owner: str
+    create_time: str  # local yyyy-MM-dd HH:mm:ss, as the catalog keeps it
+
+
+def find_project(catalog_path: str, name: str) -> ProjectInfo | None:
+    """A project as GET /projects/<p> shows it; None when no statement has created it yet."""
+    catalog = Catalog.open(catalog_path, local_time())
+    try:
+        with catalog.transaction(write=False):
+            project = catalog.get_project(name)
+    finally:
+        catalog.close()
+    return None if project is None else ProjectInfo(project.name, project.owner, project.create_time)

@@ -1,0 +1,189 @@
+"""The HTTP side: a standard-library ThreadingHTTPServer (one thread per connection, HTTP/1.1
+keep-alive, as pyodps's requests session uses it) that turns each request into a routes call
+and each answer or refusal into a response with the documented body."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from mcshell.output.console import Console
+from mcshell.serve import auth
+from mcshell.serve.catalogapi import CatalogError
+from mcshell.serve.instances import InstanceStore
+from mcshell.serve.messages import Request, Response
+from mcshell.serve.routes import Routes, project_name, route
+from mcshell.serve.runner import Runner
+from mcshell.serve.wire import HttpError, error_xml, http_date
+
+MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413
+DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) before the 413
+PREFIX = "/api"  # real endpoints end in /api; the server answers with and without it
+IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is closed
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True  # an idle keep-alive connection never holds the process open
+    request_queue_size = 64
+
+    def __init__(self, host: str, port: int, runner: Runner, user: str,
+                 accounts: Mapping[str, auth.Account] | None, log: Console | None):  # fmt: skip
+        super().__init__((host, port), Handler)
+        self.runner = runner
+        self.user = user
+        self.accounts = accounts
+        self.log = log
+        self._log_lock = threading.Lock()
+        self.routes = Routes(runner, InstanceStore(), host, self.server_address[1])
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def access_log(self, line: str) -> None:
+        if self.log is not None:
+            with self._log_lock:
+                self.log.warn(line)
+
+    def working(self, delta: int) -> None:
+        with self._idle:
+            self._busy += delta
+            self._idle.notify_all()
+
+    def wait_idle(self, seconds: float) -> None:
+        """Stopping: let the requests being answered finish (each is one atomic statement run)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout=seconds)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "mcshell"
+    sys_version = ""
+    timeout = IDLE_SECONDS
+    server: Server
+    request_id = ""
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm holds the
+        # body back for the client's delayed ACK (some 40 ms per request).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        self.server.working(1)
+        try:
+            response = self._answer()
+        finally:
+            self.server.working(-1)
+        self._send(response, started)
+
+    def _answer(self) -> Response:
+        request_id = self.request_id = uuid.uuid4().hex
+        try:
+            body = self._body()
+            return self._dispatch(body)
+        except CatalogError as error:
+            import json
+
+            payload = json.dumps({"message": error.message, "reason": error.code}).encode()
+            return Response(error.status, payload, "application/json")
+        except HttpError as error:
+            return Response(error.status, error_xml(error.code, error.message, request_id))
+        except Exception as bug:  # an mcshell bug: a 4xx, never a 5xx that pyodps would retry for minutes
+            message = f"ODPS-0010000: System internal error - {type(bug).__name__}: {bug}"
+            return Response(400, error_xml("InvalidParameter", message, request_id))
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
+            self.close_connection = True
+            raise HttpError(411, "MissingContentLength", "chunked request bodies are not accepted: send Content-Length")
+        length_text = self.headers.get("Content-Length", "0").strip() or "0"
+        if not length_text.isdigit():
+            self.close_connection = True
+            raise HttpError(400, "InvalidParameter", "the Content-Length header is not a number")
+        length = int(length_text)
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._discard(length)
+            raise HttpError(413, "RequestEntityTooLarge", f"the request body is over {MAX_BODY} bytes")
+        return self.rfile.read(length) if length else b""
+
+    def _discard(self, length: int) -> None:
+        """Read a refused body (up to a bound) before answering: a client still sending it when the
+        connection closes would get a reset instead of the 413."""
+        left = min(length, DISCARD_LIMIT)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
+
+    def _dispatch(self, body: bytes) -> Response:
+        target = urlsplit(self.path)
+        path = target.path
+        prefix = PREFIX if path == PREFIX or path.startswith(PREFIX + "/") else ""
+        path = path[len(prefix) :] or "/"
+        handler, args = route(path, self.command)
+        user = self.server.user
+        if self.server.accounts is not None:
+            signed = auth.SignedRequest(self.command, self.path, self.headers)  # type: ignore[arg-type]
+            user = auth.caller(self.server.accounts, signed, (PREFIX,))
+        if args and path.startswith(("/projects/", "/catalog/")):
+            args = (project_name(args[0]), *args[1:])
+        host = f"http://{self.server.server_address[0]}:{self.server.port}"
+        query = dict(parse_qsl(target.query, keep_blank_values=True))
+        request = Request(self.command, path, query, body, user, host + prefix)
+        return getattr(self.server.routes, handler)(request, *args)
+
+    def _send(self, response: Response, started: float) -> None:
+        # Logged before the answer goes out: a client that has its answer finds its line written.
+        self._log(response.status, started)
+        headers = {
+            "Server": self.server_version, "Date": http_date(), "Content-Type": response.content_type,
+            "Content-Length": str(len(response.body)), "x-odps-request-id": self.request_id, **response.headers,
+        }  # fmt: skip
+        if self.close_connection:
+            headers["Connection"] = "close"
+        reason = self.responses.get(response.status, ("",))[0]
+        head = f"{self.protocol_version} {response.status} {reason}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+        # One write for the whole answer: one TCP segment for a small one, no wait for an ACK.
+        # Header values go as UTF-8 (an owner's name may be any text; clients read them as Latin-1).
+        self.wfile.write(head.encode("utf-8") + (response.body if self.command != "HEAD" else b""))
+
+    def _log(self, status: int, started: float) -> None:
+        target = urlsplit(self.path)
+        actions = [key for key, value in parse_qsl(target.query, keep_blank_values=True) if value == ""]
+        shown = target.path + ("?" + "&".join(actions) if actions else "")
+        self.server.access_log(f"{self.command} {shown} {status} {(time.monotonic() - started) * 1000:.1f}ms")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request line or header block that is not HTTP: the XML error, then the connection closes."""
+        self.close_connection = True
+        self.server.access_log(f"{self.command or '-'} - {code} 0.0ms")
+        self.request_version = self.protocol_version  # a status line even when the request line was unreadable
+        body = error_xml("InvalidRequest", message or "malformed request", uuid.uuid4().hex)
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """http.server's own log lines are not written: the access log above says what happened."""

@@ -1,0 +1,139 @@
+"""--accounts: every request's signature is checked as pyodps signs it, and the access id's user
+is who the request acts as, with that user's privileges."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import io
+import os
+import xml.etree.ElementTree as ET
+from email.utils import formatdate
+
+import pytest
+from odps import errors as odps_errors
+
+from mcshell.output.console import Console
+from mcshell.serve import AccountsError, serving
+from mcshell.serve.auth import load_accounts
+from serve.serve_support import OWNER, LogLines, client, conforms, run_sql
+
+ALICE, BOB = "ALIYUN$alice@example.com", "RAM$1234:bob"
+SECRETS = {"owner-id": "owner-secret-0", "alice-id": "alice%secret$1", "bob-id": "bob-secret-2"}
+USERS = {"owner-id": OWNER, "alice-id": ALICE, "bob-id": BOB}
+
+
+def write_accounts(path, mode=0o600, text=None):
+    path.write_text(text or "".join(f"[{i}]\nsecret = {SECRETS[i]}\nuser = {USERS[i]}\n\n" for i in SECRETS))
+    os.chmod(path, mode)
+    return path
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("signed")
+    accounts = load_accounts(str(write_accounts(folder / "accounts.ini")))
+    log = LogLines()
+    with serving(str(folder / "catalog.db"), user=OWNER, project="sales", accounts=accounts,
+                 log=Console(io.StringIO(), log.stream)) as endpoint:  # fmt: skip
+        yield endpoint, folder / "catalog.db", log
+
+
+def as_(signed, access_id, **kwargs):
+    return client(signed[0].url, "sales", access_id, SECRETS.get(access_id, "x"), **kwargs)
+
+
+def test_the_accounts_file_maps_ids_to_users_and_must_be_private(tmp_path):
+    accounts = load_accounts(str(write_accounts(tmp_path / "a.ini")))
+    assert {i: a.user for i, a in accounts.items()} == USERS
+    assert "alice%secret$1" not in repr(accounts)  # a secret is never shown
+    with pytest.raises(AccountsError, match=r"may be read by others \(mode 644\): chmod 600 it"):
+        load_accounts(str(write_accounts(tmp_path / "b.ini", mode=0o644)))
+    with pytest.raises(AccountsError, match=r"section \[x\] needs secret"):
+        load_accounts(str(write_accounts(tmp_path / "c.ini", text="[x]\nuser = u\n")))
+    with pytest.raises(AccountsError, match="is not an accounts file"):
+        load_accounts(str(write_accounts(tmp_path / "d.ini", text="secret = s\n")))
+
+
+def test_the_readme_example_on_privileges_runs_through_pyodps_as_each_user(signed, shell):
+    endpoint, catalog, _ = signed
+    from e2e.test_privileges_cli import ALICE_SQL, OWNER_SQL
+
+    for who, script in (("owner-id", OWNER_SQL), ("alice-id", ALICE_SQL)):
+        o = as_(signed, who)
+        for statement in [part.strip() + ";" for part in script.split(";\n") if part.strip()]:
+            conforms(o, shell, catalog, "sales", USERS[who], statement)
+    bob = as_(signed, "bob-id")
+    assert conforms(bob, shell, catalog, "sales", BOB, "SHOW MODELS;")[1] == (
+        "FAILED: ODPS-0130013: Authorization exception - RAM$1234:bob has no List privilege on project sales"
+    )
+    with pytest.raises(odps_errors.NoPermission) as raised:
+        bob.execute_security_query("GRANT Describe ON MODEL churn TO USER RAM$1234:bob")
+    assert raised.value.args[0].startswith("ODPS-0130013: Authorization exception - ")
+    assert bob.execute_security_query("SHOW GRANTS") == [
+        {"User": BOB, "ObjectType": "model", "ObjectName": "sales.churn", "Privileges": "Describe"},
+        {"User": BOB, "ObjectType": "model", "ObjectName": "sales.churn_next", "Privileges": "Describe"},
+    ]
+    assert [m.name for m in as_(signed, "alice-id").list_models()] == ["churn", "churn_next"]
+    with pytest.raises(odps_errors.NoPermission):
+        list(bob.list_models())
+
+
+def test_a_wrong_secret_is_signature_not_match(signed):
+    o = client(signed[0].url, "sales", "alice-id", "not-her-secret")
+    with pytest.raises(odps_errors.SignatureNotMatch):
+        o.execute_sql("WHOAMI;")
+
+
+def test_an_unknown_access_id_is_invalid_access_key_id(signed):
+    o = client(signed[0].url, "sales", "nobody", "x")
+    with pytest.raises(odps_errors.ODPSError) as raised:
+        o.execute_sql("WHOAMI;")
+    assert raised.value.code == "InvalidAccessKeyId"
+
+
+def test_a_v4_signature_with_a_region_is_checked_too(signed):
+    o = as_(signed, "alice-id", region_name="cn-shanghai")
+    assert run_sql(o, "WHOAMI;") == (f"Name: {ALICE}\nProject: sales\n", "OK")
+    wrong = client(signed[0].url, "sales", "alice-id", "wrong", region_name="cn-shanghai")
+    with pytest.raises(odps_errors.SignatureNotMatch):
+        wrong.execute_sql("WHOAMI;")
+
+
+def raw(endpoint, headers, path="/api/projects/sales/instances/x?taskstatus&curr_project=sales"):
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=30)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    root = ET.fromstring(body)
+    return response.status, {child.tag: child.text for child in root}
+
+
+def signature_v2(secret, date, resource):
+    canonical = f"GET\n\n\n{date}\n{resource}"
+    return base64.b64encode(hmac.new(secret.encode(), canonical.encode(), hashlib.sha1).digest()).decode()
+
+
+def test_a_request_without_authorization_or_with_a_stale_date_is_refused(signed):
+    endpoint = signed[0]
+    status, error = raw(endpoint, {})
+    assert (status, error["Code"]) == (401, "Unauthorized")
+    assert set(error) == {"Code", "Message", "RequestId", "HostId"}
+    stale = formatdate(1_700_000_000, usegmt=True)
+    sig = signature_v2(SECRETS["alice-id"], stale, "/projects/sales/instances/x?curr_project=sales&taskstatus")
+    status, error = raw(endpoint, {"Date": stale, "Authorization": f"ODPS alice-id:{sig}"})
+    assert (status, error["Code"]) == (403, "RequestTimeTooSkewed")
+    now = formatdate(usegmt=True)
+    sig = signature_v2(SECRETS["alice-id"], now, "/projects/sales/instances/x?curr_project=sales&taskstatus")
+    status, error = raw(endpoint, {"Date": now, "Authorization": f"ODPS alice-id:{sig}"})
+    assert (status, error["Code"]) == (404, "NoSuchObject")  # signed right: on to the instance, which is not there
+
+
+def test_no_secret_or_access_id_reaches_the_log(signed):
+    run_sql(as_(signed, "alice-id"), "WHOAMI;")
+    logged = signed[2].stream.getvalue()
+    assert logged and not any(secret in logged for secret in SECRETS.values())
+    assert "alice-id" not in logged and "Authorization" not in logged
