@@ -10,7 +10,7 @@ meaning; the session turns them into `[line,col]` when an error points at a toke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 
 @dataclass
@@ -231,7 +231,7 @@ class Arg:
     kind: str  # constant, null, column, array, call, expression
     offset: int = field(default=0, compare=False, repr=False)
     type: str = ""  # STRING, INT, BIGINT, DOUBLE, FLOAT, DECIMAL, BOOLEAN, BINARY, DATETIME, ARRAY<STRING> ...
-    value: object = None  # a constant's Python value (str, int, float, bool); an array's tuple of items
+    value: Any = None  # a constant's Python value (str, int, float, bool); an array's tuple of items
     name: str = ""  # a column's name, a nested call's function
     items: tuple[Arg, ...] = ()  # an ARRAY(...)'s elements
 
@@ -263,7 +263,7 @@ class Select:
     source: str
     columns: dict[str, str] = field(default_factory=dict)  # FROM VALUES: column -> type of its constants
     table: Ident | None = None  # the first table read, for the FAILED line
-    query: object = field(default=None, compare=False, repr=False)  # sqlglot's tree, for sql/evaluate.py
+    query: Any = field(default=None, compare=False, repr=False)  # sqlglot's tree, for sql/evaluate.py
     column_refs: tuple[Ident, ...] = ()  # every column it names (not the models and versions of calls)
 
 

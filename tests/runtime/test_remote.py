@@ -13,6 +13,7 @@ import pytest
 from standin import StandIn, vector_for
 
 from mcshell.errors import RuntimeCallError
+from mcshell.output import report
 from mcshell.runtime import prompts
 from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings
 from mcshell.runtime.values import float_text, to_float32
@@ -247,7 +248,7 @@ def assert_failure(call, expected: str, runtime: Runtime | None = None):
     message = str(failed.value)
     assert message == expected
     assert APIKEY not in message
-    assert failed.value.failed_line(None).startswith("FAILED: ODPS-0123131: User defined function exception - ")
+    assert report.failed(failed.value).startswith("FAILED: ODPS-0123131: User defined function exception - ")
 
 
 def test_a_refused_connection_names_model_version_and_endpoint():
