@@ -9,8 +9,12 @@ function's documented type.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mcshell.runtime.records import AI_FUNCTIONS, ML_FUNCTIONS, ModelCall, RuntimeSettings
+
+if TYPE_CHECKING:  # predict (and with it the model store) is imported only when ML_PREDICT runs
+    from mcshell.runtime.predict import ModelCache
 
 __all__ = ["AI_FUNCTIONS", "ML_FUNCTIONS", "ModelCall", "Runtime", "RuntimeSettings"]
 
@@ -20,7 +24,7 @@ class Runtime:
 
     def __init__(self, settings: RuntimeSettings):
         self.settings = settings
-        self._models: dict[tuple[str, str, str, str], object] = {}  # (project, model, version, path) -> model
+        self._models: ModelCache = {}  # each model file loaded once per run
 
     def run(self, call: ModelCall, rows: Sequence[Sequence[object]]) -> list[object]:
         """Evaluate one call site for all rows at once (one batch).
@@ -40,7 +44,7 @@ class Runtime:
         if call.function in ML_FUNCTIONS:
             from mcshell.runtime.predict import predict_rows
 
-            return predict_rows(self, call, rows)
+            return predict_rows(self._models, self.settings.oss_root, call, rows)
         from mcshell.runtime.remote import invoke_rows
 
         return invoke_rows(self.settings, call, rows)

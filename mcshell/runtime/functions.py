@@ -33,7 +33,7 @@ class Ask:
     kind: str  # "chat" or "embedding"
     content: object  # chat: a message's content (text or parts); embedding: the input text
     finish: Callable[[Any], object]  # the answer (text or vector) -> the function's value
-    params: dict = field(default_factory=dict)  # model_parameters, passed through
+    params: dict[str, object] = field(default_factory=dict)  # model_parameters, passed through
 
 
 def answer_text(content: str) -> str:
@@ -45,7 +45,7 @@ def _empty(value: object) -> bool:
     return value is None or value == ""
 
 
-def _params(value: object) -> dict:
+def _params(value: object) -> dict[str, object]:
     if value is None:
         return {}
     if isinstance(value, dict):
@@ -99,7 +99,7 @@ def _extracted(answer: str, labels: Sequence[str]) -> str | None:
     return json.dumps(values, ensure_ascii=False)
 
 
-def _media_part(data: object, kind: str) -> dict:
+def _media_part(data: object, kind: str) -> dict[str, object]:
     """An OpenAI-style content part for an MLLM: a URL as is, BINARY data as a base64 data URL."""
     kind = kind.upper()
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -149,7 +149,7 @@ def _extract(call: ModelCall, args: Sequence[object]) -> Ask | None:
     return Ask("chat", prompts.extract(str(text), labels), lambda a: _extracted(answer_text(a), labels), params)
 
 
-def _text_labels_params(args: Sequence[object]) -> tuple[str | None, list[str] | None, dict]:
+def _text_labels_params(args: Sequence[object]) -> tuple[str | None, list[str] | None, dict[str, object]]:
     if len(args) < 2:
         raise ArgumentError("the function takes an input and a list of labels")
     labels = _labels(args[1])

@@ -42,7 +42,7 @@ def excerpt(body: bytes) -> str:
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 3] + "..."
 
 
-def post_json(url: str, headers: dict[str, str], payload: dict, timeout: float) -> object:
+def post_json(url: str, headers: dict[str, str], payload: dict[str, object], timeout: float) -> object:
     """POST `payload` as JSON to `url` and return the decoded JSON answer, or raise HttpFailure."""
     connection, target = _connection(url, timeout)
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")

@@ -11,12 +11,19 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import store
 from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_texts, prediction_struct
+
+if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not installed, NDArray is Any
+    import numpy
+    from numpy.typing import NDArray
+
+    Matrix: TypeAlias = NDArray[numpy.float32]
 
 CLASSIFIER = "BOOSTED_TREE_CLASSIFIER"
 REGRESSOR = "BOOSTED_TREE_REGRESSOR"
@@ -25,19 +32,24 @@ _CLASSIFYING = ("binary:", "multi:")  # objectives whose predictions are classes
 
 @dataclass(frozen=True)
 class LoadedModel:
-    booster: Any  # xgboost.Booster
+    booster: Any  # xgboost.Booster: xgboost is optional, so not named in the types
     path: str
     features: int
     objective: str
     classes: int  # 0 for a regressor
 
 
-def _xgboost():
+# (project, model, version, location), lower-cased but the location -> the model loaded from it
+ModelCache = dict[tuple[str, str, str, str], LoadedModel]
+
+
+def _xgboost() -> ModuleType | None:
     try:
         import xgboost
     except ImportError:
         return None
-    return xgboost
+    module: ModuleType = xgboost  # Any where xgboost is not installed (pyproject.toml, [tool.mypy])
+    return module
 
 
 def _xgboost_reason(error: Exception) -> str:
@@ -98,7 +110,7 @@ def _fail(call: ModelCall, reason: str, path: str = "") -> RuntimeCallError:
     return RuntimeCallError(f"ML_PREDICT({call.project}.{call.model}, {call.version}): {reason}{where}")
 
 
-def _model_for(cache: dict, oss_root: str | None, call: ModelCall) -> LoadedModel:
+def _model_for(cache: ModelCache, oss_root: str | None, call: ModelCall) -> LoadedModel:
     key = (call.project.lower(), call.model.lower(), call.version.lower(), call.location)
     if key in cache:
         return cache[key]
@@ -115,7 +127,7 @@ def _model_for(cache: dict, oss_root: str | None, call: ModelCall) -> LoadedMode
     return model
 
 
-def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int):
+def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int) -> Matrix:
     """The rows as one float32 matrix (SQL NULL -> NaN, xgboost's missing value)."""
     import numpy
 
@@ -136,9 +148,11 @@ def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int):
     raise _fail(call, "the values do not form a numeric matrix")
 
 
-def predict_rows(runtime, call: ModelCall, rows: Sequence[Sequence[object]]) -> list[object]:
-    """ML_PREDICT for all rows of one call site, in one batch."""
-    model = _model_for(runtime._models, runtime.settings.oss_root, call)
+def predict_rows(
+    cache: ModelCache, oss_root: str | None, call: ModelCall, rows: Sequence[Sequence[object]]
+) -> list[object]:
+    """ML_PREDICT for all rows of one call site, in one batch; `cache` keeps each model loaded once."""
+    model = _model_for(cache, oss_root, call)
     problem = _features_problem(model, len(call.inputs)) if call.inputs else None
     if problem:
         raise _fail(call, problem, model.path)
@@ -154,7 +168,7 @@ def predict_rows(runtime, call: ModelCall, rows: Sequence[Sequence[object]]) -> 
     return list(float_texts(values.reshape(-1)))
 
 
-def _probabilities(model: LoadedModel, matrix):
+def _probabilities(model: LoadedModel, matrix: Matrix) -> Matrix:
     """One row of class probabilities per input row, as float32."""
     import numpy
 
@@ -163,22 +177,23 @@ def _probabilities(model: LoadedModel, matrix):
         raw = model.booster.inplace_predict(matrix, validate_features=False)
     else:  # multi:softmax, binary:logitraw, binary:hinge: from the margin
         raw = model.booster.inplace_predict(matrix, predict_type="margin", validate_features=False)
-    raw = numpy.asarray(raw, dtype=numpy.float32)
+    probs: Matrix = numpy.asarray(raw, dtype=numpy.float32)
     if objective == "multi:softmax":
-        shifted = numpy.exp(raw - raw.max(axis=1, keepdims=True))
-        return (shifted / shifted.sum(axis=1, keepdims=True)).astype(numpy.float32)
+        shifted = numpy.exp(probs - probs.max(axis=1, keepdims=True))
+        softmax: Matrix = (shifted / shifted.sum(axis=1, keepdims=True)).astype(numpy.float32)  # numpy: Any
+        return softmax
     if objective == "binary:logitraw":
-        raw = (1 / (1 + numpy.exp(-raw))).astype(numpy.float32)
+        probs = (1 / (1 + numpy.exp(-probs))).astype(numpy.float32)
     elif objective == "binary:hinge":
-        raw = (raw > 0).astype(numpy.float32)
-    if raw.ndim == 1:
-        raw = raw.reshape(-1, 1)
-    if raw.shape[1] == 1:  # one probability, of class 1
-        raw = numpy.hstack([numpy.float32(1) - raw, raw])
-    return raw
+        probs = (probs > 0).astype(numpy.float32)
+    if probs.ndim == 1:
+        probs = probs.reshape(-1, 1)
+    if probs.shape[1] == 1:  # one probability, of class 1
+        probs = numpy.hstack([numpy.float32(1) - probs, probs])
+    return probs
 
 
-def _classes(call: ModelCall, model: LoadedModel, matrix) -> list[object]:
+def _classes(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[object]:
     try:
         probs = _probabilities(model, matrix)
     except Exception as error:

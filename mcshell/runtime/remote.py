@@ -28,7 +28,7 @@ class Target:
     timeout: float  # seconds
     headers: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
-    defaults: dict = field(default_factory=dict)
+    defaults: dict[str, object] = field(default_factory=dict)
 
 
 def _name(call: ModelCall) -> str:
@@ -93,7 +93,7 @@ def target_for(settings: RuntimeSettings, call: ModelCall) -> Target:
     return Target(base, model_name, _timeout(call), headers, secrets)
 
 
-def _post(call: ModelCall, target: Target, path: str, payload: dict) -> object:
+def _post(call: ModelCall, target: Target, path: str, payload: dict[str, object]) -> object:
     url = target.base + path
     try:
         return post_json(url, target.headers, payload, target.timeout)

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not installed, NDArray is Any
+    import numpy
+    from numpy.typing import NDArray
 
 _PLAIN_LOW = 1e-3
 _PLAIN_HIGH = 1e7
@@ -16,7 +22,8 @@ _PLAIN_HIGH = 1e7
 
 def to_float32(value: float) -> float:
     """`value` rounded to the nearest 32-bit float (a FLOAT)."""
-    return struct.unpack("f", struct.pack("f", value))[0]
+    rounded: float = struct.unpack("f", struct.pack("f", value))[0]
+    return rounded
 
 
 def _shortest_digits(value: float) -> str:
@@ -78,7 +85,7 @@ def float_texts(values: Iterable[float]) -> list[str]:
 _SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
 
 
-def _batch_texts(numpy, array) -> list[str]:
+def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
     """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
     reads back as the same 32-bit float. The double nearest that decimal prints, by Python's repr, as that
     very decimal, which is Java's text for a plain value (10^-3 to 10^7); the scientific ones get their

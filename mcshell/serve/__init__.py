@@ -72,8 +72,7 @@ def start(catalog: str, user: str, project: str, host: str = "127.0.0.1", port: 
 
 
 def endpoint_of(server: Server, project: str) -> Endpoint:
-    host = server.server_address[0]
-    return Endpoint(f"http://{host}:{server.port}{PREFIX}", project, host, server.port)
+    return Endpoint(f"http://{server.host}:{server.port}{PREFIX}", project, server.host, server.port)
 
 
 def is_loopback(host: str) -> bool:

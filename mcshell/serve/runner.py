@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from mcshell.catalog import Catalog
 from mcshell.errors import ExitStatus, McError, ParseError
+from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions, local_time
 
@@ -56,7 +57,7 @@ class Runner:
             try:
                 catalog = self._thread_catalog()
             except McError as error:  # the catalog cannot be opened: the job fails with that line
-                return Ran("", error.failed_line(None)[len(_FAILED) :])
+                return Ran("", report.failed(error)[len(_FAILED) :])
             try:
                 return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
             except BaseException:

@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -34,6 +34,9 @@ class Server(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, runner: Runner, user: str,
                  accounts: Mapping[str, auth.Account] | None, log: Console | None):  # fmt: skip
         super().__init__((host, port), Handler)
+        # The address bound, as text: socketserver types server_address for every family (an AF_UNIX
+        # one may be bytes), but this server is AF_INET, whose socket names itself as (str, int).
+        self.host: str = self.socket.getsockname()[0]
         self.runner = runner
         self.user = user
         self.accounts = accounts
@@ -144,10 +147,11 @@ class Handler(BaseHTTPRequestHandler):
             user = auth.caller(self.server.accounts, signed, (PREFIX,))
         if args and path.startswith(("/projects/", "/catalog/")):
             args = (project_name(args[0]), *args[1:])
-        host = f"http://{self.server.server_address[0]}:{self.server.port}"
+        host = f"http://{self.server.host}:{self.server.port}"
         query = dict(parse_qsl(target.query, keep_blank_values=True))
         request = Request(self.command, path, query, body, user, host + prefix)
-        return getattr(self.server.routes, handler)(request, *args)
+        answer: Callable[..., Response] = getattr(self.server.routes, handler)  # route() names a Routes method
+        return answer(request, *args)
 
     def _send(self, response: Response, started: float) -> None:
         # Logged before the answer goes out: a client that has its answer finds its line written.
