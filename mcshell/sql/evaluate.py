@@ -38,7 +38,7 @@ _CLAUSES = ("where", "group", "having", "order", "limit", "offset", "distinct", 
 
 def evaluate(select: st.Select, run_call: RunCall) -> tuple[tuple[str, ...], Rows]:
     """The result grid of `select` (source "none" or "values"): its header and its rows."""
-    tree = select.query.copy()  # type: ignore[attr-defined]
+    tree = select.query.copy()
     assert isinstance(tree, exp.Select)
     columns, rows, alias = _source(tree)
     headers = _headers(tree, columns)
