@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -18,6 +18,9 @@ from mcshell.output.render import FORMATS
 from mcshell.session import Session, SessionOptions, local_time
 from mcshell.sql.source import BlockLines, decode_lines
 
+if TYPE_CHECKING:
+    from mcshell.runtime.calls import RuntimeSettings
+
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
 
@@ -29,18 +32,42 @@ def _project_name(value: str, source: str) -> str:
     return value.lower()
 
 
-def _choose_project(project: str | None, config_path: str | None) -> str:
+def _read_config(config_path: str | None) -> dict[str, str]:
+    if config_path is None:
+        return {}
+    try:
+        return config.read_odps_config(config_path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.BadParameter(f"cannot read '{config_path}': {error}", param_hint="'--config'") from None
+
+
+def _choose_project(project: str | None, settings: dict[str, str], config_path: str | None) -> str:
     """--project (or MCSHELL_PROJECT) wins; then project_name of --config; then my_project."""
     if project is not None:
         return _project_name(project, "'--project'")
-    if config_path is not None:
-        try:
-            settings = config.read_odps_config(config_path)
-        except (OSError, UnicodeDecodeError) as error:
-            raise click.BadParameter(f"cannot read '{config_path}': {error}", param_hint="'--config'") from None
-        if "project_name" in settings:
-            return _project_name(settings["project_name"], f"project_name in '{config_path}'")
+    if "project_name" in settings:
+        return _project_name(settings["project_name"], f"project_name in '{config_path}'")
     return config.DEFAULT_PROJECT
+
+
+def _runtime_settings(
+    oss_root: str | None, invoke: bool | None, public_endpoint: str | None, settings: dict[str, str]
+) -> RuntimeSettings | None:
+    """--oss-root, --invoke and --public-endpoint (or their MCSHELL_* variables) win over the --config file;
+    None when none is set (a run of model statements does not import mcshell.runtime)."""
+    if invoke is None:
+        invoke = settings.get("invoke", "").lower() in ("1", "true", "yes", "on")
+    oss_root = oss_root or settings.get("oss_root")
+    public_endpoint = public_endpoint or settings.get("public_endpoint")
+    if not (oss_root or invoke or public_endpoint):
+        return None
+    from mcshell.runtime.calls import RuntimeSettings
+
+    return RuntimeSettings(
+        oss_root=oss_root or None,
+        invoke=invoke,
+        public_endpoint=public_endpoint or None,
+    )
 
 
 def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -88,6 +115,21 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
     "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="box", show_default=True,
     help="Results as the documented box and grid, as CSV with a header row, or as one JSON document per line.",
 )  # fmt: skip
+@click.option(
+    "--oss-root", metavar="DIR", envvar="MCSHELL_OSS_ROOT",
+    help="Local model store for ML_PREDICT: oss://<endpoint>/<bucket>/<path>/ is read from DIR/<bucket>/<path>/ "
+    "(env MCSHELL_OSS_ROOT; also oss_root in --config).",
+)  # fmt: skip
+@click.option(
+    "--invoke/--no-invoke", default=None, envvar="MCSHELL_INVOKE",
+    help="Let the AI_* functions call the endpoints of REMOTE models (env MCSHELL_INVOKE=1; also invoke=true in "
+    "--config). Without it no request ever leaves mcshell.",
+)  # fmt: skip
+@click.option(
+    "--public-endpoint", metavar="URL", envvar="MCSHELL_PUBLIC_ENDPOINT",
+    help="An OpenAI-compatible server that serves the public models, for the AI_* functions with --invoke "
+    "(env MCSHELL_PUBLIC_ENDPOINT; also public_endpoint in --config).",
+)  # fmt: skip
 @click.option("--debug", is_flag=True, help="Show a Python traceback for internal errors.")
 @click.option(
     "-y", "--yes", "assume_yes", is_flag=True,
@@ -107,6 +149,9 @@ def main(
     check: bool,
     skip_unsupported: bool,
     fmt: str,
+    oss_root: str | None,
+    invoke: bool | None,
+    public_endpoint: str | None,
     debug: bool,
     assume_yes: bool,
 ) -> None:
@@ -120,15 +165,17 @@ def main(
     """
     if execute is not None and script is not None:
         raise click.UsageError("give either -e or -f, not both")
+    settings = _read_config(config_path)
     options = SessionOptions(
         catalog_path=catalog_path or config.default_catalog_path(),
         user=user or config.default_user(),
-        project=_choose_project(project, config_path),
+        project=_choose_project(project, settings, config_path),
         continue_on_error=continue_on_error,
         debug=debug,
         format=fmt.lower(),
         skip_unsupported=skip_unsupported,
         check=check,
+        runtime=_runtime_settings(oss_root, invoke, public_endpoint, settings),
     )
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         if execute is not None or script is not None or check:

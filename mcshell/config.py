@@ -29,15 +29,20 @@ def default_user() -> str:
     return f"ALIYUN${login}"
 
 
+# The settings mcshell reads from the --config file: odpscmd's project_name, and its own keys for
+# running models (mcshell's decision: odps_config.ini has no such keys; odpscmd reads past them).
+CONFIG_KEYS = ("project_name", "oss_root", "invoke", "public_endpoint")
+
+
 def read_odps_config(path: str) -> dict[str, str]:
     """The `key=value` settings of an odpscmd `odps_config.ini` (`#` starts a comment line).
 
-    Only `project_name` is used; access keys are read past and never kept or printed.
+    Only CONFIG_KEYS are kept; access keys are read past and never kept or printed.
     """
     settings: dict[str, str] = {}
     with open(path, encoding="utf-8-sig") as file:
         for line in file:
             key, eq, value = line.strip().partition("=")
-            if eq and not key.startswith(("#", ";", "[")) and key.strip() == "project_name":
-                settings["project_name"] = value.strip()
+            if eq and not key.startswith(("#", ";", "[")) and key.strip() in CONFIG_KEYS:
+                settings[key.strip()] = value.strip()
     return settings

@@ -33,6 +33,11 @@ class McError(Exception):
         self.offset = offset
 
 
+def shortened(text: str, limit: int = 256) -> str:
+    """Text from the input as an error quotes it: a megabyte-long name makes no megabyte-long FAILED line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 class ParseError(McError):
     code = "ODPS-0130161"
     kind = "Parse exception"
@@ -82,6 +87,21 @@ class CatalogError(McError):
 
     code = "ODPS-0010000"
     kind = "System internal error"
+
+
+class NotRunLocally(UnsupportedStatement):
+    """A statement that passed every check but that mcshell cannot run here: a model call without
+    --invoke or --oss-root, a table (mcshell keeps none), a query shape its evaluator does not take.
+    `--skip-unsupported` turns it into the usual warning."""
+
+    code = "ODPS-0130071"
+    kind = "Semantic analysis exception"
+    has_position = True
+
+
+class TableNotFound(NotRunLocally):
+    code = "ODPS-0130131"
+    kind = "Table not found"
 
 
 class RuntimeCallError(McError):

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from mcshell.batches import Batch
 from mcshell.catalog.store import Catalog
@@ -56,6 +57,10 @@ class SessionOptions:
     # --check: run against a private copy of the catalog, report every failure as
     # <source>:<line>:<col>: FAILED ..., print no results and no OK, end with a summary line.
     check: bool = False
+    # --oss-root, --invoke, --public-endpoint: what the model functions may do.
+    # A mcshell.runtime RuntimeSettings; None: the defaults (no store, no requests), and mcshell.runtime
+    # is not even imported. Typed Any: this module is compiled, the runtime is not.
+    runtime: Any = None
 
 
 class Session:
@@ -262,7 +267,10 @@ class Session:
                 if catalog is not self._kept:
                     catalog.close()
                 raise
-            self._context = Context(catalog, self.options.user, self.options.project, self.clock)
+            self._context = Context(
+                catalog, self.options.user, self.options.project, self.clock,
+                dry_run=self.options.check, runtime_settings=self.options.runtime,
+            )  # fmt: skip
         return self._context
 
     def close(self) -> None:

@@ -142,10 +142,43 @@ def _add_roles(db: sqlite3.Connection) -> None:
     _run(db, _SCHEMA_3)
 
 
+# The public models the AI function pages use, beyond the four of schema 1 (name, type, TASKS,
+# comment). Types and TASKS follow what the pages imply (the embedding models do
+# sentence-embedding, the VL models are MLLM); versions, owner and comments are mcshell's decision.
+PUBLIC_MODELS_4 = (
+    ("qwen3-0.6b-gguf", "LLM", "text-generation", "Qwen3-0.6B in GGUF format"),
+    ("qwen3-1.7b-gguf", "LLM", "text-generation", "Qwen3-1.7B in GGUF format"),
+    ("qwen3-4b-gguf", "LLM", "text-generation", "Qwen3-4B in GGUF format"),
+    ("qwen3.7-max", "LLM", "chat", "Qwen3.7-Max, served by Alibaba Cloud Model Studio"),
+    ("qwen3-vl-embedding", "MLLM", "sentence-embedding", "Qwen3-VL embedding model for text and images"),
+    ("qwen3-vl-8b-instruct", "MLLM", "chat", "Qwen3-VL-8B-Instruct, a vision-language model"),
+)
+
+
+def _add_public_models(db: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: the public models the AI function pages name that schema 1 did not seed."""
+    found = db.execute("SELECT create_time FROM projects WHERE name = ?", (PUBLIC_PROJECT,)).fetchone()
+    if found is None:
+        return
+    (now,) = found
+    for name, model_type, tasks, comment in PUBLIC_MODELS_4:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO models (project, name, owner, source_type, model_type, default_version, comment, "
+            "create_time, last_modified_time) VALUES (?, ?, ?, 'REMOTE', ?, 'v1', ?, ?, ?)",
+            (PUBLIC_PROJECT, name, SYSTEM_OWNER, model_type, comment, now, now),
+        )
+        if cursor.rowcount:
+            db.execute(
+                "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, key_case, "
+                "create_time, last_modified_time) VALUES (?, 'v1', ?, '', ?, '{}', '[]', ?, 'upper', ?, ?)",
+                (cursor.lastrowid, SYSTEM_OWNER, tasks, comment, now, now),
+            )
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants, _add_roles]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants, _add_roles, _add_public_models]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).

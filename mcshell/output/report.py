@@ -85,6 +85,11 @@ def location_not_internal(endpoint: str) -> str:
     )
 
 
+def model_not_loadable(version: str, problem: str) -> str:
+    """With --oss-root: CREATE MODEL or ADD VERSION of an IMPORT version ML_PREDICT could not run."""
+    return f"WARNING: ML_PREDICT could not run version {version}: {problem}"
+
+
 def endpoint_not_public(host: str) -> str:
     return (
         f"WARNING: ENDPOINT host '{host}' looks like a VPC or internal EAS endpoint; "

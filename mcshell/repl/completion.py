@@ -36,6 +36,7 @@ from mcshell.sql.grammar import (
     Many,
     Opt,
 )
+from mcshell.sql.statements import MODEL_FUNCTIONS
 
 NAME_LIMIT = 200  # names offered at once: enough to browse, never a wait on a huge catalog
 
@@ -294,6 +295,8 @@ def suggest(text: str, names: Names, requested: bool = True) -> list[Suggestion]
     items, partial = _take_partial(_items(tokens, len(statement)), len(statement))
     if partial is None and not requested:
         return []
+    if items and items[0].kind == "word" and items[0].text.upper() in _QUERY_WORDS:
+        return _in_query(items, _Context(statement, partial, names))
     group = items[-1] if items and items[-1].kind == "group" and not items[-1].closed else None
     states: list[State] = [((STATEMENT,), ())]
     for item in items[: -1 if group else None]:
@@ -307,6 +310,31 @@ def suggest(text: str, names: Names, requested: bool = True) -> list[Suggestion]
         else:
             suggestions += context.at(element, model)
     return list(dict.fromkeys(suggestions))
+
+
+_QUERY_WORDS = ("SELECT", "WITH")
+
+
+def _in_query(items: list[Item], context: _Context) -> list[Suggestion]:
+    """In a SELECT: the model functions' names; inside one of them, a model as its first argument
+    and a version of that model (or DEFAULT_VERSION) as its second."""
+    level, function = items, ""
+    while level and level[-1].kind == "group" and not level[-1].closed:
+        before = level[-2] if len(level) > 1 else None
+        function = before.text.upper() if before is not None and before.kind == "word" else ""
+        level = list(level[-1].inner)
+    if function in MODEL_FUNCTIONS:
+        commas = [i for i, item in enumerate(level) if item.kind == "punct" and item.text == ","]
+        if not commas:
+            return context._models()
+        if len(commas) == 1:
+            model = next((item.parts for item in level[: commas[0]] if item.kind == "word"), ())
+            return context._versions(model) + context._keywords(["DEFAULT_VERSION"])
+        return []
+    partial = context.partial
+    if partial is None or partial.kind != "word" or context.qualifier:
+        return []
+    return context._keywords(MODEL_FUNCTIONS, "function")
 
 
 def _after_tokens(text: str, tokens: list[Token]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.catalog.store import Catalog
@@ -24,6 +25,21 @@ class Context:
     project: str
     clock: Callable[[], str]
     settings: dict[str, str] = field(default_factory=dict)
+    # --check: statements are checked, nothing is evaluated and no model is run.
+    dry_run: bool = False
+    # --oss-root, --invoke, --public-endpoint: a mcshell.runtime RuntimeSettings, or None for the
+    # defaults. Typed Any, as the runtime below: this module is compiled, and the runtime is imported
+    # only when a model runs.
+    runtime_settings: Any = None
+    _runtime: Any = None
+
+    def runtime(self) -> Any:
+        """What runs the models, made on first use: one per session, so a model is loaded once."""
+        if self._runtime is None:
+            from mcshell.runtime.calls import Runtime, RuntimeSettings
+
+            self._runtime = Runtime(self.runtime_settings or RuntimeSettings())
+        return self._runtime
 
 
 # -- names ------------------------------------------------------------------------------------
@@ -36,8 +52,12 @@ class Target:
         return f"{self.project}.{self.name}"
 
 
+SCHEMA_SETTING = "odps.namespace.schema"
+
+
 def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     """Where a model name points. Changes to the public project are refused before any name rule."""
+    ref = schema_reading(ref, ctx)
     project = ref.project.key if ref.project is not None else ctx.project
     if ref.schema is not None and ref.schema.key != "default":
         raise SemanticError(
@@ -48,6 +68,22 @@ def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     if ref.project is not None and not ctx.catalog.project_exists(project):
         raise DdlError(f"Project not found: {project}")
     return Target(project, ref.name.key)
+
+
+def schema_reading(ref: st.ModelRef, ctx: Context) -> st.ModelRef:
+    """`SET odps.namespace.schema=true`: `a.b` is schema a, model b of the current project (`a.b.c`
+    stays project.schema.model); `=false`: `a.b` is project.model and `a.b.c` is not recognized.
+    With no SET, `a.b` is project.model and `a.b.c` project.schema.model (the schema documentation)."""
+    flag = ctx.settings.get(SCHEMA_SETTING, "").strip().lower()
+    if flag == "true" and ref.project is not None and ref.schema is None:
+        return st.ModelRef(ref.name, schema=ref.project)
+    if flag == "false" and ref.schema is not None:
+        raise SemanticError(
+            f"'{ref.project.text if ref.project else ''}.{ref.schema.text}.{ref.name.text}' is not recognized: "
+            f"three-part names need {SCHEMA_SETTING}=true",
+            ref.offset,
+        )
+    return ref
 
 
 def read_only(ctx: Context) -> AuthorizationError:
@@ -62,11 +98,16 @@ def find_model(ctx: Context, target: Target) -> Model:
     return model
 
 
+DEFAULT_VERSION = "default_version"
+
+
 def find_version(ctx: Context, model: Model, version: st.Ident) -> Version:
-    found = ctx.catalog.get_version(model.id, version.key)
+    """The version named; DEFAULT_VERSION (any case) is the model's default version."""
+    key = model.default_version if version.key == DEFAULT_VERSION else version.key
+    found = ctx.catalog.get_version(model.id, key)
     if found is None:
-        hint = _did_you_mean(version.key, ctx.catalog.version_names(model.id))
-        raise DdlError(f"Version not found: {model.project}.{model.name}.{version.key}{hint}")
+        hint = _did_you_mean(key, ctx.catalog.version_names(model.id))
+        raise DdlError(f"Version not found: {model.project}.{model.name}.{key}{hint}")
     return found
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import DdlError, SemanticError
+from mcshell.output import report
 from mcshell.output.masking import mask_secret
 from mcshell.output.results import OK, Describe, Message, Record, Result, Rows, Table
 from mcshell.rules import access, acl, members, privileges, roles
@@ -45,7 +46,8 @@ def create_model(stmt: st.CreateModel, ctx: Context) -> Result:
         stmt.version.name.key, comment, now, now,
     )  # fmt: skip
     ctx.catalog.insert_model(model, _new_version(stmt.version, checked, ctx.user, now, "upper"))
-    return Result(warnings=checked.warnings) if checked.warnings else OK
+    warnings = checked.warnings + _store_warnings(stmt.version, checked, ctx)
+    return Result(warnings=warnings) if warnings else OK
 
 
 def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
@@ -60,7 +62,19 @@ def add_version(stmt: st.AddVersion, ctx: Context) -> Result:
     if not ctx.catalog.insert_version(model.id, _new_version(stmt.version, checked, ctx.user, now, "lower")):
         raise DdlError(f"Version already exists: {model.project}.{model.name}.{stmt.version.name.key}")
     ctx.catalog.touch_model(model.id, now)
-    return Result(warnings=checked.warnings) if checked.warnings else OK
+    warnings = checked.warnings + _store_warnings(stmt.version, checked, ctx)
+    return Result(warnings=warnings) if warnings else OK
+
+
+def _store_warnings(spec: st.VersionSpec, checked: validate.CheckedOptions, ctx: Context) -> tuple[str, ...]:
+    """With a local model store (--oss-root), an IMPORT version whose location holds no model xgboost
+    loads, or one of another feature count or kind, is created with a warning (ML_PREDICT would fail)."""
+    settings = ctx.runtime_settings
+    if checked.source_type != "IMPORT" or settings is None or not settings.oss_root:
+        return ()
+    inputs = tuple((c.name.key, c.type.sql()) for c in spec.inputs or ())
+    problem = ctx.runtime().check_location(checked.location, inputs, checked.model_type)
+    return (report.model_not_loadable(spec.name.key, problem),) if problem else ()
 
 
 def _new_version(
@@ -239,6 +253,12 @@ def quit_session(stmt: st.Quit, ctx: Context) -> Result:
     return Result(quit=True)
 
 
+def select(stmt: st.Select, ctx: Context) -> Result:
+    from mcshell.rules.query import run_select
+
+    return run_select(stmt, ctx)
+
+
 HANDLERS: dict[type, Callable[..., Result]] = {
     st.CreateModel: create_model,
     st.AddVersion: add_version,
@@ -267,6 +287,7 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.ShowGrants: acl.show_grants,
     st.ShowAcl: acl.show_acl,
     st.DescribeRole: acl.describe_role,
+    st.Select: select,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mcshell.errors import SemanticError
+from mcshell.rules.signatures import SIGNATURES
 from mcshell.sql.grammar import STATEMENTS
 
 # Every name HELP takes for a statement (its topic, its title, its aliases) -> its syntax.
@@ -25,6 +26,17 @@ _OVERVIEW = "\n".join(
 def help_text(topic: str | None) -> str:
     if topic is None:
         return _OVERVIEW
+    if topic in SIGNATURES:
+        return function_help(topic)
     if topic not in _SYNTAX:
         raise SemanticError(f"no help for '{topic}'; HELP; lists the statements", 0)
     return _SYNTAX[topic]
+
+
+def function_help(name: str) -> str:
+    """HELP <function>: its syntax as the function's page writes it, what it returns, a documented call."""
+    signature = SIGNATURES[name]
+    return (
+        f"{signature.syntax}\n  {signature.summary}; returns {signature.returns}\n"
+        f"  <model> and <version> unquoted; <version> may be DEFAULT_VERSION\n  e.g. {signature.example}"
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcshell.sql.statements import MODEL_FUNCTIONS
+
 
 # -- the vocabulary of shapes: a shape is a tuple of keywords (str) and these ----------------------
 class Opt:
@@ -308,8 +310,30 @@ REVOKE <role>[, <role> ...] FROM [USER] <user>;""",
         ("DESCRIBE ROLE analyst;", "DESC ROLE Admin;"),
         aliases=("DESC ROLE",),
     ),
+    StatementSyntax(
+        "SELECT",
+        (Alt(("SELECT",), ("WITH",)), REST),  # sqlglot parses it (sql/select.py); completion: repl/completion.py
+        """SELECT <expr> [AS <alias>], ... [FROM VALUES (<v>, ...), ... t(<col>, ...)] [WHERE ...] ...;
+  calls of the model functions are checked against the catalog (also in --check); a SELECT with no FROM
+  or over a VALUES list runs here (ML_PREDICT with --oss-root, the AI_* functions with --invoke);
+  HELP <function>; for each: """
+        + ", ".join(MODEL_FUNCTIONS),
+        "run the model functions (HELP SELECT; HELP ML_PREDICT; ...)",
+        (
+            "SELECT 1 + 2 AS a, 'x', NULL;",
+            "SELECT f1, ML_PREDICT(churn, DEFAULT_VERSION, f1, f2) AS p FROM VALUES (1.5, 2), (0.5, 7) t(f1, f2);",
+            "SELECT AI_CLASSIFY(bigdata_public_modelset.default.`qwen3-max`, DEFAULT_VERSION, 'text', "
+            "ARRAY('a', 'b'));",
+            "WITH c AS (SELECT 1 AS a) SELECT a FROM c;",
+        ),
+        aliases=("WITH",),
+    ),
 )
-_TOPICS.choices = tuple(tuple(statement.topic.split()) for statement in STATEMENTS)
+# HELP's topics: the statements, and the model functions (`HELP ML_PREDICT;`, rules/helptext.py).
+_TOPICS.choices = (
+    *(tuple(statement.topic.split()) for statement in STATEMENTS),
+    *((name,) for name in MODEL_FUNCTIONS),
+)
 
 # The statements as the error for any other SQL lists them.
 SUPPORTED = ", ".join(statement.name for statement in STATEMENTS)

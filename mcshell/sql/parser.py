@@ -20,7 +20,7 @@ from mcshell.sql.clauses import ClauseParser
 from mcshell.sql.cursor import IDENTIFIER, NUMBER, VAR, describe, shortened
 from mcshell.sql.dialect import Token, tokenize
 from mcshell.sql.lexicon import is_word
-from mcshell.sql.splitter import Chunk
+from mcshell.sql.splitter import Chunk, content_start
 
 _token_type = attrgetter("token_type")
 
@@ -31,11 +31,26 @@ def parse(chunk: Chunk) -> st.Statement:
         quote = chunk.text[chunk.open_quote]
         message = f"unterminated quote {quote}: no closing {quote} before the end of the input"
         raise ParseError(message, chunk.open_quote)
+    if _is_query(chunk.text):
+        from mcshell.sql.select import parse_select  # sqlglot's Hive parser, loaded for the first SELECT
+
+        return parse_select(chunk.text)
     try:
         tokens = tokenize(chunk.text)
     except TokenError:
         raise _unreadable(chunk.text) from None
     return _Parser(chunk.text, _join_number_words(tokens)).statement()
+
+
+_QUERY_WORDS = ("SELECT", "WITH")
+
+
+def _is_query(text: str) -> bool:
+    """A SELECT (or WITH ... SELECT): parsed by sqlglot's own parser, not by this one."""
+    start = content_start(text)
+    word = text[start : start + 7].upper()
+    return any(word.startswith(w) and (len(word) == len(w) or not (word[len(w)].isalnum() or word[len(w)] == "_"))
+               for w in _QUERY_WORDS)  # fmt: skip
 
 
 def _unreadable(text: str) -> ParseError:
@@ -188,6 +203,12 @@ class _Parser(ClauseParser):
     def _grant(self) -> st.Statement:
         return access.grant(self)
 
+    def _query(self) -> st.Statement:
+        from mcshell.sql.select import parse_select
+
+        self.i = self.n
+        return parse_select(self.text)
+
     def _revoke(self) -> st.Statement:
         return access.revoke(self)
 
@@ -211,4 +232,7 @@ _STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
     "LIST": _Parser._list,
     "GRANT": _Parser._grant,
     "REVOKE": _Parser._revoke,
+    # parse() hands these to sqlglot before tokenizing; here for the grammar table's sake.
+    "SELECT": _Parser._query,
+    "WITH": _Parser._query,
 }

@@ -10,7 +10,7 @@ meaning; the session turns them into `[line,col]` when an error points at a toke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 
 @dataclass
@@ -269,10 +269,62 @@ class ShowAcl:
     object_type: Ident | None = None
 
 
+# The SQL functions that call models (the docs' SQL AI function index), in the docs' order.
+MODEL_FUNCTIONS = (
+    "AI_GENERATE", "ML_PREDICT", "AI_CLASSIFY", "AI_EXTRACT", "AI_EMBEDDING", "AI_SIMILARITY",
+    "AI_SENTIMENT", "AI_SUMMARIZE", "AI_TRANSLATE",
+)  # fmt: skip
+
+
+# -- SELECT and the model functions called in it (built by sql/select.py, checked by rules/functions.py)
+@dataclass
+class Arg:
+    """One argument of a model function, as the checks need it: its kind, and for a constant
+    its value and MaxCompute type (`kind` "constant"); "" as type when it cannot be known."""
+
+    kind: str  # constant, null, column, array, call, expression
+    offset: int = field(default=0, compare=False, repr=False)
+    type: str = ""  # STRING, INT, BIGINT, DOUBLE, FLOAT, DECIMAL, BOOLEAN, BINARY, DATETIME, ARRAY<STRING> ...
+    value: Any = None  # a constant's Python value (str, int, float, bool); an array's tuple of items
+    name: str = ""  # a column's name, a nested call's function
+    items: tuple[Arg, ...] = ()  # an ARRAY(...)'s elements
+
+
+@dataclass
+class FunctionCall:
+    """A call of one of MaxCompute's model functions, anywhere in a SELECT."""
+
+    function: str  # upper case: ML_PREDICT, AI_GENERATE ...
+    index: int  # the call's number in the statement, in text order
+    offset: int = field(compare=False, repr=False)
+    model: tuple[Ident, ...] = ()  # one to three name parts, as written
+    version: Ident | None = None
+    args: tuple[Arg, ...] = ()  # the arguments after model and version
+    model_offset: int = field(default=0, compare=False, repr=False)
+    version_offset: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass
+class Select:
+    """A SELECT statement: parsed by sqlglot (sql/select.py), run by sql/evaluate.py.
+
+    `source` says what it reads: "none" (no FROM), "values" (FROM VALUES ...), "tables" (a table
+    mcshell does not keep) or "other" (a shape mcshell checks but does not evaluate: UNION, WITH,
+    subqueries)."""
+
+    text: str
+    calls: tuple[FunctionCall, ...]
+    source: str
+    columns: dict[str, str] = field(default_factory=dict)  # FROM VALUES: column -> type of its constants
+    table: Ident | None = None  # the first table read, for the FAILED line
+    query: Any = field(default=None, compare=False, repr=False)  # sqlglot's tree, for sql/evaluate.py
+    column_refs: tuple[Ident, ...] = ()  # every column it names (not the models and versions of calls)
+
+
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
-    AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants,
+    AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants, Select,
     GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
 ]  # fmt: skip
 
@@ -280,7 +332,7 @@ Statement = Union[
 # Statements that only read the catalog run in a read transaction; any other takes the write lock.
 _READERS = (
     DescModel, ShowModels, ShowVersions, ShowCreateModel, WhoAmI, SetVariable, Help, Quit, ListUsers, ShowGrants,
-    ListRoles, DescribeRole, ShowAcl,
+    ListRoles, DescribeRole, ShowAcl, Select,
 )  # fmt: skip
 
 

@@ -127,7 +127,7 @@ def test_check_of_a_file_that_is_not_a_catalog_fails_once(shell, tmp_path):
 MIXED = f"""CREATE TABLE features (x double);
 INSERT INTO features VALUES (1.0);
 CREATE MODEL churn WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS});
-SELECT ML_PREDICT(churn, x) FROM features;
+SELECT ML_PREDICT(churn, v1, x) FROM features;
 DESC MODEL churn;
 """
 
@@ -139,7 +139,7 @@ def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements
         "WARNING: skipped unsupported statement 'CREATE TABLE' at [1,1]",
         "WARNING: skipped unsupported statement 'INSERT INTO' at [2,1]",
         "OK",
-        "WARNING: skipped unsupported statement 'SELECT ML_PREDICT' at [4,1]",
+        "WARNING: skipped unsupported statement 'SELECT' at [4,1]",
         "OK",
     ]
     assert "| Model Name:               churn" in run.stdout
@@ -154,11 +154,10 @@ def test_check_with_skip_unsupported_over_a_mixed_script(shell, catalog):
     assert run.raw_stderr == (
         "<stdin>:1:1: WARNING: skipped unsupported statement 'CREATE TABLE'\n"
         "<stdin>:2:1: WARNING: skipped unsupported statement 'INSERT INTO'\n"
-        "<stdin>:4:1: WARNING: skipped unsupported statement 'SELECT ML_PREDICT'\n"
         "<stdin>:7:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.churn\n"
         "   7 | DROP MODEL churn;\n"
         "     | ^\n"
-        "<stdin>: 7 statements checked: 3 ok, 1 failed, 3 skipped (dry run: the catalog was not changed)\n"
+        "<stdin>: 7 statements checked: 4 ok, 1 failed, 2 skipped (dry run: the catalog was not changed)\n"
     )
     assert run.status == 1
     assert catalog_rows(catalog) == before

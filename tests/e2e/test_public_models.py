@@ -63,7 +63,9 @@ def test_use_the_public_project_lists_its_models(shell):
     run = shell("-e", f"USE {PUBLIC}; SHOW MODELS; SHOW VERSIONS FOR MODEL `qwen3-max`;")
     names = [line.split("|")[1].strip() for line in run.stdout.splitlines() if line.startswith("| ")]
     assert names == [
-        "ModelName", "qwen3-8b-gguf", "qwen3-embedding-0.6b-q8_0", "qwen3-max", "text-embedding-v4",
+        "ModelName", "qwen3-0.6b-gguf", "qwen3-1.7b-gguf", "qwen3-4b-gguf", "qwen3-8b-gguf",
+        "qwen3-embedding-0.6b-q8_0", "qwen3-max", "qwen3-vl-8b-instruct", "qwen3-vl-embedding", "qwen3.7-max",
+        "text-embedding-v4",
         "VersionName", "v1",
     ]  # fmt: skip
     assert (run.stderr, run.status) == ("OK\nOK\nOK\n", 0)

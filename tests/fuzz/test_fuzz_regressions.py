@@ -135,8 +135,16 @@ def test_control_characters_quoted_from_the_input_are_escaped(run):
 
 
 def test_a_huge_word_is_quoted_shortened(run):
-    stderr, status = run("SELECT " + "x" * 100_000 + ";")
-    assert stderr.startswith("FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'SELECT " + "X" * 256)
+    stderr, status = run("UPDATE " + "x" * 100_000 + ";")
+    assert stderr.startswith("FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'UPDATE " + "X" * 256)
     assert "X... (100000 characters)': mcshell runs model statements" in stderr
+    assert len(stderr) < 1000
+    assert status == 1
+
+
+def test_a_huge_column_name_in_a_select_is_quoted_shortened(run):
+    stderr, status = run("SELECT " + "x" * 100_000 + ";")
+    assert stderr.startswith("FAILED: ODPS-0130071:[1,8] Semantic analysis exception - column " + "x" * 256 + "...")
+    assert "x... (100000 characters) cannot be resolved" in stderr
     assert len(stderr) < 1000
     assert status == 1

@@ -123,7 +123,7 @@ class ServeProcess:
         self.process.stderr.close()
 
 
-READS = ("DESC", "SHOW", "LIST", "WHOAMI", "HELP")
+READS = ("DESC", "SHOW", "LIST", "WHOAMI", "HELP", "SELECT")
 
 
 def conforms(o: ODPS, shell, catalog: Path, project: str, user: str, statement: str) -> tuple[str, str]:

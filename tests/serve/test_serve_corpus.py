@@ -77,6 +77,6 @@ def test_every_statement_and_its_errors_print_through_pyodps_what_the_cli_prints
     assert failed == [
         "ODPS-0110061:", "ODPS-0130161:[1,22]", "ODPS-0130071:[1,47]", "ODPS-0110061:", "ODPS-0110061:",
         "ODPS-0110061:", "ODPS-0110061:", "ODPS-0110061:", "ODPS-0110061:", "ODPS-0130013:", "ODPS-0110061:",
-        "ODPS-0130071:[1,26]", "ODPS-0130161:[1,1]", "ODPS-0130161:[1,6]", "ODPS-0110061:", "ODPS-0110061:",
+        "ODPS-0130071:[1,26]", "ODPS-0130161:[1,6]", "ODPS-0110061:", "ODPS-0110061:",
         "ODPS-0110061:", "ODPS-0110061:",
     ]  # fmt: skip

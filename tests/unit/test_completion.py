@@ -52,7 +52,7 @@ def offered(text: str, names, requested: bool = True) -> list[str]:
 def test_an_empty_statement_offers_every_statement(names):
     assert offered("", names) == [
         "CREATE", "ALTER", "DROP", "DESC", "DESCRIBE", "SHOW", "USE", "WHOAMI", "SET", "HELP", "QUIT", "EXIT",
-        "ADD", "REMOVE", "LIST", "GRANT", "REVOKE",
+        "ADD", "REMOVE", "LIST", "GRANT", "REVOKE", "SELECT", "WITH",
     ]  # fmt: skip
 
 
@@ -94,7 +94,8 @@ def test_model_names_of_a_named_project_and_the_public_one_backquoted(names):
     assert offered("DESC MODEL other_project.", names) == ["elsewhere"]
     assert offered("DESC MODEL bigdata_public_modelset.default.qwen3-", names) == []
     assert offered("DESC MODEL bigdata_public_modelset.default.qwen3", names) == [
-        "`qwen3-8b-gguf`", "`qwen3-embedding-0.6b-q8_0`", "`qwen3-max`",
+        "`qwen3-0.6b-gguf`", "`qwen3-1.7b-gguf`", "`qwen3-4b-gguf`", "`qwen3-8b-gguf`",
+        "`qwen3-embedding-0.6b-q8_0`", "`qwen3-max`", "`qwen3-vl-8b-instruct`", "`qwen3-vl-embedding`", "`qwen3.7-max`",
     ]  # fmt: skip
 
 

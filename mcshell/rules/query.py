@@ -1,0 +1,158 @@
+"""SELECT: every check in every mode; then, outside --check, the local run or the one FAILED line
+that says what would let it run.
+
+mcshell runs a SELECT with no FROM, or over a VALUES list, with sqlglot's executor
+(sql/evaluate.py); the model functions in it run through mcshell.runtime: ML_PREDICT from the
+local model store (--oss-root), the AI_* functions only with --invoke (public models also need
+--public-endpoint). No request ever leaves mcshell without --invoke: that is refused here, before
+the runtime is asked anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from mcshell.catalog import PUBLIC_PROJECT
+from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
+from mcshell.output.results import Result, Table
+from mcshell.rules.functions import CheckedCall, check_select
+from mcshell.sql import statements as st
+
+if TYPE_CHECKING:
+    from mcshell.rules.context import Context
+    from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings
+
+_WORDS = "SELECT"
+
+
+def run_select(stmt: st.Select, ctx: Context) -> Result:
+    _check_columns(stmt)
+    checked = check_select(stmt, ctx)
+    if ctx.dry_run:
+        return Result()
+    _require_runnable(stmt, checked, ctx)
+    from mcshell.sql.evaluate import evaluate
+
+    runtime: Runtime = ctx.runtime()
+    calls = {item.call.index: model_call(item) for item in checked}
+
+    def run_call(index: int, rows: list[tuple[object, ...]]) -> Sequence[object]:
+        return runtime.run(calls[index], rows)
+
+    headers, rows = evaluate(stmt, run_call)
+    return Result(Table(headers, [tuple(value_text(value) for value in row) for row in rows]))
+
+
+def _check_columns(stmt: st.Select) -> None:
+    """With no FROM, or over VALUES, every column named must be one of the VALUES list's."""
+    if stmt.source not in ("none", "values"):
+        return
+    for ref in stmt.column_refs:
+        if ref.key not in stmt.columns:
+            raise SemanticError(f"column {shortened(ref.text)} cannot be resolved", ref.offset)
+
+
+def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> None:
+    """The one FAILED line of a statement that passed its checks but cannot run here."""
+    if stmt.source == "tables":
+        table = stmt.table
+        name = table.text if table is not None else "?"
+        raise TableNotFound(
+            f"table {ctx.project}.{name} cannot be resolved: mcshell keeps no tables (the statement passed its "
+            "checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>))",
+            table.offset if table is not None else 0,
+            _WORDS,
+        )
+    if stmt.source == "other":
+        raise NotRunLocally(
+            "mcshell runs a single SELECT with no FROM or over FROM VALUES; this one (WITH, UNION, a join or a "
+            "subquery) passed its checks and runs in MaxCompute",
+            0,
+            _WORDS,
+        )
+    from mcshell.runtime.calls import RuntimeSettings
+
+    settings = ctx.runtime_settings or RuntimeSettings()
+    for item in checked:
+        _require_settings(item, settings)
+
+
+def _require_settings(item: CheckedCall, settings: RuntimeSettings) -> None:
+    call, model, version = item.call, item.model, item.version
+    where = f"version {version.name} of {model.project}.{model.name}"
+    if call.function == "ML_PREDICT":
+        if not settings.oss_root:
+            raise NotRunLocally(
+                f"ML_PREDICT loads the model file of {where} from {version.location or 'its location'}: give "
+                "--oss-root DIR (or MCSHELL_OSS_ROOT) to read it from DIR/<bucket>/<path>/",
+                call.offset,
+                _WORDS,
+            )
+        return
+    if not settings.invoke:
+        target = "a public model" if model.project == PUBLIC_PROJECT else version.options.get("ENDPOINT", "")
+        raise NotRunLocally(
+            f"{call.function} would call {where} ({target}): mcshell sends no request without --invoke "
+            "(or MCSHELL_INVOKE=1)",
+            call.offset,
+            _WORDS,
+        )
+    if model.project == PUBLIC_PROJECT and not settings.public_endpoint:
+        raise NotRunLocally(
+            f"{call.function} calls the public model {model.name}: give --public-endpoint URL, an "
+            "OpenAI-compatible server that serves it",
+            call.offset,
+            _WORDS,
+        )
+
+
+def model_call(item: CheckedCall) -> ModelCall:
+    """The runtime's view of one call site (mcshell/runtime/calls.py)."""
+    from mcshell.runtime.calls import ModelCall
+
+    model, version = item.model, item.version
+    return ModelCall(
+        function=item.call.function,
+        project=model.project,
+        model=model.name,
+        version=version.name,
+        model_type=model.model_type,
+        source_type=model.source_type,
+        public=model.project == PUBLIC_PROJECT,
+        location=version.location,
+        options={key.upper(): value for key, value in version.options.items()},
+        inputs=version.inputs,
+        tasks=version.tasks,
+    )
+
+
+# -- values as MaxCompute prints them ---------------------------------------------------------
+def value_text(value: object) -> str:
+    """A result cell: NULL, true/false, a DOUBLE as Java prints it, an array as `[a, b]`."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return double_text(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(value_text(item) for item in value) + "]"
+    return str(value)
+
+
+def double_text(value: float) -> str:
+    """Java's Double.toString: the shortest digits, plain from 10^-3 to 10^7 (`12.5`, `1.0`), else `1.0E10`."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    digits = Decimal(repr(value)).normalize().as_tuple().digits
+    mantissa, _, exponent = f"{value:.{max(len(digits) - 1, 0)}e}".partition("e")
+    return f"{mantissa if '.' in mantissa else mantissa + '.0'}E{int(exponent)}"
