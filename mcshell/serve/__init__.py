@@ -134,13 +134,16 @@ def serve_forever(catalog: str, user: str, project: str, host: str, port: int, a
             stopping.set()
             threading.Thread(target=server.shutdown, daemon=True).start()
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C stops the server as SIGTERM does, through shutdown(), never as a KeyboardInterrupt that
+    # could land anywhere in the accepting loop (in the middle of starting a request's thread).
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a Ctrl-C that came before the handler was installed
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         _stop_serving(server)
     console.warn("mcshell serve: stopped")
     return ExitStatus.OK
