@@ -52,7 +52,8 @@ def find_secrets(text: str) -> list[SecretSpan]:
     if tokens is None:  # sqlglot's own nesting of comments: all after the key is taken for its value
         found = re.search("apikey", text, re.IGNORECASE)
         start = found.end() if found is not None else 0
-        return [SecretSpan(start, len(text), (text[start:].strip(),))]
+        start += len(text[start:]) - len(text[start:].lstrip())  # the value starts after the blanks
+        return [SecretSpan(start, len(text), (text[start:], text[start:].strip()))]
     spans: list[SecretSpan] = []
     for index, token in enumerate(tokens):
         if (

@@ -4,7 +4,7 @@ value is found, exactly where the parser would find it, and nothing else is."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as hs
 
 from mcshell.output.masking import MASK, find_secrets, mask_typed, secret_values
@@ -123,6 +123,7 @@ _PIECES = hs.sampled_from([*"aAP=;,()'\"`\\/*- \n0.9$", "APIKEY", "apikey", "/*"
 
 
 @given(hs.lists(_PIECES, max_size=30).map("".join))
+@example("/*APIKEY /*")  # a comment left open after the key: the value starts after the blank
 def test_any_text_is_read_and_its_spans_stay_in_order_inside_it(text):
     spans = find_secrets(text)
     ends = [0] + [edge for span in spans for edge in (span.start, span.end)] + [len(text)]
