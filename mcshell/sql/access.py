@@ -23,27 +23,27 @@ if TYPE_CHECKING:
 
 
 def grant(p: _Parser) -> st.Statement:
-    names = _name_list(p, "a privilege or a role")
-    if p.accept("ON"):
-        target = _target(p)
-        p.expect("TO")
-        grantee = _grantee(p)
-        return st.Grant(names, target, grantee, _refused_clause(p))
-    if not p.accept("TO"):
-        raise p.fail("ON or TO")
-    return st.GrantRole(names, _role_holder(p))
+    return _privileges_or_roles(p, "TO", st.Grant, st.GrantRole)
 
 
 def revoke(p: _Parser) -> st.Statement:
+    return _privileges_or_roles(p, "FROM", st.Revoke, st.RevokeRole)
+
+
+def _privileges_or_roles(
+    p: _Parser, towards: str, on_object: type[st.Grant] | type[st.Revoke],
+    of_roles: type[st.GrantRole] | type[st.RevokeRole],
+) -> st.Statement:  # fmt: skip
+    """GRANT and REVOKE read alike: `<names> ON <object> TO|FROM <grantee>`, or `<roles> TO|FROM <user>`."""
     names = _name_list(p, "a privilege or a role")
     if p.accept("ON"):
         target = _target(p)
-        p.expect("FROM")
+        p.expect(towards)
         grantee = _grantee(p)
-        return st.Revoke(names, target, grantee, _refused_clause(p))
-    if not p.accept("FROM"):
-        raise p.fail("ON or FROM")
-    return st.RevokeRole(names, _role_holder(p))
+        return on_object(names, target, grantee, _refused_clause(p))
+    if not p.accept(towards):
+        raise p.fail(f"ON or {towards}")
+    return of_roles(names, _role_holder(p))
 
 
 def create_role(p: _Parser) -> st.Statement:
