@@ -27,7 +27,7 @@ COMPILED = [
     "mcshell/catalog/records.py", "mcshell/catalog/connection.py", "mcshell/catalog/transactions.py",
     "mcshell/catalog/schema.py", "mcshell/catalog/store.py",
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py",
-    "mcshell/rules/context.py", "mcshell/batches.py",
+    "mcshell/rules/context.py", "mcshell/batches.py", "mcshell/value.py",
 ]  # fmt: skip
 # interrupts.py stays interpreted: entering its `with` block runs the eval loop, which runs a Ctrl-C
 # handler still pending from compiled code before mcshell blocks in a read (see interrupts.py).

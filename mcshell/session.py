@@ -30,6 +30,7 @@ from mcshell.sql.parser import parse
 from mcshell.sql.source import check_text
 from mcshell.sql.splitter import Chunk, StatementSplitter
 from mcshell.sql.statements import writes
+from mcshell.value import Value
 
 
 def local_time() -> str:
@@ -44,8 +45,8 @@ class Outcome(Enum):
     QUIT = "quit"
 
 
-@dataclass(frozen=True)
-class SessionOptions:
+@dataclass(eq=False, repr=False)
+class SessionOptions(Value):
     catalog_path: str
     user: str
     project: str

@@ -12,20 +12,22 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from mcshell.value import Value
+
 USER = "user"
 ROLE = "role"
 
 
-@dataclass
-class Role:
+@dataclass(eq=False, repr=False)
+class Role(Value):
     project: str
     key: str  # the name in lower case: role names are case-insensitive
     name: str  # as created
     create_time: str
 
 
-@dataclass
-class GrantRow:
+@dataclass(eq=False, repr=False)
+class GrantRow(Value):
     """One granted privilege: to a principal, on a project (model None) or on one of its models."""
 
     kind: str

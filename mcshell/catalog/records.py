@@ -12,19 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
+from mcshell.value import Value
+
 PUBLIC_PROJECT = "bigdata_public_modelset"
 SYSTEM_OWNER = "ALIYUN$maxcompute_public_model@aliyun.com"
 
 
-@dataclass
-class Project:
+@dataclass(eq=False, repr=False)
+class Project(Value):
     name: str
     owner: str
     create_time: str
 
 
-@dataclass
-class Model:
+@dataclass(eq=False, repr=False)
+class Model(Value):
     project: str
     name: str
     owner: str
@@ -37,8 +39,8 @@ class Model:
     id: int = 0
 
 
-@dataclass
-class Version:
+@dataclass(eq=False, repr=False)
+class Version(Value):
     name: str
     owner: str
     location: str

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from mcshell.sql.cursor import QUOTED_LIMIT
 from mcshell.sql.dialect import Token, TokenType, read_tokens
+from mcshell.value import Value
 
 MASK = "********"
 _SHORTEST_SECRET = 4  # shorter values are no key, and masking them would garble the message
@@ -24,8 +25,8 @@ def mask_secret(value: str) -> str:
     return MASK + value[-4:] if len(value) >= 12 else MASK
 
 
-@dataclass(frozen=True)
-class SecretSpan:
+@dataclass(eq=False, repr=False)
+class SecretSpan(Value):
     """An APIKEY value in a text: text[start:end], without its quotes."""
 
     start: int

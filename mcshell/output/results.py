@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
+from mcshell.value import Value
 
-@dataclass
-class Describe:
+
+@dataclass(eq=False, repr=False)
+class Describe(Value):
     """DESC MODEL: labelled rows of the model and of one version, then its input columns."""
 
     model: tuple[tuple[str, str], ...]
@@ -29,30 +31,30 @@ class Rows:
         return iter(self._source())
 
 
-@dataclass
-class Table:
+@dataclass(eq=False, repr=False)
+class Table(Value):
     """A grid (SHOW MODELS, SHOW VERSIONS ...). `rows` may be lazy: a list, or Rows over a query."""
 
     headers: tuple[str, ...]
     rows: Iterable[tuple[str, ...]]
 
 
-@dataclass
-class Record:
+@dataclass(eq=False, repr=False)
+class Record(Value):
     """Labelled values of one thing (WHOAMI): `Label: value` lines in the box format."""
 
     fields: tuple[tuple[str, str], ...]
 
 
-@dataclass
-class Message:
+@dataclass(eq=False, repr=False)
+class Message(Value):
     """Plain lines for stdout (HELP, SHOW CREATE MODEL)."""
 
     text: str
 
 
-@dataclass
-class AclLine:
+@dataclass(eq=False, repr=False)
+class AclLine(Value):
     """`A projects/p/models/m: Describe | Alter`: a mark (A allowed; AG allowed, with grant option:
     what the principal created), the resource and its privileges."""
 
@@ -61,8 +63,8 @@ class AclLine:
     privileges: tuple[str, ...]
 
 
-@dataclass
-class AclGroup:
+@dataclass(eq=False, repr=False)
+class AclGroup(Value):
     """The lines of one principal (`role/dev`, `user/RAM$1234:bob`), under a `[principal]`
     heading when `headed` (the docs head them only where several principals can appear)."""
 
@@ -71,16 +73,16 @@ class AclGroup:
     headed: bool = True
 
 
-@dataclass
-class AclSection:
+@dataclass(eq=False, repr=False)
+class AclSection(Value):
     """`Authorization Type: ACL` or `Authorization Type: ObjectCreator`, then its groups."""
 
     authorization_type: str
     groups: tuple[AclGroup, ...]
 
 
-@dataclass
-class Grants:
+@dataclass(eq=False, repr=False)
+class Grants(Value):
     """SHOW GRANTS, SHOW ACL and DESCRIBE ROLE in MaxCompute's text layout (`acl.py`): the roles
     a user holds (`[roles]`) or the users holding a role (`[users]`), then the sections."""
 
@@ -92,8 +94,8 @@ class Grants:
 Output = Union[Describe, Table, Record, Message, Grants]
 
 
-@dataclass
-class Result:
+@dataclass(eq=False, repr=False)
+class Result(Value):
     output: Output | None = None
     warnings: tuple[str, ...] = ()
     # QUIT/EXIT: stop reading statements.

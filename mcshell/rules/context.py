@@ -14,10 +14,11 @@ from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.catalog.store import Catalog
 from mcshell.errors import AuthorizationError, DdlError, SemanticError
 from mcshell.sql import statements as st
+from mcshell.value import Value
 
 
-@dataclass
-class Context:
+@dataclass(eq=False, repr=False)
+class Context(Value):
     """What a statement runs against: the catalog, who is acting, and the session's state."""
 
     catalog: Catalog
@@ -43,8 +44,8 @@ class Context:
 
 
 # -- names ------------------------------------------------------------------------------------
-@dataclass
-class Target:
+@dataclass(eq=False, repr=False)
+class Target(Value):
     project: str
     name: str
 

@@ -19,6 +19,7 @@ from mcshell.rules.context import Context, find_model, find_version
 from mcshell.rules.signatures import SIGNATURES, Param
 from mcshell.rules.types import accepts, base_type, constant_fits, narrower_integer
 from mcshell.sql import statements as st
+from mcshell.value import Value
 
 TREE_TYPES = ("BOOSTED_TREE_CLASSIFIER", "BOOSTED_TREE_REGRESSOR")
 GENERATIVE_TYPES = ("LLM", "MLLM")
@@ -30,8 +31,8 @@ _LABEL_COUNTS = {"AI_CLASSIFY": (2, 20), "AI_EXTRACT": (1, 20), "AI_SENTIMENT": 
 _RETURNS = {"AI_SIMILARITY": "DOUBLE", "AI_EMBEDDING": "VECTOR", "ML_PREDICT": ""}
 
 
-@dataclass
-class CheckedCall:
+@dataclass(eq=False, repr=False)
+class CheckedCall(Value):
     """A call that passed every check, with the model and the version it runs."""
 
     call: st.FunctionCall

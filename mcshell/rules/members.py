@@ -12,6 +12,7 @@ from mcshell.rules import access
 from mcshell.rules import privileges as names
 from mcshell.rules.context import Context, find_model, read_only
 from mcshell.sql import statements as st
+from mcshell.value import Value
 
 USER_HEADERS = ("User", "IsOwner", "AddTime")
 
@@ -84,8 +85,8 @@ def role_name(ctx: Context, project: str, key: str) -> str:
 
 
 # -- GRANT and REVOKE of privileges --------------------------------------------------------------
-@dataclass
-class _GrantObject:
+@dataclass(eq=False, repr=False)
+class _GrantObject(Value):
     """What GRANT and REVOKE act on: a project, or a model of it."""
 
     object_type: str

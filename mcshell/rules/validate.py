@@ -13,6 +13,7 @@ from typing import Final
 from mcshell.errors import SemanticError
 from mcshell.output import report
 from mcshell.sql import statements as st
+from mcshell.value import Value
 
 _MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
@@ -180,8 +181,8 @@ def _check_struct_fields(data_type: st.DataType) -> None:
         seen.add(field.key)
 
 
-@dataclass
-class CheckedOptions:
+@dataclass(eq=False, repr=False)
+class CheckedOptions(Value):
     """A version's options once every rule holds: what the catalog stores."""
 
     source_type: str

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mcshell.value import Value
 
-@dataclass
-class Request:
+
+@dataclass(eq=False, repr=False)
+class Request(Value):
     method: str
     path: str  # without the /api prefix and the query
     query: dict[str, str]
@@ -15,8 +17,8 @@ class Request:
     base: str  # scheme, host, port and the prefix the client used: where Location points
 
 
-@dataclass
-class Response:
+@dataclass(eq=False, repr=False)
+class Response(Value):
     status: int = 200
     body: bytes = b""
     content_type: str = "application/xml"

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from mcshell.value import Value
+
 _CODE_SPECIAL = re.compile(r"""[;'"`]|--|/\*""")
 # The rest of a quote, up to its closing quote: runs of plain characters, then an escape and more
 # (the unrolled form runs at C speed; quoted values are most of a long script's text).
@@ -30,8 +32,8 @@ _PLAIN_STATEMENT = re.compile(
 )
 
 
-@dataclass
-class Chunk:
+@dataclass(eq=False, repr=False)
+class Chunk(Value):
     """The text of one statement (without its `;`) and where it starts in the whole input."""
 
     text: str

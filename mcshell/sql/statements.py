@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from mcshell.value import Value
 
-@dataclass
-class Ident:
+
+@dataclass(eq=False, repr=False)
+class Ident(Value):
     """A name as written (backquotes removed), with where it stands."""
 
     text: str
@@ -26,16 +28,16 @@ class Ident:
         return self.text.lower()
 
 
-@dataclass
-class Text:
+@dataclass(eq=False, repr=False)
+class Text(Value):
     """A string literal's value (quotes removed, escapes applied)."""
 
     value: str
     offset: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass
-class ModelRef:
+@dataclass(eq=False, repr=False)
+class ModelRef(Value):
     """`m`, `p.m` or `p.default.m`."""
 
     name: Ident
@@ -47,8 +49,8 @@ class ModelRef:
         return (self.project or self.name).offset
 
 
-@dataclass
-class DataType:
+@dataclass(eq=False, repr=False)
+class DataType(Value):
     """A column type: a name, numeric parameters (DECIMAL(p,s) ...) and nested parts."""
 
     name: str
@@ -71,14 +73,14 @@ class DataType:
         return name
 
 
-@dataclass
-class Column:
+@dataclass(eq=False, repr=False)
+class Column(Value):
     name: Ident
     type: DataType
 
 
-@dataclass
-class Option:
+@dataclass(eq=False, repr=False)
+class Option(Value):
     key: Ident
     value: Text
 
@@ -88,8 +90,8 @@ class Option:
         return self.key.text.upper()
 
 
-@dataclass
-class VersionSpec:
+@dataclass(eq=False, repr=False)
+class VersionSpec(Value):
     """What CREATE MODEL and ADD VERSION both say about a version."""
 
     name: Ident
@@ -100,97 +102,97 @@ class VersionSpec:
     options_offset: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass
-class CreateModel:
+@dataclass(eq=False, repr=False)
+class CreateModel(Value):
     model: ModelRef
     version: VersionSpec
     if_not_exists: bool = False
 
 
-@dataclass
-class AddVersion:
+@dataclass(eq=False, repr=False)
+class AddVersion(Value):
     model: ModelRef
     version: VersionSpec
 
 
-@dataclass
-class SetDefaultVersion:
+@dataclass(eq=False, repr=False)
+class SetDefaultVersion(Value):
     model: ModelRef
     version: Ident
 
 
-@dataclass
-class DropVersion:
+@dataclass(eq=False, repr=False)
+class DropVersion(Value):
     model: ModelRef
     version: Ident
 
 
-@dataclass
-class DropModel:
+@dataclass(eq=False, repr=False)
+class DropModel(Value):
     model: ModelRef
     if_exists: bool = False
 
 
-@dataclass
-class DescModel:
+@dataclass(eq=False, repr=False)
+class DescModel(Value):
     model: ModelRef
     version: Ident | None = None
 
 
-@dataclass
-class ShowModels:
+@dataclass(eq=False, repr=False)
+class ShowModels(Value):
     like: Text | None = None
 
 
-@dataclass
-class ShowVersions:
+@dataclass(eq=False, repr=False)
+class ShowVersions(Value):
     model: ModelRef
 
 
-@dataclass
-class ShowCreateModel:
+@dataclass(eq=False, repr=False)
+class ShowCreateModel(Value):
     model: ModelRef
 
 
-@dataclass
-class Use:
+@dataclass(eq=False, repr=False)
+class Use(Value):
     project: Ident
 
 
-@dataclass
-class WhoAmI:
+@dataclass(eq=False, repr=False)
+class WhoAmI(Value):
     """`WHOAMI`: who is acting, in which project."""
 
 
-@dataclass
-class SetVariable:
+@dataclass(eq=False, repr=False)
+class SetVariable(Value):
     key: str
     value: str
 
 
-@dataclass
-class Help:
+@dataclass(eq=False, repr=False)
+class Help(Value):
     topic: str | None = None
 
 
-@dataclass
-class Quit:
+@dataclass(eq=False, repr=False)
+class Quit(Value):
     """`QUIT` or `EXIT`: ends the session."""
 
 
 # -- members and privileges. A user name is a Text: kept exactly as written (`ALIYUN$a@b.com`).
-@dataclass
-class AddUser:
+@dataclass(eq=False, repr=False)
+class AddUser(Value):
     user: Text
 
 
-@dataclass
-class RemoveUser:
+@dataclass(eq=False, repr=False)
+class RemoveUser(Value):
     user: Text
 
 
-@dataclass
-class ListUsers:
+@dataclass(eq=False, repr=False)
+class ListUsers(Value):
     """`LIST USERS`: the current project's members."""
 
 
@@ -198,8 +200,8 @@ class ListUsers:
 Grantee = Union[Text, Ident]
 
 
-@dataclass
-class Grant:
+@dataclass(eq=False, repr=False)
+class Grant(Value):
     """`GRANT <privileges> ON MODEL <m> | ON PROJECT <p> TO [USER] <u> | ROLE <r>`: the target is a
     ModelRef or a project's Ident. `refused` is a clause mcshell refuses (WITH GRANT OPTION,
     privilegeproperties), kept so the handler can point at it."""
@@ -210,59 +212,59 @@ class Grant:
     refused: Ident | None = None
 
 
-@dataclass
-class Revoke:
+@dataclass(eq=False, repr=False)
+class Revoke(Value):
     privileges: tuple[Ident, ...]
     target: ModelRef | Ident
     grantee: Grantee
     refused: Ident | None = None
 
 
-@dataclass
-class GrantRole:
+@dataclass(eq=False, repr=False)
+class GrantRole(Value):
     """`GRANT <role>[, <role> ...] TO [USER] <u>`."""
 
     roles: tuple[Ident, ...]
     user: Text
 
 
-@dataclass
-class RevokeRole:
+@dataclass(eq=False, repr=False)
+class RevokeRole(Value):
     roles: tuple[Ident, ...]
     user: Text
 
 
-@dataclass
-class CreateRole:
+@dataclass(eq=False, repr=False)
+class CreateRole(Value):
     role: Ident
     refused: Ident | None = None  # privilegeproperties(...)
 
 
-@dataclass
-class DropRole:
+@dataclass(eq=False, repr=False)
+class DropRole(Value):
     role: Ident
 
 
-@dataclass
-class ListRoles:
+@dataclass(eq=False, repr=False)
+class ListRoles(Value):
     """`LIST ROLES`: the current project's roles."""
 
 
-@dataclass
-class DescribeRole:
+@dataclass(eq=False, repr=False)
+class DescribeRole(Value):
     role: Ident
 
 
-@dataclass
-class ShowGrants:
+@dataclass(eq=False, repr=False)
+class ShowGrants(Value):
     """`SHOW GRANTS [FOR [USER] <u> | FOR ROLE <r>]`."""
 
     user: Text | None = None
     role: Ident | None = None
 
 
-@dataclass
-class ShowAcl:
+@dataclass(eq=False, repr=False)
+class ShowAcl(Value):
     """`SHOW ACL FOR <model> [ON TYPE <type>]`."""
 
     model: ModelRef
@@ -277,8 +279,8 @@ MODEL_FUNCTIONS = (
 
 
 # -- SELECT and the model functions called in it (built by sql/select.py, checked by rules/functions.py)
-@dataclass
-class Arg:
+@dataclass(eq=False, repr=False)
+class Arg(Value):
     """One argument of a model function, as the checks need it: its kind, and for a constant
     its value and MaxCompute type (`kind` "constant"); "" as type when it cannot be known."""
 
@@ -290,8 +292,8 @@ class Arg:
     items: tuple[Arg, ...] = ()  # an ARRAY(...)'s elements
 
 
-@dataclass
-class FunctionCall:
+@dataclass(eq=False, repr=False)
+class FunctionCall(Value):
     """A call of one of MaxCompute's model functions, anywhere in a SELECT."""
 
     function: str  # upper case: ML_PREDICT, AI_GENERATE ...
@@ -304,8 +306,8 @@ class FunctionCall:
     version_offset: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass
-class Select:
+@dataclass(eq=False, repr=False)
+class Select(Value):
     """A SELECT statement: parsed by sqlglot (sql/select.py), run by sql/evaluate.py.
 
     `source` says what it reads: "none" (no FROM), "values" (FROM VALUES ...), "tables" (a table

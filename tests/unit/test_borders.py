@@ -23,7 +23,7 @@ class Border:
 # package               the only importer of             all it may import of mcshell (None: no limit)
 BORDERS = {
     "mcshell.sql":     Border(owns=("sqlglot",)),
-    "mcshell.catalog": Border(owns=("sqlite3",),        imports=("mcshell.errors",)),
+    "mcshell.catalog": Border(owns=("sqlite3",),        imports=("mcshell.errors", "mcshell.value")),
     "mcshell.repl":    Border(owns=("prompt_toolkit",)),
     "mcshell.runtime": Border(owns=("xgboost", "numpy"),
                               imports=("mcshell", "mcshell.errors", "mcshell.output.masking")),
@@ -180,7 +180,7 @@ def test_the_catalog_importing_anything_above_it_is_found(tmp_path):
     )
     assert check(root) == [
         "mcshell/catalog/store.py:5: mcshell.catalog.store imports mcshell.output.results: "
-        "mcshell.catalog imports only itself and mcshell.errors"
+        "mcshell.catalog imports only itself and mcshell.errors, mcshell.value"
     ]
 
 
