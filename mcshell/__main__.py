@@ -1,3 +1,3 @@
-from mcshell.cli import main
+from mcshell.launch import main
 
-main(prog_name="mcshell")
+main()
