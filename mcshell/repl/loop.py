@@ -172,40 +172,43 @@ def _key_bindings() -> KeyBindings:
         else:
             buffer.insert_text("\n")
 
-    @keys.add("tab")
-    def _complete(event: KeyPressEvent) -> None:
-        """Tab completes from the text as it is now: one match is inserted, several insert
-        their common start and open the menu; Tab again moves through the menu."""
-        buffer = event.current_buffer
-        if buffer.complete_state is not None and buffer.complete_state.complete_index is not None:
-            buffer.complete_next()
-            return
-        requested = CompleteEvent(completion_requested=True)
-        found = list(buffer.completer.get_completions(buffer.document, requested))
-        if len(found) == 1:
-            buffer.apply_completion(found[0])
-            return
-        common = get_common_complete_suffix(buffer.document, found)
-        if common:
-            buffer.insert_text(common)
-        elif buffer.complete_state is not None:
-            buffer.complete_next()  # the menu is open already: Tab walks it
-        elif found:
-            buffer.start_completion(select_first=False)
+    keys.add("tab")(_complete_on_tab)
 
     @keys.add("escape", "enter")
     def _new_line(event: KeyPressEvent) -> None:
         event.current_buffer.insert_text("\n")  # Alt-Enter: a line break, never a run
 
-    @keys.add(Keys.BracketedPaste)
-    def _paste(event: KeyPressEvent) -> None:
-        """A paste that ends with a line break after complete statements runs, as if typed."""
-        buffer = event.current_buffer
-        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
-        buffer.insert_text(data)
-        ends_entry = data.endswith("\n") and buffer.document.is_cursor_at_the_end
-        if ends_entry and waiting_reason(buffer.text) is None:
-            buffer.text = buffer.text.rstrip("\n")
-            buffer.validate_and_handle()
-
+    keys.add(Keys.BracketedPaste)(_paste)
     return keys
+
+
+def _complete_on_tab(event: KeyPressEvent) -> None:
+    """Tab completes from the text as it is now: one match is inserted, several insert
+    their common start and open the menu; Tab again moves through the menu."""
+    buffer = event.current_buffer
+    if buffer.complete_state is not None and buffer.complete_state.complete_index is not None:
+        buffer.complete_next()
+        return
+    requested = CompleteEvent(completion_requested=True)
+    found = list(buffer.completer.get_completions(buffer.document, requested))
+    if len(found) == 1:
+        buffer.apply_completion(found[0])
+        return
+    common = get_common_complete_suffix(buffer.document, found)
+    if common:
+        buffer.insert_text(common)
+    elif buffer.complete_state is not None:
+        buffer.complete_next()  # the menu is open already: Tab walks it
+    elif found:
+        buffer.start_completion(select_first=False)
+
+
+def _paste(event: KeyPressEvent) -> None:
+    """A paste that ends with a line break after complete statements runs, as if typed."""
+    buffer = event.current_buffer
+    data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+    buffer.insert_text(data)
+    ends_entry = data.endswith("\n") and buffer.document.is_cursor_at_the_end
+    if ends_entry and waiting_reason(buffer.text) is None:
+        buffer.text = buffer.text.rstrip("\n")
+        buffer.validate_and_handle()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -26,3 +27,17 @@ def test_every_option_has_help_text():
     assert command is not None and command.help
     missing = [p.name for p in command.params if isinstance(p, click.Option) and not p.help]
     assert missing == []
+
+
+LONGEST_FUNCTION = 60
+LONGEST_CLASS = 300
+
+
+def test_no_function_is_over_60_lines_and_no_class_over_300():
+    too_long = []
+    for path in sorted((ROOT / "mcshell").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            limit = {ast.ClassDef: LONGEST_CLASS, ast.FunctionDef: LONGEST_FUNCTION}.get(type(node))
+            if limit is not None and node.end_lineno - node.lineno + 1 > limit:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
+    assert too_long == []
