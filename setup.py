@@ -24,6 +24,7 @@ COMPILED = [
     "mcshell/sql/source.py", "mcshell/sql/splitter.py", "mcshell/sql/cursor.py", "mcshell/sql/clauses.py",
     "mcshell/sql/parser.py", "mcshell/sql/statements.py", "mcshell/sql/lexicon.py",
     "mcshell/rules/validate.py", "mcshell/rules/privileges.py", "mcshell/rules/handlers.py",
+    "mcshell/rules/access.py",
     "mcshell/catalog/records.py", "mcshell/catalog/connection.py", "mcshell/catalog/transactions.py",
     "mcshell/catalog/schema.py", "mcshell/catalog/store.py",
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py",
