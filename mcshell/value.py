@@ -3,7 +3,7 @@
 A record is declared `@dataclass(eq=False, repr=False)` on `Value`: it compares and shows as
 `@dataclass` would make it (same class, the fields with `compare=True`; the fields with
 `repr=True`), but `@dataclass` no longer writes and compiles an `__eq__` and a `__repr__` for
-each class as the module loads. For the 60 records a one-shot statement loads, that compiling
+each class as the module loads. For the 57 records a one-shot statement loads, that compiling
 was a third of the time mcshell adds to the imports it cannot do without (docs/performance.md,
 "What keeps mcshell fast"). As with `@dataclass`'s own `__eq__`, a record is not hashable.
 """
