@@ -3,7 +3,7 @@
 Loading mcshell and the libraries it needs (sqlglot above all) makes some 55,000 objects that the
 collector tracks, and none of them is garbage. Left running, the collector walks them over and over
 while they are being made, and once more as the process exits: about an eighth of what a one-shot
-statement costs (docs/performance.md, "Start-up"). Paused while they load, then frozen
+statement costs (docs/performance.md, "What keeps mcshell fast"). Paused while they load, then frozen
 (`gc.freeze`: kept out of every later collection, as they live as long as the process anyway), they
 cost nothing more. Everything made afterwards, by the statements, is collected as usual.
 """
