@@ -141,3 +141,19 @@ def catalog_rows(path: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+def versions_in(catalog: Path) -> list[str]:
+    """The versions of my_project's models, in the order they were added, as another process sees
+    the catalog (committed ones only)."""
+    import sqlite3
+
+    connection = sqlite3.connect(catalog)
+    try:
+        rows = connection.execute(
+            "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id WHERE m.project = 'my_project' "
+            "ORDER BY v.id"
+        )
+        return [row[0] for row in rows]
+    finally:
+        connection.close()

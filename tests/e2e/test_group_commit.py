@@ -10,7 +10,7 @@ from pathlib import Path
 
 import faults
 import pytest
-from conftest import IMPORT_V1, MCSHELL, catalog_rows, import_version
+from conftest import IMPORT_V1, MCSHELL, catalog_rows, import_version, versions_in
 
 from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
@@ -18,19 +18,6 @@ from mcshell.session import Session, SessionOptions
 
 MODEL = "test_xgboost_classifier"
 WAIT = 60  # seconds before a test gives up on a line that never comes (not a timing assertion)
-
-
-def versions_in(catalog: Path) -> list[str]:
-    """The versions of my_project's models that another process sees (committed ones only)."""
-    connection = sqlite3.connect(catalog)
-    try:
-        rows = connection.execute(
-            "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id WHERE m.project = 'my_project' "
-            "ORDER BY v.id"
-        )
-        return [row[0] for row in rows]
-    finally:
-        connection.close()
 
 
 def read_line(stream) -> bytes:

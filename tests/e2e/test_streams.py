@@ -7,28 +7,15 @@ from __future__ import annotations
 import os
 import select
 import signal
-import sqlite3
 import subprocess
 import threading
 from pathlib import Path
 
-from conftest import IMPORT_V1, MCSHELL, import_version
+from conftest import IMPORT_V1, MCSHELL, import_version, versions_in
 
 MODEL = "test_xgboost_classifier"
 WAIT = 60  # seconds before a test gives up on output that never comes (not a timing assertion)
 CREATE = IMPORT_V1.replace("\n", " ").rstrip() + "\n"  # one statement per line: line n is statement n
-
-
-def versions_in(catalog: Path) -> list[str]:
-    connection = sqlite3.connect(catalog)
-    try:
-        rows = connection.execute(
-            "SELECT v.name FROM versions v JOIN models m ON v.model_id = m.id WHERE m.project = 'my_project' "
-            "ORDER BY v.id"
-        )
-        return [row[0] for row in rows]
-    finally:
-        connection.close()
 
 
 def read_exactly(descriptor: int, size: int) -> bytes:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import closing
 
-from conftest import import_version
+from conftest import import_version, versions_in
 
 from serve.serve_support import ServeProcess, client
 
@@ -19,16 +20,11 @@ MODEL = (
 )
 
 
-def versions_in(catalog) -> set[str]:
-    connection = sqlite3.connect(catalog)
-    try:
+def committed_versions(catalog) -> set[str]:
+    """my_project's versions, once the catalog file is found whole."""
+    with closing(sqlite3.connect(catalog)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        rows = connection.execute(
-            "SELECT v.name FROM versions v JOIN models m ON m.id = v.model_id WHERE m.project = 'my_project'"
-        )
-        return {name for (name,) in rows}
-    finally:
-        connection.close()
+    return set(versions_in(catalog))
 
 
 def add_versions(url: str, prefix: str, count: int, landed: list[str], failures: list[BaseException]) -> None:
@@ -62,7 +58,7 @@ def test_eight_clients_each_adding_a_hundred_versions_all_land(tmp_path):
         _, logged, status = server.stop()
     assert failures == []
     assert len(landed) == CLIENTS * VERSIONS
-    assert versions_in(catalog) == {"v0", *landed}
+    assert committed_versions(catalog) == {"v0", *landed}
     assert (logged, status) == ("mcshell serve: stopped\n", 0)
 
 
@@ -87,4 +83,4 @@ def test_kill_9_during_load_leaves_an_intact_catalog_with_every_acknowledged_sta
     assert len(failures) == 4  # each client lost its connection, and stopped
     # Lost connections, not statements the server refused (those carry an ODPS code or a request id).
     assert not [f for f in failures if getattr(f, "code", None) or getattr(f, "request_id", None)], failures
-    assert set(landed) <= versions_in(catalog)
+    assert set(landed) <= committed_versions(catalog)

@@ -2,75 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 
-from conftest import without_excerpts
+from old_catalogs import NOW, OWNER, SCHEMA_1, add_model, add_version, old_catalog, run_as
 
-from mcshell.catalog.schema import APPLICATION_ID, SCHEMA_VERSION
+from mcshell.catalog.schema import SCHEMA_VERSION
 from mcshell.catalog.store import Catalog
-from mcshell.output.console import Console
-from mcshell.session import Session, SessionOptions
 
-NOW = "2024-05-01 10:00:00"
-OWNER = "ALIYUN$owner@example.com"
 CAROL = "ALIYUN$carol@example.com"
 DAVE = "ALIYUN$dave@example.com"
-
-# The schema as mcshell 0.1.0 wrote it (version 1), frozen here: the migration must read this.
-SCHEMA_1 = """
-CREATE TABLE projects (name TEXT PRIMARY KEY, owner TEXT NOT NULL, create_time TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE models (
-    id INTEGER PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(name), name TEXT NOT NULL,
-    owner TEXT NOT NULL, source_type TEXT NOT NULL, model_type TEXT NOT NULL,
-    default_version TEXT NOT NULL, comment TEXT NOT NULL, create_time TEXT NOT NULL,
-    last_modified_time TEXT NOT NULL, UNIQUE (project, name)
-);
-CREATE TABLE versions (
-    id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
-    name TEXT NOT NULL, owner TEXT NOT NULL, location TEXT NOT NULL, tasks TEXT NOT NULL,
-    options TEXT NOT NULL, inputs TEXT NOT NULL, comment TEXT NOT NULL,
-    key_case TEXT NOT NULL CHECK (key_case IN ('upper', 'lower')), create_time TEXT NOT NULL,
-    last_modified_time TEXT NOT NULL, UNIQUE (model_id, name)
-);
-"""
-OPTIONS = '{"ENDPOINT": "https://example.com", "REMOTE_SERVICE_TYPE": "PAI-EAS"}'
 
 
 def write_version_1_catalog(path) -> None:
     """demo is OWNER's; in it OWNER made m1 (and DAVE added a version to it), CAROL made m2."""
-    db = sqlite3.connect(path)
-    db.executescript(SCHEMA_1)
-    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    db.execute("PRAGMA user_version=1")
-    db.execute("INSERT INTO projects VALUES ('demo', ?, '2023-01-01 00:00:00')", (OWNER,))
-    for model_id, name, owner in ((1, "m1", OWNER), (2, "m2", CAROL)):
-        db.execute(
-            "INSERT INTO models VALUES (?, 'demo', ?, ?, 'REMOTE', 'LLM', 'v1', '', ?, ?)",
-            (model_id, name, owner, NOW, NOW),
-        )
-        db.execute(
-            "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, key_case,"
-            " create_time, last_modified_time) VALUES (?, 'v1', ?, '', 'chat', ?, '[]', '', 'upper', ?, ?)",
-            (model_id, owner, OPTIONS, NOW, NOW),
-        )
-    db.execute(
-        "INSERT INTO versions (model_id, name, owner, location, tasks, options, inputs, comment, key_case,"
-        " create_time, last_modified_time) VALUES (1, 'v2', ?, '', 'chat', ?, '[]', '', 'lower', ?, ?)",
-        (DAVE, OPTIONS, NOW, NOW),
-    )
+    db = old_catalog(path, SCHEMA_1, 1)
+    add_model(db, 1, "m1", OWNER)
+    add_model(db, 2, "m2", CAROL)
+    add_version(db, 1, "v2", DAVE, "lower")
     db.commit()
     db.close()
 
 
 def run(path, user: str, sql: str) -> list[str]:
-    err = io.StringIO()
-    session = Session(SessionOptions(str(path), user, "demo", continue_on_error=True), Console(io.StringIO(), err))
-    try:
-        session.run_script(sql.splitlines(keepends=True))
-    finally:
-        session.close()
-    return without_excerpts(err.getvalue()).splitlines()
+    return run_as(path, user, sql)[1]
 
 
 def test_a_version_1_catalog_is_migrated_and_keeps_its_models(tmp_path):
