@@ -27,27 +27,27 @@ _ADMIN_ROLES = (names.SUPER_ADMINISTRATOR, names.ADMIN)
 
 
 # -- who the acting user is in a project -------------------------------------------------------
-def owns_project(ctx: Context, project: str) -> bool:
+def owns_project(ctx: Context, project: str, user: str | None = None) -> bool:
+    """Whether `user` (the acting user when None) owns the project."""
     found = ctx.catalog.get_project(project)
-    return found is not None and found.owner == ctx.user
+    return found is not None and found.owner == (ctx.user if user is None else user)
 
 
-def is_in_project(ctx: Context, project: str) -> bool:
+def is_in_project(ctx: Context, project: str, user: str | None = None) -> bool:
     """The owner and the members exist in the project; nobody else does."""
-    return owns_project(ctx, project) or ctx.catalog.grants.is_member(project, ctx.user)
+    user = ctx.user if user is None else user
+    return owns_project(ctx, project, user) or ctx.catalog.grants.is_member(project, user)
 
 
 def administers(ctx: Context, project: str) -> bool:
     """The owner, or a member holding Super_Administrator or Admin: manages members, roles, grants."""
-    if owns_project(ctx, project):
-        return True
-    return ctx.catalog.grants.is_member(project, ctx.user) and any(
-        role in _ADMIN_ROLES for role in ctx.catalog.grants.roles_of(project, ctx.user)
-    )
+    return owns_project(ctx, project) or holds_role(ctx, project, *_ADMIN_ROLES)
 
 
-def holds_role(ctx: Context, project: str, role: str) -> bool:
-    return ctx.catalog.grants.is_member(project, ctx.user) and role in ctx.catalog.grants.roles_of(project, ctx.user)
+def holds_role(ctx: Context, project: str, *roles: str) -> bool:
+    """Whether the acting user is a member holding one of the roles."""
+    grants = ctx.catalog.grants
+    return grants.is_member(project, ctx.user) and any(role in roles for role in grants.roles_of(project, ctx.user))
 
 
 # -- the checks -------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def require_on_project(ctx: Context, privilege: str, project: str) -> None:
     if _reads_public(privilege, project):
         return
     require_in_project(ctx, project)
-    if administers(ctx, project) or ctx.catalog.grants.holds_on_project(project, ctx.user, privilege):
+    if administers(ctx, project) or ctx.catalog.grants.holds(project, None, ctx.user, privilege):
         return
     raise no_privilege(ctx, privilege, f"projects/{project}")
 
@@ -82,7 +82,7 @@ def require_on_model(ctx: Context, privilege: str, model: Model) -> None:
     require_in_project(ctx, model.project)
     if model.owner == ctx.user or administers(ctx, model.project):
         return
-    if ctx.catalog.grants.holds_on_model(model.id, model.project, ctx.user, privilege):
+    if ctx.catalog.grants.holds(model.project, model.id, ctx.user, privilege):
         return
     raise no_privilege(ctx, privilege, f"projects/{model.project}/models/{model.name}")
 

@@ -15,8 +15,7 @@ from mcshell.output.results import AclGroup, AclLine, AclSection, Grants, Result
 from mcshell.rules import access
 from mcshell.rules import privileges as names
 from mcshell.rules.context import Context, find_model
-from mcshell.rules.members import current_project, require_member, role_name
-from mcshell.rules.roles import existing_role
+from mcshell.rules.members import current_project, known_role, require_member, role_name
 from mcshell.sql import statements as st
 
 ACL = "ACL"
@@ -45,7 +44,8 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
     held = grants.roles_of(project.name, user) if user != project.owner else []
     groups = [
         AclGroup(
-            f"role/{role_name(ctx, project.name, key)}", _lines(project.name, grants.grants_to(project.name, ROLE, key))
+            f"role/{role_name(ctx.catalog, project.name, key)}",
+            _lines(project.name, grants.grants_to(project.name, ROLE, key)),
         )
         for key in held
         if key not in names.BUILTIN_ROLES
@@ -58,13 +58,13 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
     ]
     if created:
         sections.append(AclSection(OBJECT_CREATOR, (AclGroup(f"user/{user}", tuple(created), headed=False),)))
-    roles = tuple(role_name(ctx, project.name, key) for key in held)
+    roles = tuple(role_name(ctx.catalog, project.name, key) for key in held)
     return _report(sections, roles)
 
 
 def show_acl(stmt: st.ShowAcl, ctx: Context) -> Result:
     """Who holds what on one model: roles, then members (grants kept for removed users are not
-    shown: they give nothing until the user is added back), then its creator."""
+    shown: they give nothing until the user is added back), then its creator while in the project."""
     if stmt.object_type is not None and stmt.object_type.key != "model":
         raise SemanticError(
             f"object type '{stmt.object_type.text}' is not held by mcshell: it holds models only (ON TYPE MODEL)",
@@ -80,11 +80,13 @@ def show_acl(stmt: st.ShowAcl, ctx: Context) -> Result:
         if kind == USER and not ctx.catalog.grants.is_member(model.project, grantee):
             continue
         mine = [row for row in rows if (row.kind, row.grantee) == (kind, grantee)]
-        shown = role_name(ctx, model.project, grantee) if kind == ROLE else grantee
+        shown = role_name(ctx.catalog, model.project, grantee) if kind == ROLE else grantee
         held = names.ordered({row.privilege for row in mine}, names.MODEL)
         groups.append(AclGroup(f"{kind}/{shown}", (_line(ALLOWED, model.project, model.name, held),)))
-    creator = AclGroup(f"user/{model.owner}", (_line(CREATED, model.project, model.name, (names.ALL,)),))
-    sections = [AclSection(ACL, tuple(groups)), AclSection(OBJECT_CREATOR, (creator,))]
+    creators: tuple[AclGroup, ...] = ()  # the creator holds everything while in the project, nothing once out
+    if access.is_in_project(ctx, model.project, model.owner):
+        creators = (AclGroup(f"user/{model.owner}", (_line(CREATED, model.project, model.name, (names.ALL,)),)),)
+    sections = [AclSection(ACL, tuple(groups)), AclSection(OBJECT_CREATOR, creators)]
     return Result(_report(sections))
 
 
@@ -98,11 +100,9 @@ def describe_role(stmt: st.DescribeRole, ctx: Context) -> Result:
 
 
 def _role_group(ctx: Context, project: str, written: st.Ident, headed: bool) -> AclGroup:
-    key = names.role_key(written)
-    if key not in names.BUILTIN_ROLES:
-        existing_role(ctx, project, written)
+    key = known_role(ctx, project, written)
     rows = ctx.catalog.grants.grants_to(project, ROLE, key)
-    return AclGroup(f"role/{role_name(ctx, project, key)}", _lines(project, rows), headed)
+    return AclGroup(f"role/{role_name(ctx.catalog, project, key)}", _lines(project, rows), headed)
 
 
 def _acl(groups: list[AclGroup]) -> AclSection:

@@ -482,6 +482,17 @@ def test_show_acl_lists_who_holds_what_on_a_model(shell):
     ]
 
 
+def test_show_acl_leaves_out_a_creator_who_left_the_project(shell):
+    shell(OWNER, f"GRANT CreateModel ON PROJECT demo TO {BOB};")
+    shell(BOB, f"CREATE MODEL b1 WITH VERSION v1 {REMOTE};")
+    creator = "Authorization Type: ObjectCreator\n[user/RAM$1234:bob]\nAG projects/demo/models/b1: All\n"
+    assert shell(OWNER, "SHOW ACL FOR b1;")[0] == creator
+    shell(OWNER, f"REMOVE USER {BOB};")
+    assert shell(OWNER, "SHOW ACL FOR b1;") == ("", ["OK"], 0)  # out of the project, Bob holds nothing on it
+    shell(OWNER, f"ADD USER {BOB};")
+    assert shell(OWNER, "SHOW ACL FOR b1;")[0] == creator
+
+
 def test_describe_role_and_show_grants_for_role(shell):
     shell(
         OWNER,
