@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from mcshell.catalog.grants import ROLE, USER, GrantRow
 from mcshell.catalog.store import Catalog
 from mcshell.rules import privileges as names
+from mcshell.rules.members import role_name
 from mcshell.rules.recreate import quote_name, quote_string
 
 # A user name the parser reads back unquoted (`ALIYUN$alice@example.com`, `RAM$1234:role/admin`).
@@ -46,7 +47,7 @@ def _statements(catalog: Catalog, project: str) -> Iterator[str]:
     owner = catalog.get_project(project)
     for user in members:
         yield from _grant_statements(project, _user_rows(catalog, project, user), user_text(user))
-        held = [_role_text(catalog, project, key) for key in grants.roles_of(project, user)]
+        held = [quote_name(role_name(catalog, project, key)) for key in grants.roles_of(project, user)]
         if held:
             yield f"GRANT {', '.join(held)} TO {user_text(user)};"
     creators = {model.owner for model in catalog.iter_models(project)}
@@ -75,13 +76,6 @@ def _grant_statements(project: str, rows: list[GrantRow], grantee: str) -> Itera
         object_type = names.PROJECT if model is None else names.MODEL
         target = f"PROJECT {quote_name(project)}" if model is None else f"MODEL {quote_name(model)}"
         yield f"GRANT {', '.join(names.ordered(held, object_type))} ON {target} TO {grantee};"
-
-
-def _role_text(catalog: Catalog, project: str, key: str) -> str:
-    if key in names.BUILTIN_ROLES:
-        return names.BUILTIN_ROLES[key]
-    role = catalog.grants.get_role(project, key)
-    return quote_name(role.name if role is not None else key)
 
 
 def user_text(user: str) -> str:

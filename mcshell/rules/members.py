@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mcshell.catalog.grants import ROLE, USER
+from mcshell.catalog.grants import ROLE, USER, Role
 from mcshell.catalog.records import PUBLIC_PROJECT, Model, Project
+from mcshell.catalog.store import Catalog
 from mcshell.errors import DdlError, SemanticError
 from mcshell.output.results import OK, Result, Table
 from mcshell.rules import access
@@ -37,13 +38,9 @@ def remove_user(stmt: st.RemoveUser, ctx: Context) -> Result:
     if user == project.owner:
         raise DdlError(f"The owner of project {project.name} cannot be removed from it")
     require_member(ctx, project.name, user)
-    held = ctx.catalog.grants.roles_of(project.name, user)
+    held = [role_name(ctx.catalog, project.name, key) for key in ctx.catalog.grants.roles_of(project.name, user)]
     if held:
-        shown = ", ".join(role_name(ctx, project.name, key) for key in held)
-        raise DdlError(
-            f"User {user} is assigned role {shown}: revoke it first (REVOKE {role_name(ctx, project.name, held[0])} "
-            f"FROM {user};)"
-        )
+        raise DdlError(f"User {user} is assigned role {', '.join(held)}{revoke_first(held[0], user)}")
     ctx.catalog.grants.remove_member(project.name, user)
     return OK
 
@@ -76,11 +73,37 @@ def require_member(ctx: Context, project: str, user: str) -> None:
         raise DdlError(f"User not found: {user} is not a member of project {project}")
 
 
-def role_name(ctx: Context, project: str, key: str) -> str:
+def revoke_first(role: str, user: str) -> str:
+    """The end of the error that a role still held stops a statement."""
+    return f": revoke it first (REVOKE {role} FROM {user};)"
+
+
+def refuse_owner(project: Project, user: str) -> None:
+    """The owner holds every privilege and role of their project: none is granted or revoked."""
+    if user == project.owner:
+        raise DdlError(f"{user} owns project {project.name} and holds every privilege in it")
+
+
+def existing_role(ctx: Context, project: str, written: st.Ident) -> Role:
+    role = ctx.catalog.grants.get_role(project, names.role_key(written))
+    if role is None:
+        raise DdlError(f"Role not found: {written.text} in project {project}")
+    return role
+
+
+def known_role(ctx: Context, project: str, written: st.Ident) -> str:
+    """The key of a built-in role or of one the project has."""
+    key = names.role_key(written)
+    if key not in names.BUILTIN_ROLES:
+        existing_role(ctx, project, written)
+    return key
+
+
+def role_name(catalog: Catalog, project: str, key: str) -> str:
     """A role as it was created (the built-in ones as the docs write them)."""
     if key in names.BUILTIN_ROLES:
         return names.BUILTIN_ROLES[key]
-    role = ctx.catalog.grants.get_role(project, key)
+    role = catalog.grants.get_role(project, key)
     return role.name if role is not None else key
 
 
@@ -108,11 +131,8 @@ def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, granting: bool) -> 
     on = _grant_object(stmt.target, ctx, verb)
     privileges = names.privilege_names(stmt.privileges, on.object_type)
     kind, grantee = _grantee(ctx, on.project, stmt.grantee, granting)
-    grants = ctx.catalog.grants
-    if on.model is None:
-        (grants.grant_project if granting else grants.revoke_project)(on.project, kind, grantee, privileges)
-    else:
-        (grants.grant_model if granting else grants.revoke_model)(on.model.id, kind, grantee, privileges)
+    model_id = None if on.model is None else on.model.id
+    ctx.catalog.grants.change_grants(granting, on.project, model_id, kind, grantee, privileges)
     return OK
 
 
@@ -153,13 +173,11 @@ def _grantee(ctx: Context, project: str, written: st.Grantee, granting: bool) ->
         key = names.role_key(written)
         if key in names.BUILTIN_ROLES:
             raise DdlError(f"The privileges of the built-in role {names.BUILTIN_ROLES[key]} cannot be changed")
-        if ctx.catalog.grants.get_role(project, key) is None:
-            raise DdlError(f"Role not found: {written.text} in project {project}")
-        return ROLE, key
+        return ROLE, existing_role(ctx, project, written).key
     user = names.user_name(written)
     found = ctx.catalog.get_project(project)
-    if found is not None and user == found.owner:
-        raise DdlError(f"{user} owns project {project} and holds every privilege in it")
+    if found is not None:
+        refuse_owner(found, user)
     if granting or user not in ctx.catalog.grants.user_grantees(project):
         require_member(ctx, project, user)
     return USER, user

@@ -13,7 +13,16 @@ from mcshell.output.results import OK, Result, Table
 from mcshell.rules import access
 from mcshell.rules import privileges as names
 from mcshell.rules.context import Context
-from mcshell.rules.members import current_project, managed_project, require_member, role_name
+from mcshell.rules.members import (
+    current_project,
+    existing_role,
+    known_role,
+    managed_project,
+    refuse_owner,
+    require_member,
+    revoke_first,
+    role_name,
+)
 from mcshell.sql import statements as st
 
 ROLE_HEADERS = ("Role", "IsBuiltin", "CreateTime")
@@ -28,7 +37,7 @@ def create_role(stmt: st.CreateRole, ctx: Context) -> Result:
     project = managed_project(ctx, "create roles in")
     key = names.role_key(stmt.role)
     if key in names.BUILTIN_ROLES or ctx.catalog.grants.get_role(project.name, key) is not None:
-        raise DdlError(f"Role already exists: {role_name(ctx, project.name, key)} in project {project.name}")
+        raise DdlError(f"Role already exists: {role_name(ctx.catalog, project.name, key)} in project {project.name}")
     ctx.catalog.grants.create_role(Role(project.name, key, stmt.role.text, ctx.clock()))
     return OK
 
@@ -42,10 +51,8 @@ def drop_role(stmt: st.DropRole, ctx: Context) -> Result:
     role = existing_role(ctx, project.name, stmt.role)
     holders = ctx.catalog.grants.role_holders(project.name, key)
     if holders:
-        raise DdlError(
-            f"Role {role.name} is still assigned to {', '.join(holders)}: revoke it first "
-            f"(REVOKE {role.name} FROM {holders[0]};)"
-        )
+        assigned = f"Role {role.name} is still assigned to {', '.join(holders)}"
+        raise DdlError(assigned + revoke_first(role.name, holders[0]))
     ctx.catalog.grants.drop_role(project.name, key)
     return OK
 
@@ -72,22 +79,12 @@ def _change_roles(stmt: st.GrantRole | st.RevokeRole, ctx: Context, granting: bo
     project = managed_project(ctx, f"{verb} roles in")
     keys = []
     for written in stmt.roles:
-        key = names.role_key(written)
-        if key not in names.BUILTIN_ROLES:
-            existing_role(ctx, project.name, written)
-        access.require_role_granter(ctx, project.name, key, f"{verb} role {role_name(ctx, project.name, key)}")
+        key = known_role(ctx, project.name, written)
+        access.require_role_granter(ctx, project.name, key, f"{verb} role {role_name(ctx.catalog, project.name, key)}")
         keys.append(key)
     user = names.user_name(stmt.user)
-    if user == project.owner:
-        raise DdlError(f"{user} owns project {project.name} and holds every privilege in it")
+    refuse_owner(project, user)
     require_member(ctx, project.name, user)
     for key in keys:
         (ctx.catalog.grants.give_role if granting else ctx.catalog.grants.take_role)(project.name, key, user)
     return OK
-
-
-def existing_role(ctx: Context, project: str, written: st.Ident) -> Role:
-    role = ctx.catalog.grants.get_role(project, names.role_key(written))
-    if role is None:
-        raise DdlError(f"Role not found: {written.text} in project {project}")
-    return role
