@@ -115,44 +115,25 @@ class Grants:
         self._db.execute("DELETE FROM role_members WHERE project = ? AND role = ? AND member = ?", (project, key, user))
 
     # -- grants ---------------------------------------------------------------------------
-    def grant_project(self, project: str, kind: str, grantee: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO project_grants (project, kind, grantee, privilege) VALUES (?, ?, ?, ?)",
-            [(project, kind, grantee, p) for p in privileges],
-        )
+    def change_grants(
+        self, granting: bool, project: str, model_id: int | None, kind: str, grantee: str, privileges: Iterable[str]
+    ) -> None:
+        """GRANT (`granting`) or REVOKE privileges to a principal, on the project (model_id None) or a model of it."""
+        table, column, key = _grant_table(project, model_id)
+        if granting:
+            sql = f"INSERT OR IGNORE INTO {table} ({column}, kind, grantee, privilege) VALUES (?, ?, ?, ?)"
+        else:
+            sql = f"DELETE FROM {table} WHERE {column} = ? AND kind = ? AND grantee = ? AND privilege = ?"
+        self._db.executemany(sql, [(key, kind, grantee, p) for p in privileges])
 
-    def revoke_project(self, project: str, kind: str, grantee: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "DELETE FROM project_grants WHERE project = ? AND kind = ? AND grantee = ? AND privilege = ?",
-            [(project, kind, grantee, p) for p in privileges],
-        )
-
-    def grant_model(self, model_id: int, kind: str, grantee: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "INSERT OR IGNORE INTO model_grants (model_id, kind, grantee, privilege) VALUES (?, ?, ?, ?)",
-            [(model_id, kind, grantee, p) for p in privileges],
-        )
-
-    def revoke_model(self, model_id: int, kind: str, grantee: str, privileges: Iterable[str]) -> None:
-        self._db.executemany(
-            "DELETE FROM model_grants WHERE model_id = ? AND kind = ? AND grantee = ? AND privilege = ?",
-            [(model_id, kind, grantee, p) for p in privileges],
-        )
-
-    def holds_on_project(self, project: str, user: str, privilege: str) -> bool:
-        """`privilege` reaches `user` on the project, granted to them or to a role they hold."""
+    def holds(self, project: str, model_id: int | None, user: str, privilege: str) -> bool:
+        """`privilege` reaches `user` on the project (model_id None) or the model, granted to them or
+        to a role they hold."""
+        table, column, key = _grant_table(project, model_id)
         return self._exists(
-            "SELECT 1 FROM project_grants WHERE project = ? AND privilege = ? AND ("
+            f"SELECT 1 FROM {table} WHERE {column} = ? AND privilege = ? AND ("
             f"(kind = 'user' AND grantee = ?) OR (kind = 'role' AND grantee IN ({_HELD_ROLES})))",
-            project, privilege, user, project, user,
-        )  # fmt: skip
-
-    def holds_on_model(self, model_id: int, project: str, user: str, privilege: str) -> bool:
-        """`privilege` reaches `user` on the model, granted to them or to a role they hold."""
-        return self._exists(
-            "SELECT 1 FROM model_grants WHERE model_id = ? AND privilege = ? AND ("
-            f"(kind = 'user' AND grantee = ?) OR (kind = 'role' AND grantee IN ({_HELD_ROLES})))",
-            model_id, privilege, user, project, user,
+            key, privilege, user, project, user,
         )  # fmt: skip
 
     def grants_to(self, project: str, kind: str, grantee: str) -> list[GrantRow]:
@@ -171,10 +152,11 @@ class Grants:
     def grants_on_model(self, model_id: int) -> list[GrantRow]:
         """Every grant on one model: to roles first, then to users, each by name."""
         rows = self._db.execute(
-            "SELECT kind, grantee, privilege FROM model_grants WHERE model_id = ? ORDER BY kind, grantee",
+            "SELECT g.kind, g.grantee, m.name, g.privilege FROM model_grants g JOIN models m ON m.id = g.model_id "
+            "WHERE g.model_id = ? ORDER BY g.kind, g.grantee",
             (model_id,),
         )
-        return [GrantRow(kind, grantee, None, privilege) for kind, grantee, privilege in rows]
+        return [GrantRow(*row) for row in rows]
 
     def user_grantees(self, project: str) -> list[str]:
         """Every user holding a grant in the project, member or not, sorted."""
@@ -191,3 +173,8 @@ class Grants:
             "SELECT name FROM models WHERE project = ? AND owner = ? ORDER BY name", (project, user)
         )
         return [r[0] for r in rows]
+
+
+def _grant_table(project: str, model_id: int | None) -> tuple[str, str, object]:
+    """The table of grants on a project or on a model, its column naming the object, and its key."""
+    return ("project_grants", "project", project) if model_id is None else ("model_grants", "model_id", model_id)
