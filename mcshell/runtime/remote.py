@@ -47,11 +47,9 @@ def _masked(text: str, secrets: frozenset[str]) -> str:
     present = [secret for secret in secrets if secret and secret in text]
     if not present:
         return text
-    from mcshell.output.masking import mask_secret
+    from mcshell.output.masking import mask_secrets
 
-    for secret in sorted(present, key=len, reverse=True):
-        text = text.replace(secret, mask_secret(secret))
-    return text
+    return mask_secrets(text, set(present))
 
 
 def _with_scheme(url: str) -> str:

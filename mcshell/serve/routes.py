@@ -20,13 +20,13 @@ ERROR_CLASSES = {"ODPS-0130013": "NoPermission", "ODPS-0130161": "ParseError"}
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
 
 
-def error_of(line: str, not_found: int | None = None) -> HttpError:
+def error_of(line: str) -> HttpError:
     """An mcshell error line (what the CLI prints after `FAILED: `) as a REST error: the Code is
     pyodps's class for the ODPS code when it has one, else the ODPS code itself, so that
     `e.args[0]` is the line either way."""
     code = line.split(":", 1)[0]
     status = 403 if code == "ODPS-0130013" else 400
-    return HttpError(not_found or status, ERROR_CLASSES.get(code, code), line)
+    return HttpError(status, ERROR_CLASSES.get(code, code), line)
 
 
 class Routes(CatalogRoutes):

@@ -5,6 +5,7 @@ concurrent jobs apart. The catalog connection is the thread's: opening one costs
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ class Runner:
                 return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
             except BaseException:
                 self._local.catalog = None  # it may be left inside a transaction: the next job opens anew
+                with contextlib.suppress(Exception):  # a connection that failed may fail to close too
+                    catalog.close()
                 raise
 
     def _thread_catalog(self) -> Catalog:

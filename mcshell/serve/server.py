@@ -42,7 +42,7 @@ class Server(ThreadingHTTPServer):
         self.accounts = accounts
         self.log = log
         self._log_lock = threading.Lock()
-        self.routes = Routes(runner, InstanceStore(), host, self.server_address[1])
+        self.routes = Routes(runner, InstanceStore(), self.host, self.port)  # the address bound, as the endpoint says
         self._busy = 0
         self._idle = threading.Condition()
 

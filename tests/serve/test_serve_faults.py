@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from mcshell.serve import serving
 from mcshell.serve.instances import Instance, InstanceStore
 from mcshell.serve.server import MAX_BODY
 from mcshell.serve.wire import TaskReport
@@ -113,6 +114,14 @@ def test_the_instance_store_keeps_the_newest_up_to_its_cap():
     store.add(Instance("b1", "p", "u", "<Job/>", big, "d", "d"))
     store.add(Instance("b2", "p", "u", "<Job/>", big, "d", "d"))
     assert len(store) == 1 and store.get("p", "b2") is not None  # the byte cap keeps the newest alone
+
+
+def test_a_server_bound_by_name_gives_the_address_it_listens_on(tmp_path):
+    with serving(catalog=str(tmp_path / "catalog.db"), host="localhost") as endpoint:
+        assert endpoint.host == "127.0.0.1"
+        address = f"{endpoint.host}:{endpoint.port}"
+        assert exchange(endpoint, request("GET", "/api/catalogapi"))[::2] == (200, address.encode())
+        assert exchange(endpoint, request("GET", "/logview/host"))[::2] == (200, f"http://{address}".encode())
 
 
 def test_the_routes_pyodps_takes_only_in_some_setups_answer(served):
