@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from mcshell.sql.cursor import QUOTED_LIMIT
-from mcshell.sql.dialect import Token, TokenType, read_tokens
+from mcshell.sql.dialect import Token, TokenType, read_tokens, touches
 from mcshell.value import Value
 
 MASK = "********"
@@ -87,7 +87,7 @@ def _value_after(text: str, tokens: list[Token], key: int) -> SecretSpan | None:
         return None
     run = [value]
     for token in tokens[at + 1 :]:
-        if token.start != run[-1].end + 1 or token.token_type in _NOT_IN_BARE_VALUES:
+        if not touches(run[-1], token) or token.token_type in _NOT_IN_BARE_VALUES:
             break
         run.append(token)
     end = min(run[-1].end + 1, len(text))

@@ -20,7 +20,7 @@ from prompt_toolkit.document import Document
 from mcshell.errors import McError
 from mcshell.repl.entry import dialect_tokens, open_statement
 from mcshell.rules import privileges, validate
-from mcshell.sql.dialect import Token, TokenType, is_word
+from mcshell.sql.dialect import Token, TokenType, is_word, touches
 from mcshell.sql.grammar import (
     MODEL,
     PRIVILEGE,
@@ -181,7 +181,7 @@ def _user_name(tokens: list[Token], i: int) -> tuple[Item, int]:
     the parser reads an unquoted user name."""
     run = [tokens[i]]
     i += 1
-    while i < len(tokens) and tokens[i].start == run[-1].end + 1 and tokens[i].token_type not in _NOT_IN_USER_NAMES:
+    while i < len(tokens) and touches(run[-1], tokens[i]) and tokens[i].token_type not in _NOT_IN_USER_NAMES:
         run.append(tokens[i])
         i += 1
     text = "".join(token.text for token in run)
@@ -196,7 +196,7 @@ def _joined(tokens: list[Token], i: int) -> tuple[Token, int]:
         token.token_type == TokenType.NUMBER
         and after is not None
         and after.token_type == TokenType.VAR
-        and after.start == token.end + 1
+        and touches(token, after)
     ):
         text = token.text + after.text
         return Token(TokenType.VAR, text, token.line, after.col, token.start, after.end), i + 2

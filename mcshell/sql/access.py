@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mcshell.sql import statements as st
 from mcshell.sql.dialect import TokenType
+from mcshell.sql.lexicon import touches
 
 if TYPE_CHECKING:
     from mcshell.sql.clauses import ClauseParser as _Parser
@@ -116,7 +117,7 @@ def _role_holder(p: _Parser) -> st.Text:
 def _accept_keyword(p: _Parser, word: str) -> bool:
     """The keyword alone, not the start of a name that runs on (`USER$x`, `user:1`)."""
     token, after = p.peek(), p.peek(1)
-    if token is None or not p.at(word) or (after is not None and after.start == token.end + 1):
+    if token is None or not p.at(word) or (after is not None and touches(token, after)):
         return False
     p.i += 1
     return True

@@ -9,7 +9,7 @@ from mcshell.errors import ParseError
 from mcshell.sql import statements as st
 from mcshell.sql.cursor import IDENTIFIER, STRING, TokenCursor
 from mcshell.sql.dialect import TokenType
-from mcshell.sql.lexicon import is_word
+from mcshell.sql.lexicon import is_word, touches
 
 # A type nested deeper than this is surely a mistake (and must not exhaust Python's stack).
 MAX_TYPE_DEPTH = 64
@@ -50,7 +50,7 @@ class ClauseParser(TokenCursor):
             raise self.fail("a user name")
         last = first
         self.i += 1
-        while (token := self.peek()) is not None and token.start == last.end + 1 and token.token_type not in (
+        while (token := self.peek()) is not None and touches(last, token) and token.token_type not in (
             STRING, IDENTIFIER,
         ):  # fmt: skip
             last = token

@@ -14,7 +14,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
-from mcshell.sql.lexicon import is_word
+from mcshell.sql.lexicon import is_word, touches
 from mcshell.sql.splitter import CLOSERS, StatementSplitter
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
@@ -79,4 +79,14 @@ def read_tokens(text: str) -> list[Token] | None:
     return None
 
 
-__all__ = ["MaxCompute", "MODEL_WORDS", "Token", "TokenError", "TokenType", "is_word", "read_tokens", "tokenize"]
+__all__ = [
+    "MaxCompute",
+    "MODEL_WORDS",
+    "Token",
+    "TokenError",
+    "TokenType",
+    "is_word",
+    "read_tokens",
+    "tokenize",
+    "touches",
+]

@@ -1,5 +1,6 @@
-"""Which tokens can stand as names. Apart from the dialect (dialect.py re-exports it) so that the
-compiled build (setup.py) compiles it: the parser asks it of every column type of a script."""
+"""Which tokens can stand as names, and which are written together. Apart from the dialect
+(dialect.py re-exports them) so that the compiled build (setup.py) compiles them: the parser asks
+them of every column type and number of a script."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ def is_word(token: Token) -> bool:
         return False
     first = token.text[:1]
     return first.isalpha() or first == "_"
+
+
+def touches(before: Token, after: Token) -> bool:
+    """Written together, with nothing between: `1a`, `ALIYUN$alice@example.com` and `USER$x` are
+    several tokens that read as one word."""
+    return after.start == before.end + 1

@@ -19,7 +19,7 @@ from mcshell.sql import statements as st
 from mcshell.sql.clauses import ClauseParser
 from mcshell.sql.cursor import IDENTIFIER, NUMBER, VAR, describe, shortened
 from mcshell.sql.dialect import Token, tokenize
-from mcshell.sql.lexicon import is_word
+from mcshell.sql.lexicon import is_word, touches
 from mcshell.sql.splitter import Chunk, content_start
 
 _token_type = attrgetter("token_type")
@@ -71,7 +71,7 @@ def _join_number_words(tokens: list[Token]) -> list[Token]:
     pairs, at = [], -1
     for _ in range(kinds.count(NUMBER)):
         at = kinds.index(NUMBER, at + 1)
-        if at + 1 < len(kinds) and kinds[at + 1] is VAR and tokens[at + 1].start == tokens[at].end + 1:
+        if at + 1 < len(kinds) and kinds[at + 1] is VAR and touches(tokens[at], tokens[at + 1]):
             pairs.append(at)
     if not pairs:
         return tokens
