@@ -72,7 +72,7 @@ def require_on_project(ctx: Context, privilege: str, project: str) -> None:
     require_in_project(ctx, project)
     if administers(ctx, project) or ctx.catalog.grants.holds(project, None, ctx.user, privilege):
         return
-    raise no_privilege(ctx, privilege, f"projects/{project}")
+    raise no_privilege(ctx, privilege, names.resource(project))
 
 
 def require_on_model(ctx: Context, privilege: str, model: Model) -> None:
@@ -84,7 +84,7 @@ def require_on_model(ctx: Context, privilege: str, model: Model) -> None:
         return
     if ctx.catalog.grants.holds(model.project, model.id, ctx.user, privilege):
         return
-    raise no_privilege(ctx, privilege, f"projects/{model.project}/models/{model.name}")
+    raise no_privilege(ctx, privilege, names.resource(model.project, model.name))
 
 
 def require_administrator(ctx: Context, project: str, action: str) -> None:

@@ -127,5 +127,4 @@ def _lines(project: str, rows: list[GrantRow]) -> tuple[AclLine, ...]:
 
 
 def _line(mark: str, project: str, model: str | None, privileges: tuple[str, ...]) -> AclLine:
-    resource = f"projects/{project}" if model is None else f"projects/{project}/models/{model}"
-    return AclLine(mark, resource, privileges)
+    return AclLine(mark, names.resource(project, model), privileges)

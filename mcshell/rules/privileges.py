@@ -76,3 +76,8 @@ def privilege_names(words: tuple[st.Ident, ...], object_type: str) -> tuple[str,
 def ordered(privileges: set[str], object_type: str) -> tuple[str, ...]:
     """Privileges in the order SHOW GRANTS prints them."""
     return tuple(name for name in PRIVILEGES[object_type] if name in privileges)
+
+
+def resource(project: str, model: str | None = None) -> str:
+    """What a privilege is held on, as MaxCompute's errors and ACLs name it."""
+    return f"projects/{project}" if model is None else f"projects/{project}/models/{model}"
