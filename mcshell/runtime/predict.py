@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from mcshell.errors import RuntimeCallError
-from mcshell.runtime import store
+from mcshell.runtime import modelfile, store
 from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import float_texts, prediction_struct
 
@@ -27,7 +27,24 @@ if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not install
 
 CLASSIFIER = "BOOSTED_TREE_CLASSIFIER"
 REGRESSOR = "BOOSTED_TREE_REGRESSOR"
-_CLASSIFYING = ("binary:", "multi:")  # objectives whose predictions are classes
+
+# What xgboost's prediction is, per objective: a regressor's VALUE, or a classifier's PROBABILITIES (one per
+# class), the POSITIVE probability (of class 1), a MARGIN (its logistic function is the probability of class
+# 1) or the CLASS (0 or 1). The objectives of xgboost 3.2; a model of another objective is refused.
+VALUE, PROBABILITIES, POSITIVE, MARGIN, CLASS = "value", "probabilities", "positive", "margin", "class"
+OBJECTIVES: dict[str, str] = {
+    **dict.fromkeys(
+        ["reg:squarederror", "reg:squaredlogerror", "reg:logistic", "reg:pseudohubererror", "reg:absoluteerror"]
+        + ["reg:quantileerror", "reg:gamma", "reg:tweedie", "count:poisson", "survival:cox", "survival:aft"]
+        + ["rank:ndcg", "rank:map", "rank:pairwise"],
+        VALUE,
+    ),
+    "multi:softprob": PROBABILITIES,
+    "multi:softmax": PROBABILITIES,  # predicted as multi:softprob: the same model, its probabilities
+    "binary:logistic": POSITIVE,
+    "binary:logitraw": MARGIN,
+    "binary:hinge": CLASS,
+}
 
 
 @dataclass(frozen=True)
@@ -61,27 +78,47 @@ def _xgboost_reason(error: Exception) -> str:
 
 
 def load_model(path: str) -> LoadedModel:
-    """The model in `path`, as xgboost loads it (JSON, UBJSON or, with xgboost < 3.1, the legacy binary)."""
+    """The model in `path`, as xgboost loads it (JSON, UBJSON or, with xgboost < 3.1, the legacy binary):
+    refused where the installed xgboost may misread it (modelfile.refusal) or its objective is not one of
+    OBJECTIVES, or where it predicts several targets per row."""
     xgboost = _xgboost()
     if xgboost is None:
         raise store.StoreError("xgboost is not installed: install mcshell[predict] (or xgboost / xgboost-cpu)")
+    file = modelfile.read(path)
+    refused = modelfile.refusal(file, xgboost.__version__)
+    if refused:
+        raise store.StoreError(refused, path)
     try:
         booster = xgboost.Booster(model_file=path)
         config = json.loads(booster.save_config())["learner"]
     except Exception as error:  # xgboost raises XGBoostError, or OSError for an unreadable file
-        reason = _xgboost_reason(error)
-        if "binary format" in str(error).lower():
-            reason = f"xgboost {xgboost.__version__} no longer reads the legacy binary format (removed in 3.1)"
-        raise store.StoreError(f"not a model xgboost can load: {reason}", path) from None
+        raise store.StoreError(f"not a model xgboost can load: {_xgboost_reason(error)}", path) from None
+    refused = modelfile.unversioned(file)
+    if refused:
+        raise store.StoreError(refused, path)
     objective = config["objective"]["name"]
+    _check_output(objective, int(config["learner_model_param"].get("num_target", "1") or 1), path)
     classes = int(config["learner_model_param"].get("num_class", "0") or 0)
     if objective.startswith("binary:"):
         classes = 2
+    if objective == "multi:softmax":  # its class is the likeliest of the probabilities softprob gives
+        booster.set_param({"objective": "multi:softprob"})
     return LoadedModel(booster, path, booster.num_features(), objective, classes)
 
 
+def _check_output(objective: str, targets: int, path: str) -> None:
+    """Refuses a model whose prediction is not one value (or one set of class probabilities) per row."""
+    if objective not in OBJECTIVES:
+        raise store.StoreError(f"the model's objective {objective} is not one whose output ML_PREDICT knows", path)
+    if targets > 1:
+        raise store.StoreError(
+            f"the model predicts {targets} targets per row (objective {objective}); ML_PREDICT runs models of one",
+            path,
+        )
+
+
 def _kind_problem(model: LoadedModel, model_type: str) -> str | None:
-    classifying = model.objective.startswith(_CLASSIFYING)
+    classifying = OBJECTIVES[model.objective] != VALUE
     if model_type == CLASSIFIER and not classifying:
         return f"the model file holds a regressor (objective {model.objective}), not a {CLASSIFIER}"
     if model_type == REGRESSOR and classifying:
@@ -165,32 +202,32 @@ def predict_rows(
         values = model.booster.inplace_predict(matrix, validate_features=False)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
+    _check_shape(call, model, values.shape, (len(rows),))
     return list(float_texts(values.reshape(-1)))
+
+
+def _check_shape(call: ModelCall, model: LoadedModel, shape: tuple[int, ...], expected: tuple[int, ...]) -> None:
+    """Never a value of one row printed for another: xgboost's output has the shape its objective promises."""
+    if tuple(shape) != expected:
+        shapes = " x ".join(str(size) for size in shape)
+        raise _fail(call, f"xgboost predicted {shapes} values for {expected[0]} rows (objective {model.objective})")
 
 
 def _probabilities(model: LoadedModel, matrix: Matrix) -> Matrix:
     """One row of class probabilities per input row, as float32."""
     import numpy
 
-    objective = model.objective
-    if objective in ("multi:softprob", "binary:logistic"):
-        raw = model.booster.inplace_predict(matrix, validate_features=False)
-    else:  # multi:softmax, binary:logitraw, binary:hinge: from the margin
-        raw = model.booster.inplace_predict(matrix, predict_type="margin", validate_features=False)
+    output = OBJECTIVES[model.objective]
+    predict_type = "margin" if output == MARGIN else "value"
+    raw = model.booster.inplace_predict(matrix, predict_type=predict_type, validate_features=False)
     probs: Matrix = numpy.asarray(raw, dtype=numpy.float32)
-    if objective == "multi:softmax":
-        shifted = numpy.exp(probs - probs.max(axis=1, keepdims=True))
-        softmax: Matrix = (shifted / shifted.sum(axis=1, keepdims=True)).astype(numpy.float32)  # numpy: Any
-        return softmax
-    if objective == "binary:logitraw":
-        probs = (1 / (1 + numpy.exp(-probs))).astype(numpy.float32)
-    elif objective == "binary:hinge":
-        probs = (probs > 0).astype(numpy.float32)
-    if probs.ndim == 1:
-        probs = probs.reshape(-1, 1)
-    if probs.shape[1] == 1:  # one probability, of class 1
-        probs = numpy.hstack([numpy.float32(1) - probs, probs])
-    return probs
+    if output == PROBABILITIES:
+        return probs
+    if output == MARGIN:  # the logistic function, in float32 as binary:logistic computes it
+        probs = numpy.float32(1) / (numpy.float32(1) + numpy.exp(-probs))
+    positive = probs.reshape(-1, 1)  # the probability of class 1 (binary:hinge: the class, 0 or 1)
+    both: Matrix = numpy.hstack([numpy.float32(1) - positive, positive])
+    return both
 
 
 def _classes(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[object]:
@@ -198,6 +235,7 @@ def _classes(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[object
         probs = _probabilities(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
+    _check_shape(call, model, probs.shape, (len(matrix), model.classes))
     labels = probs.argmax(axis=1).tolist()
     width = probs.shape[1]
     texts = float_texts(probs.reshape(-1))

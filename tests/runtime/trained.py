@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,3 +83,22 @@ def store(root: Path, booster, file_name: str, bucket: str = "models", folder: s
 def own_predict(booster, rows) -> np.ndarray:
     """xgboost's own prediction of `rows` (None as missing), through a DMatrix."""
     return booster.predict(xgb.DMatrix(np.array(rows, dtype=np.float32)))
+
+
+def installed_version() -> tuple[int, int, int]:
+    """The installed xgboost's (major, minor, patch): 3.2.0 -> (3, 2, 0)."""
+    major, minor, patch = (int(part) for part in re.match(r"(\d+)\.(\d+)\.(\d+)", xgb.__version__).groups())
+    return major, minor, patch
+
+
+def record_version(path: Path, version: tuple[int, int, int]) -> None:
+    """Rewrite the xgboost version a JSON or UBJSON model file records (its last member, `version`)."""
+    data = path.read_bytes()
+    if path.suffix == ".json":
+        model = json.loads(data)
+        model["version"] = list(version)
+        path.write_text(json.dumps(model, separators=(",", ":")))
+        return
+    key = data.rindex(b"version") + len(b"version")
+    items = b"".join(b"i" + bytes([number]) for number in version)  # as xgboost writes it: [#L<count> i3 i2 i0
+    path.write_bytes(data[:key] + b"[#L" + len(version).to_bytes(8, "big") + items + b"}")

@@ -1,0 +1,191 @@
+"""ML_PREDICT through the installed CLI (issue 19, item 3): for every objective docs/runtime.md lists, mcshell
+prints exactly what the installed xgboost predicts; a model file saved by a newer xgboost than the installed
+one, or in the legacy binary format, is one FAILED line, never a number the installed xgboost may misread."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from conftest import DATA
+from trained import LEGACY, installed_version, record_version, xgb
+
+from mcshell.runtime.values import float_text, prediction_struct
+
+MODELS = (DATA / "functions" / "models.sql").read_text()
+SAVED = DATA / "models" / "saved-3.2.0"  # made by tests/data/models/make_saved.py under xgboost 3.2.0
+CLASSIFIER = ("model-bucket-test", "xgboost_classifier_v1")  # test_xgboost_classifier v1: f1..f4 BIGINT
+REGRESSOR = ("model-bucket-test", "regressor_v01")  # demo_regressor v01: x1, x2 DOUBLE, x3 FLOAT
+CLASSIFIER_ROWS = [(1, 2, 3, 4), (7, 0, 5, 1), (9, 9, 0, 2), (0, 0, 0, 0), (3, 8, 1, 6)]
+REGRESSOR_ROWS = [(0.5, -1.25, 0.75), (1.5, 0.0, -2.0), (-0.3, 2.2, 0.1)]
+PREFIX = "FAILED: ODPS-0123131: User defined function exception - "
+
+
+def classifier_sql(rows) -> str:
+    values = ", ".join(str(row) for row in rows)
+    return f"SELECT ML_PREDICT(test_xgboost_classifier, v1, a, b, c, d) AS p FROM VALUES {values} t(a, b, c, d);"
+
+
+def regressor_sql(rows) -> str:
+    values = ", ".join(f"({a}, {b}, {c}f)" for a, b, c in rows)
+    return f"SELECT ML_PREDICT(demo_regressor, v01, x1, x2, x3) AS y FROM VALUES {values} t(x1, x2, x3);"
+
+
+def column(stdout: str) -> list[str]:
+    """The one column of a result grid, without its header."""
+    return [line[1:-1].strip() for line in stdout.splitlines() if line.startswith("| ")][1:]
+
+
+def struct(probs) -> str:
+    """A classifier's value as MaxCompute prints it, from the float32 probabilities of its classes."""
+    return prediction_struct(str(int(np.argmax(probs))), [float_text(p) for p in probs])
+
+
+@pytest.fixture
+def store(tmp_path, mcshell):
+    """The local model store of the catalog that models.sql creates: put(booster or file, kind, name)."""
+    assert mcshell("-f", "-", stdin=MODELS).status == 0
+    root = tmp_path / "store"
+
+    def put(model, parts, name):
+        folder = root.joinpath(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(model, xgb.Booster):
+            model.save_model(str(folder / name))
+        else:
+            shutil.copyfile(model, folder / name)
+        return folder / name
+
+    put.root = root
+    return put
+
+
+def predict(mcshell, store, sql: str):
+    return mcshell("--oss-root", str(store.root), "-e", sql)
+
+
+def classifier_data(seed: int = 7):
+    rng = np.random.default_rng(seed)
+    features = rng.integers(0, 10, (120, 4)).astype(np.float32)
+    return features, (features[:, 0] // 4 + (features[:, 1] > 6)).astype(int) % 3
+
+
+def trained(params: dict, features, label):
+    return xgb.train({**params, "max_depth": 3, "seed": 0}, xgb.DMatrix(features, label=label), 6)
+
+
+def own(booster, rows, **options):
+    return booster.predict(xgb.DMatrix(np.asarray(rows, dtype=np.float32)), **options)
+
+
+def two_classes(positive) -> list:
+    return [np.array([np.float32(1) - p, p], dtype=np.float32) for p in positive]
+
+
+def multiclass_expected(objective: str, features, label):
+    """multi:softprob: xgboost's probabilities; multi:softmax: those of the same trees trained as softprob."""
+    booster = trained({"objective": objective, "num_class": 3}, features, label)
+    probs = own(trained({"objective": "multi:softprob", "num_class": 3}, features, label), CLASSIFIER_ROWS)
+    if objective == "multi:softmax":
+        assert [int(np.argmax(p)) for p in probs] == [int(c) for c in own(booster, CLASSIFIER_ROWS)]
+    return booster, probs
+
+
+def binary_expected(objective: str, features, label):
+    booster = trained({"objective": objective}, features, label > 0)
+    if objective == "binary:logitraw":  # mcshell's decision: the logistic function of xgboost's margin
+        margin = own(booster, CLASSIFIER_ROWS, output_margin=True).astype(np.float32)
+        return booster, two_classes(np.float32(1) / (np.float32(1) + np.exp(-margin)))
+    return booster, two_classes(own(booster, CLASSIFIER_ROWS).astype(np.float32))  # logistic p; hinge 0 or 1
+
+
+@pytest.mark.parametrize(
+    "objective", ["multi:softprob", "multi:softmax", "binary:logistic", "binary:logitraw", "binary:hinge"]
+)
+def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(mcshell, store, objective):
+    features, label = classifier_data()
+    make = multiclass_expected if objective.startswith("multi:") else binary_expected
+    booster, probs = make(objective, features, label)
+    store(booster, CLASSIFIER, "model.json")
+    run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
+    assert (run.stderr, run.status) == ("OK\n", 0)
+    assert column(run.stdout) == [struct(p) for p in probs]
+
+
+@pytest.mark.parametrize(("objective", "offset"), [("reg:squarederror", 30), ("count:poisson", 0), ("reg:gamma", 1)])
+def test_a_regressor_prints_the_value_xgboost_predicts(mcshell, store, objective, offset):
+    rng = np.random.default_rng(3)
+    inputs = rng.normal(size=(120, 3)).astype(np.float32)
+    booster = trained({"objective": objective}, inputs, np.abs(inputs[:, 0] * 3 + inputs[:, 1]) + offset)
+    store(booster, REGRESSOR, "model.ubj")
+    run = predict(mcshell, store, regressor_sql(REGRESSOR_ROWS))
+    assert (run.stderr, run.status) == ("OK\n", 0)
+    assert column(run.stdout) == [float_text(v) for v in own(booster, REGRESSOR_ROWS)]
+
+
+def too_new(saved: tuple[int, int, int], path) -> str:
+    installed = ".".join(map(str, installed_version()))
+    version = ".".join(map(str, saved))
+    return (
+        f"the model file was saved by xgboost {version}, newer than the installed xgboost {installed}, which may "
+        f"misread it: install xgboost {version} or newer ({path})"
+    )
+
+
+def test_models_saved_by_xgboost_3_2_print_what_xgboost_3_2_predicts_or_are_refused(mcshell, store):
+    """The issue's case: xgboost 3.0 read these files (their base_score is a vector) and printed other numbers."""
+    expected = json.loads((SAVED / "expected.json").read_text())
+    regressor = store(SAVED / "regressor.json", REGRESSOR, "model.json")
+    classifier = store(SAVED / "classifier.ubj", CLASSIFIER, "model.ubj")
+    runs = [
+        predict(mcshell, store, regressor_sql(expected["regressor"]["rows"])),
+        predict(mcshell, store, classifier_sql([tuple(row) for row in expected["classifier"]["rows"]])),
+    ]
+    if installed_version() >= (3, 2, 0):
+        assert [(run.stderr, run.status) for run in runs] == [("OK\n", 0)] * 2
+        assert column(runs[0].stdout) == [float_text(np.float32(v)) for (v,) in expected["regressor"]["predicted"]]
+        assert column(runs[1].stdout) == [struct(np.float32(p)) for p in expected["classifier"]["predicted"]]
+        return
+    assert [run.stdout for run in runs] == ["", ""]
+    assert [run.stderr for run in runs] == [
+        f"{PREFIX}ML_PREDICT(my_project.demo_regressor, v01): {too_new((3, 2, 0), regressor)}\n",
+        f"{PREFIX}ML_PREDICT(my_project.test_xgboost_classifier, v1): {too_new((3, 2, 0), classifier)}\n",
+    ]
+
+
+def one_above(version: tuple[int, int, int], part: int) -> tuple[int, int, int]:
+    bumped = list(version)
+    bumped[part] += 1
+    return (bumped[0], 0 if part == 0 else bumped[1], bumped[2] if part == 2 else 0)
+
+
+@pytest.mark.parametrize("name", ["model.json", "model.ubj"])
+@pytest.mark.parametrize("part", [2, 1, 0], ids=["patch", "minor", "major"])
+def test_a_file_saved_by_a_newer_xgboost_than_the_installed_one_is_refused(mcshell, store, name, part):
+    features, label = classifier_data()
+    path = store(trained({"objective": "multi:softprob", "num_class": 3}, features, label), CLASSIFIER, name)
+    newer = one_above(installed_version(), part)
+    record_version(path, newer)
+    run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
+    assert run.stderr == f"{PREFIX}ML_PREDICT(my_project.test_xgboost_classifier, v1): {too_new(newer, path)}\n"
+    assert (run.stdout, run.status) == ("", 1)
+    record_version(path, installed_version())  # the same file, recording the installed version, runs
+    assert predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS)).status == 0
+
+
+def test_a_legacy_binary_file_is_refused_with_the_command_that_re_saves_it(mcshell, store):
+    path = store(LEGACY, CLASSIFIER, "model.deprecated")
+    run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
+    if installed_version() < (3, 1, 0):  # an xgboost older than 3.1 still reads the format
+        assert (run.stderr, run.status) == ("OK\n", 0)
+        return
+    assert run.stderr == (
+        f"{PREFIX}ML_PREDICT(my_project.test_xgboost_classifier, v1): the model file is in XGBoost's legacy binary "
+        f"format, which xgboost 3.1 and newer (installed: {xgb.__version__}) no longer read: in its directory, with "
+        "an xgboost older than 3.1, run python -c \"import xgboost; xgboost.Booster(model_file='model.deprecated')"
+        ".save_model('model.json')\" and remove model.deprecated "
+        f"({path})\n"
+    )
+    assert (run.stdout, run.status) == ("", 1)
