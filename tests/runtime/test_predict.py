@@ -6,9 +6,10 @@ import re
 
 import numpy as np
 import pytest
-from trained import LEGACY, own_predict, query_rows, store, train, xgb
+from trained import LEGACY, installed_version, own_predict, query_rows, store, train, training_data, xgb
 
 from mcshell.errors import RuntimeCallError
+from mcshell.runtime import predict
 from mcshell.runtime.calls import Runtime, RuntimeSettings
 
 STRUCT = re.compile(r"\{label:(\d+), probs:\[([^\]]*)\]\}")
@@ -100,7 +101,7 @@ def test_no_rows_give_no_values(tmp_path):
     assert runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), []) == []
 
 
-def test_the_legacy_binary_format_loads_where_xgboost_still_reads_it(tmp_path):
+def test_the_legacy_binary_format_loads_only_where_xgboost_still_reads_it(tmp_path):
     directory = tmp_path / "models" / "legacy"
     directory.mkdir(parents=True)
     (directory / "model.deprecated").write_bytes(LEGACY.read_bytes())
@@ -108,16 +109,46 @@ def test_the_legacy_binary_format_loads_where_xgboost_still_reads_it(tmp_path):
         "BOOSTED_TREE_CLASSIFIER", location="oss://oss-cn-hangzhou.aliyuncs.com/models/legacy/"
     )
     rows = query_rows()
-    try:
-        booster = xgb.Booster(model_file=str(LEGACY))
-    except xgb.core.XGBoostError:  # xgboost >= 3.1 removed the format: the FAILED line says so
-        with pytest.raises(RuntimeCallError) as failed:
+    if installed_version() >= (3, 1, 0):  # xgboost 3.1 removed the format: the FAILED line says so, before loading
+        with pytest.raises(RuntimeCallError, match="the model file is in XGBoost's legacy binary format, which "):
             runtime(tmp_path).run(call, rows)
-        assert f"no longer reads the legacy binary format (removed in 3.1) ({directory / 'model.deprecated'})" in str(
-            failed.value
-        )
         return
-    assert_classes(runtime(tmp_path).run(call, rows), own_predict(booster, rows))
+    assert_classes(runtime(tmp_path).run(call, rows), own_predict(xgb.Booster(model_file=str(LEGACY)), rows))
+
+
+@pytest.mark.parametrize(
+    ("params", "targets"),
+    [
+        ({"objective": "reg:quantileerror", "quantile_alpha": [0.1, 0.5, 0.9]}, 3),
+        ({"objective": "reg:squarederror", "multi_strategy": "multi_output_tree", "tree_method": "hist"}, 2),
+        ({"objective": "binary:logistic"}, 2),
+    ],
+    ids=["quantiles", "multi-target", "multi-label"],
+)
+def test_a_model_that_predicts_several_targets_per_row_is_refused(tmp_path, params, targets):
+    matrix, _ = training_data()
+    label = matrix[:, 0] if targets == 3 else np.stack([matrix[:, 0] > 0, matrix[:, 1] > 0], axis=1).astype(float)
+    stored = store(tmp_path, xgb.train(params, xgb.DMatrix(matrix, label=label), 4), "model.json")
+    kind = "BOOSTED_TREE_CLASSIFIER" if params["objective"].startswith("binary:") else "BOOSTED_TREE_REGRESSOR"
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call(kind), query_rows(count=2))
+    objective = params["objective"]
+    reason = f"the model predicts {targets} targets per row (objective {objective}); ML_PREDICT runs models of one"
+    assert str(failed.value) == f"ML_PREDICT(team_a.churn, v1): {reason} ({stored.path})"
+    assert runtime(tmp_path).check_location(stored.location, stored.call(kind).inputs) == f"{reason}: {stored.path}"
+
+
+def test_an_objective_whose_output_ml_predict_does_not_know_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delitem(predict.OBJECTIVES, "count:poisson")  # as if a later xgboost had added it
+    matrix, _ = training_data()
+    booster = xgb.train({"objective": "count:poisson"}, xgb.DMatrix(matrix, label=np.abs(matrix[:, 0])), 4)
+    stored = store(tmp_path, booster, "model.ubj")
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), query_rows(count=2))
+    assert str(failed.value) == (
+        "ML_PREDICT(team_a.churn, v1): the model's objective count:poisson is not one whose output ML_PREDICT "
+        f"knows ({stored.path})"
+    )
 
 
 def test_a_model_whose_feature_count_differs_from_the_input_columns_names_both_numbers(tmp_path):
