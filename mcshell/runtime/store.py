@@ -1,7 +1,7 @@
 """The local model store: `--oss-root DIR` maps `oss://<endpoint>/<bucket>/<path>/` to `DIR/<bucket>/<path>/`.
 
-A version's LOCATION names a directory that holds one model file, which xgboost loads (JSON, UBJSON or
-the legacy binary). mcshell's decisions (docs/runtime.md): a LOCATION that names a file directly is that
+A version's LOCATION names a directory that holds one model file, which xgboost loads (JSON or UBJSON;
+the legacy binary with an xgboost older than 3.1: modelfile.py tells them apart). mcshell's decisions (docs/runtime.md): a LOCATION that names a file directly is that
 file; in a directory, hidden files are not candidates, and when several files remain, the ones with a model
 file extension are; a LOCATION whose path climbs out of the store (`..`) is refused.
 """
