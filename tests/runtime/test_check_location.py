@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trained import store, train
+from trained import LEGACY, installed_version, record_version, store, train, xgb
 
 from mcshell.runtime.calls import Runtime, RuntimeSettings
 
@@ -53,3 +53,26 @@ def test_a_regressor_where_a_classifier_is_declared_is_named(tmp_path):
     assert runtime.check_location(stored.location, FOUR, "boosted_tree_classifier") == (
         f"the model file holds a regressor (objective reg:squarederror), not a BOOSTED_TREE_CLASSIFIER: {stored.path}"
     )
+
+
+def test_a_file_saved_by_a_newer_xgboost_is_named_with_both_versions(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.ubj")
+    major, minor, patch = installed_version()
+    record_version(stored.path, (major, minor + 1, 0))
+    warning = Runtime(RuntimeSettings(oss_root=str(tmp_path))).check_location(stored.location, FOUR)
+    assert warning == (
+        f"the model file was saved by xgboost {major}.{minor + 1}.0, newer than the installed xgboost "
+        f"{xgb.__version__}, which may misread it: install xgboost {major}.{minor + 1}.0 or newer: {stored.path}"
+    )
+
+
+def test_a_legacy_binary_file_is_named_where_xgboost_no_longer_reads_it(tmp_path):
+    directory = tmp_path / "models" / "legacy"
+    directory.mkdir(parents=True)
+    (directory / "model.bin").write_bytes(LEGACY.read_bytes())
+    warning = Runtime(RuntimeSettings(oss_root=str(tmp_path))).check_location("oss://ep/models/legacy/", FOUR)
+    if installed_version() < (3, 1, 0):
+        assert warning is None
+    else:
+        assert warning.startswith("the model file is in XGBoost's legacy binary format, which xgboost 3.1 and newer")
+        assert warning.endswith(f"and remove model.bin: {directory / 'model.bin'}")
