@@ -1,9 +1,10 @@
 """The local model store: `--oss-root DIR` maps `oss://<endpoint>/<bucket>/<path>/` to `DIR/<bucket>/<path>/`.
 
 A version's LOCATION names a directory that holds one model file, which xgboost loads (JSON or UBJSON;
-the legacy binary with an xgboost older than 3.1: modelfile.py tells them apart). mcshell's decisions (docs/runtime.md): a LOCATION that names a file directly is that
-file; in a directory, hidden files are not candidates, and when several files remain, the ones with a model
-file extension are; a LOCATION whose path climbs out of the store (`..`) is refused.
+the legacy binary with an xgboost older than 3.1: modelfile.py tells them apart). mcshell's decisions
+(docs/runtime.md): a LOCATION that names a file directly is that file; in a directory, hidden files are not
+candidates, and when several files remain, the ones with a model file extension are; a LOCATION whose path
+climbs out of the store (`..`) is refused.
 """
 
 from __future__ import annotations
