@@ -54,6 +54,7 @@ class LoadedModel:
     features: int
     objective: str
     classes: int  # 0 for a regressor
+    inplace: bool  # inplace_predict gives what predict gives (gbtree); dart and gblinear predict on a DMatrix
 
 
 # (project, model, version, location), lower-cased but the location -> the model loaded from it
@@ -98,12 +99,32 @@ def load_model(path: str) -> LoadedModel:
         raise store.StoreError(refused, path)
     objective = config["objective"]["name"]
     _check_output(objective, int(config["learner_model_param"].get("num_target", "1") or 1), path)
+    kind = config["gradient_booster"]["name"]  # gbtree, dart or gblinear
+    if kind != "gblinear":
+        _check_rounds(booster, path)
     classes = int(config["learner_model_param"].get("num_class", "0") or 0)
     if objective.startswith("binary:"):
         classes = 2
     if objective == "multi:softmax":  # its class is the likeliest of the probabilities softprob gives
         booster.set_param({"objective": "multi:softprob"})
-    return LoadedModel(booster, path, booster.num_features(), objective, classes)
+    return LoadedModel(booster, path, booster.num_features(), objective, classes, kind == "gbtree")
+
+
+def _check_rounds(booster: Any, path: str) -> None:
+    """Refuses a tree model that records early stopping short of its last round: xgboost's Booster predicts
+    with every round, its scikit-learn estimators only up to best_iteration, so which is meant is unknown."""
+    best = booster.attr("best_iteration")
+    rounds = booster.num_boosted_rounds()
+    if best is None or int(best) + 1 >= rounds:
+        return
+    kept = int(best) + 1
+    raise store.StoreError(
+        f"the model records early stopping at round {kept} (best_iteration {best}) but holds {rounds} rounds: "
+        f"xgboost's Booster predicts with all {rounds}, its scikit-learn models with the first {kept}; save the "
+        f"ones meant alone: booster[:{kept}].save_model('model.json'), or all of them after "
+        "booster.set_attr(best_iteration=None)",
+        path,
+    )
 
 
 def _check_output(objective: str, targets: int, path: str) -> None:
@@ -199,7 +220,7 @@ def predict_rows(
     if model.classes:
         return _classes(call, model, matrix)
     try:
-        values = model.booster.inplace_predict(matrix, validate_features=False)
+        values = _predicted(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
     _check_shape(call, model, values.shape, (len(rows),))
@@ -213,13 +234,23 @@ def _check_shape(call: ModelCall, model: LoadedModel, shape: tuple[int, ...], ex
         raise _fail(call, f"xgboost predicted {shapes} values for {expected[0]} rows (objective {model.objective})")
 
 
+def _predicted(model: LoadedModel, matrix: Matrix, margin: bool = False) -> Any:
+    """xgboost's prediction of the rows, as its predict gives it: inplace_predict where that is the same (gbtree;
+    dart's differs in the last digits), else predict on a DMatrix (gblinear has no inplace_predict)."""
+    if model.inplace:
+        kind = "margin" if margin else "value"
+        return model.booster.inplace_predict(matrix, predict_type=kind, validate_features=False)
+    import xgboost
+
+    return model.booster.predict(xgboost.DMatrix(matrix), output_margin=margin, validate_features=False)
+
+
 def _probabilities(model: LoadedModel, matrix: Matrix) -> Matrix:
     """One row of class probabilities per input row, as float32."""
     import numpy
 
     output = OBJECTIVES[model.objective]
-    predict_type = "margin" if output == MARGIN else "value"
-    raw = model.booster.inplace_predict(matrix, predict_type=predict_type, validate_features=False)
+    raw = _predicted(model, matrix, margin=output == MARGIN)
     probs: Matrix = numpy.asarray(raw, dtype=numpy.float32)
     if output == PROBABILITIES:
         return probs

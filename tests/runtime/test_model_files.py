@@ -72,8 +72,10 @@ def classifier_data(seed: int = 7):
     return features, (features[:, 0] // 4 + (features[:, 1] > 6)).astype(int) % 3
 
 
-def trained(params: dict, features, label):
-    return xgb.train({**params, "max_depth": 3, "seed": 0}, xgb.DMatrix(features, label=label), 6)
+def trained(params: dict, features, label, booster: str = "gbtree"):
+    dart = {"booster": "dart", "rate_drop": 0.3} if booster == "dart" else {}
+    depth = {} if params.get("booster") == "gblinear" else {"max_depth": 3}
+    return xgb.train({**params, **dart, **depth, "seed": 0}, xgb.DMatrix(features, label=label), 6)
 
 
 def own(booster, rows, **options):
@@ -84,17 +86,17 @@ def two_classes(positive) -> list:
     return [np.array([np.float32(1) - p, p], dtype=np.float32) for p in positive]
 
 
-def multiclass_expected(objective: str, features, label):
+def multiclass_expected(objective: str, features, label, kind: str):
     """multi:softprob: xgboost's probabilities; multi:softmax: those of the same trees trained as softprob."""
-    booster = trained({"objective": objective, "num_class": 3}, features, label)
-    probs = own(trained({"objective": "multi:softprob", "num_class": 3}, features, label), CLASSIFIER_ROWS)
+    booster = trained({"objective": objective, "num_class": 3}, features, label, kind)
+    probs = own(trained({"objective": "multi:softprob", "num_class": 3}, features, label, kind), CLASSIFIER_ROWS)
     if objective == "multi:softmax":
         assert [int(np.argmax(p)) for p in probs] == [int(c) for c in own(booster, CLASSIFIER_ROWS)]
     return booster, probs
 
 
-def binary_expected(objective: str, features, label):
-    booster = trained({"objective": objective}, features, label > 0)
+def binary_expected(objective: str, features, label, kind: str):
+    booster = trained({"objective": objective}, features, label > 0, kind)
     if objective == "binary:logitraw":  # mcshell's decision: the logistic function of xgboost's margin
         margin = own(booster, CLASSIFIER_ROWS, output_margin=True).astype(np.float32)
         return booster, two_classes(np.float32(1) / (np.float32(1) + np.exp(-margin)))
@@ -104,21 +106,32 @@ def binary_expected(objective: str, features, label):
 @pytest.mark.parametrize(
     "objective", ["multi:softprob", "multi:softmax", "binary:logistic", "binary:logitraw", "binary:hinge"]
 )
-def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(mcshell, store, objective):
+@pytest.mark.parametrize("booster", ["gbtree", "dart"])
+def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(mcshell, store, objective, booster):
     features, label = classifier_data()
     make = multiclass_expected if objective.startswith("multi:") else binary_expected
-    booster, probs = make(objective, features, label)
+    booster, probs = make(objective, features, label, booster)
     store(booster, CLASSIFIER, "model.json")
     run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
     assert (run.stderr, run.status) == ("OK\n", 0)
     assert column(run.stdout) == [struct(p) for p in probs]
 
 
-@pytest.mark.parametrize(("objective", "offset"), [("reg:squarederror", 30), ("count:poisson", 0), ("reg:gamma", 1)])
-def test_a_regressor_prints_the_value_xgboost_predicts(mcshell, store, objective, offset):
+@pytest.mark.parametrize(
+    ("params", "offset"),
+    [
+        ({"objective": "reg:squarederror"}, 30),
+        ({"objective": "count:poisson"}, 0),
+        ({"objective": "reg:gamma"}, 1),
+        ({"objective": "reg:squarederror", "booster": "dart", "rate_drop": 0.3}, 30),  # inplace_predict differs
+        ({"objective": "reg:squarederror", "booster": "gblinear"}, 30),  # has no inplace_predict
+    ],
+    ids=["squarederror", "poisson", "gamma", "dart", "gblinear"],
+)
+def test_a_regressor_prints_the_value_xgboost_predicts(mcshell, store, params, offset):
     rng = np.random.default_rng(3)
     inputs = rng.normal(size=(120, 3)).astype(np.float32)
-    booster = trained({"objective": objective}, inputs, np.abs(inputs[:, 0] * 3 + inputs[:, 1]) + offset)
+    booster = trained(params, inputs, np.abs(inputs[:, 0] * 3 + inputs[:, 1]) + offset)
     store(booster, REGRESSOR, "model.ubj")
     run = predict(mcshell, store, regressor_sql(REGRESSOR_ROWS))
     assert (run.stderr, run.status) == ("OK\n", 0)

@@ -138,6 +138,30 @@ def test_a_model_that_predicts_several_targets_per_row_is_refused(tmp_path, para
     assert runtime(tmp_path).check_location(stored.location, stored.call(kind).inputs) == f"{reason}: {stored.path}"
 
 
+def test_a_model_that_stopped_early_but_holds_later_rounds_is_refused_until_saved_as_meant(tmp_path):
+    """xgboost's Booster predicts with every round, its scikit-learn models only up to best_iteration."""
+    matrix, _ = training_data()
+    noisy = matrix[:, 0] + np.random.default_rng(5).normal(size=len(matrix)) * 3
+    train_set, check = xgb.DMatrix(matrix[:160], label=noisy[:160]), xgb.DMatrix(matrix[160:], label=noisy[160:])
+    booster = xgb.train(
+        {"eta": 1.0}, train_set, 50, evals=[(check, "check")], early_stopping_rounds=3, verbose_eval=False
+    )
+    best, rounds = booster.best_iteration, booster.num_boosted_rounds()
+    assert best + 1 < rounds
+    stored = store(tmp_path, booster, "model.json")
+    with pytest.raises(RuntimeCallError) as failed:
+        runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+    assert str(failed.value) == (
+        f"ML_PREDICT(team_a.churn, v1): the model records early stopping at round {best + 1} (best_iteration {best}) "
+        f"but holds {rounds} rounds: xgboost's Booster predicts with all {rounds}, its scikit-learn models with the "
+        f"first {best + 1}; save the ones meant alone: booster[:{best + 1}].save_model('model.json'), or all of them "
+        f"after booster.set_attr(best_iteration=None) ({stored.path})"
+    )
+    booster[: best + 1].save_model(str(stored.path))
+    results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)])
+    assert [np.float32(t) for t in results] == list(own_predict(booster[: best + 1], [(1, 2, 3, 4)]))
+
+
 def test_an_objective_whose_output_ml_predict_does_not_know_is_refused(tmp_path, monkeypatch):
     monkeypatch.delitem(predict.OBJECTIVES, "count:poisson")  # as if a later xgboost had added it
     matrix, _ = training_data()
