@@ -92,17 +92,17 @@ def load_model(path: str) -> LoadedModel:
     try:
         booster = xgboost.Booster(model_file=path)
         config = json.loads(booster.save_config())["learner"]
-    except Exception as error:  # xgboost raises XGBoostError, or OSError for an unreadable file
+        objective, kind = config["objective"]["name"], config["gradient_booster"]["name"]  # kind: gbtree, dart...
+        targets = int(config["learner_model_param"].get("num_target", "1") or 1)
+        classes = int(config["learner_model_param"].get("num_class", "0") or 0)
+    except Exception as error:  # XGBoostError, OSError for an unreadable file, or a configuration of another shape
         raise store.StoreError(f"not a model xgboost can load: {_xgboost_reason(error)}", path) from None
     refused = modelfile.unversioned(file)
     if refused:
         raise store.StoreError(refused, path)
-    objective = config["objective"]["name"]
-    _check_output(objective, int(config["learner_model_param"].get("num_target", "1") or 1), path)
-    kind = config["gradient_booster"]["name"]  # gbtree, dart or gblinear
+    _check_output(objective, targets, path)
     if kind != "gblinear":
         _check_rounds(booster, path)
-    classes = int(config["learner_model_param"].get("num_class", "0") or 0)
     if objective.startswith("binary:"):
         classes = 2
     if objective == "multi:softmax":  # its class is the likeliest of the probabilities softprob gives
