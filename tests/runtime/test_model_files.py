@@ -1,6 +1,7 @@
-"""ML_PREDICT through the installed CLI (issue 19, item 3): for every objective docs/runtime.md lists, mcshell
-prints exactly what the installed xgboost predicts; a model file saved by a newer xgboost than the installed
-one, or in the legacy binary format, is one FAILED line, never a number the installed xgboost may misread."""
+"""ML_PREDICT through the CLI (issue 19, item 3): for every kind of model docs/runtime.md lists, mcshell prints
+exactly what the installed xgboost predicts; a model file saved by a newer xgboost than the installed one, or
+in the legacy binary format, is one FAILED line, never a number the installed xgboost may misread. The issue's
+case and the legacy line run the installed `mcshell` command; the others run the CLI in-process (quicker)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,9 @@ def struct(probs) -> str:
 
 
 @pytest.fixture
-def store(tmp_path, mcshell):
+def store(tmp_path, shell):
     """The local model store of the catalog that models.sql creates: put(booster or file, kind, name)."""
-    assert mcshell("-f", "-", stdin=MODELS).status == 0
+    assert shell("-f", "-", stdin=MODELS).status == 0
     root = tmp_path / "store"
 
     def put(model, parts, name):
@@ -62,8 +63,9 @@ def store(tmp_path, mcshell):
     return put
 
 
-def predict(mcshell, store, sql: str):
-    return mcshell("--oss-root", str(store.root), "-e", sql)
+def predict(run, store, sql: str):
+    """`run` is the `shell` fixture (in-process, quick) or `mcshell` (the installed command)."""
+    return run("--oss-root", str(store.root), "-e", sql)
 
 
 def classifier_data(seed: int = 7):
@@ -107,12 +109,12 @@ def binary_expected(objective: str, features, label, kind: str):
     "objective", ["multi:softprob", "multi:softmax", "binary:logistic", "binary:logitraw", "binary:hinge"]
 )
 @pytest.mark.parametrize("booster", ["gbtree", "dart"])
-def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(mcshell, store, objective, booster):
+def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(shell, store, objective, booster):
     features, label = classifier_data()
     make = multiclass_expected if objective.startswith("multi:") else binary_expected
     booster, probs = make(objective, features, label, booster)
     store(booster, CLASSIFIER, "model.json")
-    run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
+    run = predict(shell, store, classifier_sql(CLASSIFIER_ROWS))
     assert (run.stderr, run.status) == ("OK\n", 0)
     assert column(run.stdout) == [struct(p) for p in probs]
 
@@ -128,12 +130,12 @@ def test_a_classifier_prints_the_label_and_probabilities_xgboost_computes(mcshel
     ],
     ids=["squarederror", "poisson", "gamma", "dart", "gblinear"],
 )
-def test_a_regressor_prints_the_value_xgboost_predicts(mcshell, store, params, offset):
+def test_a_regressor_prints_the_value_xgboost_predicts(shell, store, params, offset):
     rng = np.random.default_rng(3)
     inputs = rng.normal(size=(120, 3)).astype(np.float32)
     booster = trained(params, inputs, np.abs(inputs[:, 0] * 3 + inputs[:, 1]) + offset)
     store(booster, REGRESSOR, "model.ubj")
-    run = predict(mcshell, store, regressor_sql(REGRESSOR_ROWS))
+    run = predict(shell, store, regressor_sql(REGRESSOR_ROWS))
     assert (run.stderr, run.status) == ("OK\n", 0)
     assert column(run.stdout) == [float_text(v) for v in own(booster, REGRESSOR_ROWS)]
 
@@ -176,16 +178,16 @@ def one_above(version: tuple[int, int, int], part: int) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("name", ["model.json", "model.ubj"])
 @pytest.mark.parametrize("part", [2, 1, 0], ids=["patch", "minor", "major"])
-def test_a_file_saved_by_a_newer_xgboost_than_the_installed_one_is_refused(mcshell, store, name, part):
+def test_a_file_saved_by_a_newer_xgboost_than_the_installed_one_is_refused(shell, store, name, part):
     features, label = classifier_data()
     path = store(trained({"objective": "multi:softprob", "num_class": 3}, features, label), CLASSIFIER, name)
     newer = one_above(installed_version(), part)
     record_version(path, newer)
-    run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))
+    run = predict(shell, store, classifier_sql(CLASSIFIER_ROWS))
     assert run.stderr == f"{PREFIX}ML_PREDICT(my_project.test_xgboost_classifier, v1): {too_new(newer, path)}\n"
     assert (run.stdout, run.status) == ("", 1)
     record_version(path, installed_version())  # the same file, recording the installed version, runs
-    assert predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS)).status == 0
+    assert predict(shell, store, classifier_sql(CLASSIFIER_ROWS)).status == 0
 
 
 def test_a_legacy_binary_file_is_refused_with_the_command_that_re_saves_it(mcshell, store):
