@@ -80,8 +80,8 @@ def _xgboost_reason(error: Exception) -> str:
 
 def load_model(path: str) -> LoadedModel:
     """The model in `path`, as xgboost loads it (JSON, UBJSON or, with xgboost < 3.1, the legacy binary):
-    refused where the installed xgboost may misread it (modelfile.refusal) or its objective is not one of
-    OBJECTIVES, or where it predicts several targets per row."""
+    refused where the installed xgboost may misread it (modelfile), where its objective is not one of
+    OBJECTIVES or it predicts several targets per row, and where it stopped early but holds later rounds."""
     xgboost = _xgboost()
     if xgboost is None:
         raise store.StoreError("xgboost is not installed: install mcshell[predict] (or xgboost / xgboost-cpu)")
@@ -115,7 +115,7 @@ def _check_rounds(booster: Any, path: str) -> None:
     with every round, its scikit-learn estimators only up to best_iteration, so which is meant is unknown."""
     best = booster.attr("best_iteration")
     rounds = booster.num_boosted_rounds()
-    if best is None or int(best) + 1 >= rounds:
+    if best is None or not best.isdigit() or int(best) + 1 >= rounds:  # a best_iteration xgboost wrote is digits
         return
     kept = int(best) + 1
     raise store.StoreError(
