@@ -89,6 +89,16 @@ class CatalogError(McError):
     kind = "System internal error"
 
 
+class OutputError(McError):
+    """Standard output or standard error could not be written: a full disk, a closed descriptor, an
+    I/O error (a reader that left is no error: exit 141). MaxCompute has no such error: the code is
+    the one for failures that are not the statement's, the kind mcshell's decision
+    (docs/output-and-errors.md), so that it never reads as an mcshell bug."""
+
+    code = "ODPS-0010000"
+    kind = "Output error"
+
+
 class NotRunLocally(UnsupportedStatement):
     """A statement that passed every check but that mcshell cannot run here: a model call without
     --invoke or --oss-root, a table (mcshell keeps none), a query shape its evaluator does not take.

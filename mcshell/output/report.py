@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mcshell.errors import McError
+from mcshell.errors import McError, OutputError
 
 Position = tuple[int, int]  # [line,col] of the whole input, 1-based
 
@@ -48,6 +48,11 @@ def not_in_project(project: str) -> str:
 def internal_error(bug: Exception) -> McError:
     """An mcshell bug, reported as the System internal error it is (no traceback without --debug)."""
     return McError(f"{type(bug).__name__}: {bug}")
+
+
+def write_failed(stream: str, reason: str) -> OutputError:
+    """`stream` (standard output or standard error) could not be written: the run stops there."""
+    return OutputError(f"could not write to {stream}: {reason}")
 
 
 def lost_batch(error: McError, count: int, start: Position) -> str:
