@@ -38,6 +38,11 @@ def shortened(text: str, limit: int = 256) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
+def counted(count: int, noun: str) -> str:
+    """A count with its noun, as a message prints it: `1 statement`, `0 statements`, `2 statements`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class ParseError(McError):
     code = "ODPS-0130161"
     kind = "Parse exception"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mcshell.errors import McError, OutputError
+from mcshell.errors import McError, OutputError, counted
 
 Position = tuple[int, int]  # [line,col] of the whole input, 1-based
 
@@ -57,7 +57,8 @@ def write_failed(stream: str, reason: str) -> OutputError:
 
 def lost_batch(error: McError, count: int, start: Position) -> str:
     """A batch whose commit failed: none of its statements was saved, though each ran."""
-    return f"{failed(error)} ({count} statements from [{start[0]},{start[1]}] on were not saved)"
+    were = "was" if count == 1 else "were"
+    return f"{failed(error)} ({counted(count, 'statement')} from [{start[0]},{start[1]}] on {were} not saved)"
 
 
 # -- --check: every line names where it is ----------------------------------------------------
@@ -71,7 +72,7 @@ def located(source: str, position: Position | None, line: str) -> str:
 def check_summary(source: str, ok: int, failed: int, skipped: int) -> str:
     checked = ok + failed + skipped
     return (
-        f"{source}: {checked} statements checked: {ok} ok, {failed} failed, {skipped} skipped "
+        f"{source}: {counted(checked, 'statement')} checked: {ok} ok, {failed} failed, {skipped} skipped "
         "(dry run: the catalog was not changed)"
     )
 
