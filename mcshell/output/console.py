@@ -79,6 +79,13 @@ class Console:
                 pass  # standard error is the stream that failed, or fails too
         return closed.status
 
+    def lost_stdout(self, error: OSError) -> ExitStatus:
+        """Standard output failed in a write that is not the console's (click's --help and
+        --version): the same end as a result that could not be written."""
+        if self.out is not None:
+            _to_null(self.out)
+        return self.stopped(OutputClosed(report.write_failed(STDOUT, error.strerror or str(error))))
+
 
 def _put(stream: TextIO | None, name: str, text: str) -> None:
     """Write all of `text`, flushed, or raise OutputClosed. The text goes to the stream's bytes

@@ -188,3 +188,8 @@ def test_closed_descriptors_give_a_clear_error_and_status_1(mcshell, catalog, re
 def test_a_statement_with_no_output_runs_with_stdout_closed(catalog):
     assert in_bash(catalog, f'-e "{CREATE.strip()}" >&-') == (0, "", "OK\n")
     assert versions_in(catalog) == ["v1"]
+
+
+@pytest.mark.parametrize("args", ["--help", "--version"])
+def test_help_and_version_to_a_full_disk_say_so_in_one_line(catalog, args):
+    assert in_bash(catalog, f"{args} > /dev/full") == (1, "", FULL)
