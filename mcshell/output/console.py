@@ -100,7 +100,7 @@ def _put(stream: TextIO | None, name: str, text: str) -> None:
             stream.flush()
             return
         stream.flush()  # what the text layer may hold goes first
-        data = memoryview(text.encode(stream.encoding, stream.errors or "strict"))
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
         while len(data):
             data = data[buffer.write(data) :]
         buffer.flush()
