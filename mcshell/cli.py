@@ -185,8 +185,8 @@ def main(
     session = Session(options, Console())
     try:
         status = _run(session, execute, script, check, confirm_drops=not assume_yes)
-    except OutputClosed:  # the REPL's output, say: the session ends quietly, as a script does
-        status = ExitStatus.OUTPUT_CLOSED
+    except OutputClosed as closed:  # the REPL's output, say: the session ends as a script does
+        status = session.console.stopped(closed)
     finally:
         session.close()
     sys.exit(int(status))
@@ -204,7 +204,7 @@ def _run(
     stdin = sys.stdin
     if stdin is None:  # no standard input at all: nothing to run
         return ExitStatus.OK
-    if stdin.isatty() and sys.stdout.isatty():
+    if stdin.isatty() and sys.stdout is not None and sys.stdout.isatty():
         if check:
             raise click.UsageError("--check needs a script: give -f FILE or -e, or pipe the statements in")
         from mcshell.repl.loop import run_repl  # the REPL's imports are paid only on a terminal
@@ -255,8 +255,8 @@ def _dump(catalog_path: str, include_secrets: bool, console: Console) -> ExitSta
     except McError as error:
         console.failed(report.failed(error))
         return ExitStatus.FAILED
-    except OutputClosed:  # `mcshell dump | head`
-        return ExitStatus.OUTPUT_CLOSED
+    except OutputClosed as closed:  # `mcshell dump | head`, `mcshell dump > /dev/full`
+        return console.stopped(closed)
     except KeyboardInterrupt:
         console.warn(report.dump_interrupted())
         return ExitStatus.INTERRUPTED

@@ -38,6 +38,11 @@ def shortened(text: str, limit: int = 256) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
+def counted(count: int, noun: str) -> str:
+    """A count with its noun, as a message prints it: `1 statement`, `0 statements`, `2 statements`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class ParseError(McError):
     code = "ODPS-0130161"
     kind = "Parse exception"
@@ -87,6 +92,16 @@ class CatalogError(McError):
 
     code = "ODPS-0010000"
     kind = "System internal error"
+
+
+class OutputError(McError):
+    """Standard output or standard error could not be written: a full disk, a closed descriptor, an
+    I/O error (a reader that left is no error: exit 141). MaxCompute has no such error: the code is
+    the one for failures that are not the statement's, the kind mcshell's decision
+    (docs/output-and-errors.md), so that it never reads as an mcshell bug."""
+
+    code = "ODPS-0010000"
+    kind = "Output error"
 
 
 class NotRunLocally(UnsupportedStatement):

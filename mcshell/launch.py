@@ -10,7 +10,12 @@ cost nothing more. Everything made afterwards, by the statements, is collected a
 
 from __future__ import annotations
 
+import errno
 import gc
+import sys
+
+# What a write to a full or broken stream fails with (a closed pipe is click's own to handle).
+_WRITE_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
 def main() -> None:
@@ -20,4 +25,11 @@ def main() -> None:
     finally:
         gc.freeze()
         gc.enable()
-    command(prog_name="mcshell")
+    try:
+        command(prog_name="mcshell")
+    except OSError as error:
+        if error.errno not in _WRITE_FAILURES:
+            raise
+        from mcshell.output.console import Console  # click's own output (--help, --version) failed
+
+        sys.exit(int(Console().lost_stdout(error)))

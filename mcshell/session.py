@@ -123,9 +123,9 @@ class Session:
                     break
             self._end_batch()
         except KeyboardInterrupt:
-            return self._stopped(ExitStatus.INTERRUPTED, running)
-        except OutputClosed:
-            return self._stopped(ExitStatus.OUTPUT_CLOSED, running)
+            return self._stopped(None, running)
+        except OutputClosed as closed:
+            return self._stopped(closed, running)
         INTERRUPTS.take_pending()  # a Ctrl-C held while the last statement was committed: too late to stop it
         return None
 
@@ -135,17 +135,18 @@ class Session:
             return True
         return outcome is Outcome.FAILED and (not keep_going or not isinstance(chunk, Chunk))
 
-    def _stopped(self, status: ExitStatus, running: Chunk | None) -> ExitStatus:
-        """Ctrl-C or a closed output: the statement running was rolled back (its savepoint or its
-        transaction); the batch of those before it is committed and their OKs printed. Ctrl-C
-        adds one line; a closed output, nothing."""
+    def _stopped(self, closed: OutputClosed | None, running: Chunk | None) -> ExitStatus:
+        """Ctrl-C (`closed` None) or a closed output: the statement running was rolled back (its
+        savepoint or its transaction); the batch of those before it is committed and their OKs
+        printed. Ctrl-C adds one line; a reader that left, nothing; a stream that failed, its
+        FAILED line."""
         try:
             self._end_batch()
-            if status is ExitStatus.INTERRUPTED:
+            if closed is None:
                 self._reports.interrupted(running)
         except OutputClosed:
             pass  # standard error is gone too
-        return status
+        return self.console.stopped(closed) if closed is not None else ExitStatus.INTERRUPTED
 
     def _chunks(self, lines: Iterable[str], drained: Callable[[], bool]) -> Iterator[Chunk | McError]:
         """The statements of the input; an input error (bad UTF-8) comes out as the error itself."""

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mcshell.output.report import printable
 from mcshell.output.results import Grants
 
 COLUMNS = ("Section", "Principal", "Mark", "Object", "Privileges")
 
 
 def grants_text(grants: Grants) -> str:
-    return "".join(f"{line}\n" for line in _lines(grants))
+    """The layout for a terminal: names escaped as the box escapes them (render.shown)."""
+    return "".join(f"{printable(line, tabs=False)}\n" for line in _lines(grants))
 
 
 def _lines(grants: Grants) -> Iterator[str]:

@@ -1,7 +1,9 @@
 """The only writer of stdout and stderr: results on stdout; OK, FAILED and warnings on stderr.
 
-A reader that goes away (`mcshell ... | head -2`) is no failure of a statement: the first write
-that finds its pipe closed raises OutputClosed, which the session ends the run with, quietly.
+Every write goes through one checked path (`_put`), whatever the format or the caller: it writes
+all of its text or raises OutputClosed. A reader that goes away (`mcshell ... | head -2`) is no
+failure of a statement: the run ends quietly, status 141. A stream that cannot be written (a full
+disk, a closed descriptor) ends the run the same way, with one FAILED line saying so, status 1.
 """
 
 from __future__ import annotations
@@ -11,68 +13,114 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from mcshell.errors import ExitStatus, McError
+from mcshell.output import report
+
 _BLOCK_LINES = 256  # lines of a long result per write: few system calls, little memory
+STDOUT = "standard output"
+STDERR = "standard error"
 
 
 class OutputClosed(Exception):
-    """Standard output or standard error was closed by its reader."""
+    """Standard output or standard error was closed by its reader (`failure` None: exit 141), or
+    could not be written (`failure` says why: exit 1)."""
+
+    def __init__(self, failure: McError | None = None):
+        super().__init__(failure.message if failure is not None else "closed by its reader")
+        self.failure = failure
+
+    @property
+    def status(self) -> ExitStatus:
+        return ExitStatus.OUTPUT_CLOSED if self.failure is None else ExitStatus.FAILED
 
 
 class Console:
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None):
+        # sys.stdout is None when mcshell was started with descriptor 1 closed (`>&-`): the first
+        # write fails as a write to a closed descriptor does.
         self.out = out if out is not None else sys.stdout
         self.err = err if err is not None else sys.stderr
 
     def result(self, text: str) -> None:
-        self._write(self.out, text)
+        _put(self.out, STDOUT, text)
 
     def result_lines(self, lines: Iterable[str]) -> None:
         """A result that comes in pieces (a grid streamed from the catalog): written in blocks as
-        the pieces come, flushed once at the end."""
+        the pieces come."""
         block: list[str] = []
-        try:
-            for line in lines:
-                block.append(line)
-                if len(block) == _BLOCK_LINES:
-                    self.out.write("".join(block))
-                    block.clear()
-            self.out.write("".join(block))
-            self.out.flush()
-        except BrokenPipeError:
-            raise _closed(self.out) from None
+        for line in lines:
+            block.append(line)
+            if len(block) == _BLOCK_LINES:
+                _put(self.out, STDOUT, "".join(block))
+                block.clear()
+        _put(self.out, STDOUT, "".join(block))
 
     def ok(self) -> None:
-        self._write(self.err, "OK\n")
+        _put(self.err, STDERR, "OK\n")
 
     def oks(self, count: int) -> None:
         """The OKs of a committed batch of statements, in one write."""
         if count:
-            self._write(self.err, "OK\n" * count)
+            _put(self.err, STDERR, "OK\n" * count)
 
     def failed(self, line: str) -> None:
-        self._write(self.err, line + "\n")
+        _put(self.err, STDERR, line + "\n")
 
     def warn(self, line: str) -> None:
-        self._write(self.err, line + "\n")
+        _put(self.err, STDERR, line + "\n")
 
-    def _write(self, stream: TextIO, text: str) -> None:
-        try:
+    def stopped(self, closed: OutputClosed) -> ExitStatus:
+        """The end of a run that `closed` stopped: a stream that failed says why on standard error,
+        if that can still be written; the exit status."""
+        if closed.failure is not None:
+            try:
+                self.failed(report.failed(closed.failure))
+            except OutputClosed:
+                pass  # standard error is the stream that failed, or fails too
+        return closed.status
+
+    def lost_stdout(self, error: OSError) -> ExitStatus:
+        """Standard output failed in a write that is not the console's (click's --help and
+        --version): the same end as a result that could not be written."""
+        if self.out is not None:
+            _to_null(self.out)
+        return self.stopped(OutputClosed(report.write_failed(STDOUT, error.strerror or str(error))))
+
+
+def _put(stream: TextIO | None, name: str, text: str) -> None:
+    """Write all of `text`, flushed, or raise OutputClosed. The text goes to the stream's bytes
+    layer and every count is checked: a large write into a pipe whose reader left can come back
+    short, with no error, and the text layer drops that count."""
+    if stream is None:
+        raise OutputClosed(report.write_failed(name, "the file descriptor is closed"))
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a test's StringIO: no bytes layer, nothing short
             stream.write(text)
             stream.flush()
-        except BrokenPipeError:
-            raise _closed(stream) from None
+            return
+        stream.flush()  # what the text layer may hold goes first
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+        while len(data):
+            data = data[buffer.write(data) :]
+        buffer.flush()
+    except BrokenPipeError:
+        _to_null(stream)
+        raise OutputClosed() from None
+    except OSError as error:
+        _to_null(stream)
+        raise OutputClosed(report.write_failed(name, error.strerror or str(error))) from None
 
 
-def _closed(stream: TextIO) -> OutputClosed:
-    """Point the closed stream's descriptor at the null device: what is left in its buffer, and
+def _to_null(stream: TextIO) -> None:
+    """Point the failed stream's descriptor at the null device: what is left in its buffer, and
     the interpreter's flush at exit, then go nowhere instead of failing again."""
     try:
         descriptor = stream.fileno()
     except (OSError, ValueError):  # not a file (a test's StringIO): nothing is flushed at exit
-        return OutputClosed()
+        return
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(null, descriptor)
     finally:
         os.close(null)
-    return OutputClosed()

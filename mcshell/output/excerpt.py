@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from mcshell.output.masking import find_secrets, mask_secret
+from mcshell.output.report import printable
 
 MAX_WIDTH = 120  # a longer line is cut to a window around the caret
 
@@ -14,6 +15,7 @@ def excerpt(line_number: int, text: str, col: int) -> str:
     """Two lines: `   3 | <the source line>` and a caret under column `col` (1-based)."""
     text = text.rstrip("\r\n")
     text, index = _mask_api_keys(text, col - 1)
+    text, index = _printable(text, index)
     text, index = _window(text, index)
     gutter = str(line_number).rjust(4)
     return f"{gutter} | {text}\n{' ' * len(gutter)} | {_pad(text[:index])}^"
@@ -42,6 +44,13 @@ def _mask_api_keys(text: str, index: int) -> tuple[str, int]:
     if moved is None:
         moved = size + (index - pos)
     return "".join(parts), moved
+
+
+def _printable(text: str, index: int) -> tuple[str, int]:
+    """The line with its control characters escaped as a FAILED line escapes them (tabs stay, for
+    the caret to follow), and where `index` went."""
+    before = printable(text[:index])
+    return before + printable(text[index:]), len(before)
 
 
 def _window(text: str, index: int) -> tuple[str, int]:

@@ -1,11 +1,17 @@
 """Results to text: the documented DESC box and SHOW grid (the `box` format), or csv and json
-(`formats.py`). Pure functions, text in, text out."""
+(`formats.py`). Pure functions, text in, text out.
+
+The box is for a terminal: every value in it is shown with its control characters escaped
+(`report.printable`: a newline as `\\n`, ESC as `\\x1b`), so a cell stays on its line and in its
+column and no escape sequence reaches the terminal; NULL is `NULL`. csv and json carry the values
+as they are."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
+from mcshell.output.report import printable
 from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
@@ -35,7 +41,7 @@ def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
     elif isinstance(output, Table):
         yield from grid_lines(output)
     elif isinstance(output, Record):
-        yield "".join(f"{label}: {value}\n" for label, value in output.fields)
+        yield "".join(f"{shown(label)}: {shown(value)}\n" for label, value in output.fields)
     elif isinstance(output, Message):
         yield output.text if output.text.endswith("\n") else output.text + "\n"
     elif isinstance(output, Grants):
@@ -64,11 +70,11 @@ def _title(text: str) -> str:
 def _field(label: str, value: str) -> str:
     # A long value is printed whole and the row grows: never truncate. A label too long for its
     # column (PAI_EAS_SYNC_REQUEST_TIMEOUT:) keeps one space before its value.
-    return "| " + f"{label}:".ljust(_LABEL_WIDTH - 1) + " " + value.ljust(_VALUE_WIDTH) + " |"
+    return "| " + f"{shown(label)}:".ljust(_LABEL_WIDTH - 1) + " " + shown(value).ljust(_VALUE_WIDTH) + " |"
 
 
 def _input_row(cells: tuple[str, str, str]) -> str:
-    padded = (cell.ljust(width) for cell, width in zip(cells, _INPUT_WIDTHS, strict=True))
+    padded = (shown(cell).ljust(width) for cell, width in zip(cells, _INPUT_WIDTHS, strict=True))
     return "| " + " | ".join(padded) + " |"
 
 
@@ -82,32 +88,50 @@ def grid_lines(table: Table) -> Iterator[str]:
 
     A first pass over the rows measures the columns, a second prints them, so a grid of any size
     is never held in memory: `table.rows` is read twice (results.Rows reads its query again).
-    A cell tabulate would lay out in its own way (a line break, a tab, any control character or
-    terminal escape) sends the whole grid through tabulate itself.
+    Cells are shown escaped (`shown`); one tabulate would still lay out in its own way (a
+    character that is not printable and no control character: a no-break space, a zero-width
+    one) sends the whole grid through tabulate itself.
     """
-    rows = table.rows
-    if isinstance(rows, Iterator):  # a one-shot iterator cannot be read twice
-        rows = list(rows)
-    header_widths = [_cell_width(header) for header in table.headers]
+    source = table.rows
+    if isinstance(source, Iterator):  # a one-shot iterator cannot be read twice
+        source = list(source)
+    rows = _Shown(source)
+    headers = tuple(shown(header) for header in table.headers)
+    header_widths = [_cell_width(header) for header in headers]
     if None in header_widths:
-        yield _tabulate_grid(table.headers, rows)
+        yield _tabulate_grid(headers, rows)
         return
     widths = cast(list[int], header_widths)
     for row in rows:
         for column, cell in enumerate(row):
             width = _cell_width(cell)
             if width is None:
-                yield _tabulate_grid(table.headers, rows)
+                yield _tabulate_grid(headers, rows)
                 return
             if width > widths[column]:
                 widths[column] = width
     border = "+" + "+".join("-" * (width + 2) for width in widths) + "+\n"
     yield border
-    yield _grid_row(table.headers, widths)
+    yield _grid_row(headers, widths)
     yield border
     for row in rows:
         yield _grid_row(row, widths)
     yield border
+
+
+class _Shown:
+    """Rows as the box shows them, read from their source afresh on each pass."""
+
+    def __init__(self, source: Iterable[tuple[str | None, ...]]):
+        self._source = source
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (tuple(shown(cell) for cell in row) for row in self._source)
+
+
+def shown(cell: str | None) -> str:
+    """A value as the box shows it: NULL as `NULL`, control characters (tabs too) escaped."""
+    return "NULL" if cell is None else printable(cell, tabs=False)
 
 
 def _grid_row(cells: Sequence[str], widths: list[int]) -> str:

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import re
 
-from mcshell.errors import McError
+from mcshell.errors import McError, OutputError, counted
 
 Position = tuple[int, int]  # [line,col] of the whole input, 1-based
 
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts its sequences),
+# DEL, the line and paragraph separators, and the bidirectional overrides that reorder a line.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_TAB = re.compile("\t|" + _CONTROL.pattern)
 
 
-def printable(text: str) -> str:
-    """Control characters quoted from the input, escaped (`\\n`, `\\x00`, `\\x1b`): a FAILED line
-    stays one line, and no escape sequence reaches the terminal."""
-    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+def printable(text: str, tabs: bool = True) -> str:
+    """Text from the input or the catalog as a terminal may show it: control characters escaped
+    (`\\n`, `\\x00`, `\\x1b`, `\\u202e`), so a FAILED line stays one line, a cell stays in its
+    column, and no escape sequence reaches the terminal. `tabs=False` escapes tabs too (a cell of
+    a box or grid, where a tab would break the columns)."""
+    if text.isprintable():  # the usual case: nothing to escape
+        return text
+    control = _CONTROL if tabs else _CONTROL_OR_TAB
+    return control.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # -- FAILED -----------------------------------------------------------------------------------
@@ -50,23 +58,29 @@ def internal_error(bug: Exception) -> McError:
     return McError(f"{type(bug).__name__}: {bug}")
 
 
+def write_failed(stream: str, reason: str) -> OutputError:
+    """`stream` (standard output or standard error) could not be written: the run stops there."""
+    return OutputError(f"could not write to {stream}: {reason}")
+
+
 def lost_batch(error: McError, count: int, start: Position) -> str:
     """A batch whose commit failed: none of its statements was saved, though each ran."""
-    return f"{failed(error)} ({count} statements from [{start[0]},{start[1]}] on were not saved)"
+    were = "was" if count == 1 else "were"
+    return f"{failed(error)} ({counted(count, 'statement')} from [{start[0]},{start[1]}] on {were} not saved)"
 
 
 # -- --check: every line names where it is ----------------------------------------------------
 def located(source: str, position: Position | None, line: str) -> str:
     """`<source>:<line>:<col>: <line>`, or `<source>: <line>` for what has no position."""
     if position is None:
-        return f"{source}: {line}"
-    return f"{source}:{position[0]}:{position[1]}: {line}"
+        return f"{printable(source)}: {line}"
+    return f"{printable(source)}:{position[0]}:{position[1]}: {line}"
 
 
 def check_summary(source: str, ok: int, failed: int, skipped: int) -> str:
     checked = ok + failed + skipped
     return (
-        f"{source}: {checked} statements checked: {ok} ok, {failed} failed, {skipped} skipped "
+        f"{printable(source)}: {counted(checked, 'statement')} checked: {ok} ok, {failed} failed, {skipped} skipped "
         "(dry run: the catalog was not changed)"
     )
 
@@ -75,24 +89,24 @@ def check_summary(source: str, ok: int, failed: int, skipped: int) -> str:
 def skipped_unsupported(words: str, position: Position | None) -> str:
     """--skip-unsupported; `position` is left out in --check, whose prefix gives it."""
     where = f" at [{position[0]},{position[1]}]" if position is not None else ""
-    return f"WARNING: skipped unsupported statement '{words}'{where}"
+    return f"WARNING: skipped unsupported statement '{printable(words)}'{where}"
 
 
 def location_not_internal(endpoint: str) -> str:
     return (
-        f"WARNING: LOCATION endpoint '{endpoint}' is not an internal OSS endpoint "
+        f"WARNING: LOCATION endpoint '{printable(endpoint)}' is not an internal OSS endpoint "
         "(...-internal.aliyuncs.com); MaxCompute supports only internal endpoints"
     )
 
 
 def model_not_loadable(version: str, problem: str) -> str:
     """With --oss-root: CREATE MODEL or ADD VERSION of an IMPORT version ML_PREDICT could not run."""
-    return f"WARNING: ML_PREDICT could not run version {version}: {problem}"
+    return f"WARNING: ML_PREDICT could not run version {printable(version)}: {printable(problem)}"
 
 
 def endpoint_not_public(host: str) -> str:
     return (
-        f"WARNING: ENDPOINT host '{host}' looks like a VPC or internal EAS endpoint; "
+        f"WARNING: ENDPOINT host '{printable(host)}' looks like a VPC or internal EAS endpoint; "
         "MaxCompute supports only public EAS endpoints"
     )
 
@@ -104,7 +118,7 @@ def no_history(reason: str) -> str:
 # -- the shell and Ctrl-C ---------------------------------------------------------------------
 def cancelled(statement: str) -> str:
     """A DROP, DELETE or REMOVE statement the user did not confirm."""
-    return f"Cancelled: {statement}"
+    return f"Cancelled: {printable(statement)}"
 
 
 def entry_interrupted() -> str:

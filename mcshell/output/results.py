@@ -24,19 +24,27 @@ class Rows:
 
     __slots__ = ("_source",)
 
-    def __init__(self, source: Callable[[], Iterable[tuple[str, ...]]]):
+    def __init__(self, source: Callable[[], Iterable[tuple[str | None, ...]]]):
         self._source = source
 
-    def __iter__(self) -> Iterator[tuple[str, ...]]:
+    def __iter__(self) -> Iterator[tuple[str | None, ...]]:
         return iter(self._source())
+
+
+# The column types whose values csv and json write as numbers (formats.py).
+NUMERIC_TYPES = frozenset(("TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL"))
 
 
 @dataclass(eq=False, repr=False)
 class Table(Value):
-    """A grid (SHOW MODELS, SHOW VERSIONS ...). `rows` may be lazy: a list, or Rows over a query."""
+    """A grid (SHOW MODELS, SHOW VERSIONS, a SELECT's result). `rows` may be lazy: a list, or Rows
+    over a query. A cell is the text the box shows, or None for NULL. `types` holds MaxCompute's
+    type of each column (BIGINT, DOUBLE, BOOLEAN ...; "" where it is not known) for a SELECT's
+    result; () for the catalog's grids, whose cells are all strings."""
 
     headers: tuple[str, ...]
-    rows: Iterable[tuple[str, ...]]
+    rows: Iterable[tuple[str | None, ...]]
+    types: tuple[str, ...] = ()
 
 
 @dataclass(eq=False, repr=False)

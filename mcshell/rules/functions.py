@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from mcshell.catalog import PUBLIC_PROJECT, Model, Version
-from mcshell.errors import McError, SemanticError, shortened
+from mcshell.errors import McError, SemanticError, counted, shortened
 from mcshell.rules import access, privileges, signatures
 from mcshell.rules.context import Context, find_model, find_version
 from mcshell.rules.signatures import SIGNATURES, Param
@@ -170,8 +170,8 @@ def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: s
     if len(call.args) != len(inputs):
         listed = ", ".join(f"{name} {kind}" for name, kind in inputs)
         raise SemanticError(
-            f"ML_PREDICT: version {version.name} of {_name(model)} has {len(inputs)} INPUT columns ({listed}), "
-            f"found {len(call.args)} values",
+            f"ML_PREDICT: version {version.name} of {_name(model)} has {counted(len(inputs), 'INPUT column')} "
+            f"({listed}), found {counted(len(call.args), 'value')}",
             call.offset,
         )
     for (name, column_type), arg in zip(inputs, call.args, strict=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mcshell.errors import RuntimeCallError
+from mcshell.errors import RuntimeCallError, counted
 from mcshell.runtime.functions import ArgumentError, Ask, plan
 from mcshell.runtime.http import HttpFailure, post_json
 from mcshell.runtime.records import ModelCall, RuntimeSettings
@@ -128,7 +128,7 @@ def _embed(call: ModelCall, target: Target, asks: Sequence[Ask]) -> list[object]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _fail(call, "the answer is not an embedding list (no data[].embedding)", where, target.secrets) from None
     if len(vectors) != len(asks):
-        reason = f"the answer holds {len(vectors)} embeddings for {len(asks)} inputs"
+        reason = f"the answer holds {counted(len(vectors), 'embedding')} for {counted(len(asks), 'input')}"
         raise _fail(call, reason, where, target.secrets)
     return [ask.finish(vector) for ask, vector in zip(asks, vectors, strict=True)]
 

@@ -195,3 +195,11 @@ def test_check_runs_while_another_shell_holds_the_write_lock(shell, catalog):
 
     assert run.status == 0, run.stderr
     assert catalog_rows(catalog) == before
+
+
+def test_the_summary_counts_one_statement_in_the_singular(shell):
+    run = shell("--check", "-e", "WHOAMI;")
+    assert (run.status, run.stderr) == (
+        0,
+        "<-e>: 1 statement checked: 1 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n",
+    )

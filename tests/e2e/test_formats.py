@@ -130,3 +130,32 @@ def test_show_grants_and_list_users_keep_a_tabular_form(shell):
     )
     rows = list(csv.DictReader(io.StringIO(users.stdout)))
     assert [(r["User"], r["IsOwner"]) for r in rows] == [("ALIYUN$owner", "true"), ("ALIYUN$alice", "false")]
+
+
+# -- values told apart: each column its own key, NULL apart from 'NULL' and '', numbers as numbers --
+def test_json_gives_columns_that_share_a_name_distinct_keys(shell):
+    run = shell("--format", "json", "-e", "SELECT 1 AS a, 2 AS a, 3 AS a_2, 4 AS a;")
+    assert run.stdout == '[{"a": 1, "a_3": 2, "a_2": 3, "a_4": 4}]\n'  # a name the query gave is kept
+
+
+def test_null_is_json_null_and_an_empty_csv_field_and_an_empty_string_is_quoted(shell):
+    query = "SELECT NULL AS n, 'NULL' AS s, '' AS e, x FROM VALUES (1), (NULL) t(x);"
+    assert shell("--format", "json", "-e", query).stdout == (
+        '[{"n": null, "s": "NULL", "e": "", "x": 1}, {"n": null, "s": "NULL", "e": "", "x": null}]\n'
+    )
+    assert shell("--format", "csv", "-e", query).stdout == 'n,s,e,x\n,NULL,"",1\n,NULL,"",\n'
+    assert shell("-e", query).stdout.splitlines()[3] == "| NULL | NULL |   | 1    |"  # the box is unchanged
+
+
+def test_json_writes_numbers_and_booleans_as_json_does(shell):
+    query = "SELECT 1 AS i, 9223372036854775807 AS m, 2.5 AS d, 1e10 AS big, 1.5e-7 AS small, true AS b, '7' AS s;"
+    run = shell("--format", "json", "-e", query)
+    assert run.stdout == (
+        '[{"i": 1, "m": 9223372036854775807, "d": 2.5, "big": 1.0E10, "small": 1.5E-7, "b": true, "s": "7"}]\n'
+    )
+    assert json.loads(run.stdout)[0]["m"] == 9223372036854775807  # exact digits, as the box shows them
+
+
+def test_json_of_a_catalog_grid_keeps_its_strings(seeded):
+    models = json.loads(seeded("--format", "json", "-e", "SHOW MODELS").stdout)
+    assert models[0]["DefaultVersion"] == "v1" and models[0]["CreateTime"].count(":") == 2

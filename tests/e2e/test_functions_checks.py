@@ -103,6 +103,9 @@ L = "', '"  # between labels
         ("SELECT ML_PREDICT(test_xgboost_classifier, v1, 1, 2, 3);", "ML_PREDICT",
          "ML_PREDICT: version v1 of my_project.test_xgboost_classifier has 4 INPUT columns "
          "(f1 bigint, f2 bigint, f3 bigint, f4 bigint), found 3 values"),
+        ("SELECT ML_PREDICT(test_xgboost_classifier, v1, 1);", "ML_PREDICT",
+         "ML_PREDICT: version v1 of my_project.test_xgboost_classifier has 4 INPUT columns "
+         "(f1 bigint, f2 bigint, f3 bigint, f4 bigint), found 1 value"),
         # constants of types MaxCompute would accept for the INPUT columns
         ("SELECT ML_PREDICT(test_xgboost_classifier, v1, 1, 2.5, 3, 4);", "2.5",
          "ML_PREDICT: INPUT column f2 of version v1 is bigint, found DOUBLE"),

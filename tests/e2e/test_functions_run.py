@@ -136,8 +136,8 @@ def test_values_with_where_order_and_aggregates(shell):
 @pytest.mark.parametrize(
     "fmt, expected",
     [
-        ("csv", "a,_c1,_c2\n1,x,NULL\n"),
-        ("json", json.dumps([{"a": "1", "_c1": "x", "_c2": "NULL"}]) + "\n"),
+        ("csv", "a,_c1,_c2\n1,x,\n"),  # NULL is an empty field (docs/output-and-errors.md)
+        ("json", json.dumps([{"a": 1, "_c1": "x", "_c2": None}]) + "\n"),
     ],
 )
 def test_formats(shell, fmt, expected):

@@ -109,6 +109,12 @@ def test_a_batch_whose_commit_fails_is_reported_and_not_one_ok_is_printed(tmp_pa
     assert (status, stderr, unchanged) == (ExitStatus.FAILED, NOT_SAVED.format(3), True)
 
 
+def test_a_lost_batch_of_one_statement_says_so_in_the_singular(tmp_path, monkeypatch):
+    status, stderr, unchanged = run_with_failing_commits(tmp_path, monkeypatch, [IMPORT_V1])
+    one = NOT_SAVED.format(1).replace("1 statements from [1,1] on were", "1 statement from [1,1] on was")
+    assert (status, stderr, unchanged) == (ExitStatus.FAILED, one, True)
+
+
 def test_a_statement_with_a_warning_in_a_lost_batch_prints_neither_its_warning_nor_ok(tmp_path, monkeypatch):
     public = import_version(MODEL, "v2").replace("oss-cn-shanghai-internal", "oss-cn-shanghai")
     status, stderr, unchanged = run_with_failing_commits(tmp_path, monkeypatch, [IMPORT_V1, public])

@@ -11,6 +11,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pytest
 from conftest import IMPORT_V1, MCSHELL, import_version, versions_in
 
 MODEL = "test_xgboost_classifier"
@@ -99,3 +100,96 @@ def test_ctrl_c_while_a_piped_script_waits_for_input_keeps_everything_before_it(
     assert process.returncode == 130
     assert stdout == b""
     assert versions_in(catalog) == ["v1", "v2", "v3"]
+
+
+# -- every format and every writer: a short write into a pipe whose reader left is a closed pipe --
+def commented_versions(count: int) -> str:
+    """CREATE, then `count` versions with 1,000-character comments: results far larger than a pipe holds."""
+    comment = "c" * 1000
+    return CREATE + "".join(
+        import_version(MODEL, f"v{n}").replace(";\n", f" COMMENT '{comment}';\n") for n in range(2, count + 2)
+    )
+
+
+def through_a_pipe(catalog: Path, args: str, reader: str) -> tuple[int, str]:
+    """`mcshell ARGS | READER` in bash: mcshell's own exit status and standard error."""
+    command = f"{MCSHELL} --catalog {catalog} {args} | {reader} > /dev/null; exit ${{PIPESTATUS[0]}}"
+    completed = subprocess.run(["bash", "-c", command], capture_output=True, timeout=WAIT, stdin=subprocess.DEVNULL)
+    return completed.returncode, completed.stderr.decode()
+
+
+def default_version(mcshell) -> str:
+    return mcshell("--format", "csv", "-e", f"DESC MODEL {MODEL};").stdout.split("Default Version,")[1].split("\n")[0]
+
+
+@pytest.mark.parametrize(("fmt", "reader"), [("box", "head -1"), ("csv", "head -1"), ("json", "head -c 100")])
+def test_every_format_stops_at_a_closed_pipe_and_runs_nothing_after_it(mcshell, catalog, fmt, reader):
+    assert mcshell(stdin=commented_versions(150)).status == 0
+    script = f"SHOW VERSIONS FOR MODEL {MODEL}; ALTER MODEL {MODEL} SET DEFAULT_VERSION v11;"
+    assert through_a_pipe(catalog, f'--format {fmt} -e "{script}"', reader) == (141, "")
+    assert default_version(mcshell) == "v1"  # the ALTER after the cut statement never ran
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["dump", f"-e 'SHOW CREATE MODEL {MODEL}; DROP MODEL {MODEL};'", f"-e '{'HELP; ' * 100}DROP MODEL {MODEL};'"],
+)
+def test_dump_show_create_model_and_help_stop_at_a_closed_pipe(mcshell, catalog, args):
+    assert mcshell(stdin=commented_versions(150)).status == 0
+    status, stderr = through_a_pipe(catalog, args, "head -c 10")
+    assert (status, stderr.replace("OK\n", "")) == (141, "")  # the OKs of the HELPs the pipe took
+    assert len(versions_in(catalog)) == 151  # the DROP after the cut statement never ran
+
+
+def test_check_report_stops_at_a_closed_pipe(catalog):
+    script = "DROP MODEL nothing;\n" * 3000  # 3,000 FAILED lines and excerpts on standard error
+    command = f"{MCSHELL} --catalog {catalog} --check 2>&1 >/dev/null | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
+    completed = subprocess.run(["bash", "-c", command], input=script.encode(), capture_output=True, timeout=WAIT)
+    assert completed.returncode == 141
+
+
+# -- a stream that cannot be written: one FAILED line (where standard error can still take it), status 1 --
+def in_bash(catalog: Path, args: str) -> tuple[int, str, str]:
+    command = f"{MCSHELL} --catalog {catalog} {args}"
+    completed = subprocess.run(["bash", "-c", command], capture_output=True, timeout=WAIT, stdin=subprocess.DEVNULL)
+    return completed.returncode, completed.stdout.decode(), completed.stderr.decode()
+
+
+FULL = "FAILED: ODPS-0010000: Output error - could not write to standard output: No space left on device\n"
+CLOSED = "FAILED: ODPS-0010000: Output error - could not write to standard output: the file descriptor is closed\n"
+
+
+def test_dump_to_a_full_disk_says_so_in_one_line(mcshell, catalog):
+    assert mcshell(stdin=CREATE).status == 0
+    assert in_bash(catalog, "dump > /dev/full") == (1, "", FULL)
+
+
+def test_a_result_to_a_full_disk_stops_the_script(mcshell, catalog):
+    assert mcshell(stdin=CREATE).status == 0
+    assert in_bash(catalog, f"-e 'WHOAMI; DROP MODEL {MODEL};' > /dev/full") == (1, "", FULL)
+    assert versions_in(catalog) == ["v1"]  # the DROP after it never ran
+
+
+@pytest.mark.parametrize(
+    ("redirect", "expected"),
+    [
+        (">&-", (1, "", CLOSED)),
+        ("2>&-", (1, "Name: ALIYUN$a@b.c\nProject: my_project\n", "")),  # its OK cannot be written
+        (">&- 2>&-", (1, "", "")),
+    ],
+)
+def test_closed_descriptors_give_a_clear_error_and_status_1(mcshell, catalog, redirect, expected):
+    assert mcshell(stdin=CREATE).status == 0
+    args = f"--user 'ALIYUN$a@b.c' -e 'WHOAMI; DROP MODEL {MODEL};' {redirect}"
+    assert in_bash(catalog, args) == expected
+    assert versions_in(catalog) == ["v1"]  # the script stopped at the first write that failed
+
+
+def test_a_statement_with_no_output_runs_with_stdout_closed(catalog):
+    assert in_bash(catalog, f'-e "{CREATE.strip()}" >&-') == (0, "", "OK\n")
+    assert versions_in(catalog) == ["v1"]
+
+
+@pytest.mark.parametrize("args", ["--help", "--version"])
+def test_help_and_version_to_a_full_disk_say_so_in_one_line(catalog, args):
+    assert in_bash(catalog, f"{args} > /dev/full") == (1, "", FULL)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from mcshell.output.render import FORMATS, render
-from mcshell.output.results import Describe, Message, Record, Table
+from mcshell.output.results import AclGroup, AclLine, AclSection, Describe, Grants, Message, Record, Table
+
+# What a terminal acts on: C0 (tab included) and C1 controls, DEL, line separators, bidi overrides.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 TABLE = Table(("ModelName", "Comment"), [("m1", "plain"), ("m2", 'a, "quoted"\ncomment')])
 DESCRIBE = Describe(
@@ -96,3 +102,50 @@ def test_lazy_rows_are_read_once_in_every_format():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         render(TABLE, "xml")
+
+
+# -- values told apart in csv and json; the box for a terminal -------------------------------
+CELLS = hs.one_of(hs.none(), hs.text(max_size=8), hs.sampled_from(["NULL", "", "1", "1.0E10", "NaN", "true"]))
+TYPES = hs.sampled_from(["", "BIGINT", "DOUBLE", "DECIMAL", "BOOLEAN", "STRING"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(hs.lists(hs.tuples(hs.sampled_from(["a", "a_2", "b", "A"]), TYPES), min_size=1, max_size=5), hs.data())
+def test_json_keeps_every_column_and_tells_null_from_text(columns, data):
+    headers = tuple(name for name, _ in columns)
+    types = tuple(kind for _, kind in columns)
+    rows = data.draw(hs.lists(hs.tuples(*[CELLS] * len(headers)), max_size=4))
+    parsed = json.loads(render(Table(headers, rows, types), "json"))
+    assert [len(obj) for obj in parsed] == [len(headers)] * len(rows)  # no column lost to a shared name
+    for obj, row in zip(parsed, rows, strict=True):
+        for value, cell in zip(obj.values(), row, strict=True):
+            assert (value is None) == (cell is None)
+            if cell is not None:
+                assert value == (cell if isinstance(value, str) else json.loads(cell))
+    assert list(csv.reader(io.StringIO(render(Table(headers, rows, types), "csv")))) == [
+        list(headers),
+        *([] if row == (None,) else [cell or "" for cell in row] for row in rows),
+    ]  # a lone NULL is an empty line, as in PostgreSQL's csv
+
+
+def test_nan_and_infinity_stay_strings_and_a_mixed_column_is_text():
+    table = Table(("d", "m"), [("NaN", "1"), ("-Infinity", "x"), ("1.5E-7", None)], ("DOUBLE", ""))
+    assert render(table, "json") == '[{"d": "NaN", "m": "1"}, {"d": "-Infinity", "m": "x"}, {"d": 1.5E-7, "m": null}]\n'
+
+
+@settings(max_examples=100, deadline=None)
+@given(hs.lists(hs.tuples(hs.text(max_size=6), hs.text(max_size=6)), max_size=4), hs.text(max_size=6))
+def test_the_box_never_lets_a_control_character_reach_the_terminal(rows, value):
+    outputs = [
+        Table(("Name", "Comment"), rows),
+        Describe(model=(("Comment", value),), version=((value, "v1"),), inputs=((value, "double", value),)),
+        Record((("Name", value),)),
+        Grants((AclSection("ACL", (AclGroup(f"user/{value}", (AclLine("A", f"projects/{value}", ("List",)),)),)),)),
+    ]
+    for output in outputs:
+        text = render(output)
+        assert text.endswith("\n")
+        for line in text[:-1].split("\n"):
+            assert not CONTROL.search(line), repr(line)
+    grid = render(outputs[0]).splitlines()
+    assert len({len(line) for line in grid}) == 1 or not all(line.isascii() for line in grid)  # one width
