@@ -27,10 +27,8 @@ _token_type = attrgetter("token_type")
 
 def parse(chunk: Chunk) -> st.Statement:
     """The statement in `chunk`; raises ParseError (with an offset into chunk.text)."""
-    if chunk.open_quote is not None:
-        quote = chunk.text[chunk.open_quote]
-        message = f"unterminated quote {quote}: no closing {quote} before the end of the input"
-        raise ParseError(message, chunk.open_quote)
+    if chunk.open_at is not None:
+        raise _left_open(chunk.text, chunk.open_at)
     if _is_query(chunk.text):
         from mcshell.sql.select import parse_select  # sqlglot's Hive parser, loaded for the first SELECT
 
@@ -53,13 +51,18 @@ def _is_query(text: str) -> bool:
                for w in _QUERY_WORDS)  # fmt: skip
 
 
+def _left_open(text: str, at: int) -> ParseError:
+    """A quote or a comment the input ends inside (the splitter says where it opened): an error
+    at its start, never quoting what follows (an APIKEY, maybe)."""
+    if text.startswith("/*", at):
+        return ParseError("unterminated comment /*: no closing */ before the end of the input", at)
+    quote = text[at]
+    return ParseError(f"unterminated quote {quote}: no closing {quote} before the end of the input", at)
+
+
 def _unreadable(text: str) -> ParseError:
     """Text the tokenizer gives up on. sqlglot's own message quotes the text around the problem
-    (an APIKEY, maybe): say what is left open instead. The splitter has already reported open
-    quotes, so what remains is a comment."""
-    comment = text.rfind("/*")
-    if comment >= 0 and text.find("*/", comment + 2) < 0:
-        return ParseError("unterminated comment /*: no closing */ before the end of the input", comment)
+    (an APIKEY, maybe): never quote it. What is left open is reported before (_left_open)."""
     return ParseError("cannot read the statement", 0)
 
 

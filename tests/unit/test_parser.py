@@ -93,7 +93,7 @@ def test_statements(text, expected):
     ],
 )
 def test_syntax_errors_say_what_was_expected_and_found(text, message, offset):
-    chunk = Chunk(text, open_quote=text.find("'") if text.count("'") % 2 else None)
+    chunk = Chunk(text, open_at=text.find("'") if text.count("'") % 2 else None)
     with pytest.raises(ParseError) as raised:
         parse(chunk)
     assert (raised.value.message, raised.value.offset) == (message, offset)
