@@ -17,7 +17,7 @@ from mcshell.errors import ParseError, UnsupportedStatement
 from mcshell.sql import access
 from mcshell.sql import statements as st
 from mcshell.sql.clauses import ClauseParser
-from mcshell.sql.cursor import IDENTIFIER, NUMBER, VAR, describe, shortened
+from mcshell.sql.cursor import HASH, IDENTIFIER, NUMBER, VAR, describe, shortened
 from mcshell.sql.dialect import Token, tokenize
 from mcshell.sql.lexicon import is_word, touches
 from mcshell.sql.splitter import Chunk, content_start
@@ -88,7 +88,7 @@ def _join_number_words(tokens: list[Token]) -> list[Token]:
 class _Parser(ClauseParser):
     def statement(self) -> st.Statement:
         first = self.peek()
-        if first is None:
+        if first is None or first.token_type is HASH:
             raise self.fail("a statement")
         head = first.text.upper() if first.token_type is not IDENTIFIER else ""
         method = _STATEMENTS.get(head)

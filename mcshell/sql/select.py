@@ -22,6 +22,7 @@ from sqlglot.tokens import Token, TokenType
 
 from mcshell.errors import ParseError, SemanticError
 from mcshell.sql import statements as st
+from mcshell.sql.cursor import hash_error
 
 _HIVE = Hive()
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,
@@ -136,6 +137,8 @@ def _parse_error(error: SqlglotParseError, text: str) -> ParseError:
     if isinstance(line, int) and isinstance(col, int):
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         offset = starts[min(line, len(starts)) - 1] + max(col - len(highlight), 0)
+    if text.startswith("#", offset):  # sqlglot stops at the `#` token: say why
+        return hash_error(offset)
     return ParseError(description[0].lower() + description[1:], min(offset, len(text)))
 
 

@@ -199,3 +199,12 @@ def test_check_counts_an_unterminated_comment_as_a_failed_statement(mcshell, tmp
     )
     assert run.stderr.splitlines()[-1].startswith(f"{path}: 2 statements checked: 1 ok, 1 failed, 0 skipped")
     assert run.status == 1
+
+
+@pytest.mark.parametrize("args", [(), ("--skip-unsupported",)])
+def test_a_line_starting_with_a_hash_is_a_parse_error_that_says_how_to_comment(mcshell, args):
+    run = mcshell(*args, stdin="# a comment, as in a shell script\nWHOAMI;\n")
+    assert (run.stdout, run.status) == ("", 1)
+    assert run.stderr == (
+        "FAILED: ODPS-0130161:[1,1] Parse exception - '#' does not start a comment in MaxCompute SQL: use -- or /* */\n"
+    )

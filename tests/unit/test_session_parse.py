@@ -20,7 +20,8 @@ from mcshell.session import Session, SessionOptions
 def test_a_job_left_open_in_a_comment_or_quote_is_refused_at_its_start(job, failed):
     # Was: a `/*` after the last `;` was dropped and the job ran as if it ended there.
     err = io.StringIO()
-    session = Session(SessionOptions(catalog_path=":memory:", user="ALIYUN$u", project="p"), Console(io.StringIO(), err))
+    options = SessionOptions(catalog_path=":memory:", user="ALIYUN$u", project="p")
+    session = Session(options, Console(io.StringIO(), err))
     try:
         assert session.parse_script(job.splitlines(keepends=True), "<job>") is False
     finally:
