@@ -6,7 +6,7 @@ as plain text in, answer out.
 
 from __future__ import annotations
 
-from mcshell.sql.dialect import Token, TokenError, TokenType, tokenize
+from mcshell.sql.dialect import Token, TokenError, TokenType, lex, tokenize
 from mcshell.sql.splitter import CLOSERS, Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"
@@ -37,11 +37,12 @@ def open_statement(text: str) -> tuple[str, str | None]:
     return (last.text if last is not None else ""), reason
 
 
-def dialect_tokens(text: str, reason: str | None) -> list[Token] | None:
+def dialect_tokens(text: str, reason: str | None, values: bool = True) -> list[Token] | None:
     """The dialect's tokens of `text`, read as if what `reason` says is open had been closed (the
-    token still open then runs to the end); None when the dialect cannot read the text."""
+    token still open then runs to the end); None when the dialect cannot read the text. Without
+    `values`, the tokens as written (strings undecoded and apart: what the highlighter colours)."""
     try:
-        return tokenize(text + CLOSERS.get(reason or "", ""))
+        return (tokenize if values else lex)(text + CLOSERS.get(reason or "", ""))
     except TokenError:
         return None
 

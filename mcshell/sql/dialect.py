@@ -15,6 +15,7 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from mcshell.sql.lexicon import is_word, touches
+from mcshell.sql.literals import decode_strings
 from mcshell.sql.splitter import CLOSERS, StatementSplitter
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
@@ -29,7 +30,8 @@ MODEL_WORDS = frozenset(
 
 class MaxCompute(Dialect):
     """Strings in single or double quotes with backslash escapes, backquoted identifiers,
-    `--` and `/* */` comments: the lexical rules of MaxCompute SQL (as of Hive)."""
+    `--` and `/* */` comments: the lexical rules of MaxCompute SQL (as of Hive). sqlglot finds
+    where a string ends; its value is decoded by literals.py."""
 
     class Tokenizer(tokens.Tokenizer):
         QUOTES = ["'", '"']
@@ -52,6 +54,13 @@ _TOKENIZER = MaxCompute.tokenizer_class()
 
 
 def tokenize(text: str) -> list[Token]:
+    """The tokens of `text`, each string's text its value (literals.py: MaxCompute's one rule)."""
+    return decode_strings(text, _TOKENIZER.tokenize(text))
+
+
+def lex(text: str) -> list[Token]:
+    """The tokens of `text` as written, adjacent strings apart and undecoded: for the highlighter,
+    which colours spans of text, not values."""
     return _TOKENIZER.tokenize(text)
 
 
@@ -86,6 +95,7 @@ __all__ = [
     "TokenError",
     "TokenType",
     "is_word",
+    "lex",
     "read_tokens",
     "tokenize",
     "touches",

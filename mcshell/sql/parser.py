@@ -20,6 +20,7 @@ from mcshell.sql.clauses import ClauseParser
 from mcshell.sql.cursor import HASH, IDENTIFIER, NUMBER, VAR, describe, shortened
 from mcshell.sql.dialect import Token, tokenize
 from mcshell.sql.lexicon import is_word, touches
+from mcshell.sql.literals import EscapeError
 from mcshell.sql.splitter import Chunk, content_start
 
 _token_type = attrgetter("token_type")
@@ -35,8 +36,8 @@ def parse(chunk: Chunk) -> st.Statement:
         return parse_select(chunk.text)
     try:
         tokens = tokenize(chunk.text)
-    except TokenError:
-        raise _unreadable(chunk.text) from None
+    except TokenError as error:
+        raise _unreadable(error) from None
     return _Parser(chunk.text, _join_number_words(tokens)).statement()
 
 
@@ -60,9 +61,11 @@ def _left_open(text: str, at: int) -> ParseError:
     return ParseError(f"unterminated quote {quote}: no closing {quote} before the end of the input", at)
 
 
-def _unreadable(text: str) -> ParseError:
+def _unreadable(error: TokenError) -> ParseError:
     """Text the tokenizer gives up on. sqlglot's own message quotes the text around the problem
     (an APIKEY, maybe): never quote it. What is left open is reported before (_left_open)."""
+    if isinstance(error, EscapeError):
+        return ParseError(error.message, error.offset)
     return ParseError("cannot read the statement", 0)
 
 

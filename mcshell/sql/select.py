@@ -23,6 +23,7 @@ from sqlglot.tokens import Token, TokenType
 from mcshell.errors import ParseError, SemanticError
 from mcshell.sql import statements as st
 from mcshell.sql.cursor import hash_error
+from mcshell.sql.literals import EscapeError, decode_strings
 
 _HIVE = Hive()
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,
@@ -40,7 +41,9 @@ _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 def parse_select(text: str) -> st.Select:
     """The SELECT in `text` (one statement, without its `;`), with every model function call in it."""
     try:
-        tokens = _TOKENIZER.tokenize(text)
+        tokens = decode_strings(text, _TOKENIZER.tokenize(text))  # MaxCompute's strings, not Hive's
+    except EscapeError as error:
+        raise ParseError(error.message, error.offset) from None
     except TokenError:
         raise ParseError("cannot read the statement", 0) from None
     sites = _call_sites(tokens)
