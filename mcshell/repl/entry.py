@@ -7,6 +7,7 @@ as plain text in, answer out.
 from __future__ import annotations
 
 from mcshell.sql.dialect import Token, TokenError, TokenType, lex, tokenize
+from mcshell.sql.source import text_lines
 from mcshell.sql.splitter import CLOSERS, Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"
@@ -29,7 +30,7 @@ def open_statement(text: str) -> tuple[str, str | None]:
     """The statement still being typed at the end of `text` (after its last `;`) and why it is
     open: the splitter's reason ("open quote '", "open comment", "no ';' yet") or None."""
     splitter = StatementSplitter()
-    for line in text.splitlines(keepends=True):
+    for line in text_lines(text):
         for _ in splitter.feed(line):
             pass
     reason = splitter.pending
@@ -81,7 +82,7 @@ def entry_statements(text: str) -> list[Chunk]:
     """The statements of a complete entry, in order; [line,col] count from the entry's start."""
     splitter = StatementSplitter()
     chunks: list[Chunk] = []
-    for line in text.splitlines(keepends=True):
+    for line in text_lines(text):
         chunks.extend(splitter.feed(line))
     last = splitter.finish()  # only comments can be left over in a complete entry
     if last is not None:

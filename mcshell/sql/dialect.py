@@ -38,6 +38,7 @@ class MaxCompute(Dialect):
         IDENTIFIERS = ["`"]
         STRING_ESCAPES = ["\\"]
         COMMENTS = ["--", ("/*", "*/")]
+        COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True  # a `--` comment ends at a line feed, as the splitter's does
         # sqlglot swallows the rest of a "command" (SHOW ..., EXECUTE ...) into one string token;
         # mcshell parses SHOW MODELS [LIKE ...] and SHOW VERSIONS FOR MODEL itself.
         COMMANDS: ClassVar[set[TokenType]] = set()

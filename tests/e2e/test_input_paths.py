@@ -208,3 +208,14 @@ def test_a_line_starting_with_a_hash_is_a_parse_error_that_says_how_to_comment(m
     assert run.stderr == (
         "FAILED: ODPS-0130161:[1,1] Parse exception - '#' does not start a comment in MaxCompute SQL: use -- or /* */\n"
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("separator", ["\r", "\u2028", "\x0c"])
+def test_a_line_ends_at_a_line_feed_only_in_every_mode(mcshell, tmp_path, mode, separator):
+    # Was: -e cut its text at \r, \u2028 ... as well, so a `--` comment ended there and the DROP ran,
+    # while the same text from a file or standard input kept it in the comment.
+    run_script(mcshell, tmp_path, mode, "CREATE MODEL IF NOT EXISTS m WITH VERSION v OPTIONS(A='b');")
+    script = f"WHOAMI; -- a comment{separator}DROP MODEL m;\n"
+    run = run_script(mcshell, tmp_path, mode, script)
+    assert (run.stdout, run.stderr, run.status) == (WHOAMI_OUTPUT, "OK\n", 0)

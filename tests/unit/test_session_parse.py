@@ -27,3 +27,16 @@ def test_a_job_left_open_in_a_comment_or_quote_is_refused_at_its_start(job, fail
     finally:
         session.close()
     assert err.getvalue().splitlines()[0] == f"FAILED: ODPS-0130161:{failed} before the end of the input"
+
+
+@pytest.mark.parametrize("separator", ["\r", "\u2028"])
+def test_a_job_is_cut_into_lines_at_line_feeds_only(tmp_path, separator):
+    # Was: str.splitlines, which also cuts at \r and \u2028: a `--` comment ended early in a job
+    # only, and the statement after it ran.
+    from mcshell.serve.runner import Runner
+
+    runner = Runner(str(tmp_path / "catalog.db"))
+    job = f"WHOAMI; -- a comment{separator}DROP MODEL m;\n"
+    ran = runner.run(job, "ALIYUN$u", "p")
+    runner.close()
+    assert (ran.stdout, ran.error) == ("Name: ALIYUN$u\nProject: p\n", None)
