@@ -26,9 +26,15 @@ from mcshell.sql.cursor import hash_error
 from mcshell.sql.literals import EscapeError, decode_strings
 
 _HIVE = Hive()
+
+
+class _Tokenizer(Hive.Tokenizer):  # sqlglotc accepts interpreted Tokenizer subclasses
+    COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True  # a `--` comment ends at a line feed, as the splitter's does
+
+
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,
 # which costs as much as a tenth of a statement's parse with sqlglotc.
-_TOKENIZER = _HIVE.tokenizer_class(dialect=_HIVE)
+_TOKENIZER = _Tokenizer(dialect=_HIVE)
 _PARSER = _HIVE.parser()
 _NAME_LENGTHS = frozenset(len(name) for name in st.MODEL_FUNCTIONS)
 _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "

@@ -116,3 +116,16 @@ def test_the_statements_and_what_is_left_open_cover_all_but_blanks_comments_and_
         list(ends_open.feed(line))
     if ends_open.pending not in (None, "no ';' yet"):
         assert chunks and chunks[-1].open_at is not None
+
+
+@pytest.mark.parametrize("text", ["SELECT 1 AS a -- c\r, 2 AS b", "WHOAMI -- c\r; DROP MODEL m"])
+def test_the_parsers_end_a_dash_comment_where_the_splitter_does(text):
+    # Was: sqlglot's tokenizers ended it at a \r too, and read on as code what the splitter had
+    # taken for the comment.
+    from mcshell.sql.parser import parse
+    from mcshell.sql.statements import Select, WhoAmI
+
+    statement = parse(Chunk(text))
+    assert isinstance(statement, (Select, WhoAmI))
+    if isinstance(statement, Select):
+        assert [e.alias for e in statement.query.expressions] == ["a"]
