@@ -38,7 +38,10 @@ class MaxCompute(Dialect):
         IDENTIFIERS = ["`"]
         STRING_ESCAPES = ["\\"]
         COMMENTS = ["--", ("/*", "*/")]
-        COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True  # a `--` comment ends at a line feed, as the splitter's does
+        # As the splitter reads them: a `--` comment ends at a line feed, and a `/*` comment at
+        # the first `*/` (MaxCompute's SQL comments page shows no nesting).
+        COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True
+        NESTED_COMMENTS = False
         # sqlglot swallows the rest of a "command" (SHOW ..., EXECUTE ...) into one string token;
         # mcshell parses SHOW MODELS [LIKE ...] and SHOW VERSIONS FOR MODEL itself.
         COMMANDS: ClassVar[set[TokenType]] = set()

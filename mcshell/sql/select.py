@@ -29,7 +29,9 @@ _HIVE = Hive()
 
 
 class _Tokenizer(Hive.Tokenizer):  # sqlglotc accepts interpreted Tokenizer subclasses
-    COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True  # a `--` comment ends at a line feed, as the splitter's does
+    # Comments as the splitter and the dialect (dialect.py) read them.
+    COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True
+    NESTED_COMMENTS = False
 
 
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,

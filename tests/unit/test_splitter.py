@@ -6,7 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as hs
 
-from mcshell.sql.dialect import TokenError, tokenize
+from mcshell.sql.dialect import TokenError, TokenType, tokenize
+from mcshell.sql.source import text_lines
 from mcshell.sql.splitter import Chunk, StatementSplitter, content_start, split_statements
 
 
@@ -75,22 +76,27 @@ def test_chunk_position_of_the_first_line_adds_the_start_column():
 
 # -- nothing is dropped: a property over any script ------------------------------------------------
 _PIECES = hs.sampled_from(
-    [";", " ", "\n", "'", '"', "`", "\\", "/*", "*/", "--", "-", "/", "*", "a", "WHOAMI", "x;y", "'q'", "/* c */"]
+    [";", " ", "\n", "\r", "'", '"', "`", "\\", "/*", "*/", "--", "-", "/", "*", "a", "WHOAMI", "x;y", "'q'", "/* c */"]
+    + ['R"(', ')"', "#"]
 )
+
+
+def _lines(script: str) -> list[str]:
+    return text_lines(script)
 
 
 def _offsets(script: str) -> list[int]:
     """Where each line of `script` starts in it."""
     starts = [0]
-    for line in script.splitlines(keepends=True):
+    for line in _lines(script):
         starts.append(starts[-1] + len(line))
     return starts
 
 
 def _blank(text: str) -> bool:
-    """Only blanks and closed comments."""
+    """Only blanks, closed comments and `;`."""
     try:
-        return not tokenize(text) and content_start(text) == len(text)
+        return all(token.token_type is TokenType.SEMICOLON for token in tokenize(text))
     except TokenError:
         return False
 
@@ -100,7 +106,7 @@ def _blank(text: str) -> bool:
 @example("DESC MODEL m;\n/* old block\nDROP MODEL m;\n")
 def test_the_statements_and_what_is_left_open_cover_all_but_blanks_comments_and_semicolons(script):
     starts = _offsets(script)
-    chunks = list(split_statements(script.splitlines(keepends=True)))
+    chunks = list(split_statements(_lines(script)))
     covered = [False] * len(script)
     for chunk in chunks:
         begin = starts[chunk.line - 1] + chunk.col - 1
@@ -109,19 +115,27 @@ def test_the_statements_and_what_is_left_open_cover_all_but_blanks_comments_and_
         assert not _blank(chunk.text) or chunk.open_at is not None
     gaps = "".join("\0" if covered[i] else c for i, c in enumerate(script)).split("\0")
     # Outside the statements: their `;` and blank or comment-only stretches, nothing else.
-    assert all(_blank(gap.replace(";", " ")) for gap in gaps)
+    assert all(_blank(gap) for gap in gaps)
     # Input that ends inside a quote or a comment ends with a statement marked open there.
     ends_open = StatementSplitter()
-    for line in script.splitlines(keepends=True):
+    for line in _lines(script):
         list(ends_open.feed(line))
     if ends_open.pending not in (None, "no ';' yet"):
         assert chunks and chunks[-1].open_at is not None
 
 
-@pytest.mark.parametrize("text", ["SELECT 1 AS a -- c\r, 2 AS b", "WHOAMI -- c\r; DROP MODEL m"])
-def test_the_parsers_end_a_dash_comment_where_the_splitter_does(text):
-    # Was: sqlglot's tokenizers ended it at a \r too, and read on as code what the splitter had
-    # taken for the comment.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT 1 AS a -- c\r, 2 AS b",
+        "WHOAMI -- c\r; DROP MODEL m",
+        "/* a /* b */ WHOAMI",
+        "/* a /* b */ SELECT 1 AS a",
+    ],
+)
+def test_the_parsers_end_a_comment_where_the_splitter_does(text):
+    # Was: sqlglot's tokenizers ended it at a \r too, and nested `/*` comments, and so read as code
+    # what the splitter had taken for a comment, or as a comment what it had taken for code.
     from mcshell.sql.parser import parse
     from mcshell.sql.statements import Select, WhoAmI
 
