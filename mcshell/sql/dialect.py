@@ -6,7 +6,6 @@ but refuses interpreted Parser subclasses, so the grammar itself lives in `parse
 
 from __future__ import annotations
 
-import io
 from typing import ClassVar
 
 from sqlglot import tokens
@@ -16,6 +15,7 @@ from sqlglot.tokens import Token, TokenType
 
 from mcshell.sql.lexicon import is_word, touches
 from mcshell.sql.literals import decode_strings
+from mcshell.sql.source import text_lines
 from mcshell.sql.splitter import CLOSERS, StatementSplitter
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
@@ -77,7 +77,7 @@ def read_tokens(text: str) -> list[Token] | None:
     except TokenError:
         pass
     splitter = StatementSplitter()
-    for line in io.StringIO(text):  # lines end at \n only, as the splitter's do
+    for line in text_lines(text):
         for _ in splitter.feed(line):
             pass
     closer = CLOSERS.get(splitter.pending or "")
