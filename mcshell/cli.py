@@ -16,7 +16,7 @@ from mcshell.output import report
 from mcshell.output.console import Console, OutputClosed
 from mcshell.output.render import FORMATS
 from mcshell.session import Session, SessionOptions, local_time
-from mcshell.sql.source import BlockLines, decode_lines
+from mcshell.sql.source import BlockLines, decode_lines, text_lines
 
 if TYPE_CHECKING:
     from mcshell.runtime.calls import RuntimeSettings
@@ -196,7 +196,7 @@ def _run(
     session: Session, execute: str | None, script: IO[bytes] | None, check: bool, confirm_drops: bool
 ) -> ExitStatus:
     if execute is not None:
-        return _run_script(session, execute.splitlines(keepends=True), "<-e>")
+        return _run_script(session, text_lines(execute), "<-e>")
     if script is not None:
         name = getattr(script, "name", "-")  # '-' (standard input) may come as a nameless stream
         name = "<stdin>" if name in ("-", "<stdin>") else name

@@ -6,7 +6,8 @@ as plain text in, answer out.
 
 from __future__ import annotations
 
-from mcshell.sql.dialect import Token, TokenError, TokenType, tokenize
+from mcshell.sql.dialect import Token, TokenError, TokenType, lex, tokenize
+from mcshell.sql.source import text_lines
 from mcshell.sql.splitter import CLOSERS, Chunk, StatementSplitter, content_start
 
 OPEN_PARENTHESIS = "open parenthesis"
@@ -29,7 +30,7 @@ def open_statement(text: str) -> tuple[str, str | None]:
     """The statement still being typed at the end of `text` (after its last `;`) and why it is
     open: the splitter's reason ("open quote '", "open comment", "no ';' yet") or None."""
     splitter = StatementSplitter()
-    for line in text.splitlines(keepends=True):
+    for line in text_lines(text):
         for _ in splitter.feed(line):
             pass
     reason = splitter.pending
@@ -37,11 +38,12 @@ def open_statement(text: str) -> tuple[str, str | None]:
     return (last.text if last is not None else ""), reason
 
 
-def dialect_tokens(text: str, reason: str | None) -> list[Token] | None:
+def dialect_tokens(text: str, reason: str | None, values: bool = True) -> list[Token] | None:
     """The dialect's tokens of `text`, read as if what `reason` says is open had been closed (the
-    token still open then runs to the end); None when the dialect cannot read the text."""
+    token still open then runs to the end); None when the dialect cannot read the text. Without
+    `values`, the tokens as written (strings undecoded and apart: what the highlighter colours)."""
     try:
-        return tokenize(text + CLOSERS.get(reason or "", ""))
+        return (tokenize if values else lex)(text + CLOSERS.get(reason or "", ""))
     except TokenError:
         return None
 
@@ -80,7 +82,7 @@ def entry_statements(text: str) -> list[Chunk]:
     """The statements of a complete entry, in order; [line,col] count from the entry's start."""
     splitter = StatementSplitter()
     chunks: list[Chunk] = []
-    for line in text.splitlines(keepends=True):
+    for line in text_lines(text):
         chunks.extend(splitter.feed(line))
     last = splitter.finish()  # only comments can be left over in a complete entry
     if last is not None:

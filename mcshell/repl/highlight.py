@@ -43,7 +43,7 @@ def highlight_spans(text: str) -> list[Span]:
 
 def _tokens(text: str) -> list[Token] | None:
     _, reason = open_statement(text)
-    return dialect_tokens(text, reason)
+    return dialect_tokens(text, reason, values=False)
 
 
 def _comment_spans(text: str, start: int, end: int) -> list[Span]:

@@ -38,7 +38,7 @@ from mcshell.repl.highlight import DialectLexer
 from mcshell.repl.history import PrivateHistory, history_path
 from mcshell.session import Outcome, Session
 from mcshell.sql.parser import parse
-from mcshell.sql.splitter import Chunk
+from mcshell.sql.splitter import CLOSERS, Chunk
 
 _COLOURS = Style.from_dict(
     {
@@ -69,10 +69,20 @@ def run_repl(
             entry = prompts.prompt(f"{session.project}> ")
         except KeyboardInterrupt:
             continue  # Ctrl-C drops the entry being typed
-        except EOFError:
-            return ExitStatus.OK  # Ctrl-D on an empty entry
+        except EOFError:  # Ctrl-D on an empty entry, or the end of the input
+            return _input_ended(session, prompts.default_buffer.text, asker)
         if is_leave_word(entry) or run_entry(session, entry, asker) is Outcome.QUIT:
             return ExitStatus.OK
+
+
+def _input_ended(session: Session, entry: str, asker: PromptSession[str] | None) -> ExitStatus:
+    """The input ended with `entry` still being typed. Inside a quote or a comment, it is the
+    error, at the quote's or comment's start (the statements before it run first, as in a
+    script); any other unfinished entry is dropped, as Ctrl-D drops it."""
+    if waiting_reason(entry) not in CLOSERS:
+        return ExitStatus.OK
+    run_entry(session, entry, asker)
+    return ExitStatus.FAILED
 
 
 def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) -> Outcome | None:

@@ -1,7 +1,8 @@
 """SQL text from catalog records: the statements that recreate a model (SHOW CREATE MODEL, dump).
 
-Strings and names are written so that mcshell's own splitter and tokenizer read back exactly the
-stored value: `quote_string` and `quote_name` are the inverse of the dialect's lexical rules.
+Strings and names are written so that mcshell's own splitter and tokenizer (and MaxCompute) read
+back exactly the stored value: `quote_string` and `quote_name` are the inverse of the dialect's
+lexical rules.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterable
 from mcshell.catalog.records import Model, Version
 from mcshell.rules.validate import OPTION_KEYS
 from mcshell.sql.dialect import TokenType, tokenize
+from mcshell.sql.literals import quote
 
 # Derived by mcshell from the source type, never written in OPTIONS.
 _DERIVED_OPTIONS = ("REMOTE_SERVICE_TYPE",)
@@ -20,32 +22,9 @@ Secret = Callable[[str], str]
 
 
 def quote_string(value: str) -> str:
-    """A string literal whose value is exactly `value`.
-
-    The dialect unescapes only a backslash before the closing quote character (a `\\\\` pair is
-    kept as two characters), so a run of an odd number of backslashes cannot stand before that
-    quote or at the end. Single quotes are used when they can say the value, else double quotes.
-    """
-    for quote in ("'", '"'):
-        literal = _literal(value, quote)
-        if literal is not None:
-            return literal
-    raise ValueError(f"no string literal has the value {value!r}")
-
-
-def _literal(value: str, quote: str) -> str | None:
-    out: list[str] = []
-    backslashes = 0
-    for char in value:
-        if char == quote:
-            if backslashes % 2:
-                return None
-            out.append("\\")
-        out.append(char)
-        backslashes = backslashes + 1 if char == "\\" else 0
-    if backslashes % 2:
-        return None
-    return quote + "".join(out) + quote
+    """A string literal whose value is exactly `value`, by MaxCompute's rule (sql/literals.py):
+    a tab, a quote, a backslash or a line break is written as its escape, so it reads back as itself."""
+    return quote(value)
 
 
 def quote_name(name: str) -> str:

@@ -15,6 +15,7 @@ from mcshell.errors import ExitStatus, McError, ParseError
 from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions, local_time
+from mcshell.sql.source import text_lines
 
 SOURCE = "<job>"
 _FAILED = "FAILED: "
@@ -51,7 +52,7 @@ class Runner:
             self._keeper = None
 
     def run(self, text: str, user: str, project: str, fmt: str = "box") -> Ran:
-        lines = text.splitlines(keepends=True)
+        lines = text_lines(text)  # cut at line feeds only, as -e, -f and standard input are
         out, err = io.StringIO(), io.StringIO()
         options = SessionOptions(catalog_path=self.catalog_path, user=user, project=project, format=fmt)
         with self._turn:

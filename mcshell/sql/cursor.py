@@ -21,6 +21,13 @@ VAR: Final = TokenType.VAR
 IDENTIFIER: Final = TokenType.IDENTIFIER
 STRING: Final = TokenType.STRING
 NUMBER: Final = TokenType.NUMBER
+HASH: Final = TokenType.HASH
+
+
+def hash_error(offset: int) -> ParseError:
+    """`#` where a shell script or MySQL would start a comment: MaxCompute SQL has only `--` and
+    `/* */` (https://www.alibabacloud.com/help/en/maxcompute/sql-comments)."""
+    return ParseError("'#' does not start a comment in MaxCompute SQL: use -- or /* */", offset)
 
 
 def describe(token: Token | None) -> str:
@@ -88,6 +95,9 @@ class TokenCursor:
         return token.start if token is not None else len(self.text)
 
     def fail(self, expected: str) -> ParseError:
+        token = self.peek()
+        if token is not None and token.token_type is HASH:
+            return hash_error(token.start)
         return ParseError(f"expected {expected}, found {describe(self.peek())}", self.here())
 
     def expect(self, *words: str) -> None:

@@ -6,7 +6,6 @@ but refuses interpreted Parser subclasses, so the grammar itself lives in `parse
 
 from __future__ import annotations
 
-import io
 from typing import ClassVar
 
 from sqlglot import tokens
@@ -15,6 +14,8 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
 from mcshell.sql.lexicon import is_word, touches
+from mcshell.sql.literals import decode_strings
+from mcshell.sql.source import text_lines
 from mcshell.sql.splitter import CLOSERS, StatementSplitter
 
 # Words of mcshell's statements that sqlglot does not already know as keywords. They stay VAR
@@ -29,13 +30,18 @@ MODEL_WORDS = frozenset(
 
 class MaxCompute(Dialect):
     """Strings in single or double quotes with backslash escapes, backquoted identifiers,
-    `--` and `/* */` comments: the lexical rules of MaxCompute SQL (as of Hive)."""
+    `--` and `/* */` comments: the lexical rules of MaxCompute SQL (as of Hive). sqlglot finds
+    where a string ends; its value is decoded by literals.py."""
 
     class Tokenizer(tokens.Tokenizer):
         QUOTES = ["'", '"']
         IDENTIFIERS = ["`"]
         STRING_ESCAPES = ["\\"]
         COMMENTS = ["--", ("/*", "*/")]
+        # As the splitter reads them: a `--` comment ends at a line feed, and a `/*` comment at
+        # the first `*/` (MaxCompute's SQL comments page shows no nesting).
+        COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True
+        NESTED_COMMENTS = False
         # sqlglot swallows the rest of a "command" (SHOW ..., EXECUTE ...) into one string token;
         # mcshell parses SHOW MODELS [LIKE ...] and SHOW VERSIONS FOR MODEL itself.
         COMMANDS: ClassVar[set[TokenType]] = set()
@@ -52,6 +58,13 @@ _TOKENIZER = MaxCompute.tokenizer_class()
 
 
 def tokenize(text: str) -> list[Token]:
+    """The tokens of `text`, each string's text its value (literals.py: MaxCompute's one rule)."""
+    return decode_strings(text, _TOKENIZER.tokenize(text))
+
+
+def lex(text: str) -> list[Token]:
+    """The tokens of `text` as written, adjacent strings apart and undecoded: for the highlighter,
+    which colours spans of text, not values."""
     return _TOKENIZER.tokenize(text)
 
 
@@ -64,7 +77,7 @@ def read_tokens(text: str) -> list[Token] | None:
     except TokenError:
         pass
     splitter = StatementSplitter()
-    for line in io.StringIO(text):  # lines end at \n only, as the splitter's do
+    for line in text_lines(text):
         for _ in splitter.feed(line):
             pass
     closer = CLOSERS.get(splitter.pending or "")
@@ -86,6 +99,7 @@ __all__ = [
     "TokenError",
     "TokenType",
     "is_word",
+    "lex",
     "read_tokens",
     "tokenize",
     "touches",

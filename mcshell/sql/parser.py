@@ -17,9 +17,10 @@ from mcshell.errors import ParseError, UnsupportedStatement
 from mcshell.sql import access
 from mcshell.sql import statements as st
 from mcshell.sql.clauses import ClauseParser
-from mcshell.sql.cursor import IDENTIFIER, NUMBER, VAR, describe, shortened
+from mcshell.sql.cursor import HASH, IDENTIFIER, NUMBER, VAR, describe, shortened
 from mcshell.sql.dialect import Token, tokenize
 from mcshell.sql.lexicon import is_word, touches
+from mcshell.sql.literals import EscapeError
 from mcshell.sql.splitter import Chunk, content_start
 
 _token_type = attrgetter("token_type")
@@ -27,18 +28,16 @@ _token_type = attrgetter("token_type")
 
 def parse(chunk: Chunk) -> st.Statement:
     """The statement in `chunk`; raises ParseError (with an offset into chunk.text)."""
-    if chunk.open_quote is not None:
-        quote = chunk.text[chunk.open_quote]
-        message = f"unterminated quote {quote}: no closing {quote} before the end of the input"
-        raise ParseError(message, chunk.open_quote)
+    if chunk.open_at is not None:
+        raise _left_open(chunk.text, chunk.open_at)
     if _is_query(chunk.text):
         from mcshell.sql.select import parse_select  # sqlglot's Hive parser, loaded for the first SELECT
 
         return parse_select(chunk.text)
     try:
         tokens = tokenize(chunk.text)
-    except TokenError:
-        raise _unreadable(chunk.text) from None
+    except TokenError as error:
+        raise _unreadable(error) from None
     return _Parser(chunk.text, _join_number_words(tokens)).statement()
 
 
@@ -53,13 +52,20 @@ def _is_query(text: str) -> bool:
                for w in _QUERY_WORDS)  # fmt: skip
 
 
-def _unreadable(text: str) -> ParseError:
+def _left_open(text: str, at: int) -> ParseError:
+    """A quote or a comment the input ends inside (the splitter says where it opened): an error
+    at its start, never quoting what follows (an APIKEY, maybe)."""
+    if text.startswith("/*", at):
+        return ParseError("unterminated comment /*: no closing */ before the end of the input", at)
+    quote = text[at]
+    return ParseError(f"unterminated quote {quote}: no closing {quote} before the end of the input", at)
+
+
+def _unreadable(error: TokenError) -> ParseError:
     """Text the tokenizer gives up on. sqlglot's own message quotes the text around the problem
-    (an APIKEY, maybe): say what is left open instead. The splitter has already reported open
-    quotes, so what remains is a comment."""
-    comment = text.rfind("/*")
-    if comment >= 0 and text.find("*/", comment + 2) < 0:
-        return ParseError("unterminated comment /*: no closing */ before the end of the input", comment)
+    (an APIKEY, maybe): never quote it. What is left open is reported before (_left_open)."""
+    if isinstance(error, EscapeError):
+        return ParseError(error.message, error.offset)
     return ParseError("cannot read the statement", 0)
 
 
@@ -85,7 +91,7 @@ def _join_number_words(tokens: list[Token]) -> list[Token]:
 class _Parser(ClauseParser):
     def statement(self) -> st.Statement:
         first = self.peek()
-        if first is None:
+        if first is None or first.token_type is HASH:
             raise self.fail("a statement")
         head = first.text.upper() if first.token_type is not IDENTIFIER else ""
         method = _STATEMENTS.get(head)

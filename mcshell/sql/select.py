@@ -22,11 +22,21 @@ from sqlglot.tokens import Token, TokenType
 
 from mcshell.errors import ParseError, SemanticError
 from mcshell.sql import statements as st
+from mcshell.sql.cursor import hash_error
+from mcshell.sql.literals import EscapeError, decode_strings
 
 _HIVE = Hive()
+
+
+class _Tokenizer(Hive.Tokenizer):  # sqlglotc accepts interpreted Tokenizer subclasses
+    # Comments as the splitter and the dialect (dialect.py) read them.
+    COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True
+    NESTED_COMMENTS = False
+
+
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,
 # which costs as much as a tenth of a statement's parse with sqlglotc.
-_TOKENIZER = _HIVE.tokenizer_class(dialect=_HIVE)
+_TOKENIZER = _Tokenizer(dialect=_HIVE)
 _PARSER = _HIVE.parser()
 _NAME_LENGTHS = frozenset(len(name) for name in st.MODEL_FUNCTIONS)
 _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "
@@ -39,7 +49,9 @@ _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 def parse_select(text: str) -> st.Select:
     """The SELECT in `text` (one statement, without its `;`), with every model function call in it."""
     try:
-        tokens = _TOKENIZER.tokenize(text)
+        tokens = decode_strings(text, _TOKENIZER.tokenize(text))  # MaxCompute's strings, not Hive's
+    except EscapeError as error:
+        raise ParseError(error.message, error.offset) from None
     except TokenError:
         raise ParseError("cannot read the statement", 0) from None
     sites = _call_sites(tokens)
@@ -136,6 +148,8 @@ def _parse_error(error: SqlglotParseError, text: str) -> ParseError:
     if isinstance(line, int) and isinstance(col, int):
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         offset = starts[min(line, len(starts)) - 1] + max(col - len(highlight), 0)
+    if text.startswith("#", offset):  # sqlglot stops at the `#` token: say why
+        return hash_error(offset)
     return ParseError(description[0].lower() + description[1:], min(offset, len(text)))
 
 

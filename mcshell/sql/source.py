@@ -79,6 +79,14 @@ def check_text(text: str) -> None:
     raise ParseError(f"the input is not valid UTF-8: {what} cannot be read", found.start())
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of `text`, each with its newline, cut at a line feed only, as a file's lines are
+    (str.splitlines also cuts at \r, \u2028 ..., where a `--` comment would then end early)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
 def decode_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
     """UTF-8 lines from bytes, with a byte-order mark dropped; bad bytes raise InputError."""
     for number, raw in enumerate(binary_lines, start=1):

@@ -39,8 +39,8 @@ class Chunk(Value):
     text: str
     line: int = 1
     col: int = 1
-    # Offset in `text` of a quote still open at the end of the input, if any.
-    open_quote: int | None = None
+    # Offset in `text` of a quote or a `/*` still open at the end of the input, if any.
+    open_at: int | None = None
     terminated: bool = True
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -59,7 +59,7 @@ class StatementSplitter:
         self._parts: list[str] = []
         self._size = 0
         self._state: str | None = None  # None in code, else the open quote or "*" in a comment
-        self._quote_at: int | None = None
+        self._open_at: int | None = None  # where the open quote or comment starts in the statement
         self._has_content = False
         self._line_no = 0
         self._start = (1, 1)
@@ -104,11 +104,12 @@ class StatementSplitter:
                     self._state = None
 
     def finish(self) -> Chunk | None:
-        """The last statement when the input ends without `;` (or with a quote left open)."""
-        if not self._has_content:
+        """The last statement when the input ends without `;`, or with a quote or a comment left
+        open: that is a statement too, even after the last `;`, so that it is reported, never dropped."""
+        if not self._has_content and self._state is None:
             return None
-        open_quote = self._quote_at if self._state not in (None, _BLOCK_COMMENT) else None
-        chunk = Chunk("".join(self._parts), *self._start, open_quote=open_quote, terminated=False)
+        open_at = self._open_at if self._state is not None else None
+        chunk = Chunk("".join(self._parts), *self._start, open_at=open_at, terminated=False)
         self._reset_chunk((self._line_no, 1))
         return chunk
 
@@ -150,11 +151,11 @@ class StatementSplitter:
         if mark == "--":
             self._append(line[found.start() :])
             return len(line), None
+        self._open_at = self._size
         if mark == "/*":
             self._state = _BLOCK_COMMENT
         else:
             self._state = mark
-            self._quote_at = self._size
             self._has_content = True
         self._append(mark)
         return after, None
@@ -177,7 +178,7 @@ class StatementSplitter:
     def _reset_chunk(self, start: tuple[int, int]) -> None:
         self._parts, self._size = [], 0
         self._has_content = False
-        self._quote_at = None
+        self._open_at = None
         self._start = start
 
 

@@ -118,8 +118,7 @@ OPTIONS(
     LOCATION = '{LOCATION}/v1',
     ROLEARN = '{ROLE}'
 )
-COMMENT 'it\\'s "quoted"; -- not a comment \\\\ and a
-second line';
+COMMENT 'it\\'s "quoted"; -- not a comment \\\\ and a\\nsecond line';
 ALTER MODEL churn ADD VERSION `2024`
 INPUT(f1 double, f2 decimal(10,2))
 WITH OPTIONS(
@@ -278,3 +277,28 @@ def test_dump_and_restore_give_the_same_members_the_same_rights(shell, tmp_path)
     alter = shell("--project", "sales", "--user", "RAM$1234:gone", "-e", "ALTER MODEL m SET DEFAULT_VERSION v1;",
                   catalog_path=restored)  # fmt: skip
     assert alter.verdicts == ["OK"]
+
+
+ESCAPED = (
+    "CREATE MODEL esc WITH VERSION v1 INPUT(f1 double) OPTIONS(MODEL_SOURCE_TYPE='IMPORT', "
+    f"MODEL_TYPE='BOOSTED_TREE_REGRESSOR', LOCATION='{LOCATION}/e1', ROLEARN='{ROLE}') "
+    "COMMENT 'a\\tb \\'q\\' \\\\ \\a' ' joined';"
+)
+
+
+def test_a_comment_is_stored_decoded_and_written_back_so_that_it_reads_the_same(shell, tmp_path):
+    # Was: stored as typed (a backslash and a t), while SELECT 'a\tb' reads a tab.
+    from mcshell.catalog.store import Catalog
+
+    source, restored = tmp_path / "source.db", tmp_path / "restored.db"
+    assert shell("--user", USER, "-e", ESCAPED, catalog_path=source).status == 0
+    show = shell("--user", USER, "-e", "SHOW CREATE MODEL esc;", catalog_path=source)
+    assert show.stdout.splitlines()[-1] == "COMMENT 'a\\tb \\'q\\' \\\\ a joined';"
+    dump = shell("dump", catalog_path=source)
+    assert shell("--user", USER, "-f", "-", stdin=dump.stdout, catalog_path=restored).status == 0
+    for path in (source, restored):
+        catalog = Catalog.open(str(path), "2025-01-01 00:00:00")
+        try:
+            assert catalog.get_model("my_project", "esc").comment == "a\tb 'q' \\ a joined"
+        finally:
+            catalog.close()

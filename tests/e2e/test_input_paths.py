@@ -164,3 +164,58 @@ def test_memory_catalog_keeps_nothing(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 0 and "test_xgboost_classifier" in completed.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+# -- an unterminated comment or string is an error at its start, wherever it is ----------------------
+WHOAMI_OUTPUT = "Name: ALIYUN$odps_test\nProject: my_project\n"
+OPEN_AFTER_A_STATEMENT = {
+    "comment": ("WHOAMI;\n/* old block\nDROP MODEL m;\n", "[2,1]", "unterminated comment /*: no closing */"),
+    "quote '": ("WHOAMI;\n'open\nDROP MODEL m;\n", "[2,1]", "unterminated quote ': no closing '"),
+    'quote "': ('WHOAMI;\n  "open;\n', "[2,3]", 'unterminated quote ": no closing "'),
+    "quote `": ("WHOAMI; `open\n", "[1,9]", "unterminated quote `: no closing `"),
+    "comment in a SELECT": ("WHOAMI;\n/* x */ SELECT 1 /* open\n", "[2,18]", "unterminated comment /*: no closing */"),
+    "comment at the end, no newline": ("WHOAMI; /*", "[1,9]", "unterminated comment /*: no closing */"),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", list(OPEN_AFTER_A_STATEMENT))
+def test_an_unterminated_comment_or_quote_after_a_statement_fails_at_its_start(mcshell, tmp_path, mode, case):
+    # Was: a `/*` opened after a `;` dropped the rest of the script silently, exit status 0.
+    script, position, message = OPEN_AFTER_A_STATEMENT[case]
+    run = run_script(mcshell, tmp_path, mode, script)
+    failed = f"FAILED: ODPS-0130161:{position} Parse exception - {message} before the end of the input"
+    assert (run.stdout, run.stderr, run.status) == (WHOAMI_OUTPUT, f"OK\n{failed}\n", 1)
+
+
+def test_check_counts_an_unterminated_comment_as_a_failed_statement(mcshell, tmp_path):
+    # Was: "1 statements checked: 1 ok, 0 failed", exit status 0.
+    path = tmp_path / "script.sql"
+    path.write_text("WHOAMI;\n/* old block\nDROP MODEL m;\n")
+    run = mcshell("--check", "-f", str(path))
+    assert run.stderr.splitlines()[0] == (
+        f"{path}:2:1: FAILED: ODPS-0130161: Parse exception - "
+        "unterminated comment /*: no closing */ before the end of the input"
+    )
+    assert run.stderr.splitlines()[-1].startswith(f"{path}: 2 statements checked: 1 ok, 1 failed, 0 skipped")
+    assert run.status == 1
+
+
+@pytest.mark.parametrize("args", [(), ("--skip-unsupported",)])
+def test_a_line_starting_with_a_hash_is_a_parse_error_that_says_how_to_comment(mcshell, args):
+    run = mcshell(*args, stdin="# a comment, as in a shell script\nWHOAMI;\n")
+    assert (run.stdout, run.status) == ("", 1)
+    assert run.stderr == (
+        "FAILED: ODPS-0130161:[1,1] Parse exception - '#' does not start a comment in MaxCompute SQL: use -- or /* */\n"
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("separator", ["\r", "\u2028", "\x0c"])
+def test_a_line_ends_at_a_line_feed_only_in_every_mode(mcshell, tmp_path, mode, separator):
+    # Was: -e cut its text at \r, \u2028 ... as well, so a `--` comment ended there and the DROP ran,
+    # while the same text from a file or standard input kept it in the comment.
+    run_script(mcshell, tmp_path, mode, "CREATE MODEL IF NOT EXISTS m WITH VERSION v OPTIONS(A='b');")
+    script = f"WHOAMI; -- a comment{separator}DROP MODEL m;\n"
+    run = run_script(mcshell, tmp_path, mode, script)
+    assert (run.stdout, run.stderr, run.status) == (WHOAMI_OUTPUT, "OK\n", 0)

@@ -132,6 +132,22 @@ def test_an_open_quote_keeps_the_entry_open_across_enter_and_semicolons(shell):
     assert model.comment == "first line;\nsecond line"
 
 
+@pytest.mark.parametrize(
+    "typed, failed",
+    [
+        ("/* old block\r", "[1,1] Parse exception - unterminated comment /*: no closing */"),
+        ("DESC MODEL 'm;\r", "[1,12] Parse exception - unterminated quote ': no closing '"),
+    ],
+)
+def test_an_entry_left_open_when_the_input_ends_fails_at_its_start(shell, typed, failed):
+    # An open comment or quote keeps the entry open, with its continuation prompt; at the end of
+    # the input it is the error. Was: dropped, exit status 0.
+    run = shell.type("WHOAMI;\r", typed, "DROP MODEL m;\r")
+
+    assert run.verdicts == ["OK", f"FAILED: ODPS-0130161:{failed} before the end of the input"]
+    assert run.status == 1
+
+
 def test_an_open_parenthesis_keeps_the_entry_open(shell):
     run = shell.type("CREATE MODEL churn WITH VERSION v1 OPTIONS(\r", f"{REMOTE_OPTIONS}\r", ");\r")
 

@@ -124,8 +124,9 @@ def test_an_unterminated_comment_is_named_and_not_quoted(run):
 
 
 def test_control_characters_quoted_from_the_input_are_escaped(run):
-    assert run("SHOW MODELS LIKE 'a' 'b\nc';") == (
-        "FAILED: ODPS-0130161:[1,22] Parse exception - expected ';', found string 'b\\nc'\n",
+    # (Adjacent strings join, as in MaxCompute: `LIKE 'a' 'b\nc'` is one pattern.)
+    assert run("DESC MODEL 'b\nc';") == (
+        "FAILED: ODPS-0130161:[1,12] Parse exception - expected a model name, found string 'b\\nc'\n",
         1,
     )
     assert run("DESC MODEL `a\x1b[31mb\x00`;") == (

@@ -93,7 +93,7 @@ def test_statements(text, expected):
     ],
 )
 def test_syntax_errors_say_what_was_expected_and_found(text, message, offset):
-    chunk = Chunk(text, open_quote=text.find("'") if text.count("'") % 2 else None)
+    chunk = Chunk(text, open_at=text.find("'") if text.count("'") % 2 else None)
     with pytest.raises(ParseError) as raised:
         parse(chunk)
     assert (raised.value.message, raised.value.offset) == (message, offset)
@@ -103,3 +103,19 @@ def test_syntax_errors_say_what_was_expected_and_found(text, message, offset):
 def test_other_statements_are_unsupported(text):
     with pytest.raises(UnsupportedStatement):
         one(text)
+
+
+HASH_MESSAGE = "'#' does not start a comment in MaxCompute SQL: use -- or /* */"
+
+
+@pytest.mark.parametrize(
+    "text, offset",
+    [("# comment", 0), ("\n  #", 3), ("WHOAMI # note", 7), ("DESC MODEL m #x", 13), ("SELECT 1 # c", 9)],
+)
+def test_a_hash_is_no_comment_and_the_error_says_so(text, offset):
+    # Was: "unsupported statement 'COMMENT'" (or 'HASH', "expected ';', found '#'"), and
+    # --skip-unsupported skipped it as if it were some other SQL.
+    with pytest.raises(ParseError) as raised:
+        parse(Chunk(text))
+    assert type(raised.value) is ParseError
+    assert (raised.value.message, raised.value.offset) == (HASH_MESSAGE, offset)

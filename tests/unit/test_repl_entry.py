@@ -66,3 +66,8 @@ def test_quit_or_exit_alone_leaves(entry, leaves):
 def test_statement_text_is_the_statement_on_one_line():
     (chunk,) = entry_statements("  drop model\n   IF EXISTS m ;")
     assert statement_text(chunk) == "drop model IF EXISTS m"
+
+
+def test_an_entry_is_cut_into_lines_at_line_feeds_only():
+    # Was: str.splitlines, which also cut at \r: a `--` comment ended there and the DROP ran.
+    assert [c.text for c in entry_statements("WHOAMI; -- c\rDROP MODEL m;\n")] == ["WHOAMI"]

@@ -52,3 +52,11 @@ def test_the_lexer_gives_each_line_its_fragments():
     ]
     assert lines(1) == [(KEYWORD, "WHOAMI"), ("", ";")]
     assert lines(2) == []
+
+
+def test_strings_are_coloured_as_written_even_where_the_parser_joins_or_refuses_them():
+    # The parser joins adjacent strings and refuses an ambiguous escape; the colours follow the text.
+    assert styled("SELECT 'a' /* c */ 'b'") == [
+        ("SELECT", KEYWORD), ("'a'", STRING), ("/* c */", COMMENT), ("'b'", STRING),
+    ]  # fmt: skip
+    assert styled("DESC 'a\\101'") == [("DESC", KEYWORD), ("'a\\101'", STRING)]
