@@ -8,7 +8,7 @@ import re
 import time
 from urllib.parse import unquote
 
-from mcshell.serve import wire
+from mcshell.serve import access, wire
 from mcshell.serve.catalogapi import CatalogRoutes
 from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.messages import Request, Response, text
@@ -83,7 +83,10 @@ class Routes(CatalogRoutes):
         return Response(201, headers=location)
 
     def instance(self, req: Request, project: str, instance_id: str) -> Response:
-        found = self._instance(project, instance_id)
+        privilege = access.WRITE if req.method == "PUT" else access.READ
+        found = access.instance_for(
+            self.runner.catalog_path, project, instance_id, self.store.get(project, instance_id), req.user, privilege
+        )
         action = next((name for name in INSTANCE_ACTIONS if name in req.query), None)
         if req.method == "PUT":
             raise HttpError(409, "InvalidStateSetting", f"instance {instance_id} is terminated: it cannot be stopped")
@@ -103,12 +106,6 @@ class Routes(CatalogRoutes):
         if action == "instanceprogress":
             return Response(body=f"{wire.XML_HEADER}<Progress/>\n".encode())
         raise HttpError(400, "InvalidParameter", f"GET on an instance does not take ?{action}")
-
-    def _instance(self, project: str, instance_id: str) -> Instance:
-        found = self.store.get(project, instance_id)
-        if found is None:
-            raise HttpError(404, "NoSuchObject", f"instance {instance_id} not found in project {project}")
-        return found
 
     # -- security queries ---------------------------------------------------------------------
     def authorization(self, req: Request, project: str) -> Response:

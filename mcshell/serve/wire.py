@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from xml.sax.saxutils import escape
 
+from mcshell.output.masking import mask_typed
+
 XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 HOST_ID = "mcshell"
 
@@ -66,9 +68,11 @@ def parse_job(body: bytes) -> Job:
     if task.tag != "SQL":
         raise HttpError(400, "InvalidParameter", f"task type '{task.tag}' is not supported: only SQL tasks run")
     name = (task.findtext("Name") or "").strip()
-    query = task.findtext("Query")
-    if not name or query is None or not query.strip():
+    element = task.find("Query")
+    query = None if element is None else element.text
+    if not name or element is None or query is None or not query.strip():
         raise HttpError(400, "InvalidParameter", "the SQL task needs a <Name> and a <Query>")
+    element.text = mask_typed(query)  # the job kept for ?source never holds an APIKEY
     return Job(name, query, ET.tostring(job, encoding="unicode"))
 
 
