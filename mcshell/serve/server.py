@@ -21,8 +21,13 @@ from mcshell.serve.routes import Routes, project_name, route
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError, error_xml, http_date
 
-MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413
-DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) before the 413
+# A job's XML: MaxCompute takes SQL statements of up to 2 MB, "including ... an SDK" (MaxCompute
+# SQL limits, https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-sql-limits),
+# plus room for the XML around it. A larger Content-Length gets 413 at once.
+MAX_BODY = 2 * 1024 * 1024 + 64 * 1024
+BODY_SECONDS = 10.0  # a body that has not all come by then is refused (400): mcshell's decision
+DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) after the 413
+DISCARD_SECONDS = 1.0  # ... and for how long: a client that sends none has had its answer already
 PREFIX = "/api"  # real endpoints end in /api; the server answers with and without it
 IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is closed
 
@@ -73,6 +78,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = IDLE_SECONDS
     server: Server
     request_id = ""
+    refused_body = 0  # the Content-Length of a body refused unread: dropped after the answer
 
     def setup(self) -> None:
         super().setup()
@@ -121,19 +127,49 @@ class Handler(BaseHTTPRequestHandler):
         length = int(length_text)
         if length > MAX_BODY:
             self.close_connection = True
-            self._discard(length)
-            raise HttpError(413, "RequestEntityTooLarge", f"the request body is over {MAX_BODY} bytes")
-        return self.rfile.read(length) if length else b""
+            self.refused_body = length
+            raise HttpError(
+                413, "RequestEntityTooLarge", f"the request body of {length} bytes is over the {MAX_BODY} a job may "
+                "send (MaxCompute takes SQL statements of up to 2 MB)",
+            )  # fmt: skip
+        return self._read(length) if length else b""
 
-    def _discard(self, length: int) -> None:
-        """Read a refused body (up to a bound) before answering: a client still sending it when the
-        connection closes would get a reset instead of the 413."""
-        left = min(length, DISCARD_LIMIT)
-        while left > 0:
-            chunk = self.rfile.read(min(left, 65536))
-            if not chunk:
-                return
-            left -= len(chunk)
+    def _read(self, length: int) -> bytes:
+        """The body, all `length` bytes of it within BODY_SECONDS; else a 400 and the connection closes."""
+        deadline = time.monotonic() + BODY_SECONDS
+        parts: list[bytes] = []
+        got = 0
+        try:
+            while got < length:
+                self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                chunk = self.rfile.read1(length - got)
+                if not chunk:
+                    self.close_connection = True
+                    raise HttpError(400, "InvalidRequest", f"the request body ended after {got} of the {length} "
+                                    "bytes its Content-Length announced")  # fmt: skip
+                parts.append(chunk)
+                got += len(chunk)
+        except TimeoutError:
+            self.close_connection = True
+            raise HttpError(400, "InvalidRequest", f"the request body did not come: {got} of its {length} bytes "
+                            f"came within {BODY_SECONDS:g} s") from None  # fmt: skip
+        finally:
+            self.connection.settimeout(self.timeout)
+        return b"".join(parts)
+
+    def _discard(self) -> None:
+        """After the 413, drop what comes of the refused body (up to a bound, for a short while):
+        a client still sending it when the connection closes would get a reset, not the answer."""
+        left = min(self.refused_body, DISCARD_LIMIT)
+        self.connection.settimeout(DISCARD_SECONDS)
+        try:
+            while left > 0:
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    return
+                left -= len(chunk)
+        except OSError:  # the time is up, or the client has gone: the connection closes either way
+            return
 
     def _dispatch(self, body: bytes) -> Response:
         target = urlsplit(self.path)
@@ -168,6 +204,8 @@ class Handler(BaseHTTPRequestHandler):
         # One write for the whole answer: one TCP segment for a small one, no wait for an ACK.
         # Header values go as UTF-8 (an owner's name may be any text; clients read them as Latin-1).
         self.wfile.write(head.encode("utf-8") + (response.body if self.command != "HEAD" else b""))
+        if self.refused_body:
+            self._discard()
 
     def _log(self, status: int, started: float) -> None:
         target = urlsplit(self.path)
