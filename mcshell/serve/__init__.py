@@ -15,7 +15,7 @@ from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
 from mcshell.serve.auth import Account, AccountsError, load_accounts
 from mcshell.serve.runner import Runner
-from mcshell.serve.server import PREFIX, Server
+from mcshell.serve.server import PREFIX, Server, authority
 from mcshell.session import SessionOptions
 
 __all__ = ["Endpoint", "ServeError", "serving", "serve_forever", "AccountsError"]
@@ -35,7 +35,7 @@ class ServeError(Exception):
 class Endpoint:
     """Where a running server listens, and the arguments pyodps's ODPS(...) needs to reach it."""
 
-    url: str  # http://127.0.0.1:PORT/api
+    url: str  # http://127.0.0.1:PORT/api, http://[::1]:PORT/api
     project: str
     host: str
     port: int
@@ -46,7 +46,7 @@ class Endpoint:
     def odps_kwargs(self) -> dict[str, str]:
         """`ODPS(access_id, secret, **endpoint.odps_kwargs())`. logview_host saves a side call;
         catalog_endpoint points pyodps before 0.13 (which does not ask for it) at this server."""
-        base = f"http://{self.host}:{self.port}"
+        base = f"http://{authority(self.host, self.port)}"
         return {"project": self.project, "endpoint": self.url, "logview_host": base, "catalog_endpoint": base}
 
 
@@ -56,6 +56,7 @@ def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
     """A bound server whose default project exists, not yet serving. `options` are the CLI's
     (catalog, user, project, runtime settings ...): every job runs with them."""
     user, project = options.user, options.project
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # `[::1]`, as a URL writes it
     if options.catalog_path == ":memory:":
         raise ServeError("serve needs a catalog file: an in-memory catalog would be private to each request")
     if options.format != "box":
@@ -76,13 +77,13 @@ def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
     try:
         server = Server(host, port, runner, user, accounts, log)
     except OSError as error:
-        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        raise ServeError(f"cannot listen on {authority(host, port)}: {error.strerror}") from None
     runner.keep_open()
     return server
 
 
 def endpoint_of(server: Server, project: str) -> Endpoint:
-    return Endpoint(f"http://{server.host}:{server.port}{PREFIX}", project, server.host, server.port)
+    return Endpoint(f"http://{server.authority}{PREFIX}", project, server.host, server.port)
 
 
 def is_loopback(host: str) -> bool:

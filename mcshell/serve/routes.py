@@ -30,10 +30,10 @@ def error_of(line: str) -> HttpError:
 
 
 class Routes(CatalogRoutes):
-    def __init__(self, runner: Runner, store: InstanceStore, host: str, port: int):
+    def __init__(self, runner: Runner, store: InstanceStore, address: str):
         self.runner = runner
         self.store = store
-        self.address = f"{host}:{port}"  # what /tunnel and /catalogapi answer (pyodps adds the scheme)
+        self.address = address  # HOST:PORT, what /tunnel and /catalogapi answer (pyodps adds the scheme)
 
     # -- side calls ---------------------------------------------------------------------------
     def logview_host(self, req: Request) -> Response:

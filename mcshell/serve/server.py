@@ -32,28 +32,40 @@ PREFIX = "/api"  # real endpoints end in /api; the server answers with and witho
 IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is closed
 
 
+def authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True  # an idle keep-alive connection never holds the process open
     request_queue_size = 64
 
     def __init__(self, host: str, port: int, runner: Runner, user: str,
                  accounts: Mapping[str, auth.Account] | None, log: Console | None):  # fmt: skip
+        # An IPv6 address (`::1`) takes a socket of its family; names (`localhost`) and IPv4 the default.
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), Handler)
         # The address bound, as text: socketserver types server_address for every family (an AF_UNIX
-        # one may be bytes), but this server is AF_INET, whose socket names itself as (str, int).
+        # one may be bytes), but this server is AF_INET or AF_INET6, whose sockets name themselves
+        # as (str, int, ...).
         self.host: str = self.socket.getsockname()[0]
         self.runner = runner
         self.user = user
         self.accounts = accounts
         self.log = log
         self._log_lock = threading.Lock()
-        self.routes = Routes(runner, InstanceStore(), self.host, self.port)  # the address bound, as the endpoint says
+        self.routes = Routes(runner, InstanceStore(), self.authority)  # the address bound, as the endpoint says
         self._busy = 0
         self._idle = threading.Condition()
 
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    @property
+    def authority(self) -> str:
+        """`HOST:PORT` as a URL writes it: an IPv6 address in brackets (RFC 3986), `[::1]:8100`."""
+        return authority(self.host, self.port)
 
     def access_log(self, line: str) -> None:
         if self.log is not None:
@@ -183,7 +195,7 @@ class Handler(BaseHTTPRequestHandler):
             user = auth.caller(self.server.accounts, signed, (PREFIX,))
         if args and path.startswith(("/projects/", "/catalog/")):
             args = (project_name(args[0]), *args[1:])
-        host = f"http://{self.server.host}:{self.server.port}"
+        host = f"http://{self.server.authority}"
         query = dict(parse_qsl(target.query, keep_blank_values=True))
         request = Request(self.command, path, query, body, user, host + prefix)
         answer: Callable[..., Response] = getattr(self.server.routes, handler)  # route() names a Routes method

@@ -20,7 +20,7 @@ from mcshell.serve import Endpoint
 
 OWNER = "ALIYUN$owner@example.com"
 MCSHELL = str(Path(sys.executable).with_name("mcshell"))
-READY = re.compile(r"mcshell serve: (http://127\.0\.0\.1:(\d+)/api) ")
+READY = re.compile(r"mcshell serve: (http://(?:127\.0\.0\.1|\[::1\]):(\d+)/api) ")
 
 
 class LogLines:
