@@ -133,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise HttpError(411, "MissingContentLength", "chunked request bodies are not accepted: send Content-Length")
         length_text = self.headers.get("Content-Length", "0").strip() or "0"
-        if not length_text.isdigit():
+        if not (length_text.isascii() and length_text.isdigit()):  # `²` is a digit to Python, not to HTTP
             self.close_connection = True
             raise HttpError(400, "InvalidParameter", "the Content-Length header is not a number")
         length = int(length_text)

@@ -73,6 +73,10 @@ CASES = {
                        "MissingContentLength"),
     "a bad Content-Length": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400,
                              "InvalidParameter"),
+    "a Content-Length in other digits": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n",
+                                         400, "InvalidParameter"),  # '\xb2' (Latin-1 for ²) passes str.isdigit()
+    "a negative Content-Length": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400,
+                                  "InvalidParameter"),
     "a request line that is not HTTP": (b"HELLO\r\n\r\n", 400, "InvalidRequest"),
     "an unknown HTTP version": (b"GET / HTTP/9.9\r\n\r\n", 505, "InvalidRequest"),
 }  # fmt: skip
@@ -83,6 +87,7 @@ def test_a_bad_request_gets_a_4xx_xml_error_and_the_server_goes_on(served, case)
     raw, status, code = CASES[case]
     answered, headers, body = exchange(served.endpoint, raw)
     assert (answered, error_code(body)) == (status, code)
+    assert b"System internal error" not in body  # a refusal, never an mcshell bug in disguise
     assert headers["Content-Length"] == str(len(body))
     assert run_sql(served.client("my_project"), "WHOAMI;")[1] == "OK"
 
