@@ -128,6 +128,14 @@ class Handler(BaseHTTPRequestHandler):
             message = f"ODPS-0010000: System internal error - {type(bug).__name__}: {bug}"
             return Response(400, error_xml("InvalidParameter", message, request_id))
 
+    def handle_expect_100(self) -> bool:
+        """A client that asks before it sends (`Expect: 100-continue`) a body over the limit gets
+        no `100 Continue`: the 413 is its answer."""
+        length = self.headers.get("Content-Length", "").strip()
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
+            return True
+        return super().handle_expect_100()
+
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
             self.close_connection = True
@@ -173,9 +181,10 @@ class Handler(BaseHTTPRequestHandler):
         """After the 413, drop what comes of the refused body (up to a bound, for a short while):
         a client still sending it when the connection closes would get a reset, not the answer."""
         left = min(self.refused_body, DISCARD_LIMIT)
-        self.connection.settimeout(DISCARD_SECONDS)
+        deadline = time.monotonic() + DISCARD_SECONDS
         try:
-            while left > 0:
+            while left > 0 and time.monotonic() < deadline:
+                self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
                 chunk = self.rfile.read1(min(left, 65536))
                 if not chunk:
                     return

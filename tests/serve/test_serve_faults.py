@@ -173,6 +173,14 @@ def test_a_content_length_over_the_limit_is_refused_at_once_without_waiting_for_
     assert run_sql(served.client("my_project"), "WHOAMI;")[1] == "OK"
 
 
+def test_a_client_that_asks_before_sending_a_body_over_the_limit_gets_the_413_not_a_100(served):
+    head = POST_HEAD.format(length=http_server.MAX_BODY + 1).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n")
+    with socket.create_connection((served.endpoint.host, served.endpoint.port), timeout=30) as connection:
+        connection.sendall(head.encode())
+        first = connection.recv(12)  # the status line's start: a client that saw 100 would send the body
+    assert first == b"HTTP/1.1 413"
+
+
 def test_a_body_that_stops_short_is_a_400_after_a_short_wait(served, monkeypatch):
     monkeypatch.setattr(http_server, "BODY_SECONDS", 0.2)
     head = POST_HEAD.format(length=100).encode()
