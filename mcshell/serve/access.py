@@ -12,6 +12,7 @@ from mcshell.output import report
 from mcshell.rules import access
 from mcshell.rules import privileges as names
 from mcshell.rules.context import Context
+from mcshell.serve import wire
 from mcshell.serve.instances import Instance
 from mcshell.serve.wire import HttpError
 from mcshell.session import local_time
@@ -51,6 +52,5 @@ def _standing(catalog_path: str, project: str, user: str) -> str:
 
 
 def _denied(message: str) -> HttpError:
-    """pyodps raises Code NoPermission as odps.errors.NoPermission; e.args[0] is the ODPS line."""
-    error = AccessDeniedError(message)
-    return HttpError(403, "NoPermission", report.failed(error).removeprefix("FAILED: "))
+    """403 NoPermission (pyodps: odps.errors.NoPermission); e.args[0] is the ODPS line."""
+    return wire.error_of(report.failed(AccessDeniedError(message)).removeprefix("FAILED: "))

@@ -12,6 +12,7 @@ from typing import Any
 from mcshell.errors import SemanticError
 from mcshell.output import report
 from mcshell.rules.context import check_schema
+from mcshell.serve import wire
 from mcshell.serve.messages import Request, Response
 from mcshell.serve.runner import Runner, find_project
 from mcshell.serve.wire import HttpError
@@ -56,7 +57,7 @@ class CatalogRoutes:
         if ran.error is not None:
             if _NOT_FOUND.match(ran.error):
                 raise _catalog_error(404, "NotFound", ran.error)
-            forbidden = ran.error.startswith("ODPS-0130013")
+            forbidden = wire.forbidden(ran.error)
             raise _catalog_error(
                 403 if forbidden else 400, "NoPermission" if forbidden else "InvalidArgument", ran.error
             )

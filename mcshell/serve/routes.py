@@ -15,18 +15,7 @@ from mcshell.serve.messages import Request, Response, text
 from mcshell.serve.runner import Runner, find_project
 from mcshell.serve.wire import HttpError, TaskReport
 
-# ODPS codes pyodps raises as their own exception classes when they come as an <Error>'s Code.
-ERROR_CLASSES = {"ODPS-0130013": "NoPermission", "ODPS-0130161": "ParseError"}
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
-
-
-def error_of(line: str) -> HttpError:
-    """An mcshell error line (what the CLI prints after `FAILED: `) as a REST error: the Code is
-    pyodps's class for the ODPS code when it has one, else the ODPS code itself, so that
-    `e.args[0]` is the line either way."""
-    code = line.split(":", 1)[0]
-    status = 403 if code == "ODPS-0130013" else 400
-    return HttpError(status, ERROR_CLASSES.get(code, code), line)
 
 
 class Routes(CatalogRoutes):
@@ -115,7 +104,7 @@ class Routes(CatalogRoutes):
         query = wire.parse_auth_query(req.body)
         ran = self.runner.run(query.query, req.user, project, fmt="json" if query.json else "box")
         if ran.error is not None:
-            raise error_of(ran.error)
+            raise wire.error_of(ran.error)
         result = ran.stdout
         if query.json and not result:
             result = "{}"  # a statement that prints only OK: still JSON the client can load

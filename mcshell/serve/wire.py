@@ -26,6 +26,27 @@ class HttpError(Exception):
         self.message = message
 
 
+# The refusals of who may do what: HTTP 403, Code NoPermission (pyodps's class), as the service
+# answers them ("[403] ... ODPS-0420095: Access Denied - ...", MaxCompute's FAQ about permissions).
+FORBIDDEN = ("ODPS-0130013", "ODPS-0420095")
+# ODPS codes pyodps raises as their own exception classes when they come as an <Error>'s Code.
+ERROR_CLASSES = {"ODPS-0130161": "ParseError"}
+
+
+def forbidden(line: str) -> bool:
+    return line.startswith(FORBIDDEN)
+
+
+def error_of(line: str) -> HttpError:
+    """An mcshell error line (what the CLI prints after `FAILED: `) as a REST error: the Code is
+    pyodps's class for the ODPS code when it has one, else the ODPS code itself, so that
+    `e.args[0]` is the line either way."""
+    if forbidden(line):
+        return HttpError(403, "NoPermission", line)
+    code = line.split(":", 1)[0]
+    return HttpError(400, ERROR_CLASSES.get(code, code), line)
+
+
 def http_date(epoch: float | None = None) -> str:
     """RFC 1123 in GMT, as the `Date`, `x-odps-*-time` headers and task times are written."""
     return formatdate(time.time() if epoch is None else epoch, usegmt=True)
