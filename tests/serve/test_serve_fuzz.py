@@ -30,7 +30,7 @@ JOB = (
     '<?xml version="1.0" encoding="utf-8"?><Instance><Job><Priority>9</Priority><Tasks><SQL>'
     "<Name>AnonymousSQLTask</Name><Query><![CDATA[{query}]]></Query></SQL></Tasks></Job></Instance>"
 )
-PROJECT = "my_project"
+PROJECT = "fuzzed_jobs"  # a project of its own: the generated jobs may change anything in it
 
 
 def exchange(endpoint, raw: bytes, method: str, close_side: bool = True) -> tuple[int, dict[str, str], bytes]:
