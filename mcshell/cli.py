@@ -282,8 +282,7 @@ def serve(options: SessionOptions, host: str, port: int, accounts_file: str | No
     from mcshell import serve as server  # only `mcshell serve` pays for the HTTP server
 
     try:
-        status = server.serve_forever(options.catalog_path, options.user, options.project, host, port,
-                                      accounts_file, quiet, Console())  # fmt: skip
+        status = server.serve_forever(options, host, port, accounts_file, quiet, Console())
     except server.ServeError as error:
         raise click.UsageError(str(error)) from None
     sys.exit(int(status))

@@ -48,6 +48,11 @@ def no_privilege(action: str, resource: str, project: str, user: str) -> str:
     )
 
 
+def access_denied(action: str, resource: str) -> str:
+    """ODPS-0420095's message for a missing privilege on an object (the ODPS-0420095 page, Error Message 2)."""
+    return f"You have no privilege 'odps:{action}' on {{acs:odps:*:{resource}}}"
+
+
 def not_in_project(project: str) -> str:
     """The message for a user who is neither the owner nor a member (the ODPS-0420095 page)."""
     return f"You don't exist in project {project}."

@@ -54,21 +54,26 @@ class Target(Value):
 
 
 SCHEMA_SETTING = "odps.namespace.schema"
+DEFAULT_SCHEMA = "default"
 
 
 def resolve(ref: st.ModelRef, ctx: Context, changes: bool) -> Target:
     """Where a model name points. Changes to the public project are refused before any name rule."""
     ref = schema_reading(ref, ctx)
     project = ref.project.key if ref.project is not None else ctx.project
-    if ref.schema is not None and ref.schema.key != "default":
-        raise SemanticError(
-            f"schema '{ref.schema.text}' does not exist; only 'default' is supported", ref.schema.offset
-        )
+    if ref.schema is not None:
+        check_schema(ref.schema.key, ref.schema.text, ref.schema.offset)
     if changes and project == PUBLIC_PROJECT:
         raise read_only(ctx)
     if ref.project is not None and not ctx.catalog.project_exists(project):
         raise DdlError(f"Project not found: {project}")
     return Target(project, ref.name.key)
+
+
+def check_schema(key: str, text: str, offset: int = 0) -> None:
+    """A project's models are all in its one schema, `default`: any other is not there."""
+    if key != DEFAULT_SCHEMA:
+        raise SemanticError(f"schema '{text}' does not exist; only 'default' is supported", offset)
 
 
 def schema_reading(ref: st.ModelRef, ctx: Context) -> st.ModelRef:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import ipaddress
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
 from mcshell.serve.auth import Account, AccountsError, load_accounts
 from mcshell.serve.runner import Runner
-from mcshell.serve.server import PREFIX, Server
+from mcshell.serve.server import PREFIX, Server, authority
+from mcshell.session import SessionOptions
 
 __all__ = ["Endpoint", "ServeError", "serving", "serve_forever", "AccountsError"]
 STOP_WAIT_SECONDS = 10  # how long a stopping server waits for the requests it is answering
@@ -33,7 +35,7 @@ class ServeError(Exception):
 class Endpoint:
     """Where a running server listens, and the arguments pyodps's ODPS(...) needs to reach it."""
 
-    url: str  # http://127.0.0.1:PORT/api
+    url: str  # http://127.0.0.1:PORT/api, http://[::1]:PORT/api
     project: str
     host: str
     port: int
@@ -44,35 +46,44 @@ class Endpoint:
     def odps_kwargs(self) -> dict[str, str]:
         """`ODPS(access_id, secret, **endpoint.odps_kwargs())`. logview_host saves a side call;
         catalog_endpoint points pyodps before 0.13 (which does not ask for it) at this server."""
-        base = f"http://{self.host}:{self.port}"
+        base = f"http://{authority(self.host, self.port)}"
         return {"project": self.project, "endpoint": self.url, "logview_host": base, "catalog_endpoint": base}
 
 
-def start(catalog: str, user: str, project: str, host: str = "127.0.0.1", port: int = 0,
-          accounts: dict[str, Account] | None = None, log: Console | None = None) -> Server:  # fmt: skip
-    """A bound server whose default project exists, not yet serving."""
-    if catalog == ":memory:":
+def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
+          accounts: dict[str, Account] | None = None, log: Console | None = None,
+          debug_log: Callable[[str], None] | None = None) -> Server:  # fmt: skip
+    """A bound server whose default project exists, not yet serving. `options` are the CLI's
+    (catalog, user, project, runtime settings ...): every job runs with them."""
+    user, project = options.user, options.project
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # `[::1]`, as a URL writes it
+    if options.catalog_path == ":memory:":
         raise ServeError("serve needs a catalog file: an in-memory catalog would be private to each request")
+    if options.format != "box":
+        raise ServeError(
+            f"--format {options.format} does not go with 'serve': pyodps reads a job's result as the service "
+            "writes it, the box and grid (security queries ask for JSON themselves)"
+        )
     if accounts is None and not is_loopback(host):
         raise ServeError(f"--host {host} is not a loopback address: without --accounts anyone could act as {user}")
-    runner = Runner(catalog)
+    runner = Runner(options, debug_log)
     ran = runner.run("WHOAMI;", user, project)  # opens (or creates) the catalog and the project
     if ran.error is not None:
         raise ServeError(ran.error)
     # The rules, the error hints and the json format are imported on first use: pay for them
     # now, against a throwaway catalog, not in a client's first requests (some 80 ms each).
     for fmt in ("box", "json"):
-        Runner(":memory:").run(WARM_UP, user, project, fmt=fmt)
+        Runner(SessionOptions(":memory:", user, project)).run(WARM_UP, user, project, fmt=fmt)
     try:
         server = Server(host, port, runner, user, accounts, log)
     except OSError as error:
-        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        raise ServeError(f"cannot listen on {authority(host, port)}: {error.strerror}") from None
     runner.keep_open()
     return server
 
 
 def endpoint_of(server: Server, project: str) -> Endpoint:
-    return Endpoint(f"http://{server.host}:{server.port}{PREFIX}", project, server.host, server.port)
+    return Endpoint(f"http://{server.authority}{PREFIX}", project, server.host, server.port)
 
 
 def is_loopback(host: str) -> bool:
@@ -86,14 +97,18 @@ def is_loopback(host: str) -> bool:
 
 @contextmanager
 def serving(catalog: str, user: str = "ALIYUN$mcshell", project: str = "my_project", host: str = "127.0.0.1",
-            port: int = 0, accounts: dict[str, Account] | None = None,
-            log: Console | None = None) -> Iterator[Endpoint]:  # fmt: skip
+            port: int = 0, accounts: dict[str, Account] | None = None, log: Console | None = None,
+            **settings: Any) -> Iterator[Endpoint]:  # fmt: skip
     """A server in a background thread for the length of the block, for a user's own fixtures:
 
     with serving(catalog=str(tmp_path / "catalog.db")) as endpoint:
         o = ODPS("any-id", "any-secret", **endpoint.odps_kwargs())
+
+    `settings` are more fields of SessionOptions, as the CLI's options set them
+    (`runtime=RuntimeSettings(oss_root=...)`, `skip_unsupported=True`, `debug=True` ...).
     """
-    server = start(catalog, user, project, host, port, accounts, log)
+    options = SessionOptions(catalog_path=catalog, user=user, project=project, **settings)
+    server = start(options, host, port, accounts, log, log.warn if log is not None else None)
     thread = threading.Thread(target=server.serve_forever, name="mcshell-serve", daemon=True)
     thread.start()
     try:
@@ -115,16 +130,17 @@ def _stop_serving(server: Server) -> None:
     server.runner.close()
 
 
-def serve_forever(catalog: str, user: str, project: str, host: str, port: int, accounts_file: str | None,
-                  quiet: bool, console: Console) -> ExitStatus:  # fmt: skip
+def serve_forever(options: SessionOptions, host: str, port: int, accounts_file: str | None, quiet: bool,
+                  console: Console) -> ExitStatus:  # fmt: skip
     """`mcshell serve`: serve until SIGTERM or Ctrl-C, then stop cleanly. Raises ServeError."""
     try:
         accounts = load_accounts(accounts_file) if accounts_file is not None else None
     except AccountsError as error:
         raise ServeError(str(error)) from None
-    server = start(catalog, user, project, host, port, accounts, None if quiet else console)
+    server = start(options, host, port, accounts, None if quiet else console, console.warn)  # --debug: even --quiet
+    project = options.project
     endpoint = endpoint_of(server, project)
-    console.warn(f"mcshell serve: {endpoint.url} (project {project}, catalog {catalog})")
+    console.warn(f"mcshell serve: {endpoint.url} (project {project}, catalog {options.catalog_path})")
     who = "'<access id>', '<secret>'" if accounts else "'any-id', 'any-secret'"
     console.warn(f"  from odps import ODPS; o = ODPS({who}, '{project}', endpoint='{endpoint.url}')")
     stopping = threading.Event()

@@ -9,6 +9,10 @@ import re
 import time
 from typing import Any
 
+from mcshell.errors import SemanticError
+from mcshell.output import report
+from mcshell.rules.context import check_schema
+from mcshell.serve import wire
 from mcshell.serve.messages import Request, Response
 from mcshell.serve.runner import Runner, find_project
 from mcshell.serve.wire import HttpError
@@ -25,7 +29,7 @@ class CatalogRoutes:
     runner: Runner
 
     def list_models(self, req: Request, project: str, schema: str) -> Response:
-        rows = self._json(req, project, "SHOW MODELS;")
+        rows = self._json(req, project, schema, "SHOW MODELS;")
         return _answer({"models": [_listed_model(row) for row in rows], "nextPageToken": ""})
 
     def get_model(self, req: Request, project: str, schema: str, model: str) -> Response:
@@ -33,20 +37,27 @@ class CatalogRoutes:
         statement = f"DESC MODEL {_name(project)}.{_name(schema)}.{_name(model)}"
         if version:
             statement += f" VERSION {_name(version)}"
-        return _answer(_described_model(self._json(req, project, statement + ";")))
+        return _answer(_described_model(self._json(req, project, schema, statement + ";")))
 
     def list_versions(self, req: Request, project: str, schema: str, model: str) -> Response:
-        rows = self._json(req, project, f"SHOW VERSIONS FOR MODEL {_name(project)}.{_name(schema)}.{_name(model)};")
+        rows = self._json(
+            req, project, schema, f"SHOW VERSIONS FOR MODEL {_name(project)}.{_name(schema)}.{_name(model)};"
+        )
         return _answer({"models": [_listed_version(model.lower(), row) for row in rows], "nextPageToken": ""})
 
-    def _json(self, req: Request, project: str, statement: str) -> Any:
+    def _json(self, req: Request, project: str, schema: str, statement: str) -> Any:
+        """The statement's JSON result; a project, then a schema, that is not there: 404 NotFound."""
         if find_project(self.runner.catalog_path, project) is None:
             raise _catalog_error(404, "NotFound", f"ODPS-0110061: Failed to run ddltask - Project not found: {project}")
+        try:
+            check_schema(schema.lower(), schema)
+        except SemanticError as error:
+            raise _catalog_error(404, "NotFound", report.failed(error).removeprefix("FAILED: ")) from None
         ran = self.runner.run(statement, req.user, project, fmt="json")
         if ran.error is not None:
             if _NOT_FOUND.match(ran.error):
                 raise _catalog_error(404, "NotFound", ran.error)
-            forbidden = ran.error.startswith("ODPS-0130013")
+            forbidden = wire.forbidden(ran.error)
             raise _catalog_error(
                 403 if forbidden else 400, "NoPermission" if forbidden else "InvalidArgument", ran.error
             )

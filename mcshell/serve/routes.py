@@ -8,32 +8,21 @@ import re
 import time
 from urllib.parse import unquote
 
-from mcshell.serve import wire
+from mcshell.serve import access, wire
 from mcshell.serve.catalogapi import CatalogRoutes
 from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.messages import Request, Response, text
 from mcshell.serve.runner import Runner, find_project
 from mcshell.serve.wire import HttpError, TaskReport
 
-# ODPS codes pyodps raises as their own exception classes when they come as an <Error>'s Code.
-ERROR_CLASSES = {"ODPS-0130013": "NoPermission", "ODPS-0130161": "ParseError"}
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
 
 
-def error_of(line: str) -> HttpError:
-    """An mcshell error line (what the CLI prints after `FAILED: `) as a REST error: the Code is
-    pyodps's class for the ODPS code when it has one, else the ODPS code itself, so that
-    `e.args[0]` is the line either way."""
-    code = line.split(":", 1)[0]
-    status = 403 if code == "ODPS-0130013" else 400
-    return HttpError(status, ERROR_CLASSES.get(code, code), line)
-
-
 class Routes(CatalogRoutes):
-    def __init__(self, runner: Runner, store: InstanceStore, host: str, port: int):
+    def __init__(self, runner: Runner, store: InstanceStore, address: str):
         self.runner = runner
         self.store = store
-        self.address = f"{host}:{port}"  # what /tunnel and /catalogapi answer (pyodps adds the scheme)
+        self.address = address  # HOST:PORT, what /tunnel and /catalogapi answer (pyodps adds the scheme)
 
     # -- side calls ---------------------------------------------------------------------------
     def logview_host(self, req: Request) -> Response:
@@ -83,7 +72,10 @@ class Routes(CatalogRoutes):
         return Response(201, headers=location)
 
     def instance(self, req: Request, project: str, instance_id: str) -> Response:
-        found = self._instance(project, instance_id)
+        privilege = access.WRITE if req.method == "PUT" else access.READ
+        found = access.instance_for(
+            self.runner.catalog_path, project, instance_id, self.store.get(project, instance_id), req.user, privilege
+        )
         action = next((name for name in INSTANCE_ACTIONS if name in req.query), None)
         if req.method == "PUT":
             raise HttpError(409, "InvalidStateSetting", f"instance {instance_id} is terminated: it cannot be stopped")
@@ -104,12 +96,6 @@ class Routes(CatalogRoutes):
             return Response(body=f"{wire.XML_HEADER}<Progress/>\n".encode())
         raise HttpError(400, "InvalidParameter", f"GET on an instance does not take ?{action}")
 
-    def _instance(self, project: str, instance_id: str) -> Instance:
-        found = self.store.get(project, instance_id)
-        if found is None:
-            raise HttpError(404, "NoSuchObject", f"instance {instance_id} not found in project {project}")
-        return found
-
     # -- security queries ---------------------------------------------------------------------
     def authorization(self, req: Request, project: str) -> Response:
         if "sign_bearer_token" in req.query:  # for a logview address: a token that opens nothing
@@ -118,7 +104,7 @@ class Routes(CatalogRoutes):
         query = wire.parse_auth_query(req.body)
         ran = self.runner.run(query.query, req.user, project, fmt="json" if query.json else "box")
         if ran.error is not None:
-            raise error_of(ran.error)
+            raise wire.error_of(ran.error)
         result = ran.stdout
         if query.json and not result:
             result = "{}"  # a statement that prints only OK: still JSON the client can load

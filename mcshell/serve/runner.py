@@ -6,8 +6,10 @@ concurrent jobs apart. The catalog connection is the thread's: opening one costs
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mcshell.catalog import Catalog
@@ -19,6 +21,7 @@ from mcshell.sql.source import text_lines
 
 SOURCE = "<job>"
 _FAILED = "FAILED: "
+_TRACEBACK = "Traceback (most recent call last):"
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,13 @@ class Ran:
 
 
 class Runner:
-    def __init__(self, catalog_path: str):
-        self.catalog_path = catalog_path
+    def __init__(self, options: SessionOptions, debug_log: Callable[[str], None] | None = None):
+        """`options` are the CLI's, built in one place for both front ends (cli.main): every job
+        runs with them (its runtime settings, --skip-unsupported, --continue-on-error, --debug),
+        as its caller in the project it names. `debug_log` takes a job's --debug traceback."""
+        self.options = options
+        self.catalog_path = options.catalog_path
+        self._debug_log = debug_log
         self._keeper: Catalog | None = None
         # One job at a time in this process. The parser shares one sqlglot tokenizer, which keeps
         # the text it works on in itself (mcshell/sql/dialect.py); Python runs one thread at a
@@ -54,7 +62,7 @@ class Runner:
     def run(self, text: str, user: str, project: str, fmt: str = "box") -> Ran:
         lines = text_lines(text)  # cut at line feeds only, as -e, -f and standard input are
         out, err = io.StringIO(), io.StringIO()
-        options = SessionOptions(catalog_path=self.catalog_path, user=user, project=project, format=fmt)
+        options = dataclasses.replace(self.options, user=user, project=project, format=fmt)
         with self._turn:
             try:
                 catalog = self._thread_catalog()
@@ -87,10 +95,17 @@ class Runner:
             status = session.run_script(lines, source=SOURCE)
         finally:
             session.close()
+            self._log_traceback(err.getvalue())
         if status is ExitStatus.OK:
             return Ran(out.getvalue(), None)
         error = first_failure(err.getvalue())
         return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
+
+    def _log_traceback(self, stderr: str) -> None:
+        """--debug: the traceback a job's session wrote (keys masked), on the server's standard error."""
+        start = stderr.find(_TRACEBACK)
+        if self._debug_log is not None and start >= 0:
+            self._debug_log(stderr[start:].rstrip())
 
 
 def one_statement(lines: list[str]) -> bool:

@@ -21,10 +21,19 @@ from mcshell.serve.routes import Routes, project_name, route
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError, error_xml, http_date
 
-MAX_BODY = 1024 * 1024  # a job's XML; larger bodies get 413
-DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) before the 413
+# A job's XML: MaxCompute takes SQL statements of up to 2 MB, "including ... an SDK" (MaxCompute
+# SQL limits, https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-sql-limits),
+# plus room for the XML around it. A larger Content-Length gets 413 at once.
+MAX_BODY = 2 * 1024 * 1024 + 64 * 1024
+BODY_SECONDS = 10.0  # a body that has not all come by then is refused (400): mcshell's decision
+DISCARD_LIMIT = 16 * MAX_BODY  # how much of a refused body is read (and dropped) after the 413
+DISCARD_SECONDS = 1.0  # ... and for how long: a client that sends none has had its answer already
 PREFIX = "/api"  # real endpoints end in /api; the server answers with and without it
 IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is closed
+
+
+def authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class Server(ThreadingHTTPServer):
@@ -33,22 +42,30 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, host: str, port: int, runner: Runner, user: str,
                  accounts: Mapping[str, auth.Account] | None, log: Console | None):  # fmt: skip
+        # An IPv6 address (`::1`) takes a socket of its family; names (`localhost`) and IPv4 the default.
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), Handler)
         # The address bound, as text: socketserver types server_address for every family (an AF_UNIX
-        # one may be bytes), but this server is AF_INET, whose socket names itself as (str, int).
+        # one may be bytes), but this server is AF_INET or AF_INET6, whose sockets name themselves
+        # as (str, int, ...).
         self.host: str = self.socket.getsockname()[0]
         self.runner = runner
         self.user = user
         self.accounts = accounts
         self.log = log
         self._log_lock = threading.Lock()
-        self.routes = Routes(runner, InstanceStore(), self.host, self.port)  # the address bound, as the endpoint says
+        self.routes = Routes(runner, InstanceStore(), self.authority)  # the address bound, as the endpoint says
         self._busy = 0
         self._idle = threading.Condition()
 
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    @property
+    def authority(self) -> str:
+        """`HOST:PORT` as a URL writes it: an IPv6 address in brackets (RFC 3986), `[::1]:8100`."""
+        return authority(self.host, self.port)
 
     def access_log(self, line: str) -> None:
         if self.log is not None:
@@ -73,6 +90,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = IDLE_SECONDS
     server: Server
     request_id = ""
+    refused_body = 0  # the Content-Length of a body refused unread: dropped after the answer
 
     def setup(self) -> None:
         super().setup()
@@ -110,30 +128,69 @@ class Handler(BaseHTTPRequestHandler):
             message = f"ODPS-0010000: System internal error - {type(bug).__name__}: {bug}"
             return Response(400, error_xml("InvalidParameter", message, request_id))
 
+    def handle_expect_100(self) -> bool:
+        """A client that asks before it sends (`Expect: 100-continue`) a body over the limit gets
+        no `100 Continue`: the 413 is its answer."""
+        length = self.headers.get("Content-Length", "").strip()
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
+            return True
+        return super().handle_expect_100()
+
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
             self.close_connection = True
             raise HttpError(411, "MissingContentLength", "chunked request bodies are not accepted: send Content-Length")
         length_text = self.headers.get("Content-Length", "0").strip() or "0"
-        if not length_text.isdigit():
+        if not (length_text.isascii() and length_text.isdigit()):  # `²` is a digit to Python, not to HTTP
             self.close_connection = True
             raise HttpError(400, "InvalidParameter", "the Content-Length header is not a number")
         length = int(length_text)
         if length > MAX_BODY:
             self.close_connection = True
-            self._discard(length)
-            raise HttpError(413, "RequestEntityTooLarge", f"the request body is over {MAX_BODY} bytes")
-        return self.rfile.read(length) if length else b""
+            self.refused_body = length
+            raise HttpError(
+                413, "RequestEntityTooLarge", f"the request body of {length} bytes is over the {MAX_BODY} a job may "
+                "send (MaxCompute takes SQL statements of up to 2 MB)",
+            )  # fmt: skip
+        return self._read(length) if length else b""
 
-    def _discard(self, length: int) -> None:
-        """Read a refused body (up to a bound) before answering: a client still sending it when the
-        connection closes would get a reset instead of the 413."""
-        left = min(length, DISCARD_LIMIT)
-        while left > 0:
-            chunk = self.rfile.read(min(left, 65536))
-            if not chunk:
-                return
-            left -= len(chunk)
+    def _read(self, length: int) -> bytes:
+        """The body, all `length` bytes of it within BODY_SECONDS; else a 400 and the connection closes."""
+        deadline = time.monotonic() + BODY_SECONDS
+        parts: list[bytes] = []
+        got = 0
+        try:
+            while got < length:
+                self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                chunk = self.rfile.read1(length - got)
+                if not chunk:
+                    self.close_connection = True
+                    raise HttpError(400, "InvalidRequest", f"the request body ended after {got} of the {length} "
+                                    "bytes its Content-Length announced")  # fmt: skip
+                parts.append(chunk)
+                got += len(chunk)
+        except TimeoutError:
+            self.close_connection = True
+            raise HttpError(400, "InvalidRequest", f"the request body did not come: {got} of its {length} bytes "
+                            f"came within {BODY_SECONDS:g} s") from None  # fmt: skip
+        finally:
+            self.connection.settimeout(self.timeout)
+        return b"".join(parts)
+
+    def _discard(self) -> None:
+        """After the 413, drop what comes of the refused body (up to a bound, for a short while):
+        a client still sending it when the connection closes would get a reset, not the answer."""
+        left = min(self.refused_body, DISCARD_LIMIT)
+        deadline = time.monotonic() + DISCARD_SECONDS
+        try:
+            while left > 0 and time.monotonic() < deadline:
+                self.connection.settimeout(max(deadline - time.monotonic(), 0.001))
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    return
+                left -= len(chunk)
+        except OSError:  # the time is up, or the client has gone: the connection closes either way
+            return
 
     def _dispatch(self, body: bytes) -> Response:
         target = urlsplit(self.path)
@@ -147,7 +204,7 @@ class Handler(BaseHTTPRequestHandler):
             user = auth.caller(self.server.accounts, signed, (PREFIX,))
         if args and path.startswith(("/projects/", "/catalog/")):
             args = (project_name(args[0]), *args[1:])
-        host = f"http://{self.server.host}:{self.server.port}"
+        host = f"http://{self.server.authority}"
         query = dict(parse_qsl(target.query, keep_blank_values=True))
         request = Request(self.command, path, query, body, user, host + prefix)
         answer: Callable[..., Response] = getattr(self.server.routes, handler)  # route() names a Routes method
@@ -168,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
         # One write for the whole answer: one TCP segment for a small one, no wait for an ACK.
         # Header values go as UTF-8 (an owner's name may be any text; clients read them as Latin-1).
         self.wfile.write(head.encode("utf-8") + (response.body if self.command != "HEAD" else b""))
+        if self.refused_body:
+            self._discard()
 
     def _log(self, status: int, started: float) -> None:
         target = urlsplit(self.path)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from xml.sax.saxutils import escape
 
+from mcshell.output.masking import mask_typed
+
 XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 HOST_ID = "mcshell"
 
@@ -22,6 +24,27 @@ class HttpError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+# The refusals of who may do what: HTTP 403, Code NoPermission (pyodps's class), as the service
+# answers them ("[403] ... ODPS-0420095: Access Denied - ...", MaxCompute's FAQ about permissions).
+FORBIDDEN = ("ODPS-0130013", "ODPS-0420095")
+# ODPS codes pyodps raises as their own exception classes when they come as an <Error>'s Code.
+ERROR_CLASSES = {"ODPS-0130161": "ParseError"}
+
+
+def forbidden(line: str) -> bool:
+    return line.startswith(FORBIDDEN)
+
+
+def error_of(line: str) -> HttpError:
+    """An mcshell error line (what the CLI prints after `FAILED: `) as a REST error: the Code is
+    pyodps's class for the ODPS code when it has one, else the ODPS code itself, so that
+    `e.args[0]` is the line either way."""
+    if forbidden(line):
+        return HttpError(403, "NoPermission", line)
+    code = line.split(":", 1)[0]
+    return HttpError(400, ERROR_CLASSES.get(code, code), line)
 
 
 def http_date(epoch: float | None = None) -> str:
@@ -66,9 +89,11 @@ def parse_job(body: bytes) -> Job:
     if task.tag != "SQL":
         raise HttpError(400, "InvalidParameter", f"task type '{task.tag}' is not supported: only SQL tasks run")
     name = (task.findtext("Name") or "").strip()
-    query = task.findtext("Query")
-    if not name or query is None or not query.strip():
+    element = task.find("Query")
+    query = None if element is None else element.text
+    if not name or element is None or query is None or not query.strip():
         raise HttpError(400, "InvalidParameter", "the SQL task needs a <Name> and a <Query>")
+    element.text = mask_typed(query)  # the job kept for ?source never holds an APIKEY
     return Job(name, query, ET.tostring(job, encoding="unicode"))
 
 

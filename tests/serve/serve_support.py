@@ -20,7 +20,7 @@ from mcshell.serve import Endpoint
 
 OWNER = "ALIYUN$owner@example.com"
 MCSHELL = str(Path(sys.executable).with_name("mcshell"))
-READY = re.compile(r"mcshell serve: (http://127\.0\.0\.1:(\d+)/api) ")
+READY = re.compile(r"mcshell serve: (http://(?:127\.0\.0\.1|\[::1\]):(\d+)/api) ")
 
 
 class LogLines:
@@ -77,12 +77,15 @@ def run_sql(o: ODPS, sql: str) -> tuple[str, str]:
 class ServeProcess:
     """`mcshell serve --port 0` in a process of its own: its endpoint read from the ready line."""
 
-    def __init__(self, catalog: Path, *args: str, options: tuple[str, ...] = ()):
-        """`args` go after `serve`; `options` (--project ...) before it."""
-        argv = [MCSHELL, "--catalog", str(catalog), "--user", OWNER, *options, "serve", "--port", "0", *args]
+    def __init__(self, catalog: Path | None, *args: str, options: tuple[str, ...] = (), user: str | None = OWNER,
+                 env: dict[str, str] | None = None):  # fmt: skip
+        """`args` go after `serve`; `options` (--project ...) before it; no --catalog or --user
+        when they are None (the environment's MCSHELL_CATALOG, MCSHELL_USER then count)."""
+        given = [*(["--catalog", str(catalog)] if catalog is not None else []), *(["--user", user] if user else [])]
+        argv = [MCSHELL, *given, *options, "serve", "--port", "0", *args]
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=os.environ,
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
         self.ready_lines: list[str] = []
         while True:

@@ -20,9 +20,9 @@ from mcshell.serve import AccountsError, serving
 from mcshell.serve.auth import load_accounts
 from serve.serve_support import OWNER, LogLines, client, conforms, run_sql
 
-ALICE, BOB = "ALIYUN$alice@example.com", "RAM$1234:bob"
-SECRETS = {"owner-id": "owner-secret-0", "alice-id": "alice%secret$1", "bob-id": "bob-secret-2"}
-USERS = {"owner-id": OWNER, "alice-id": ALICE, "bob-id": BOB}
+ALICE, BOB, EVE = "ALIYUN$alice@example.com", "RAM$1234:bob", "ALIYUN$eve@example.com"
+SECRETS = {"owner-id": "owner-secret-0", "alice-id": "alice%secret$1", "bob-id": "bob-secret-2", "eve-id": "eve-3"}
+USERS = {"owner-id": OWNER, "alice-id": ALICE, "bob-id": BOB, "eve-id": EVE}
 
 
 def write_accounts(path, mode=0o600, text=None):
@@ -41,8 +41,8 @@ def signed(tmp_path_factory):
         yield endpoint, folder / "catalog.db", log
 
 
-def as_(signed, access_id, **kwargs):
-    return client(signed[0].url, "sales", access_id, SECRETS.get(access_id, "x"), **kwargs)
+def as_(signed, access_id, project="sales", **kwargs):
+    return client(signed[0].url, project, access_id, SECRETS.get(access_id, "x"), **kwargs)
 
 
 def test_the_accounts_file_maps_ids_to_users_and_must_be_private(tmp_path):
@@ -132,8 +132,8 @@ def test_a_request_without_authorization_or_with_a_stale_date_is_refused(signed)
     status, error = raw(endpoint, {"Date": stale, "Authorization": f"ODPS alice-id:{sig}"})
     assert (status, error["Code"]) == (403, "RequestTimeTooSkewed")
     now = formatdate(usegmt=True)
-    sig = signature_v2(SECRETS["alice-id"], now, "/projects/sales/instances/x?curr_project=sales&taskstatus")
-    status, error = raw(endpoint, {"Date": now, "Authorization": f"ODPS alice-id:{sig}"})
+    sig = signature_v2(SECRETS["owner-id"], now, "/projects/sales/instances/x?curr_project=sales&taskstatus")
+    status, error = raw(endpoint, {"Date": now, "Authorization": f"ODPS owner-id:{sig}"})
     assert (status, error["Code"]) == (404, "NoSuchObject")  # signed right: on to the instance, which is not there
 
 
@@ -142,3 +142,53 @@ def test_no_secret_or_access_id_reaches_the_log(signed):
     logged = signed[2].stream.getvalue()
     assert logged and not any(secret in logged for secret in SECRETS.values())
     assert "alice-id" not in logged and "Authorization" not in logged
+
+
+KEY = "sk-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+REMOTE_MODEL = (
+    "CREATE MODEL writer WITH VERSION v1 INPUT(prompt STRING) OPTIONS(MODEL_SOURCE_TYPE = 'REMOTE', "
+    "MODEL_TYPE = 'LLM', TASKS = 'text-generation', "
+    "ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com', "
+    f"PAI_EAS_SERVICE_NAME = 'writer_svc', PAI_EAS_MODEL_NAME = 'qwen', PAI_EAS_SYNC_MODE = 'true', APIKEY = '{KEY}');"
+)
+
+
+def test_an_instance_is_read_only_by_its_owner_and_the_project_s_administrators(signed):
+    """Item 8 of issue 19: another member, or a user outside the project, reads neither the job's
+    SQL nor its result; the job's owner and the project owner do; the SQL kept has no key."""
+    owner = as_(signed, "owner-id", "ledger")  # a project of this test's own, created by its owner
+    owner.execute_sql("ADD USER ALIYUN$alice@example.com; ADD USER RAM$1234:bob;")
+    owner.execute_security_query("GRANT CreateModel ON PROJECT ledger TO USER ALIYUN$alice@example.com")
+    job = as_(signed, "alice-id", "ledger").execute_sql(REMOTE_MODEL + "\nDESC MODEL writer;")
+    resource = f"acs:odps:*:projects/ledger/instances/{job.id}"
+    for who, message in (
+        ("bob-id", f"ODPS-0420095: Access Denied - You have no privilege 'odps:Read' on {{{resource}}}"),
+        ("eve-id", "ODPS-0420095: Access Denied - You don't exist in project ledger."),
+    ):
+        theirs = as_(signed, who, "ledger").get_instance(job.id)
+        for read in (theirs.get_sql_query, theirs.get_task_result, theirs.get_task_statuses, theirs.is_terminated):
+            with pytest.raises(odps_errors.NoPermission) as raised:
+                read()
+            assert raised.value.args[0] == message, who
+    for who in ("alice-id", "owner-id"):
+        mine = as_(signed, who, "ledger").get_instance(job.id)
+        sql = mine.get_sql_query()
+        assert KEY not in sql and "APIKEY = '********'" in sql
+        assert "| APIKEY:                   ********e8f9 " in mine.get_task_result()
+    with pytest.raises(odps_errors.NoPermission):  # an outsider learns nothing, not even that it is not there
+        as_(signed, "eve-id", "ledger").get_instance("20261207000000000gnope").get_task_result()
+    with pytest.raises(odps_errors.NoSuchObject):
+        as_(signed, "bob-id", "ledger").get_instance("20261207000000000gnope").get_task_result()
+
+
+def test_a_user_outside_the_project_is_refused_with_403_no_permission_on_every_route(signed):
+    """ODPS-0420095 is an HTTP 403, as the service answers it (FAQ about permissions:
+    `[403] ... ODPS-0420095: Access Denied - ...`), from the catalog API and security queries too."""
+    as_(signed, "owner-id", "vault").execute_sql("WHOAMI;")  # the owner's project, which eve is not in
+    eve = as_(signed, "eve-id", "vault")
+    denied = "ODPS-0420095: Access Denied - You don't exist in project vault."
+    for call in (lambda: list(eve.list_models()), lambda: eve.execute_security_query("SHOW GRANTS"),
+                 lambda: eve.get_model("m").reload()):  # fmt: skip
+        with pytest.raises(odps_errors.NoPermission) as raised:
+            call()
+        assert raised.value.args[0] == denied

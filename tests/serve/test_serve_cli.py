@@ -108,3 +108,26 @@ def test_a_one_shot_run_loads_nothing_of_the_server(catalog, statements):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not has_ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_an_ipv6_host_is_served_and_advertised_in_brackets(tmp_path):
+    """Item 15 of issue 19: `serve --host ::1` starts, says http://[::1]:PORT, and pyodps uses it."""
+    server = ServeProcess(tmp_path / "catalog.db", "--host", "::1")
+    try:
+        assert server.url == f"http://[::1]:{server.port}/api"
+        assert server.ready_lines[0].startswith(f"mcshell serve: http://[::1]:{server.port}/api (project my_project")
+        o = client(server.url, "my_project")
+        assert run_sql(o, "WHOAMI;") == (f"Name: {OWNER}\nProject: my_project\n", "OK")
+        assert [m.name for m in o.list_models()] == []  # the catalog API, found through GET /catalogapi
+    finally:
+        server.stop()

@@ -3,11 +3,13 @@ serving. Instances are kept up to a cap."""
 
 from __future__ import annotations
 
+import http.client
 import socket
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from mcshell.serve import server as http_server
 from mcshell.serve import serving
 from mcshell.serve.instances import Instance, InstanceStore
 from mcshell.serve.server import MAX_BODY
@@ -71,6 +73,10 @@ CASES = {
                        "MissingContentLength"),
     "a bad Content-Length": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400,
                              "InvalidParameter"),
+    "a Content-Length in other digits": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n",
+                                         400, "InvalidParameter"),  # '\xb2' (Latin-1 for ²) passes str.isdigit()
+    "a negative Content-Length": (b"POST /api/tenants HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400,
+                                  "InvalidParameter"),
     "a request line that is not HTTP": (b"HELLO\r\n\r\n", 400, "InvalidRequest"),
     "an unknown HTTP version": (b"GET / HTTP/9.9\r\n\r\n", 505, "InvalidRequest"),
 }  # fmt: skip
@@ -81,6 +87,7 @@ def test_a_bad_request_gets_a_4xx_xml_error_and_the_server_goes_on(served, case)
     raw, status, code = CASES[case]
     answered, headers, body = exchange(served.endpoint, raw)
     assert (answered, error_code(body)) == (status, code)
+    assert b"System internal error" not in body  # a refusal, never an mcshell bug in disguise
     assert headers["Content-Length"] == str(len(body))
     assert run_sql(served.client("my_project"), "WHOAMI;")[1] == "OK"
 
@@ -138,3 +145,49 @@ def test_the_routes_pyodps_takes_only_in_some_setups_answer(served):
     assert exchange(endpoint, request("GET", instance + "?instanceprogress"))[0] == 200
     status, _, body = exchange(endpoint, request("GET", instance + "?curr_project=my_project&other=1"))
     assert (status, ET.fromstring(body).findtext("Status")) == (200, "Terminated")  # other parameters: ignored
+
+
+def answer_while_open(endpoint, head: bytes, body: bytes = b"") -> tuple[int, str, str]:
+    """Send a request and keep the connection open, as a client whose body stalls would: the
+    status, the Code and the Message of the answer, read by its own Content-Length."""
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=30) as connection:
+        connection.sendall(head + body)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        root = ET.fromstring(response.read())
+        return response.status, root.findtext("Code"), root.findtext("Message")
+
+
+POST_HEAD = "POST /api/projects/my_project/instances HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n"
+
+
+@pytest.mark.parametrize("length", [http_server.MAX_BODY + 1, 10**12, 10**40])
+def test_a_content_length_over_the_limit_is_refused_at_once_without_waiting_for_the_body(served, length):
+    """Item 9 of issue 19: no body follows, and the connection stays open; the 413 comes at once."""
+    status, code, message = answer_while_open(served.endpoint, POST_HEAD.format(length=length).encode())
+    assert (status, code, message) == (
+        413, "RequestEntityTooLarge",
+        f"the request body of {length} bytes is over the {http_server.MAX_BODY} a job may send "
+        "(MaxCompute takes SQL statements of up to 2 MB)",
+    )  # fmt: skip
+    assert run_sql(served.client("my_project"), "WHOAMI;")[1] == "OK"
+
+
+def test_a_client_that_asks_before_sending_a_body_over_the_limit_gets_the_413_not_a_100(served):
+    head = POST_HEAD.format(length=http_server.MAX_BODY + 1).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n")
+    with socket.create_connection((served.endpoint.host, served.endpoint.port), timeout=30) as connection:
+        connection.sendall(head.encode())
+        first = connection.recv(12)  # the status line's start: a client that saw 100 would send the body
+    assert first == b"HTTP/1.1 413"
+
+
+def test_a_body_that_stops_short_is_a_400_after_a_short_wait(served, monkeypatch):
+    monkeypatch.setattr(http_server, "BODY_SECONDS", 0.2)
+    head = POST_HEAD.format(length=100).encode()
+    assert answer_while_open(served.endpoint, head, b"<Instance>") == (
+        400, "InvalidRequest", "the request body did not come: 10 of its 100 bytes came within 0.2 s",
+    )  # fmt: skip
+    status, _, body = exchange(served.endpoint, head + b"<Instance>")  # the client closes its side
+    assert (status, ET.fromstring(body).findtext("Message")) == (
+        400, "the request body ended after 10 of the 100 bytes its Content-Length announced",
+    )  # fmt: skip

@@ -65,3 +65,31 @@ def test_a_model_that_is_not_there_or_not_readable_raises(models, served):
     assert raised.value.args[0] == f"ODPS-0110061: Failed to run ddltask - Model not found: {project}.nothing"
     with pytest.raises(odps_errors.NoSuchObject):
         list(served.client("no_such_project_x").list_models())
+
+
+def test_a_schema_that_is_not_there_is_not_found_as_a_project_that_is_not_there(models, served):
+    """Item 15 of issue 19: the catalog API answers an unknown schema as it answers an unknown
+    project, 404 with reason NotFound (pyodps: NoSuchObject), for the list, a model and its versions."""
+    from serve.test_serve_faults import exchange, request
+
+    o, project = models
+    schema = "ODPS-0130071: Semantic analysis exception - schema 'nope' does not exist; only 'default' is supported"
+    base = f"/api/catalog/v1alpha/projects/{project}/schemas"
+    for path in ("/nope/models", "/nope/models/test_xgboost_classifier",
+                 "/nope/models/test_xgboost_classifier:listVersions"):  # fmt: skip
+        status, headers, body = exchange(served.endpoint, request("GET", base + path))
+        assert (status, headers["Content-Type"], json.loads(body)) == (
+            404,
+            "application/json",
+            {"message": schema, "reason": "NotFound"},
+        ), path
+    assert exchange(served.endpoint, request("GET", base + "/DEFAULT/models"))[0] == 200
+    missing = exchange(served.endpoint, request("GET", "/api/catalog/v1alpha/projects/no_such_p/schemas/nope/models"))
+    assert (missing[0], json.loads(missing[2])["message"]) == (
+        404,
+        "ODPS-0110061: Failed to run ddltask - Project not found: no_such_p",
+    )
+    with pytest.raises(odps_errors.NoSuchObject) as raised:
+        list(o.list_models(schema="nope"))
+    assert raised.value.args[0] == schema
+    assert o.exist_model("test_xgboost_classifier", schema="nope") is False
