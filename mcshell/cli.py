@@ -86,7 +86,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--project", envvar="MCSHELL_PROJECT",
     help="Current project (env MCSHELL_PROJECT) [default: project_name of --config, else my_project]; "
-    "created on first use.",
+    "created by the first statement that writes.",
 )  # fmt: skip
 @click.option(
     "--config", "config_path", metavar="PATH",
@@ -245,7 +245,7 @@ def _dump(catalog_path: str, include_secrets: bool, console: Console) -> ExitSta
     from mcshell.rules.dump import dump_script  # the recreating statements' imports, for dump only
 
     try:
-        catalog = Catalog.open(catalog_path, local_time())
+        catalog = Catalog.open_reading(catalog_path, local_time())  # a reader: never creates a catalog
         try:
             with catalog.transaction(write=False):
                 for text in dump_script(catalog, include_secrets):

@@ -239,3 +239,32 @@ def test_check_runs_in_a_read_only_directory(read_only_directory):
         "<-e>: 3 statements checked: 2 ok, 1 failed, 0 skipped (dry run: the catalog was not changed)"
     )
     assert sorted(p.name for p in read_only_directory.parent.iterdir()) == ["catalog.db"]
+
+
+def test_a_read_only_catalog_that_needs_a_migration_is_one_clear_failed_line(tmp_path):
+    from old_catalogs import SCHEMA_2, old_catalog
+
+    catalog = tmp_path / "old" / "catalog.db"
+    catalog.parent.mkdir()
+    db = old_catalog(catalog, SCHEMA_2, 2)
+    db.commit()
+    db.close()
+    catalog.chmod(0o444)
+    before = catalog.read_bytes()
+    run = _run_unprivileged(catalog, "-e", "SHOW MODELS;")
+    catalog.chmod(0o644)
+    assert (run.stdout, run.stderr, run.returncode) == (
+        "",
+        f"FAILED: ODPS-0010000: System internal error - catalog '{catalog}' has schema version 2 and must be "
+        "upgraded to 4 before this mcshell reads it, which needs writing to it: attempt to write a readonly "
+        "database\n",
+        1,
+    )
+    assert catalog.read_bytes() == before
+
+
+def test_dump_of_a_catalog_that_does_not_exist_prints_nothing_and_creates_nothing(tmp_path, mcshell):
+    catalog = tmp_path / "none" / "catalog.db"
+    run = mcshell("dump", catalog_path=catalog)
+    assert (run.stdout.startswith("-- mcshell dump"), run.stderr, run.status) == (True, "", 0)
+    assert not (tmp_path / "none").exists()
