@@ -140,7 +140,9 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 )  # fmt: skip
 @click.option(
     "--skip-unsupported", is_flag=True,
-    help="Skip statements mcshell does not run (SELECT, CREATE TABLE, INSERT ...) with a warning instead of failing.",
+    help="Skip the SQL mcshell does not run (CREATE TABLE, INSERT ...: any statement but the model statements HELP "
+    "lists), and a SELECT that passes its checks but cannot run here (over a table, say), with a warning instead "
+    "of failing.",
 )  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="box", show_default=True,

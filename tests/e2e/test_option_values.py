@@ -121,3 +121,25 @@ def test_an_oss_root_in_the_config_file_that_is_not_a_directory_names_the_file_a
         f"{USAGE}Error: Invalid value for oss_root in '{path}': '{tmp_path / 'a_file'}' is not a directory\n",
         2,
     )
+
+
+# A statement for each kind of SQL the help of --skip-unsupported may name as skipped.
+SKIPPED_EXAMPLES = {"CREATE TABLE": "CREATE TABLE t (a BIGINT);", "INSERT": "INSERT INTO t VALUES (1);"}
+
+
+def test_the_help_of_skip_unsupported_names_only_statements_it_skips(mcshell):
+    import re
+
+    from mcshell.sql.grammar import STATEMENTS
+
+    helped = " ".join(mcshell("--help").stdout.split())
+    text = re.search(r"--skip-unsupported (.*?) --format", helped)
+    assert text is not None
+    named = re.search(r"\(([^)]*?)(?: \.\.\.)?[:)]", text.group(1))
+    assert named is not None, text.group(1)
+    examples = [word.strip() for word in named.group(1).split(",")]
+    ours = {statement.name for statement in STATEMENTS}
+    for example in examples:
+        assert example not in ours, f"{example} is a statement mcshell runs, not one it skips"
+        run = mcshell("--skip-unsupported", "-e", SKIPPED_EXAMPLES[example])
+        assert run.stderr.startswith(f"WARNING: skipped unsupported statement '{example}") and run.status == 0
