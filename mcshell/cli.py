@@ -10,7 +10,7 @@ import click
 
 from mcshell import __version__, config
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus, McError
+from mcshell.errors import ExitStatus, McError, quoted
 from mcshell.interrupts import INTERRUPTS
 from mcshell.output import report
 from mcshell.output.console import Console, OutputClosed
@@ -30,7 +30,7 @@ def _project_name(value: str, source: str) -> str:
     from mcshell.rules.validate import PROJECT_NAME
 
     if not PROJECT_NAME.match(value):
-        raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})", param_hint=source)
+        raise click.BadParameter(f"{quoted(value)} is not a project name ({_PROJECT_RULE})", param_hint=source)
     return value.lower()
 
 
@@ -40,7 +40,8 @@ def _read_config(config_path: str | None) -> dict[str, str]:
     try:
         return config.read_odps_config(config_path)
     except (OSError, UnicodeDecodeError) as error:
-        raise click.BadParameter(f"cannot read '{config_path}': {error}", param_hint="'--config'") from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise click.BadParameter(f"cannot read {quoted(config_path)}: {reason}", param_hint="'--config'") from None
 
 
 def _choose_project(project: str | None, settings: dict[str, str], config_path: str | None) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 
+from mcshell.errors import quoted
+
 APP_NAME = "mcshell"
 DEFAULT_PROJECT = "my_project"
 
@@ -56,12 +58,12 @@ BOOLEANS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0
 def read_boolean(value: str) -> bool:
     found = BOOLEANS.get(value.strip().lower())
     if found is None:
-        raise ValueError(f"'{value}' is not a boolean; use true or false (also 1/0, yes/no, on/off)")
+        raise ValueError(f"{quoted(value)} is not a boolean; use true or false (also 1/0, yes/no, on/off)")
     return found
 
 
 def directory(value: str) -> str:
     """A directory that exists, as --oss-root needs one."""
     if not os.path.isdir(value):
-        raise ValueError(f"'{value}' {'is not a directory' if os.path.exists(value) else 'does not exist'}")
+        raise ValueError(f"{quoted(value)} {'is not a directory' if os.path.exists(value) else 'does not exist'}")
     return value

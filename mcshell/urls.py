@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from mcshell.errors import quoted
+
 PORTS = range(1, 65536)
 
 
 def url_problem(url: str) -> str | None:
     """Why `url` is not a URL mcshell can call (a sentence that quotes it), or None."""
-    shown = "'" + (url if url.isprintable() else url.encode("unicode_escape").decode("ascii")) + "'"
+    shown = quoted(url)
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     if scheme not in ("http", "https"):
         return f"{shown} is not an http:// or https:// URL"

@@ -30,6 +30,8 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
         raise HttpFailure(problem)
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port
+    if ":" in host:  # an IPv6 address: in brackets, or http.client reads its last group as a port
+        host = f"[{host}]"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if parts.scheme == "https":
         return http.client.HTTPSConnection(host, port, timeout=timeout), target
