@@ -6,7 +6,7 @@ file), so that a bad one is refused there, in words, and never reaches the HTTP 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from mcshell.errors import quoted
 
@@ -27,18 +27,34 @@ def url_problem(url: str) -> str | None:
         return f"{shown} is not an http:// or https:// URL: {error}"
     if not parts.hostname:
         return f"{shown} has no host name"
-    return _port_problem(shown, parts.netloc)
+    beyond_host = url[len(parts.scheme) + 3 :].replace(parts.netloc.rpartition("@")[2], "", 1)
+    if not beyond_host.isascii():  # HTTP sends the path as ASCII: the path, query and user, percent-encoded
+        wrong = next(char for char in beyond_host if not char.isascii())
+        return f"{shown} holds '{wrong}' outside its host name; write it percent-encoded"
+    if not _host_encodes(parts.hostname):
+        return f"{shown} has a host name that is not a domain name"
+    return _port_problem(shown, parts)
 
 
-def _port_problem(shown: str, netloc: str) -> str | None:
-    host_and_port = netloc.rpartition("@")[2]
-    if host_and_port.endswith("]") or ":" not in host_and_port:
-        return None  # no port: the scheme's own
-    written = host_and_port.rpartition(":")[2]
-    if not written:
-        return None  # `host:` is the default port, as in urllib
-    if not (written.isascii() and written.isdigit()):
-        return f"{shown}: the port '{written}' is not a number"
-    if int(written) not in PORTS:
-        return f"{shown}: port {int(written)} is out of range (1-65535)"
+def _host_encodes(host: str) -> bool:
+    """A host name that is not ASCII goes out in its IDNA form, which not every name has."""
+    try:
+        host.encode("ascii" if host.isascii() else "idna")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _port_problem(shown: str, parts: SplitResult) -> str | None:
+    """The port as urllib reads it (after the first `:` of the host, or after `]`), in range."""
+    try:
+        port = parts.port
+    except ValueError:
+        host = parts.netloc.rpartition("@")[2]
+        written = host.rpartition("]")[2].partition(":")[2] if host.startswith("[") else host.partition(":")[2]
+        if not (written.isascii() and written.isdigit()):
+            return f"{shown}: the port '{written}' is not a number"
+        port = int(written)
+    if port is not None and port not in PORTS:
+        return f"{shown}: port {port} is out of range (1-65535)"
     return None

@@ -22,6 +22,8 @@ BAD_URLS = {
     "http://h:80a": "'http://h:80a': the port '80a' is not a number",
     "http://[::1": "'http://[::1' is not an http:// or https:// URL: Invalid IPv6 URL",
     "": "'' is not an http:// or https:// URL",
+    "http://h/modèle": "'http://h/modèle' holds 'è' outside its host name; write it percent-encoded",
+    "http://a..é/": "'http://a..é/' has a host name that is not a domain name",
 }
 
 

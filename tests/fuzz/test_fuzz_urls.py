@@ -15,7 +15,8 @@ from mcshell.urls import url_problem
 PARTS = (
     "http://", "https://", "ftp://", "HTTP://", "", "h", "eas.example", "127.0.0.1", "[::1]", "[::1", "[fe80::1%eth0]",
     " ", "\t", "\x1b", "\x7f", "\u2028", "é", "中", ":", ":0", ":1", ":8080", ":65535", ":65536", ":99999", ":-1",
-    ":80a", ":٣", "/", "/v1", "/api/predict/s", "?q=1", "#f", "@", "user:pw@", "%20", "%", "\\", "//",
+    ":80a", ":٣", "/", "/v1", "/api/predict/s", "?q=1", "#f", "@", "user:pw@", "%20", "%", "\\", "//", "..", ".",
+    "ü", "xn--", "a" * 64, "\ud800",
 )  # fmt: skip
 urls = st.lists(st.sampled_from(PARTS), max_size=7).map("".join) | st.text(max_size=30)
 
