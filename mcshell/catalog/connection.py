@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,17 +36,29 @@ def open_file(path: str) -> sqlite3.Connection:
 def has_catalog(path: str) -> bool:
     """Whether a catalog may stand at `path`: a file that is not a readable empty one (a device, a
     directory or an unreadable file count, to be refused when opened). No file, or an empty one the user
-    made with `touch`, holds no catalog yet. A path under a regular file is refused here, as opening
-    it would be."""
-    if os.path.lexists(path):
-        return not (os.path.isfile(path) and os.path.getsize(path) == 0 and os.access(path, os.R_OK))
+    made with `touch`, holds no catalog yet. A path that cannot be looked at (a directory we may not
+    search) or that lies under a regular file is refused here, as opening it would be: never read as empty."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        _check_parent(path)
+        return False
+    except NotADirectoryError:
+        _check_parent(path)
+        raise
+    except OSError as error:
+        raise CatalogError(f"cannot open catalog '{path}': {reason(error)}") from None
+    return not (stat.S_ISREG(info.st_mode) and info.st_size == 0 and os.access(path, os.R_OK))
+
+
+def _check_parent(path: str) -> None:
+    """The nearest existing directory above a missing catalog: refused when it is a file."""
     parent = os.path.dirname(os.path.abspath(path))
     while not os.path.lexists(parent):
         parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
         error = NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), parent)
         raise CatalogError(f"cannot open catalog '{path}': {reason(error)}")
-    return False
 
 
 def open_existing(path: str) -> sqlite3.Connection | None:

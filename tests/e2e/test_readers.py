@@ -289,3 +289,20 @@ def test_dump_of_a_catalog_that_does_not_exist_prints_nothing_and_creates_nothin
     run = mcshell("dump", catalog_path=catalog)
     assert (run.stdout.startswith("-- mcshell dump"), run.stderr, run.status) == (True, "", 0)
     assert not (tmp_path / "none").exists()
+
+
+def test_a_catalog_in_a_directory_that_cannot_be_searched_is_refused_not_read_as_empty(tmp_path):
+    catalog = tmp_path / "closed" / "catalog.db"
+    catalog.parent.mkdir()
+    _create(catalog)
+    catalog.parent.chmod(0o000)
+    try:
+        run = _run_unprivileged(catalog, "-e", "SHOW MODELS;")
+    finally:
+        catalog.parent.chmod(0o755)
+    assert (run.stdout, run.stderr, run.returncode) == (
+        "",
+        f"FAILED: ODPS-0010000: System internal error - cannot open catalog '{catalog}': '{catalog}': "
+        "Permission denied\n",
+        1,
+    )
