@@ -98,7 +98,7 @@ def open_copy(path: str) -> sqlite3.Connection:
     """
     memory = connect(MEMORY, isolation_level=None)
     try:
-        if path != MEMORY and os.path.exists(path):
+        if path != MEMORY and has_catalog(path):  # never an empty copy of a catalog we cannot look at
             _copy_file_into(path, memory)
     except BaseException:
         memory.close()

@@ -298,11 +298,11 @@ def test_a_catalog_in_a_directory_that_cannot_be_searched_is_refused_not_read_as
     catalog.parent.chmod(0o000)
     try:
         run = _run_unprivileged(catalog, "-e", "SHOW MODELS;")
+        checked = _run_unprivileged(catalog, "--check", "-e", "SHOW MODELS; DROP MODEL m;")
     finally:
         catalog.parent.chmod(0o755)
-    assert (run.stdout, run.stderr, run.returncode) == (
-        "",
-        f"FAILED: ODPS-0010000: System internal error - cannot open catalog '{catalog}': '{catalog}': "
-        "Permission denied\n",
-        1,
+    refused = (
+        f"FAILED: ODPS-0010000: System internal error - cannot open catalog '{catalog}': '{catalog}': Permission denied"
     )
+    assert (run.stdout, run.stderr, run.returncode) == ("", refused + "\n", 1)
+    assert (checked.stdout, checked.stderr, checked.returncode) == ("", f"<-e>: {refused}\n", 1)
