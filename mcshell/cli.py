@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 
 from mcshell import __version__, config
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus, McError
+from mcshell.errors import ExitStatus, McError, quoted
 from mcshell.interrupts import INTERRUPTS
 from mcshell.output import report
 from mcshell.output.console import Console, OutputClosed
 from mcshell.output.render import FORMATS
 from mcshell.session import Session, SessionOptions, local_time
 from mcshell.sql.source import BlockLines, decode_lines, text_lines
+from mcshell.urls import url_problem
 
 if TYPE_CHECKING:
     from mcshell.runtime.calls import RuntimeSettings
 
+T = TypeVar("T")
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
 
@@ -28,7 +30,7 @@ def _project_name(value: str, source: str) -> str:
     from mcshell.rules.validate import PROJECT_NAME
 
     if not PROJECT_NAME.match(value):
-        raise click.BadParameter(f"'{value}' is not a project name ({_PROJECT_RULE})", param_hint=source)
+        raise click.BadParameter(f"{quoted(value)} is not a project name ({_PROJECT_RULE})", param_hint=source)
     return value.lower()
 
 
@@ -38,7 +40,8 @@ def _read_config(config_path: str | None) -> dict[str, str]:
     try:
         return config.read_odps_config(config_path)
     except (OSError, UnicodeDecodeError) as error:
-        raise click.BadParameter(f"cannot read '{config_path}': {error}", param_hint="'--config'") from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise click.BadParameter(f"cannot read {quoted(config_path)}: {reason}", param_hint="'--config'") from None
 
 
 def _choose_project(project: str | None, settings: dict[str, str], config_path: str | None) -> str:
@@ -51,26 +54,55 @@ def _choose_project(project: str | None, settings: dict[str, str], config_path: 
 
 
 def _runtime_settings(
-    oss_root: str | None, invoke: bool | None, public_endpoint: str | None, settings: dict[str, str]
-) -> RuntimeSettings | None:
+    oss_root: str | None, invoke: bool | None, public_endpoint: str | None, settings: dict[str, str],
+    config_path: str | None,
+) -> RuntimeSettings | None:  # fmt: skip
     """--oss-root, --invoke and --public-endpoint (or their MCSHELL_* variables) win over the --config file;
     None when none is set (a run of model statements does not import mcshell.runtime)."""
-    if invoke is None:
-        invoke = settings.get("invoke", "").lower() in ("1", "true", "yes", "on")
-    oss_root = oss_root or settings.get("oss_root")
-    public_endpoint = public_endpoint or settings.get("public_endpoint")
+    if invoke is None and "invoke" in settings:
+        invoke = _config_value(config.read_boolean, settings, "invoke", config_path)
+    if oss_root is None and "oss_root" in settings:
+        oss_root = _config_value(config.directory, settings, "oss_root", config_path)
+    if public_endpoint is None and "public_endpoint" in settings:
+        public_endpoint = _config_value(_url, settings, "public_endpoint", config_path)
     if not (oss_root or invoke or public_endpoint):
         return None
     from mcshell.runtime.calls import RuntimeSettings
 
-    return RuntimeSettings(
-        oss_root=oss_root or None,
-        invoke=invoke,
-        public_endpoint=public_endpoint or None,
-    )
+    return RuntimeSettings(oss_root=oss_root or None, invoke=bool(invoke), public_endpoint=public_endpoint or None)
+
+
+def _config_value(read: Callable[[str], T], settings: dict[str, str], key: str, config_path: str | None) -> T:
+    """A key of the --config file read by `read`; a value it refuses is a usage error naming the file and key."""
+    try:
+        return read(settings[key])
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=f"{key} in '{config_path}'") from None
+
+
+def _url(value: str) -> str:
+    problem = url_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _check_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return None if value is None else _url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _check_catalog(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value == "":  # not the default catalog: an empty value given on purpose is a mistake
+        raise click.BadParameter("the path is empty")
+    return value
 
 
 def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():  # not the login user: an empty name given is a mistake
+        raise click.BadParameter("the user name is empty")
     # Bytes that are not UTF-8 arrive as lone surrogates, which the catalog cannot store.
     if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
         raise click.BadParameter("the user name is not valid UTF-8")
@@ -86,7 +118,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option(
     "--project", envvar="MCSHELL_PROJECT",
     help="Current project (env MCSHELL_PROJECT) [default: project_name of --config, else my_project]; "
-    "created on first use.",
+    "created by the first statement that writes.",
 )  # fmt: skip
 @click.option(
     "--config", "config_path", metavar="PATH",
@@ -97,7 +129,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Acting user (env MCSHELL_USER) [default: ALIYUN$<login name>].",
 )  # fmt: skip
 @click.option(
-    "--catalog", "catalog_path", envvar="MCSHELL_CATALOG", metavar="PATH",
+    "--catalog", "catalog_path", envvar="MCSHELL_CATALOG", metavar="PATH", callback=_check_catalog,
     help="SQLite catalog file (env MCSHELL_CATALOG; ':memory:' for a throwaway one) "
     "[default: catalog.db in the application directory].",
 )  # fmt: skip
@@ -109,14 +141,16 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 )  # fmt: skip
 @click.option(
     "--skip-unsupported", is_flag=True,
-    help="Skip statements mcshell does not run (SELECT, CREATE TABLE, INSERT ...) with a warning instead of failing.",
+    help="Skip the SQL mcshell does not run (CREATE TABLE, INSERT ...: any statement but the model statements HELP "
+    "lists), and a SELECT that passes its checks but cannot run here (over a table, say), with a warning instead "
+    "of failing.",
 )  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="box", show_default=True,
     help="Results as the documented box and grid, as CSV with a header row, or as one JSON document per line.",
 )  # fmt: skip
 @click.option(
-    "--oss-root", metavar="DIR", envvar="MCSHELL_OSS_ROOT",
+    "--oss-root", metavar="DIR", envvar="MCSHELL_OSS_ROOT", type=click.Path(exists=True, file_okay=False),
     help="Local model store for ML_PREDICT: oss://<endpoint>/<bucket>/<path>/ is read from DIR/<bucket>/<path>/ "
     "(env MCSHELL_OSS_ROOT; also oss_root in --config).",
 )  # fmt: skip
@@ -126,7 +160,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
     "--config). Without it no request ever leaves mcshell.",
 )  # fmt: skip
 @click.option(
-    "--public-endpoint", metavar="URL", envvar="MCSHELL_PUBLIC_ENDPOINT",
+    "--public-endpoint", metavar="URL", envvar="MCSHELL_PUBLIC_ENDPOINT", callback=_check_url,
     help="An OpenAI-compatible server that serves the public models, for the AI_* functions with --invoke "
     "(env MCSHELL_PUBLIC_ENDPOINT; also public_endpoint in --config).",
 )  # fmt: skip
@@ -175,7 +209,7 @@ def main(
         format=fmt.lower(),
         skip_unsupported=skip_unsupported,
         check=check,
-        runtime=_runtime_settings(oss_root, invoke, public_endpoint, settings),
+        runtime=_runtime_settings(oss_root, invoke, public_endpoint, settings, config_path),
     )
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         if execute is not None or script is not None or check:
@@ -245,7 +279,7 @@ def _dump(catalog_path: str, include_secrets: bool, console: Console) -> ExitSta
     from mcshell.rules.dump import dump_script  # the recreating statements' imports, for dump only
 
     try:
-        catalog = Catalog.open(catalog_path, local_time())
+        catalog = Catalog.open_reading(catalog_path, local_time())  # a reader: never creates a catalog
         try:
             with catalog.transaction(write=False):
                 for text in dump_script(catalog, include_secrets):

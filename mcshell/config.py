@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 
+from mcshell.errors import quoted
+
 APP_NAME = "mcshell"
 DEFAULT_PROJECT = "my_project"
 
@@ -46,3 +48,22 @@ def read_odps_config(path: str) -> dict[str, str]:
             if eq and not key.startswith(("#", ";", "[")) and key.strip() in CONFIG_KEYS:
                 settings[key.strip()] = value.strip()
     return settings
+
+
+# The spellings of a boolean in the --config file (mcshell's decision: odpscmd has no boolean key of
+# mcshell's; these are the usual ones). Anything else is an error naming the file and the key.
+BOOLEANS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+
+def read_boolean(value: str) -> bool:
+    found = BOOLEANS.get(value.strip().lower())
+    if found is None:
+        raise ValueError(f"{quoted(value)} is not a boolean; use true or false (also 1/0, yes/no, on/off)")
+    return found
+
+
+def directory(value: str) -> str:
+    """A directory that exists, as --oss-root needs one."""
+    if not os.path.isdir(value):
+        raise ValueError(f"{quoted(value)} {'is not a directory' if os.path.exists(value) else 'does not exist'}")
+    return value

@@ -43,6 +43,13 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def quoted(text: str, limit: int = 256) -> str:
+    """A value from the command line or a config file in quotes, as a usage error shows it: shortened,
+    with control characters escaped, so that a terminal never receives them raw."""
+    shown = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return f"'{shortened(shown, limit)}'"
+
+
 class ParseError(McError):
     code = "ODPS-0130161"
     kind = "Parse exception"

@@ -38,6 +38,16 @@ def local_time() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def reopened(stand_in: Catalog, write: bool, path: str, now: str) -> Catalog:
+    """What a statement runs against when a copy in memory stands in for the catalog file: for a write,
+    the file itself (created if need be); for a read, the file as it is now, which another process may
+    have created or changed since the last statement."""
+    catalog = Catalog.open(path, now) if write else Catalog.open_reading(path, now)
+    catalog.expected = stand_in.expected
+    stand_in.close()
+    return catalog
+
+
 class Outcome(Enum):
     OK = "ok"
     FAILED = "failed"
@@ -191,6 +201,8 @@ class Session:
             check_text(chunk.text)
             statement = parse(chunk)
             context = self.context()
+            if context.catalog.stand_in:
+                context.catalog = reopened(context.catalog, writes(statement), self.options.catalog_path, self.clock())
             if batch and writes(statement):
                 with context.catalog.batched_statement(), INTERRUPTS:
                     result = handle(statement, context)
@@ -254,31 +266,28 @@ class Session:
 
     def context(self) -> Context:
         if self._context is None:
-            if self._kept is not None:
-                catalog = self._kept
-            elif self.options.check:
-                catalog = Catalog.open_private_copy(self.options.catalog_path, self.clock())
-            else:
-                catalog = Catalog.open(self.options.catalog_path, self.clock())
-            try:
-                # A kept connection that has seen the project needs no write: none is ever removed.
-                if self._kept is None or catalog.get_project(self.options.project) is None:
-                    with catalog.transaction(write=True):
-                        catalog.ensure_project(self.options.project, self.options.user, self.clock())
-            except McError:
-                if catalog is not self._kept:
-                    catalog.close()
-                raise
+            catalog = self._open()
+            # The project row is written by the first statement that writes, not here: reading never writes.
+            catalog.expect_project(self.options.project, self.options.user, self.clock())
             self._context = Context(
                 catalog, self.options.user, self.options.project, self.clock,
                 dry_run=self.options.check, runtime_settings=self.options.runtime,
             )  # fmt: skip
         return self._context
 
+    def _open(self) -> Catalog:
+        if self._kept is not None:
+            return self._kept
+        if self.options.check:
+            return Catalog.open_private_copy(self.options.catalog_path, self.clock())
+        return Catalog.open_reading(self.options.catalog_path, self.clock())
+
     def close(self) -> None:
         if self._context is not None:
             if self._context.catalog is not self._kept:
                 self._context.catalog.close()
+            else:
+                self._kept.expected = None  # the next session on it has a project of its own
             self._context = None
 
     # -- mcshell serve: a job is refused whole when one of its statements does not parse ---------

@@ -61,3 +61,18 @@ def inject(monkeypatch, fault: Fault) -> Fault:
 
     monkeypatch.setattr(connection, "connect", connect)
     return fault
+
+
+def first_write(session) -> None:
+    """Create the session's catalog and project by a statement that writes (one that only reads writes
+    nothing), its OK left out of the session's output."""
+    from io import StringIO
+
+    from mcshell.output.console import Console
+
+    console = session.console
+    session.console = Console(StringIO(), StringIO())
+    try:
+        assert session.run_script([f"USE {session.project};"]) == 0
+    finally:
+        session.console = console

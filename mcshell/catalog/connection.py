@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,63 @@ def open_file(path: str) -> sqlite3.Connection:
         raise CatalogError(f"cannot open catalog '{path}': {reason(error)}") from None
 
 
+def has_catalog(path: str) -> bool:
+    """Whether a catalog may stand at `path`: a file that is not a readable empty one (a device, a
+    directory or an unreadable file count, to be refused when opened). No file, or an empty one the user
+    made with `touch`, holds no catalog yet. A path that cannot be looked at (a directory we may not
+    search) or that lies under a regular file is refused here, as opening it would be: never read as empty."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        _check_parent(path)
+        return False
+    except NotADirectoryError:
+        _check_parent(path)
+        raise
+    except OSError as error:
+        raise CatalogError(f"cannot open catalog '{path}': {reason(error)}") from None
+    return not (stat.S_ISREG(info.st_mode) and info.st_size == 0 and os.access(path, os.R_OK))
+
+
+def _check_parent(path: str) -> None:
+    """The nearest existing directory above a missing catalog: refused when it is a file."""
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.lexists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        error = NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), parent)
+        raise CatalogError(f"cannot open catalog '{path}': {reason(error)}")
+
+
+def open_existing(path: str) -> sqlite3.Connection | None:
+    """A connection to the existing catalog file at `path`, which is never created; None when SQLite
+    cannot read it where it is: a catalog in WAL mode in a directory we may not write to, whose -shm
+    file SQLite can neither find nor create (read it through open_copy)."""
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, "it is a directory, not a catalog file")
+        uri = Path(path).absolute().as_uri() + "?mode=rw"
+        db = connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (OSError, sqlite3.Error) as error:
+        raise CatalogError(f"cannot open catalog '{path}': {reason(error)}") from None
+    try:
+        db.execute("PRAGMA user_version").fetchone()  # reads the WAL index: fails at once when it cannot
+    except sqlite3.OperationalError as error:
+        if not _cannot_read_in_place(error):
+            db.close()
+            raise catalog_error(path, error) from None
+        db.close()
+        return None
+    except sqlite3.Error as error:
+        db.close()
+        raise catalog_error(path, error) from None
+    return db
+
+
+def _cannot_read_in_place(error: sqlite3.Error) -> bool:
+    return "readonly" in str(error)
+
+
 def open_copy(path: str) -> sqlite3.Connection:
     """A database in memory holding a copy of the catalog at `path` (empty when there is no file).
 
@@ -40,7 +98,7 @@ def open_copy(path: str) -> sqlite3.Connection:
     """
     memory = connect(MEMORY, isolation_level=None)
     try:
-        if path != MEMORY and os.path.exists(path):
+        if path != MEMORY and has_catalog(path):  # never an empty copy of a catalog we cannot look at
             _copy_file_into(path, memory)
     except BaseException:
         memory.close()
@@ -49,15 +107,36 @@ def open_copy(path: str) -> sqlite3.Connection:
 
 
 def _copy_file_into(path: str, target: sqlite3.Connection) -> None:
-    uri = Path(path).absolute().as_uri() + "?mode=ro"
     try:
-        source = connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            source.backup(target)
-        finally:
-            source.close()
+            _backup(path, "?mode=ro", target)
+        except sqlite3.OperationalError as error:
+            if not (_cannot_read_in_place(error) and _without_wal(path)):
+                raise
+            _backup_immutable(path, target)
     except sqlite3.Error as error:
         raise CatalogError(f"cannot read catalog '{path}': {reason(error)}") from None
+
+
+def _backup(path: str, query: str, target: sqlite3.Connection) -> None:
+    source = connect(Path(path).absolute().as_uri() + query, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+
+
+def _without_wal(path: str) -> bool:
+    return not os.path.exists(path + "-wal")
+
+
+def _backup_immutable(path: str, target: sqlite3.Connection) -> None:
+    """A catalog in a directory we may not write to, with no -wal file beside it: no one has it open
+    (the last connection to close removes the -wal file), and nothing changes its pages but a checkpoint
+    of a -wal file. Read as unchanging, it is whole as long as no -wal file appeared during the copy."""
+    _backup(path, "?mode=ro&immutable=1", target)
+    if not _without_wal(path):
+        raise sqlite3.OperationalError("another process began writing to it while it was read; try again")
 
 
 def _create_private_file(path: str) -> None:
@@ -88,9 +167,12 @@ def make_private(path: str) -> None:
 
 
 def use_wal(db: sqlite3.Connection) -> None:
-    """WAL mode: readers never wait for writers. Switching a new catalog to it needs the file to
-    itself, and SQLite answers "locked" at once instead of waiting (no busy handler) while
-    another mcshell is creating the same catalog: wait here instead, as long as for a lock."""
+    """WAL mode: readers never wait for writers. A catalog in WAL mode stays in it: nothing to write.
+    Switching a new catalog to it needs the file to itself, and SQLite answers "locked" at once instead
+    of waiting (no busy handler) while another mcshell is creating the same catalog: wait here instead,
+    as long as for a lock."""
+    if scalar(db, "PRAGMA journal_mode") == "wal":
+        return
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:

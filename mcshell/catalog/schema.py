@@ -201,31 +201,66 @@ def public_models(now: str) -> list[tuple[Model, Version]]:
     ]
 
 
-def prepare(tx: Transactions, in_memory: bool, now: str, seed: Callable[[str], None]) -> None:
+def prepare(tx: Transactions, in_memory: bool, now: str, seed: Callable[[str], None], create: bool = True) -> bool:
     """Make the file behind `tx` a catalog of SCHEMA_VERSION: created (then `seed(now)` fills it)
-    when it is empty, migrated when it is older; refused, unchanged, when it is not a catalog."""
+    when it is empty, migrated when it is older; refused, unchanged, when it is not a catalog.
+    Without `create`, an empty file is left as it is (False): only a due migration writes."""
     # Read-only checks first, in one snapshot: a file we must refuse is never written to, and
     # a catalog that another mcshell is creating at this moment is seen empty or complete.
     with tx.transaction(write=False):
         new = _check_identity(tx.db, tx.path)
-    with tx.errors():
-        if new and not in_memory:
-            make_private(tx.path)
-        if not in_memory:
-            use_wal(tx.db)
-        tx.db.execute("PRAGMA synchronous=NORMAL")
-        tx.db.execute("PRAGMA foreign_keys=ON")
-    with tx.transaction(write=True):
-        # Checked again under the write lock: another mcshell may have created it meanwhile.
-        if _check_identity(tx.db, tx.path):
-            _run(tx.db, _SCHEMA)
-            tx.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            seed(now)
         found = scalar(tx.db, "PRAGMA user_version")
-        for step in range(max(found, 1), SCHEMA_VERSION):
-            MIGRATIONS[step - 1](tx.db)
-        if found != SCHEMA_VERSION:
-            tx.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    if new and not create:
+        return False
+    due = new or found != SCHEMA_VERSION
+    try:
+        with tx.errors():
+            if new and not in_memory:
+                make_private(tx.path)
+            tx.db.execute("PRAGMA synchronous=NORMAL")
+            tx.db.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                use_wal(tx.db)
+    except CatalogError as error:
+        if due or not _read_only(error):
+            raise _upgrade_refused(tx.path, found, error) from None
+        # a read-only file not in WAL mode (mcshell never leaves one so): read it in its own journal mode
+    if due:
+        _create_or_migrate(tx, now, seed, found)
+    return True
+
+
+def _read_only(error: CatalogError) -> bool:
+    return "readonly" in str(error)
+
+
+def _upgrade_refused(path: str, seen: int, error: CatalogError) -> CatalogError:
+    """A catalog that must be upgraded before it is read, in a file we may not write: say so."""
+    if seen == 0 or not _read_only(error):
+        return error
+    return CatalogError(
+        f"catalog '{path}' has schema version {seen} and must be upgraded to {SCHEMA_VERSION} before "
+        f"this mcshell reads it, which needs writing to it: attempt to write a readonly database"
+    )
+
+
+def _create_or_migrate(tx: Transactions, now: str, seed: Callable[[str], None], seen: int) -> None:
+    """The one write of opening, under the write lock: a catalog that was opened for reading writes only
+    when a migration is due."""
+    try:
+        with tx.transaction(write=True):
+            # Checked again under the write lock: another mcshell may have created it meanwhile.
+            if _check_identity(tx.db, tx.path):
+                _run(tx.db, _SCHEMA)
+                tx.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                seed(now)
+            found = scalar(tx.db, "PRAGMA user_version")
+            for step in range(max(found, 1), SCHEMA_VERSION):
+                MIGRATIONS[step - 1](tx.db)
+            if found != SCHEMA_VERSION:
+                tx.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    except CatalogError as error:
+        raise _upgrade_refused(tx.path, seen, error) from None
 
 
 def _check_identity(db: sqlite3.Connection, path: str) -> bool:

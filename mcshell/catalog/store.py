@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, cast
 
-from mcshell.catalog.connection import MEMORY, open_copy, open_file, scalar
+from mcshell.catalog.connection import MEMORY, has_catalog, open_copy, open_existing, open_file, scalar
 from mcshell.catalog.grants import Grants
 from mcshell.catalog.records import (
     MODEL_COLUMNS,
@@ -27,7 +27,7 @@ from mcshell.catalog.records import (
     version_from_row,
 )
 from mcshell.catalog.schema import prepare, public_models
-from mcshell.catalog.transactions import Transactions
+from mcshell.catalog.transactions import INSERT_PROJECT, Transactions
 
 _SELECT_MODEL = f"SELECT {MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?"
 
@@ -38,6 +38,9 @@ class Catalog(Transactions):
     def __init__(self, connection: sqlite3.Connection, path: str, in_memory: bool | None = None):
         super().__init__(connection, path)
         self._in_memory = path == MEMORY if in_memory is None else in_memory
+        # A catalog in memory standing in for the file at `path`, which open_reading could not read in
+        # place or which holds no catalog yet: the session opens the file itself before a write.
+        self.stand_in = False
         self.grants = Grants(connection)  # members, roles and granted privileges (grants.py)
 
     # -- opening ----------------------------------------------------------------------------
@@ -45,6 +48,29 @@ class Catalog(Transactions):
     def open(cls, path: str, now: str) -> Catalog:
         """Open (or create, mode 0600) the catalog at `path`; refuse anything that is not one."""
         return cls._prepared(cls(open_file(path), path), now)
+
+    @classmethod
+    def open_reading(cls, path: str, now: str) -> Catalog:
+        """The catalog at `path`, opened without writing to it (only a due migration writes): no file is
+        created and no lock taken. With no catalog there yet (no file, an empty one), or one SQLite cannot
+        read in place (in a read-only directory), a copy in memory stands in for it (`stand_in`), as
+        `--check` reads it: a new catalog when there is no file."""
+        if path == MEMORY:
+            return cls.open(path, now)
+        connection = open_existing(path) if has_catalog(path) else None
+        if connection is not None:
+            catalog = cls(connection, path)
+            try:
+                ready = prepare(catalog, False, now, catalog._seed_public_project, create=False)
+            except BaseException:
+                catalog.close()
+                raise
+            if ready:
+                return catalog
+            catalog.close()  # an SQLite file with nothing in it yet, say
+        stand_in = cls.open_private_copy(path, now)
+        stand_in.stand_in = True
+        return stand_in
 
     @classmethod
     def open_private_copy(cls, path: str, now: str) -> Catalog:
@@ -71,12 +97,15 @@ class Catalog(Transactions):
 
     # -- projects -----------------------------------------------------------------------------
     def ensure_project(self, name: str, owner: str, now: str) -> None:
-        self._db.execute(
-            "INSERT OR IGNORE INTO projects (name, owner, create_time) VALUES (?, ?, ?)", (name, owner, now)
-        )
+        self._db.execute(INSERT_PROJECT, (name, owner, now))
+
+    def expect_project(self, name: str, owner: str, now: str) -> None:
+        """The session's project exists for its statements from now on: reads see it, and the first
+        write transaction writes it (see Transactions.expected) unless another process did first."""
+        self.expected = Project(name, owner, now)
 
     def project_exists(self, name: str) -> bool:
-        return self._scalar("SELECT 1 FROM projects WHERE name = ?", name) is not None
+        return self.get_project(name) is not None
 
     def get_project(self, name: str) -> Project | None:
         """A project, remembered once found: no statement changes or removes one, so a script's
@@ -86,7 +115,8 @@ class Catalog(Transactions):
             return known
         row = self._db.execute("SELECT name, owner, create_time FROM projects WHERE name = ?", (name,)).fetchone()
         if row is None:
-            return None
+            expected = self.expected
+            return expected if expected is not None and expected.name == name else None
         self._projects[name] = project = Project(*row)
         return project
 

@@ -15,6 +15,9 @@ from mcshell.catalog.connection import catalog_error
 from mcshell.catalog.records import Model, Project
 from mcshell.errors import CatalogError
 
+# The one statement that writes a project row: a project is never changed or removed once written.
+INSERT_PROJECT = "INSERT OR IGNORE INTO projects (name, owner, create_time) VALUES (?, ?, ?)"
+
 
 class Transactions:
     """The transactions of one connection, and the records remembered within them. The catalog
@@ -26,6 +29,10 @@ class Transactions:
         # Forgotten whenever what they were read under ends: see Catalog.get_project, get_model.
         self._projects: dict[str, Project] = {}
         self._models: dict[tuple[str, str], Model] = {}
+        # The session's project, seen by reads as if it existed; written (if it still is not) by every
+        # write transaction, atomically with the statement that writes first: reading never writes.
+        self.expected: Project | None = None
+        self._expected_written = False  # in the open transaction, not committed yet
         # One cursor for the statements every ADD VERSION of a script runs (Connection.execute
         # makes a new cursor each time); listings that stream their rows keep cursors of their own.
         self._execute = db.cursor().execute
@@ -58,17 +65,31 @@ class Transactions:
         if self._db.in_transaction:
             self._commit()
 
+    def _write_expected(self) -> bool:
+        """Write the expected project's row, undone with the statement it is written with (True:
+        written now); nothing once it is written in the open transaction or committed."""
+        expected = self.expected
+        if expected is None or self._expected_written:
+            return False
+        self._execute(INSERT_PROJECT, (expected.name, expected.owner, expected.create_time))
+        self._expected_written = True
+        return True
+
     def _commit(self) -> None:
         try:
             self._db.execute("COMMIT")  # may wait for readers to leave (rollback-journal mode)
         except sqlite3.Error as failure:
             self._rollback()
             raise self.error(failure) from None
+        if self._expected_written:  # it exists now: reads find its row
+            self.expected = None
+            self._expected_written = False
 
     def _rollback(self) -> None:
         """Undo an open transaction, so a failed statement (a COMMIT that timed out, too) leaves
         nothing behind and the next statement can begin."""
         self._forget()
+        self._expected_written = False
         if self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
@@ -106,10 +127,14 @@ class Transaction:
         self._write = write
 
     def __enter__(self) -> None:
+        of = self._of
         try:
-            self._of._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            of._db.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            if self._write:
+                of._write_expected()
         except sqlite3.Error as error:
-            raise self._of.error(error) from None
+            of._rollback()
+            raise of.error(error) from None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         of = self._of
@@ -127,10 +152,11 @@ class BatchedStatement:
     """`with catalog.batched_statement()`: the batch's BEGIN IMMEDIATE if none is open, then
     SAVEPOINT; RELEASE when the body succeeds, ROLLBACK TO (this statement only) when it raised."""
 
-    __slots__ = ("_of",)
+    __slots__ = ("_of", "_wrote_expected")
 
     def __init__(self, of: Transactions):
         self._of = of
+        self._wrote_expected = False
 
     def __enter__(self) -> None:
         of = self._of
@@ -140,6 +166,10 @@ class BatchedStatement:
             of._execute("SAVEPOINT statement")
         except sqlite3.Error as error:
             raise of.error(error) from None
+        try:
+            self._wrote_expected = of._write_expected()  # inside the savepoint: a failed statement writes nothing
+        except sqlite3.Error as error:
+            self.__exit__(type(error), error, None)  # undoes the savepoint, raises CatalogError
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         of = self._of
@@ -148,6 +178,8 @@ class BatchedStatement:
                 of._execute("RELEASE statement")
                 return
             of._forget()  # as in rollback
+            if self._wrote_expected:
+                of._expected_written = False
             of._db.execute("ROLLBACK TO statement")
             of._db.execute("RELEASE statement")
         except sqlite3.Error as failure:

@@ -17,7 +17,15 @@ from mcshell.errors import McError, SemanticError, counted, shortened
 from mcshell.rules import access, privileges, signatures
 from mcshell.rules.context import Context, find_model, find_version
 from mcshell.rules.signatures import SIGNATURES, Param
-from mcshell.rules.types import accepts, base_type, constant_fits, narrower_integer
+from mcshell.rules.types import (
+    EMPTY_ARRAY,
+    accepts,
+    base_type,
+    constant_fits,
+    described,
+    is_empty_array,
+    narrower_integer,
+)
 from mcshell.sql import statements as st
 from mcshell.value import Value
 
@@ -151,10 +159,13 @@ def _check_params(call: st.FunctionCall, params: tuple[Param, ...], stmt: st.Sel
             call.offset,
         )
     for param, arg in zip(params, call.args, strict=False):
+        if is_empty_array(arg) and any(kind.startswith("ARRAY") for kind in param.types):
+            continue  # its element count is checked with the constants (_check_values)
         found = arg_type(arg, stmt)
         if not accepts(param.types, found, widen=False):
             raise SemanticError(
-                f"{call.function}: {param.name} must be {_shown(param.types)}, found {found}", arg.offset
+                f"{call.function}: {param.name} must be {_shown(param.types)}, found {described(arg, found)}",
+                arg.offset,
             )
 
 
@@ -181,7 +192,8 @@ def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: s
             fits = constant_fits(arg, column_type)  # 1 for a TINYINT column
         if not fits:
             raise SemanticError(
-                f"ML_PREDICT: INPUT column {name} of version {version.name} is {column_type}, found {found}",
+                f"ML_PREDICT: INPUT column {name} of version {version.name} is {column_type}, "
+                f"found {described(arg, found)}",
                 arg.offset,
             )
 
@@ -224,9 +236,9 @@ def _check_values(call: st.FunctionCall, mllm: bool) -> None:
         if param.name in ("labels", "categories") and arg.kind == "array":
             low, high = _LABEL_COUNTS[call.function]
             if not low <= len(arg.items) <= high:
+                count = EMPTY_ARRAY if is_empty_array(arg) else str(len(arg.items))
                 raise SemanticError(
-                    f"{call.function}: {param.name} must have {low} to {high} elements, found {len(arg.items)}",
-                    arg.offset,
+                    f"{call.function}: {param.name} must have {low} to {high} elements, found {count}", arg.offset
                 )
         elif param.name == "max_words" and arg.kind == "null":
             raise SemanticError("AI_SUMMARIZE: max_words must not be NULL", arg.offset)

@@ -75,3 +75,17 @@ def constant_fits(arg: st.Arg, column_type: str) -> bool:
 def narrower_integer(found: str, column_type: str) -> bool:
     """An integer type narrower than the column's: taken only for a constant that fits."""
     return found in _RANGES and base_type(column_type) in _RANGES
+
+
+EMPTY_ARRAY = "an empty ARRAY()"
+
+
+def is_empty_array(arg: st.Arg) -> bool:
+    """`ARRAY()`: no element, so no element type; it fits where an array is wanted, and its count
+    (0) is what a label list refuses."""
+    return arg.kind == "array" and not arg.items
+
+
+def described(arg: st.Arg, found: str) -> str:
+    """The type found, as a message says it to the user: an empty ARRAY() is not "ARRAY"."""
+    return f"{EMPTY_ARRAY}, whose element type is unknown" if is_empty_array(arg) else found

@@ -13,15 +13,18 @@ from typing import Final
 from mcshell.errors import SemanticError
 from mcshell.output import report
 from mcshell.sql import statements as st
+from mcshell.urls import url_problem
 from mcshell.value import Value
 
 _MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,27}\Z")
 _VERSION_NAME: Final = re.compile(r"[A-Za-z0-9_]+\Z")
 _COLUMN_NAME: Final = re.compile(r"[A-Za-z0-9_\u4e00-\u9fff\u3400-\u4dbf]+\Z")
-_LOCATION: Final = re.compile(
-    r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])(/\S*)?\Z"
-)
+_LOCATION: Final = re.compile(r"oss://(?P<endpoint>[A-Za-z0-9.-]+)/(?P<bucket>[^/\s]+)(/\S*)?\Z")
+# OSS's bucket naming conventions (https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions):
+# 3 to 63 characters; lowercase letters, digits and hyphens only; a letter or digit first and last.
+_BUCKET_LENGTH: Final = range(3, 64)
+_BUCKET_CHARACTER: Final = re.compile(r"[^a-z0-9-]")
 _ROLEARN: Final = re.compile(r"acs:ram::[0-9*]+:role/[A-Za-z0-9._-]+\Z")
 _SERVICE_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?\Z")
 _ENDPOINT = re.compile(r"https?://(?P<host>[A-Za-z0-9*._-]+)(:\d+)?(/\S*)?\Z")
@@ -280,6 +283,9 @@ def _check_import_options(
             f"LOCATION '{location.value}' is not an OSS path; expected oss://<endpoint>/<bucket>/<path>",
             location.offset,
         )
+    problem = bucket_problem(found["bucket"])
+    if problem is not None:
+        raise SemanticError(f"LOCATION '{location.value}': {problem}", location.offset)
     warnings = []
     if not found["endpoint"].endswith("-internal.aliyuncs.com"):
         warnings.append(report.location_not_internal(found["endpoint"]))
@@ -290,6 +296,25 @@ def _check_import_options(
             rolearn.offset,
         )
     return CheckedOptions(source_type, model_type, location.value, "", {"ROLEARN": rolearn.value}, tuple(warnings))
+
+
+def bucket_problem(bucket: str) -> str | None:
+    """Which of OSS's bucket naming rules `bucket` breaks (the first), or None."""
+    if len(bucket) not in _BUCKET_LENGTH:
+        return f"bucket '{bucket}' is {len(bucket)} characters long; an OSS bucket name has 3 to 63"
+    wrong = _BUCKET_CHARACTER.search(bucket)
+    if wrong is not None:
+        return (
+            f"bucket '{bucket}' holds '{wrong.group()}'; an OSS bucket name has only lowercase letters, digits "
+            "and hyphens (-)"
+        )
+    for edge, char in (("begins", bucket[0]), ("ends", bucket[-1])):
+        if char == "-":
+            return (
+                f"bucket '{bucket}' {edge} with '-'; an OSS bucket name begins and ends with a lowercase letter or "
+                "a digit"
+            )
+    return None
 
 
 def _check_remote_options(
@@ -308,6 +333,9 @@ def _check_remote_options(
     found = _ENDPOINT.match(endpoint.value)
     if found is None:
         raise SemanticError(f"ENDPOINT '{endpoint.value}' is not an http:// or https:// URL", endpoint.offset)
+    problem = url_problem(endpoint.value)
+    if problem is not None:  # its port, say: the one rule of the URLs mcshell calls
+        raise SemanticError(f"ENDPOINT {problem}", endpoint.offset)
     warnings = []
     host = found["host"].lower()
     if ".vpc." in f".{host}" or "-vpc." in host or "internal" in host:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import mcshell
+from mcshell.urls import url_problem
 
 _EXCERPT = 160  # characters of an error body worth quoting
 
@@ -24,17 +25,17 @@ class HttpFailure(Exception):
 
 
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    problem = url_problem(url)  # checked where the URL was given already; never sent unchecked
+    if problem is not None:
+        raise HttpFailure(problem)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise HttpFailure("not an http:// or https:// URL")
-    try:
-        port = parts.port
-    except ValueError:
-        raise HttpFailure("the URL's port is not a number") from None
+    host, port = parts.hostname or "", parts.port
+    if ":" in host:  # an IPv6 address: in brackets, or http.client reads its last group as a port
+        host = f"[{host}]"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if parts.scheme == "https":
-        return http.client.HTTPSConnection(parts.hostname, port, timeout=timeout), target
-    return http.client.HTTPConnection(parts.hostname, port, timeout=timeout), target
+        return http.client.HTTPSConnection(host, port, timeout=timeout), target
+    return http.client.HTTPConnection(host, port, timeout=timeout), target
 
 
 def excerpt(body: bytes) -> str:

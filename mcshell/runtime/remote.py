@@ -52,10 +52,6 @@ def _masked(text: str, secrets: frozenset[str]) -> str:
     return mask_secrets(text, set(present))
 
 
-def _with_scheme(url: str) -> str:
-    return url if "://" in url else "http://" + url
-
-
 def _timeout(call: ModelCall) -> float:
     written = call.options.get("PAI_EAS_SYNC_REQUEST_TIMEOUT", "").strip()
     if not written:
@@ -72,7 +68,7 @@ def target_for(settings: RuntimeSettings, call: ModelCall) -> Target:
             raise _fail(call, "a public model runs only with --invoke and --public-endpoint URL")
         if not settings.invoke:
             raise _fail(call, f"calling {settings.public_endpoint} needs --invoke (or MCSHELL_INVOKE=1)")
-        base = _with_scheme(settings.public_endpoint.rstrip("/"))
+        base = settings.public_endpoint.rstrip("/")  # an http(s) URL: checked on the command line
         base = base[: -len("/v1")] if base.endswith("/v1") else base
         return Target(base, call.model, DEFAULT_TIMEOUT_MS / 1000, defaults={"max_tokens": PUBLIC_MAX_TOKENS})
     apikey = call.options.get("APIKEY", "")
@@ -81,7 +77,7 @@ def target_for(settings: RuntimeSettings, call: ModelCall) -> Target:
     service = call.options.get("PAI_EAS_SERVICE_NAME", "").strip()
     if not endpoint or not service:
         raise _fail(call, "the version has no ENDPOINT and PAI_EAS_SERVICE_NAME to call", secrets=secrets)
-    base = _with_scheme(endpoint.rstrip("/"))
+    base = endpoint.rstrip("/")  # an http(s) URL: checked by CREATE MODEL and ADD VERSION
     suffix = f"/api/predict/{service}"
     base = base if base.endswith(suffix) else base + suffix
     if not settings.invoke:

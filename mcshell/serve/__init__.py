@@ -67,7 +67,7 @@ def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
     if accounts is None and not is_loopback(host):
         raise ServeError(f"--host {host} is not a loopback address: without --accounts anyone could act as {user}")
     runner = Runner(options, debug_log)
-    ran = runner.run("WHOAMI;", user, project)  # opens (or creates) the catalog and the project
+    ran = runner.run(f"USE `{project}`;", user, project)  # a write: opens (or creates) the catalog and the project
     if ran.error is not None:
         raise ServeError(ran.error)
     # The rules, the error hints and the json format are imported on first use: pay for them

@@ -17,6 +17,8 @@ from mcshell.catalog.store import Catalog
 from mcshell.errors import CatalogError
 
 NOW = "2025-01-02 03:04:05"
+# A statement that writes: the first one creates the catalog (a statement that only reads never does).
+WRITE = ("-e", "USE my_project;")
 SHOW = ("-e", "SHOW MODELS;")
 
 
@@ -41,7 +43,7 @@ def with_umask(umask: int):
 def test_a_new_catalog_and_its_directory_are_private_whatever_the_umask(tmp_path):
     catalog = tmp_path / "new" / "dir" / "catalog.db"
     completed = subprocess.run(
-        [MCSHELL, "--catalog", str(catalog), *SHOW], capture_output=True, preexec_fn=with_umask(0o000)
+        [MCSHELL, "--catalog", str(catalog), *WRITE], capture_output=True, preexec_fn=with_umask(0o000)
     )
 
     assert completed.returncode == 0
@@ -71,15 +73,18 @@ def test_an_empty_file_made_by_the_user_becomes_a_private_catalog(mcshell, tmp_p
     path.touch(mode=0o644)
     os.chmod(path, 0o644)
 
-    run = mcshell(*SHOW, catalog_path=path)
+    read = mcshell(*SHOW, catalog_path=path)
+    assert (read.status, mode(path), path.stat().st_size) == (0, 0o644, 0)  # a reader leaves it as it is
+
+    run = mcshell(*WRITE, catalog_path=path)
 
     assert (run.status, mode(path)) == (0, 0o600)
 
 
 def test_an_existing_catalog_keeps_the_mode_its_owner_gave_it(mcshell, catalog):
-    mcshell(*SHOW)
+    mcshell(*WRITE)
     os.chmod(catalog, 0o640)  # the owner shares it with a group on purpose
-    mcshell(*SHOW)
+    mcshell(*WRITE)
     assert mode(catalog) == 0o640
 
 
@@ -93,7 +98,7 @@ def set_user_version(path: Path, version: int) -> None:
 
 
 def test_a_catalog_from_a_newer_mcshell_is_refused_and_left_byte_identical(mcshell, catalog, tmp_path):
-    assert mcshell(*SHOW).status == 0
+    assert mcshell(*WRITE).status == 0
     newer = catalog_module.SCHEMA_VERSION + 1
     set_user_version(catalog, newer)
     before = snapshot(tmp_path)
@@ -123,7 +128,7 @@ def one_more_step(monkeypatch):
 
 
 def test_an_older_catalog_is_migrated_forward_once_keeping_its_models(catalog, mcshell, one_more_step):
-    assert mcshell(*SHOW, "--project", "p_kept").status == 0  # written by this mcshell, one version behind
+    assert mcshell(*WRITE, "--project", "p_kept").status == 0  # written by this mcshell, one version behind
     current = catalog_module.SCHEMA_VERSION
 
     Catalog.open(str(catalog), NOW).close()
@@ -140,7 +145,7 @@ def test_an_older_catalog_is_migrated_forward_once_keeping_its_models(catalog, m
 
 
 def test_a_migration_that_fails_changes_nothing(catalog, mcshell, monkeypatch, tmp_path):
-    assert mcshell(*SHOW).status == 0
+    assert mcshell(*WRITE).status == 0
 
     def broken(db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE half_done (x)")
@@ -209,7 +214,7 @@ def test_a_catalog_path_under_a_file_is_refused(mcshell, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     before = snapshot(tmp_path)
 
-    run = mcshell(*SHOW, catalog_path=tmp_path / "notes.txt" / "catalog.db")
+    run = mcshell(*WRITE, catalog_path=tmp_path / "notes.txt" / "catalog.db")
 
     assert run.stderr == (
         f"FAILED: ODPS-0010000: System internal error - cannot open catalog '{tmp_path}/notes.txt/catalog.db': "
@@ -226,7 +231,7 @@ def test_an_unreadable_file_is_refused_and_left_untouched(mcshell, tmp_path):
     os.chmod(path, 0o000)
     before = path.stat().st_mtime_ns
 
-    run = mcshell(*SHOW, catalog_path=path)
+    run = mcshell(*WRITE, catalog_path=path)
 
     assert run.stderr.startswith(f"FAILED: ODPS-0010000: System internal error - catalog '{path}': ")
     assert run.status == 1
@@ -234,7 +239,7 @@ def test_an_unreadable_file_is_refused_and_left_untouched(mcshell, tmp_path):
 
 
 def test_a_device_that_cannot_hold_a_catalog_is_refused_and_left_as_it_was(mcshell):
-    run = mcshell(*SHOW, catalog_path="/dev/null")
+    run = mcshell(*WRITE, catalog_path="/dev/null")
 
     assert run.stderr == "FAILED: ODPS-0010000: System internal error - catalog '/dev/null': disk I/O error\n"
     assert run.status == 1

@@ -25,7 +25,9 @@ MODEL = "test_xgboost_classifier"
 def open_session(catalog: Path) -> tuple[Session, io.StringIO]:
     err = io.StringIO()
     session = Session(SessionOptions(str(catalog), "ALIYUN$a@b.c", "my_project"), Console(io.StringIO(), err))
-    session.context()  # the catalog and the project exist before any fault is armed
+    # The catalog and the project exist before any fault is armed: written by a first statement
+    # that writes (a session that only reads writes nothing).
+    faults.first_write(session)
     return session, err
 
 

@@ -135,6 +135,17 @@ L = "', '"  # between labels
          "AI_EXTRACT: labels must have 1 to 20 elements, found 21"),
         (f"SELECT AI_SENTIMENT({PUBLIC}, v1, 'a', ARRAY('{L.join(map(str, range(11)))}'));", "ARRAY",
          "AI_SENTIMENT: categories must have 1 to 10 elements, found 11"),
+        # an empty ARRAY(): no element, so no element type; refused by the documented counts, none of which is 0
+        (f"SELECT AI_SENTIMENT({PUBLIC}, v1, 'a', ARRAY());", "ARRAY",
+         "AI_SENTIMENT: categories must have 1 to 10 elements, found an empty ARRAY()"),
+        (f"SELECT AI_CLASSIFY({PUBLIC}, v1, 'a', ARRAY());", "ARRAY",
+         "AI_CLASSIFY: labels must have 2 to 20 elements, found an empty ARRAY()"),
+        (f"SELECT AI_EXTRACT({PUBLIC}, v1, 'a', ARRAY());", "ARRAY",
+         "AI_EXTRACT: labels must have 1 to 20 elements, found an empty ARRAY()"),
+        ("SELECT ML_PREDICT(test_xgboost_classifier, v1, 1, ARRAY(), 3, 4);", "ARRAY",
+         "ML_PREDICT: INPUT column f2 of version v1 is bigint, found an empty ARRAY(), whose element type is unknown"),
+        (f"SELECT AI_SIMILARITY({PUBLIC}, v1, 'a', ARRAY());", "ARRAY",
+         "AI_SIMILARITY: input2 must be STRING, found an empty ARRAY(), whose element type is unknown"),
         # max_words, target language, model_parameters
         (f"SELECT AI_SUMMARIZE({PUBLIC}, v1, 'a', NULL);", "NULL", "AI_SUMMARIZE: max_words must not be NULL"),
         (f"SELECT AI_TRANSLATE({PUBLIC}, v1, 'a', 'klingon');", "'klingon'",

@@ -111,7 +111,7 @@ def public_models(path) -> dict[str, tuple[str, str]]:
 
 
 def test_a_new_catalog_holds_the_public_models_with_their_types_and_tasks(shell, catalog):
-    assert shell("-e", "WHOAMI").status == 0
+    assert shell("-e", "USE my_project").status == 0  # a first statement that writes creates the catalog
     assert public_models(catalog) == PUBLIC_TYPES
 
 

@@ -87,7 +87,9 @@ def run_with_failing_commits(folder: Path, monkeypatch, script: list[str]) -> tu
     path, err = folder / "catalog.db", folder / "err"
     with open(folder / "out", "w") as stdout, open(err, "w") as stderr:
         session = Session(SessionOptions(str(path), "ALIYUN$a@b.c", "my_project"), Console(stdout, stderr))
-        session.context()  # the project exists before the commits start failing
+        # The catalog and the project exist before any fault is armed: written by a first statement
+        # that writes (a session that only reads writes nothing).
+        faults.first_write(session)
         before = catalog_rows(path)
         fault.armed = True
         status = session.run_script(script)

@@ -146,13 +146,15 @@ def test_environment_variables_choose_catalog_user_and_project(tmp_path):
 
     env = {**os.environ, "MCSHELL_CATALOG": str(tmp_path / "env.db"), "MCSHELL_USER": "RAM$1:bob",
            "MCSHELL_PROJECT": "env_project"}  # fmt: skip
-    completed = subprocess.run([MCSHELL, "-e", "WHOAMI"], env=env, capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [MCSHELL, "-e", "USE env_project; WHOAMI"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert completed.stdout == "Name: RAM$1:bob\nProject: env_project\n"
     assert (tmp_path / "env.db").exists()
 
 
 def test_default_catalog_lives_in_the_application_directory(private_home):
-    completed = subprocess.run([MCSHELL, "-e", "SHOW MODELS"], capture_output=True, text=True, timeout=60)
+    completed = subprocess.run([MCSHELL, "-e", "USE my_project"], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0
     assert (private_home / ".config" / "mcshell" / "catalog.db").exists()
 

@@ -45,7 +45,7 @@ def test_desc_works_on_every_public_model_with_backquoted_names(shell, name):
     ],
 )
 def test_every_change_to_the_public_project_is_refused(shell, catalog, sql):
-    shell("-e", "WHOAMI")
+    shell("-e", "USE my_project")  # creates the catalog and the project (a reader would not)
     before = catalog_rows(catalog)
     run = shell("-e", sql)
     assert (run.stdout, run.status) == ("", 1)

@@ -73,6 +73,10 @@ ACCEPTED = [
     ("BOOSTED_TREE_REGRESSOR", create(MODEL_TYPE="BOOSTED_TREE_REGRESSOR")),
     ("ROLEARN masked by the docs", create(ROLEARN="acs:ram::139******728:role/aliyunodpsdefaultrole")),
     ("LOCATION without a path", create(LOCATION="oss://oss-cn-shanghai-internal.aliyuncs.com/bucket-1")),
+    ("bucket of 3 characters", create(LOCATION="oss://oss-cn-shanghai-internal.aliyuncs.com/b-1/x/")),
+    ("bucket of 63 characters", create(LOCATION=f"oss://oss-cn-shanghai-internal.aliyuncs.com/{'b' * 63}/x/")),
+    ("bucket of digits", create(LOCATION="oss://oss-cn-shanghai-internal.aliyuncs.com/2021/x/")),
+    ("endpoint with a port", remote(ENDPOINT="http://eas.example:65535/")),
     ("REMOTE without INPUT", remote(inputs=None)),
     ("MLLM", remote(MODEL_TYPE="MLLM")),
     ("each task", remote(TASKS="sentence-embedding")),
@@ -223,6 +227,49 @@ REFUSED = [
         "'http://bucket/x'",
         "LOCATION 'http://bucket/x' is not an OSS path; expected oss://<endpoint>/<bucket>/<path>",
     ),
+    *(
+        (
+            f"bucket {name}",
+            create(LOCATION=f"oss://oss-cn-shanghai-internal.aliyuncs.com/{bucket}/x/"),
+            "'oss://",
+            f"LOCATION 'oss://oss-cn-shanghai-internal.aliyuncs.com/{bucket}/x/': {rule}",
+        )
+        for name, bucket, rule in [
+            ("too short", "ab", "bucket 'ab' is 2 characters long; an OSS bucket name has 3 to 63"),
+            ("too long", "b" * 64, f"bucket '{'b' * 64}' is 64 characters long; an OSS bucket name has 3 to 63"),
+            (
+                "with upper case",
+                "Model-Bucket",
+                "bucket 'Model-Bucket' holds 'M'; an OSS bucket name has only lowercase letters, digits and "
+                "hyphens (-)",
+            ),
+            (
+                "with an underscore",
+                "model_bucket",
+                "bucket 'model_bucket' holds '_'; an OSS bucket name has only lowercase letters, digits and "
+                "hyphens (-)",
+            ),
+            (
+                "ending with a hyphen",
+                "model-bucket-",
+                "bucket 'model-bucket-' ends with '-'; an OSS bucket name begins and ends with a lowercase "
+                "letter or a digit",
+            ),
+            (
+                "starting with a hyphen",
+                "-bucket",
+                "bucket '-bucket' begins with '-'; an OSS bucket name begins and ends with a lowercase letter "
+                "or a digit",
+            ),
+        ]
+    ),
+    (
+        "LOCATION without a bucket",
+        create(LOCATION="oss://oss-cn-shanghai-internal.aliyuncs.com"),
+        "'oss://",
+        "LOCATION 'oss://oss-cn-shanghai-internal.aliyuncs.com' is not an OSS path; "
+        "expected oss://<endpoint>/<bucket>/<path>",
+    ),
     (
         "ROLEARN of another shape",
         create(ROLEARN="arn:aws:iam::1:role/r"),
@@ -258,6 +305,24 @@ REFUSED = [
         remote(ENDPOINT="ftp://host"),
         "'ftp://host'",
         "ENDPOINT 'ftp://host' is not an http:// or https:// URL",
+    ),
+    (
+        "endpoint without a scheme",
+        remote(ENDPOINT="1234.cn-shanghai.pai-eas.aliyuncs.com"),
+        "'1234.cn",
+        "ENDPOINT '1234.cn-shanghai.pai-eas.aliyuncs.com' is not an http:// or https:// URL",
+    ),
+    (
+        "endpoint port out of range",
+        remote(ENDPOINT="http://eas.example:99999"),
+        "'http://eas.example:99999'",
+        "ENDPOINT 'http://eas.example:99999': port 99999 is out of range (1-65535)",
+    ),
+    (
+        "endpoint port 0",
+        remote(ENDPOINT="http://eas.example:0/"),
+        "'http://eas.example:0/'",
+        "ENDPOINT 'http://eas.example:0/': port 0 is out of range (1-65535)",
     ),
     (
         "sync mode false",

@@ -54,7 +54,7 @@ def with_import_model(shell):
 def failing(shell, catalog, sql: str, line: str) -> None:
     """`sql` fails with exactly `line` on stderr, prints nothing, exits 1 and changes nothing."""
     if not catalog.exists():
-        assert shell(*USER, "-e", "WHOAMI").status == 0
+        assert shell(*USER, "-e", "USE my_project").status == 0  # the first statement that writes creates it
     before = catalog_rows(catalog)
     run = shell(*USER, "-e", sql)
     assert (run.stdout, run.stderr, run.status) == ("", line + "\n", 1)

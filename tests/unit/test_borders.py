@@ -26,7 +26,7 @@ BORDERS = {
     "mcshell.catalog": Border(owns=("sqlite3",),        imports=("mcshell.errors", "mcshell.value")),
     "mcshell.repl":    Border(owns=("prompt_toolkit",)),
     "mcshell.runtime": Border(owns=("xgboost", "numpy"),
-                              imports=("mcshell", "mcshell.errors", "mcshell.output.masking")),
+                              imports=("mcshell", "mcshell.errors", "mcshell.output.masking", "mcshell.urls")),
     "mcshell.serve":   Border(owns=("http.server",)),
 }  # fmt: skip
 
