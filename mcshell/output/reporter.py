@@ -55,7 +55,8 @@ class Reporter:
     def skipped(self, error: UnsupportedStatement, chunk: Chunk) -> None:
         """--skip-unsupported: one warning line instead of a failure."""
         position = None if self._check else chunk.position(content_start(chunk.text))
-        self.console.warn(self._located(report.skipped_unsupported(error.words, position), chunk))
+        warning = self._located(report.skipped_unsupported(error.words, position), chunk)
+        self.console.warn(mask_secrets(warning, secret_values(chunk.text)))  # its words may be a key's
 
     def warning(self, warning: str, chunk: Chunk) -> None:
         """A statement's warning (a rule's, see report.py)."""

@@ -50,7 +50,7 @@ def test_an_apikey_in_the_quoted_line_is_masked(shell):
 
     assert SECRET not in run.raw_stderr
     quoted, caret = run.raw_stderr.splitlines()[1:]
-    assert "APIKEY = '********cdef', COLOUR='x')" in quoted
+    assert "APIKEY = '********cdef', COLOUR='********')" in quoted  # every string after the key is masked
     assert quoted.index("COLOUR") == caret.index("^")
 
 

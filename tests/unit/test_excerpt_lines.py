@@ -21,7 +21,7 @@ def test_apikey_values_are_masked_and_the_caret_follows():
     line = "OPTIONS(apikey = 'f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908', `APIKEY`=\"short\", FOO='x')"
     quoted, caret = excerpt(1, line, line.index("FOO") + 1).splitlines()
 
-    assert quoted == "   1 | OPTIONS(apikey = '********1908', `APIKEY`=\"********\", FOO='x')"
+    assert quoted == "   1 | OPTIONS(apikey = '********1908', `APIKEY`=\"********\", FOO='********')"
     assert quoted.index("FOO") == caret.index("^")
 
 
