@@ -25,6 +25,7 @@ from prompt_toolkit.styles import Style
 
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
+from mcshell.output.masking import mask_typed
 from mcshell.repl.completion import SessionNames, StatementCompleter
 from mcshell.repl.entry import (
     asks_first,
@@ -80,7 +81,7 @@ def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) ->
     try:
         for chunk in entry_statements(entry):
             if asker is not None and asks_first(chunk) and _parses(chunk) and not _confirmed(asker, chunk):
-                session.console.warn(report.cancelled(statement_text(chunk)))
+                session.console.warn(report.cancelled(_quoted(chunk)))
                 continue
             if session.run_chunk(chunk) is Outcome.QUIT:
                 return Outcome.QUIT
@@ -98,10 +99,15 @@ def _parses(chunk: Chunk) -> bool:
     return True
 
 
+def _quoted(chunk: Chunk) -> str:
+    """The statement as the question and the Cancelled line quote it: on one line, keys masked."""
+    return mask_typed(statement_text(chunk))
+
+
 def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
     """odpscmd's question: `yes` or `y` runs the statement; `no`, `n`, an empty answer, Ctrl-C
     or Ctrl-D do not; anything else asks again."""
-    question = f'Confirm to "{statement_text(chunk)}" (yes/no)? '
+    question = f'Confirm to "{_quoted(chunk)}" (yes/no)? '
     while True:
         try:
             answer = asker.prompt(question).strip().lower()
