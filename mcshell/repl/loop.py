@@ -36,7 +36,7 @@ from mcshell.repl.entry import (
     waiting_reason,
 )
 from mcshell.repl.highlight import DialectLexer
-from mcshell.repl.history import PrivateHistory, history_path
+from mcshell.repl.history import HistoryUnavailable, PrivateHistory, history_path
 from mcshell.session import Outcome, Session
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import Chunk
@@ -147,9 +147,9 @@ def _continuation(project: str, line_number: int, wrap_count: int) -> StyleAndTe
 def _history(session: Session) -> History:
     """The private history file; if it cannot be made, the session still runs, without one."""
     try:
-        return PrivateHistory(history_path())
-    except OSError as error:
-        session.console.warn(report.no_history(error.strerror or str(error)))
+        return PrivateHistory(history_path(), warn=session.console.warn)
+    except HistoryUnavailable as error:
+        session.console.warn(report.no_history(error.problem))
         return InMemoryHistory()
 
 

@@ -347,5 +347,8 @@ def test_without_a_place_for_the_history_the_shell_warns_and_runs(shell, monkeyp
 
     run = shell.type("WHOAMI;\r")
 
-    assert run.stderr.splitlines()[0].startswith("WARNING: no history is kept: ")
+    assert run.stderr.splitlines()[0] == (
+        f"WARNING: no history is kept: '{blocker}' is a file, not a directory: "
+        f"the history would be '{blocker}/mcshell/history'"
+    )
     assert run.verdicts == ["OK"]
