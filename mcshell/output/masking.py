@@ -62,7 +62,9 @@ class SecretSpan(Value):
     start: int
     end: int
     values: tuple[str, ...]  # the value as written, and as an error may quote it (escapes applied ...)
-    quoted: bool = False  # a string after the key's own value: masked where an error quotes it ('...')
+    # Masked only where a line quotes them ('...'), so that a word of a message is not taken for one:
+    # the strings after the key's own value, the tokens of a value past its first.
+    quoted: tuple[str, ...] = ()
 
 
 def find_secrets(text: str) -> list[SecretSpan]:
@@ -134,8 +136,11 @@ class _Finder:
             self.seen = True
             self._value(index + 1, index)
         elif self.seen:  # a string left open is no string an error quotes: masked wherever it shows
-            values = (self.text[start:end], token.text, *_open_words(self.text, token))
-            self._add(SecretSpan(start, end, values, quoted=token.end < len(self.text)))
+            values = (self.text[start:end], token.text)
+            if token.end < len(self.text):
+                self._add(SecretSpan(start, end, (), quoted=values))
+            else:
+                self._add(SecretSpan(start, end, (*values, *_open_words(self.text, token))))
         elif found is not None and span is not None:
             self.seen = True
             decoded = _KEY_WORD.search(token.text)
@@ -215,15 +220,19 @@ def _run_span(text: str, run: list[Token]) -> SecretSpan:
     start = _content(text, run[0])[0] if _is_quoted(text, run[0]) else run[0].start
     end = _content(text, run[-1])[1] if _is_quoted(text, run[-1]) else min(run[-1].end + 1, len(text))
     values = [text[start:end], *_open_words(text, run[-1])]
+    quoted: list[str] = []
     for token in run:  # an error quotes any one of them, as the parser reads it
-        values += [token.text, text[slice(*_content(text, token))]] if _is_quoted(text, token) else [token.text]
-    if not _is_quoted(text, run[0]):
+        quoted += [token.text, text[slice(*_content(text, token))]] if _is_quoted(text, token) else [token.text]
+    first = 2 if _is_quoted(text, run[0]) else 1  # the first token is masked anywhere, the rest where quoted
+    if first == 2:
+        values += quoted[:2]
+    else:
         # An error quotes the first word of it, as the parser reads one (`7f3a` is a number and a word).
         word = run[0].text
         if len(run) > 1 and run[0].token_type is TokenType.NUMBER and touches(run[0], run[1]):
             word += run[1].text
         values.append(word)
-    return SecretSpan(start, end, tuple(values))
+    return SecretSpan(start, end, tuple(values), tuple(quoted[first:]))
 
 
 def _open_words(text: str, token: Token) -> list[str]:
@@ -268,19 +277,23 @@ def _after_key(text: str, start: int, end: int) -> SecretSpan | None:
 
 
 def secret_values(text: str) -> set[str]:
-    """The APIKEY values a statement's text holds, as an error or a warning may quote them; the
-    strings after a key's own value only as quoted ('...'), so that a word of a message is not
-    taken for one."""
+    """The APIKEY values a statement's text holds, as an error or a warning may quote them (see
+    SecretSpan.quoted)."""
     values: set[str] = set()
     for span in find_secrets(text):
-        found = {value for value in span.values if len(value) >= _SHORTEST_SECRET}
-        found |= {value.upper() for value in found}  # as an unsupported statement names its first words
-        found |= {value[:QUOTED_LIMIT] for value in found if len(value) > QUOTED_LIMIT}  # as an error cuts it
-        lines = {line for value in found if "\n" in value for line in value.split("\n")}  # as an excerpt shows it
-        if span.quoted:
-            found = {quote + value + quote for value in found for quote in _QUOTES}
-        values |= found | {line for line in lines if len(line) >= _SHORTEST_SECRET}
+        anywhere, quoted = _forms(span.values), _forms(span.quoted)
+        lines = {line for value in anywhere | quoted if "\n" in value for line in value.split("\n")}  # in an excerpt
+        values |= anywhere | {quote + value + quote for value in quoted for quote in _QUOTES}
+        values |= {line for line in lines if len(line) >= _SHORTEST_SECRET}
     return values
+
+
+def _forms(values: tuple[str, ...]) -> set[str]:
+    """Each value as a line may show it: whole, upper-cased (an unsupported statement's first words)
+    or cut (an error quotes 256 characters at most)."""
+    found = {value for value in values if len(value) >= _SHORTEST_SECRET}
+    found |= {value.upper() for value in found}
+    return found | {value[:QUOTED_LIMIT] for value in found if len(value) > QUOTED_LIMIT}
 
 
 def mask_secrets(line: str, secrets: set[str]) -> str:

@@ -112,9 +112,9 @@ def test_a_span_is_the_value_without_its_quotes_and_a_string_after_it_is_one_too
     text = "OPTIONS(APIKEY = 'sk-abc', X='y')"
     value, after = find_secrets(text)
     assert text[value.start : value.end] == "sk-abc"
-    assert not value.quoted
+    assert "sk-abc" in value.values
     assert text[after.start : after.end] == "y"
-    assert after.quoted  # masked where an error quotes it, not as a word of the message
+    assert (after.values, after.quoted) == ((), ("y", "y"))  # masked where an error quotes it, not as a word
 
 
 def test_a_string_after_the_key_is_masked_only_where_an_error_quotes_it():
@@ -123,6 +123,11 @@ def test_a_string_after_the_key_is_masked_only_where_an_error_quotes_it():
         "TASKS '********' is not allowed; allowed: chat"
     )
     assert mask_secrets("found 'sk-abc123' and sk-abc123", secrets) == "found '********' and ********"
+    # The tokens of a value past its first (a comma left out) are masked as quoted too.
+    secrets = secret_values("OPTIONS(APIKEY = 'sk-abc123' TASKS = 'chat')")
+    assert mask_secrets("found 'TASKS'; TASKS must be one of chat, sentence", secrets) == (
+        "found '********'; TASKS must be one of chat, sentence"
+    )
 
 
 def test_a_word_inside_a_bare_value_is_no_second_key():
@@ -135,7 +140,9 @@ def test_secret_values_are_the_values_as_written_and_as_an_error_quotes_them():
     # The parser reads `7f3a9c` as one name; `sk-...` as the name `sk` (too short to mask); an
     # unsupported statement names its first words upper-cased.
     assert {"7f3a9c-0b1d", "7f3a9c", "7F3A9C"} <= secret_values("OPTIONS(APIKEY = 7f3a9c-0b1d)")
-    assert {"sk-0123456789", "0123456789"} <= secret_values("OPTIONS(APIKEY = sk-0123456789)")
+    assert {"sk-0123456789", "'0123456789'"} <= secret_values(
+        "OPTIONS(APIKEY = sk-0123456789)"
+    )  # a later token: quoted
     assert secret_values("OPTIONS(APIKEY = 'abc')") == set()  # too short to be a key
 
 
@@ -191,4 +198,4 @@ def test_any_text_is_read_and_its_spans_stay_in_order_inside_it(text):
     spans = find_secrets(text)
     ends = [0] + [edge for span in spans for edge in (span.start, span.end)] + [len(text)]
     assert ends == sorted(ends)
-    assert all(text[span.start : span.end] in span.values for span in spans)
+    assert all(text[span.start : span.end] in span.values + span.quoted for span in spans)
