@@ -38,6 +38,7 @@ _QUOTES = "'\"`"
 # What may stand between a key word and its value (=, :, =>, :=, ==, ->): anything but words,
 # quotes, brackets, commas and semicolons.
 _SEPARATOR = re.compile(r"[^\w\s'\"`(),;]+")
+_HAS_WORD = re.compile(r"\w")  # a value of blanks and signs only is no key
 _WORD_BREAKS = re.compile(r"[\s'\"`(),;\\]+")
 _LEADING = " \t\r\n=:>-" + _QUOTES  # before a value written in a comment or a string, after the key word
 _NO_VALUE = (TokenType.COMMA, TokenType.R_PAREN, TokenType.SEMICOLON)
@@ -271,7 +272,7 @@ def _after_key(text: str, start: int, end: int) -> SecretSpan | None:
     if value[-1:] in _QUOTES:
         value = value[:-1]
     value = value.rstrip()
-    if not re.search(r"\w", value):  # `'apikey%'`, `'APIKEY='`: no value, the key word stands alone
+    if not _HAS_WORD.search(value):  # `'apikey%'`, `'APIKEY='`: no value, the key word stands alone
         return None
     return SecretSpan(body.start + lead, body.start + lead + len(value), (value,))
 
@@ -282,29 +283,49 @@ def secret_values(text: str) -> set[str]:
     values: set[str] = set()
     for span in find_secrets(text):
         anywhere, quoted = _forms(span.values), _forms(span.quoted)
-        lines = {line for value in anywhere | quoted if "\n" in value for line in value.split("\n")}  # in an excerpt
-        values |= anywhere | {quote + value + quote for value in quoted for quote in _QUOTES}
-        values |= {line for line in lines if len(line) >= _SHORTEST_SECRET}
+        lines = (line for value in anywhere | quoted if "\n" in value for line in value.split("\n"))  # in an excerpt
+        values |= anywhere | {quote + value + quote for value in quoted for quote in _QUOTES} | _forms(tuple(lines))
     return values
 
 
 def _forms(values: tuple[str, ...]) -> set[str]:
-    """Each value as a line may show it: whole, upper-cased (an unsupported statement's first words)
-    or cut (an error quotes 256 characters at most)."""
-    found = {value for value in values if len(value) >= _SHORTEST_SECRET}
+    """Each value that may be a key (blanks around it left out), as a line may show it: whole,
+    upper-cased (an unsupported statement's first words) or cut (an error quotes 256 characters)."""
+    found = {value.strip() for value in values}
+    found = {value for value in found if len(value) >= _SHORTEST_SECRET and _HAS_WORD.search(value)}
     found |= {value.upper() for value in found}
     return found | {value[:QUOTED_LIMIT] for value in found if len(value) > QUOTED_LIMIT}
+
+
+def secrets_in(line: str, secrets: set[str]) -> list[tuple[int, int]]:
+    """Where `secrets` stand in `line` (a quoted one without its quotes): the longest first, none
+    overlapping, in order."""
+    found: list[tuple[int, int]] = []
+    for secret in sorted(secrets, key=len, reverse=True):
+        inner = 1 if _is_quoted_secret(secret) else 0
+        at = line.find(secret)
+        while at >= 0:
+            start, end = at + inner, at + len(secret) - inner
+            if all(end <= taken[0] or start >= taken[1] for taken in found):
+                found.append((start, end))
+            at = line.find(secret, at + 1)
+    return sorted(found)
+
+
+def _is_quoted_secret(secret: str) -> bool:
+    return len(secret) > 2 and secret[0] in _QUOTES and secret[-1] == secret[0]
 
 
 def mask_secrets(line: str, secrets: set[str]) -> str:
     """`line` with every APIKEY value masked as DESC masks it: errors never print a key whole. A
     quoted secret ('...') keeps its quotes."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) > 2 and secret[0] in _QUOTES and secret[-1] == secret[0]:
-            line = line.replace(secret, secret[0] + mask_secret(secret[1:-1]) + secret[0])
-        else:
-            line = line.replace(secret, mask_secret(secret))
-    return line
+    parts: list[str] = []
+    at = 0
+    for start, end in secrets_in(line, secrets):
+        parts += [line[at:start], mask_secret(line[start:end])]
+        at = end
+    parts.append(line[at:])
+    return "".join(parts)
 
 
 def mask_typed(text: str) -> str:

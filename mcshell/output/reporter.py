@@ -41,8 +41,7 @@ class Reporter:
         else:
             self.console.failed(mask_secrets(report.failed(error, position), secrets))
         if chunk is not None and position is not None and not isinstance(error, CatalogError):
-            source_line = excerpt(position[0], self._source_line(chunk, position[0]), position[1])
-            self.console.failed(mask_secrets(source_line, secrets))
+            self.console.failed(excerpt(position[0], self._source_line(chunk, position[0]), position[1], secrets))
 
     def traceback(self, chunk: Chunk) -> None:
         """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""

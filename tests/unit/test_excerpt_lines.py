@@ -56,3 +56,14 @@ def test_source_lines_keep_only_the_current_statement():
     lines.keep_last()
 
     assert [lines.get(n) for n in (1, 2, 3, 4)] == [None, None, "c;\n", None]
+
+
+def test_a_value_whose_key_word_is_on_another_line_is_masked_and_the_caret_follows():
+    from mcshell.output.masking import secret_values
+
+    statement = "ALTER MODEL m ADD VERSION v WITH OPTIONS(APIKEY =\n    'sk-f094dc7ec96b4e1a', X = '1')"
+    line = statement.split("\n")[1]
+    quoted, caret = excerpt(2, line, line.index("X") + 1, secret_values(statement)).splitlines()
+
+    assert quoted == "   2 |     '********4e1a', X = '1')"  # the gutter and the indent kept
+    assert quoted.index("X") == caret.index("^")
