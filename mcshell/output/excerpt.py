@@ -4,17 +4,19 @@ after a FAILED line. Pure functions, plus a small memory of the input lines bein
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 
-from mcshell.output.masking import find_secrets, mask_secret
+from mcshell.output.masking import find_secrets, mask_secret, secrets_in
 from mcshell.output.report import printable
 
 MAX_WIDTH = 120  # a longer line is cut to a window around the caret
 
 
-def excerpt(line_number: int, text: str, col: int) -> str:
-    """Two lines: `   3 | <the source line>` and a caret under column `col` (1-based)."""
+def excerpt(line_number: int, text: str, col: int, secrets: Collection[str] = ()) -> str:
+    """Two lines: `   3 | <the source line>` and a caret under column `col` (1-based). APIKEY
+    values are masked: those the line shows, and `secrets` (its statement's: masking.secret_values)."""
     text = text.rstrip("\r\n")
-    text, index = _mask_api_keys(text, col - 1)
+    text, index = _mask_api_keys(text, col - 1, set(secrets))
     text, index = _printable(text, index)
     text, index = _window(text, index)
     gutter = str(line_number).rjust(4)
@@ -28,18 +30,20 @@ def _pad(before: str) -> str:
     )
 
 
-def _mask_api_keys(text: str, index: int) -> tuple[str, int]:
+def _mask_api_keys(text: str, index: int, secrets: set[str]) -> tuple[str, int]:
     """The line with every APIKEY value masked (secrets are never printed), and where `index` went:
     a caret inside a value moves to its start."""
+    spans = [(span.start, span.end) for span in find_secrets(text)]
+    spans += [found for found in secrets_in(text, secrets) if all(found[1] <= s or found[0] >= e for s, e in spans)]
     parts: list[str] = []
     size, pos, moved = 0, 0, None
-    for span in find_secrets(text):
-        masked = mask_secret(text[span.start : span.end])
-        if moved is None and index < span.end:
-            moved = size + (index - pos) if index < span.start else size + (span.start - pos)
-        parts += [text[pos : span.start], masked]
-        size += (span.start - pos) + len(masked)
-        pos = span.end
+    for start, end in sorted(spans):
+        masked = mask_secret(text[start:end])
+        if moved is None and index < end:
+            moved = size + (index - pos) if index < start else size + (start - pos)
+        parts += [text[pos:start], masked]
+        size += (start - pos) + len(masked)
+        pos = end
     parts.append(text[pos:])
     if moved is None:
         moved = size + (index - pos)

@@ -7,6 +7,7 @@ pinned by the golden transcripts and the end-to-end tests: a change here is a ch
 
 from __future__ import annotations
 
+import errno
 import re
 
 from mcshell.errors import McError, OutputError, counted
@@ -116,8 +117,38 @@ def endpoint_not_public(host: str) -> str:
     )
 
 
-def no_history(reason: str) -> str:
-    return f"WARNING: no history is kept: {reason}"
+def no_history(problem: str) -> str:
+    """The REPL runs without a history file (see file_problem for the problem)."""
+    return f"WARNING: no history is kept: {problem}"
+
+
+def history_not_saved(problem: str) -> str:
+    """The history file could be made but no longer written: the entries stay in memory."""
+    return f"WARNING: the history is no longer saved: {problem}"
+
+
+def file_in_the_way(blocker: str, wanted: str) -> str:
+    return f"'{blocker}' is a file, not a directory: the history would be '{wanted}'"
+
+
+# Why a file could not be made or written, in the user's terms (else the system's own words).
+_FILE_PROBLEMS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "not permitted (is it another user's?)",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENAMETOOLONG: "the path is too long",
+    errno.ELOOP: "too many symbolic links",
+}
+
+
+def file_problem(action: str, path: str, error: OSError) -> str:
+    """`cannot <action> '<path>': <why>`; a directory where a file should be is said so."""
+    if isinstance(error, IsADirectoryError):
+        return f"'{path}' is a directory, not a file"
+    why = _FILE_PROBLEMS.get(error.errno or 0) or (error.strerror or type(error).__name__).lower()
+    return f"cannot {action} '{path}': {why}"
 
 
 # -- the shell and Ctrl-C ---------------------------------------------------------------------

@@ -41,8 +41,7 @@ class Reporter:
         else:
             self.console.failed(mask_secrets(report.failed(error, position), secrets))
         if chunk is not None and position is not None and not isinstance(error, CatalogError):
-            source_line = excerpt(position[0], self._source_line(chunk, position[0]), position[1])
-            self.console.failed(mask_secrets(source_line, secrets))
+            self.console.failed(excerpt(position[0], self._source_line(chunk, position[0]), position[1], secrets))
 
     def traceback(self, chunk: Chunk) -> None:
         """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""
@@ -55,7 +54,8 @@ class Reporter:
     def skipped(self, error: UnsupportedStatement, chunk: Chunk) -> None:
         """--skip-unsupported: one warning line instead of a failure."""
         position = None if self._check else chunk.position(content_start(chunk.text))
-        self.console.warn(self._located(report.skipped_unsupported(error.words, position), chunk))
+        warning = self._located(report.skipped_unsupported(error.words, position), chunk)
+        self.console.warn(mask_secrets(warning, secret_values(chunk.text)))  # its words may be a key's
 
     def warning(self, warning: str, chunk: Chunk) -> None:
         """A statement's warning (a rule's, see report.py)."""

@@ -25,6 +25,7 @@ from prompt_toolkit.styles import Style
 
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
+from mcshell.output.masking import mask_typed
 from mcshell.repl.completion import SessionNames, StatementCompleter
 from mcshell.repl.entry import (
     asks_first,
@@ -35,7 +36,7 @@ from mcshell.repl.entry import (
     waiting_reason,
 )
 from mcshell.repl.highlight import DialectLexer
-from mcshell.repl.history import PrivateHistory, history_path
+from mcshell.repl.history import HistoryUnavailable, PrivateHistory, history_path
 from mcshell.session import Outcome, Session
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import CLOSERS, Chunk
@@ -90,7 +91,7 @@ def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) ->
     try:
         for chunk in entry_statements(entry):
             if asker is not None and asks_first(chunk) and _parses(chunk) and not _confirmed(asker, chunk):
-                session.console.warn(report.cancelled(statement_text(chunk)))
+                session.console.warn(report.cancelled(_quoted(chunk)))
                 continue
             if session.run_chunk(chunk) is Outcome.QUIT:
                 return Outcome.QUIT
@@ -108,10 +109,15 @@ def _parses(chunk: Chunk) -> bool:
     return True
 
 
+def _quoted(chunk: Chunk) -> str:
+    """The statement as the question and the Cancelled line quote it: on one line, keys masked."""
+    return mask_typed(statement_text(chunk))
+
+
 def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
     """odpscmd's question: `yes` or `y` runs the statement; `no`, `n`, an empty answer, Ctrl-C
     or Ctrl-D do not; anything else asks again."""
-    question = f'Confirm to "{statement_text(chunk)}" (yes/no)? '
+    question = f'Confirm to "{_quoted(chunk)}" (yes/no)? '
     while True:
         try:
             answer = asker.prompt(question).strip().lower()
@@ -151,9 +157,9 @@ def _continuation(project: str, line_number: int, wrap_count: int) -> StyleAndTe
 def _history(session: Session) -> History:
     """The private history file; if it cannot be made, the session still runs, without one."""
     try:
-        return PrivateHistory(history_path())
-    except OSError as error:
-        session.console.warn(report.no_history(error.strerror or str(error)))
+        return PrivateHistory(history_path(), warn=session.console.warn)
+    except HistoryUnavailable as error:
+        session.console.warn(report.no_history(error.problem))
         return InMemoryHistory()
 
 

@@ -50,7 +50,7 @@ def test_an_apikey_in_the_quoted_line_is_masked(shell):
 
     assert SECRET not in run.raw_stderr
     quoted, caret = run.raw_stderr.splitlines()[1:]
-    assert "APIKEY = '********cdef', COLOUR='x')" in quoted
+    assert "APIKEY = '********cdef', COLOUR='********')" in quoted  # every string after the key is masked
     assert quoted.index("COLOUR") == caret.index("^")
 
 
@@ -61,3 +61,12 @@ def test_a_long_line_is_cut_around_the_caret(shell):
     quoted, caret = run.raw_stderr.splitlines()[2:4]
     assert quoted.startswith("   1 | ...") and quoted.endswith("...")
     assert quoted[caret.index("^") :].startswith("DROP MODEL gone;")
+
+
+def test_a_key_on_the_line_after_its_key_word_is_masked_under_an_intact_gutter_and_caret(shell):
+    statement = "ALTER MODEL m ADD VERSION v WITH OPTIONS(APIKEY =\n    'sk-f094dc7ec96b4e1a' X = '1', Y)"
+    run = shell("-e", statement)
+
+    quoted, caret = run.raw_stderr.splitlines()[1:]
+    assert quoted == "   2 |     '********= '1', Y)"  # the option is masked to its end (docs/reliability.md)
+    assert caret == "     |      ^"  # the caret, at X inside the mask, moves to its start

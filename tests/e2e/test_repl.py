@@ -214,6 +214,18 @@ def test_drop_model_is_cancelled_by_anything_but_yes(shell, answer):
     assert shell.model("churn")[0] is not None
 
 
+def test_the_question_and_the_cancelled_line_mask_a_key_in_the_statement(shell):
+    shell.type(CREATE_CHURN + "\r")
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=200), term="xterm")
+
+    run = shell.type("DROP MODEL churn /* APIKEY 'sk-in-a-comment-7f3a9c' */;\r", "no\r", output=output)
+
+    assert run.stderr.splitlines() == ["Cancelled: DROP MODEL churn /* APIKEY '********' */"]
+    assert "Confirm to \"DROP MODEL churn /* APIKEY '********' */\" (yes/no)?" in screen.getvalue()
+    assert "7f3a9c" not in screen.getvalue().split("Confirm to", 1)[1]  # the entry as typed is echoed above it
+
+
 @pytest.mark.parametrize(
     "setup, statement",
     [
@@ -300,7 +312,8 @@ def test_history_is_private_and_holds_no_apikey(shell):
     assert "APIKEY='********'" in text
     assert [line for line in text.splitlines() if line.startswith("+")] == [
         "+CREATE MODEL churn WITH VERSION v1",
-        f"+OPTIONS({REMOTE_OPTIONS.replace('sk-0123456789abcdef', '********')});",
+        # The key, and every string after it in its statement (issue 19: over-masking, never a leak).
+        f"+OPTIONS({REMOTE_OPTIONS.replace('sk-0123456789abcdef', '********').replace('true', '********')});",
         "+SHOW MODELS;",
     ]
 
@@ -350,5 +363,8 @@ def test_without_a_place_for_the_history_the_shell_warns_and_runs(shell, monkeyp
 
     run = shell.type("WHOAMI;\r")
 
-    assert run.stderr.splitlines()[0].startswith("WARNING: no history is kept: ")
+    assert run.stderr.splitlines()[0] == (
+        f"WARNING: no history is kept: '{blocker}' is a file, not a directory: "
+        f"the history would be '{blocker}/mcshell/history'"
+    )
     assert run.verdicts == ["OK"]

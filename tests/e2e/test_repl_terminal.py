@@ -76,7 +76,13 @@ KEY_SPELLINGS = {
     "sk-line-breaks-9d0e1f2a3b": "APIKEY\r=\r'{key}'",
     "sk-comment-no-equals-0e1f2a3b4c": "APIKEY /* c */ '{key}'",
     "sk-two-lines-1f2a3b4c5d\rsecond-line-of-the-key": "APIKEY = '{key}'",
+    # Written slightly wrong (issue 19, item 7).
+    "sk-in-a-call-2b3c4d5e6f": "APIKEY = concat('{key}')",
+    "sk-quoted-key-word-3c4d5e6f7a": "'APIKEY' = '{key}'",
+    "sk-colon-4d5e6f7a8b": "APIKEY: '{key}'",
+    "sk-underscore-5e6f7a8b9c": "API_KEY = '{key}'",
 }
+COMMENT_ONLY_KEY = "sk-comment-only-6f7a8b9c0d"
 OPTIONS = (
     "TASKS = 'chat', PAI_EAS_MODEL_NAME = 'qwen', PAI_EAS_SERVICE_NAME = 'svc', ENDPOINT = 'https://eas.example.com'"
 )
@@ -92,18 +98,23 @@ def test_no_spelling_of_an_apikey_reaches_the_history_file(terminal):
     terminal.send("SHOW MODELS; DESC MODEL m OPTIONS(apikey = 'sk-in-a-second-statement-2a3b4c5d6e');\r")
     terminal.expect_exact("FAILED: ODPS-")
     terminal.expect_exact("my_project>")
+    terminal.send(f"-- APIKEY='{COMMENT_ONLY_KEY}'\r")  # an entry of a comment only
+    terminal.expect_exact("my_project>")
     terminal.send("quit;\r")
     terminal.expect(pexpect.EOF)
 
     text = open(os.path.join(config.app_dir(), "history"), encoding="utf-8").read()
-    for key in [*KEY_SPELLINGS, "sk-in-a-second-statement-2a3b4c5d6e"]:
+    for key in [*KEY_SPELLINGS, "sk-in-a-second-statement-2a3b4c5d6e", COMMENT_ONLY_KEY]:
         for part in key.split("\r"):
             assert part not in text
             assert part[-12:] not in text
-    assert text.count("********") == len(KEY_SPELLINGS) + 1  # every entry was recorded, masked
-    assert "+APIKEY /* the key: */ = '********'" in text
+    assert text.count("+ALTER MODEL nope ADD VERSION v1") == len(KEY_SPELLINGS)  # every entry was recorded
+    assert "+APIKEY /* ******** */ = '********'" in text  # a comment after the key word is masked too
     assert "+APIKEY '********'" in text
     assert "+apikey='********'" in text
+    assert "+APIKEY = ********);" in text  # a call: the option to its end
+    assert "+'APIKEY' = '********');" in text
+    assert "+-- APIKEY='********'" in text
 
 
 def test_enter_after_a_reverse_search_runs_the_entry_found(terminal):

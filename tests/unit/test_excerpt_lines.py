@@ -21,7 +21,7 @@ def test_apikey_values_are_masked_and_the_caret_follows():
     line = "OPTIONS(apikey = 'f094dc7ec96b4e1a9c3d0b2a7e6f5d4c3b2a1908', `APIKEY`=\"short\", FOO='x')"
     quoted, caret = excerpt(1, line, line.index("FOO") + 1).splitlines()
 
-    assert quoted == "   1 | OPTIONS(apikey = '********1908', `APIKEY`=\"********\", FOO='x')"
+    assert quoted == "   1 | OPTIONS(apikey = '********1908', `APIKEY`=\"********\", FOO='********')"
     assert quoted.index("FOO") == caret.index("^")
 
 
@@ -56,3 +56,14 @@ def test_source_lines_keep_only_the_current_statement():
     lines.keep_last()
 
     assert [lines.get(n) for n in (1, 2, 3, 4)] == [None, None, "c;\n", None]
+
+
+def test_a_value_whose_key_word_is_on_another_line_is_masked_and_the_caret_follows():
+    from mcshell.output.masking import secret_values
+
+    statement = "ALTER MODEL m ADD VERSION v WITH OPTIONS(APIKEY =\n    'sk-f094dc7ec96b4e1a', X = '1')"
+    line = statement.split("\n")[1]
+    quoted, caret = excerpt(2, line, line.index("X") + 1, secret_values(statement)).splitlines()
+
+    assert quoted == "   2 |     '********4e1a', X = '1')"  # the gutter and the indent kept
+    assert quoted.index("X") == caret.index("^")

@@ -3,10 +3,14 @@ tested in test_masking.py), a private file, and no record of an entry that start
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
-from mcshell.repl.history import PrivateHistory
+import pytest
+
+from mcshell.output import report
+from mcshell.repl.history import HistoryUnavailable, PrivateHistory
 
 
 def _mode(path) -> int:
@@ -57,3 +61,59 @@ def test_an_entry_starting_with_a_space_is_not_recorded(tmp_path):
 
     assert history.get_strings() == ["SHOW MODELS;"]
     assert "secret_model" not in open(path, encoding="utf-8").read()
+
+
+# -- when the history cannot be kept: the path, and what is wrong with it (issue 19, item 14) ----
+def _problem(path) -> str:
+    with pytest.raises(HistoryUnavailable) as raised:
+        PrivateHistory(str(path))
+    return raised.value.problem
+
+
+def test_a_file_where_the_directory_should_be_is_named(tmp_path):
+    (tmp_path / "mcshell").write_text("")
+
+    assert _problem(tmp_path / "mcshell" / "history") == (
+        f"'{tmp_path}/mcshell' is a file, not a directory: the history would be '{tmp_path}/mcshell/history'"
+    )
+
+
+def test_a_file_further_up_the_path_is_named(tmp_path):
+    (tmp_path / "config").write_text("")
+
+    assert _problem(tmp_path / "config" / "mcshell" / "history") == (
+        f"'{tmp_path}/config' is a file, not a directory: the history would be '{tmp_path}/config/mcshell/history'"
+    )
+
+
+def test_a_directory_where_the_history_file_should_be_is_named(tmp_path):
+    (tmp_path / "history").mkdir()
+
+    assert _problem(tmp_path / "history") == f"'{tmp_path}/history' is a directory, not a file"
+
+
+@pytest.mark.parametrize(
+    "error, problem",
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "cannot create '/h/history': permission denied"),
+        (OSError(errno.EROFS, "Read-only file system"), "cannot create '/h/history': the file system is read-only"),
+        (OSError(errno.ENOSPC, "No space left on device"), "cannot create '/h/history': the disk is full"),
+        (OSError(errno.EIO, "Input/output error"), "cannot create '/h/history': input/output error"),
+    ],
+)
+def test_other_failures_say_what_could_not_be_done_and_why(error, problem):
+    assert report.file_problem("create", "/h/history", error) == problem
+
+
+def test_a_history_that_can_no_longer_be_written_says_so_once_and_the_shell_goes_on(tmp_path):
+    path = tmp_path / "history"
+    warnings: list[str] = []
+    history = PrivateHistory(str(path), warn=warnings.append)
+    path.unlink()
+    path.mkdir()  # the file is gone, and a directory stands in its place
+
+    history.append_string("SHOW MODELS;")
+    history.append_string("WHOAMI;")
+
+    assert warnings == [f"WARNING: the history is no longer saved: '{path}' is a directory, not a file"]
+    assert history.get_strings() == ["SHOW MODELS;", "WHOAMI;"]  # Up still recalls them
