@@ -73,6 +73,27 @@ BUILD = fresh_directory()
 BUILDING = {"bdist_wheel", "build", "build_ext", "install"}
 
 
+def compiler_fails() -> str | None:
+    """Why the C compiler cannot build an extension, or None: tried on a file of two lines before
+    mypyc's half a minute of type checking, so that a build with no working compiler (none, no Python
+    headers, CC=/bin/false) falls back on pure Python, or fails, at once."""
+    from distutils.ccompiler import new_compiler  # setuptools' distutils, as build_ext's
+    from distutils.sysconfig import customize_compiler, get_python_inc
+
+    compiler = new_compiler()
+    customize_compiler(compiler)  # CC, CFLAGS ... as build_ext reads them
+    with tempfile.TemporaryDirectory(prefix="mcshell-cc-") as directory:
+        source = os.path.join(directory, "probe.c")
+        with open(source, "w") as file:
+            file.write("#include <Python.h>\nint mcshell_probe(void) { return 0; }\n")
+        headers = [get_python_inc(), get_python_inc(plat_specific=True)]
+        try:
+            compiler.compile([source], output_dir=directory, include_dirs=headers)
+        except Exception as error:  # noqa: BLE001 - CompileError, a missing program ...: no compiled build
+            return f"the C compiler fails on a test file: {error}"
+    return None
+
+
 def compiled_modules() -> list:
     if not BUILDING.intersection(sys.argv[1:]):
         if REQUIRED and "editable_wheel" in sys.argv[1:]:
@@ -85,6 +106,10 @@ def compiled_modules() -> list:
         from mypyc.build import mypycify
     except ImportError as error:
         not_compiled(error, quiet=True)
+        return []
+    failure = compiler_fails()
+    if failure:
+        not_compiled(failure)
         return []
     try:
         # Types of sqlglot, click and prompt_toolkit are not needed to compile: they are not in
