@@ -6,8 +6,8 @@ docs/local-evaluation.md's table is held to SYNTAX and builtins.FUNCTIONS by tes
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from sqlglot import exp
 
@@ -15,10 +15,20 @@ from mcshell.sql import semantics as sem
 from mcshell.sql.select import constant_value
 from mcshell.sql.semantics import CONVERSIONS, EDITION_2, LIKE_PAGE, OPERATORS, Refused, Typed
 
-if TYPE_CHECKING:
-    from mcshell.sql.evaluate import _Values
 
-Rule = Callable[["_Values", Any], Typed]
+class _Values(Protocol):
+    """What a rule asks of the evaluator (sql/evaluate.py's _Values): the value of a node for the row."""
+
+    def of(self, node: exp.Expr) -> Typed: ...
+    def column(self, node: exp.Column) -> Typed: ...
+    def call(self, node: exp.Anonymous) -> Typed: ...
+    def function(self, name: str, args: Sequence[exp.Expr | None], node: exp.Expr) -> Typed: ...
+    def aggregate(self, node: exp.AggFunc) -> Typed: ...
+    def cast(self, node: exp.Cast) -> Typed: ...
+    def concat(self, args: Sequence[exp.Expr]) -> Typed: ...
+
+
+Rule = Callable[[_Values, Any], Typed]
 _FLAGS = {"safe", "coalesce", "big_int", "symmetric", "requires_string", "is_string"}
 
 # The syntax the docs table lists (its first column), with its page.
