@@ -59,20 +59,30 @@ def _signed_zero(result: float, value: float, what: str) -> float:
 def _round(args: Args) -> Typed:
     """ROUND: a DOUBLE (BIGINT and STRING become DOUBLE), half away from zero at d places. The page's
     examples (round(-125.315, 2) -125.32, the precision page's round(0.25375, 4) 0.2537) fix the method:
-    x * 10^d in double, rounded half up on its magnitude, divided by 10^d."""
+    x * 10^d in double, rounded half up on its magnitude, divided by 10^d. A negative d rounds left of the
+    point (round(123.345, -2) 100.0); x / 10^-d and x * 10^d must then agree, or it is refused."""
     nulls = _nulls(args, "DOUBLE")
     places = _places(args[1], "ROUND") if len(args) > 1 else 0
     if nulls is not None:
         return nulls
     value = to_double(args[0], "ROUND")
-    if not 0 <= places <= 22:
-        raise Refused("ROUND to negative or more than 22 places is not run locally")
-    power = 10.0**places
-    scaled = value * power
+    if not -22 <= places <= 22:
+        raise Refused("ROUND to more than 22 places either side of the point is not run locally")
+    if places >= 0:
+        result = _half_up(value * 10.0**places) / 10.0**places
+    else:
+        wholes = {_half_up(value / 10.0**-places), _half_up(value * 10.0**places)}
+        if len(wholes) > 1:
+            raise Refused("ROUND to a negative place whose result depends on how 10^d is applied")
+        result = wholes.pop() * 10.0**-places
+    return double(_signed_zero(result, value, "ROUND"))
+
+
+def _half_up(scaled: float) -> int:
+    """The whole number nearest `scaled`, halves away from zero, computed exactly."""
     if abs(scaled) >= 2**52:
         raise Refused("ROUND of a value with no digits left to round is not run locally")
-    whole = int(Decimal(scaled).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return double(_signed_zero(whole / power, value, "ROUND"))
+    return int(Decimal(scaled).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _trunc(args: Args) -> Typed:
