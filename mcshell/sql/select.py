@@ -41,6 +41,7 @@ _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 # evaluation get the recursion room that depth needs.
 MAX_NESTING = 200
 _FRAMES_PER_LEVEL = 30
+_OWN_LEVELS = 4
 
 
 def parse_select(text: str) -> st.Select:
@@ -94,13 +95,14 @@ def _check_parentheses(tokens: list[Token]) -> None:
 
 
 def _check_depth(tree: exp.Expr) -> None:
-    """The depth of the statement's tree (`1+1+...+1` nests with no parenthesis), walked without recursion."""
-    pending: list[tuple[exp.Expr, int]] = [(tree, 1)]
+    """The depth of the statement's tree (`1+1+...+1` nests with no parenthesis), walked without recursion.
+    Parentheses were counted on the tokens; a few levels are the statement's own (SELECT, an alias, WHERE)."""
+    pending: list[tuple[exp.Expr, int]] = [(tree, 0)]
     while pending:
         node, depth = pending.pop()
-        if depth > MAX_NESTING:
+        if depth > MAX_NESTING + _OWN_LEVELS:
             raise _too_deep(_at(node, 0))
-        pending.extend((child, depth + 1) for child in node.iter_expressions())
+        pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
 
 
 class _Nodes:
