@@ -32,6 +32,10 @@ Row = dict[object, Typed]  # a column's name (str) or a model call's index (int)
 Cells = tuple[list[Typed], list[Typed]]  # an output row's cells, and its ORDER BY keys
 
 _WORDS = "SELECT"
+# The types of the model functions' results (rules/signatures.py) that the rules compute with; any other
+# (ML_PREDICT's STRING or STRUCT, AI_EMBEDDING's VECTOR) is only printed or passed on.
+_RESULTS = {"STRING": "STRING", "FLOAT": sem.RESULT_FLOAT}
+_PYTHON: dict[str, type | tuple[type, ...]] = {"STRING": str, sem.RESULT_FLOAT: float, "CALL": object}
 _CLAUSES = {"expressions", "from_", "where", "group", "having", "order", "limit", "distinct"}
 
 
@@ -45,7 +49,9 @@ def evaluate(
         try:
             return _Query(tree, run_call, dict(result_types or {})).run()
         except Refused as refused:
-            raise NotRunLocally(f"mcshell does not run this SELECT locally: {refused}", 0, _WORDS) from None
+            raise NotRunLocally(
+                f"mcshell does not run this SELECT locally: {refused}", refused.offset or 0, _WORDS
+            ) from None
 
 
 class _Query:
@@ -101,9 +107,9 @@ class _Query:
                 continue
             args = [[_Values(self, row).of(arg) for arg in call.expressions[2:]] for row in pending]
             answers = self.run_call(index, [tuple(item.value for item in items) for items in args])
-            kind = "STRING" if self.result_types.get(index) == "STRING" else "CALL"
+            kind = _RESULTS.get(self.result_types.get(index, ""), "CALL")
             for row, answer in zip(pending, answers, strict=True):
-                row[index] = Typed(answer, kind if answer is None or isinstance(answer, str) else "CALL")
+                row[index] = Typed(answer, kind if answer is None or isinstance(answer, _PYTHON[kind]) else "CALL")
 
     # -- the select list -------------------------------------------------------------------------------
     def _project(self, row: Row, items: list[exp.Expr], keys: list[exp.Expr]) -> Cells:
@@ -141,10 +147,15 @@ class _Values:
 
     def of(self, node: exp.Expr) -> Typed:
         rule = NODES.get(type(node))
-        if rule is None:
-            what = "the function" if isinstance(node, exp.Func) else "the syntax"
-            raise Refused(f"{what} {node_name(node)} is not run locally")
-        return rule(self, node)
+        try:
+            if rule is None:
+                what = "the function" if isinstance(node, exp.Func) else "the syntax"
+                raise Refused(f"{what} {node_name(node)} is not run locally")
+            return rule(self, node)
+        except Refused as refused:
+            if refused.offset is None:
+                refused.offset = _start(node)
+            raise
 
     def column(self, node: exp.Column) -> Typed:
         name, table = node.name.lower(), node.table.lower()
@@ -297,7 +308,7 @@ def _sorted(out: list[Cells], tree: exp.Select) -> list[Cells]:
 
 
 def _group_key(item: Typed) -> tuple[object, ...]:
-    if item.value is None or item.type in ("DOUBLE", "FLOAT", "CALL"):
+    if item.value is None or item.type in sem.UNKEYED:
         raise Refused(f"GROUP BY a {item.type if item.value is not None else 'NULL'} key is not run locally")
     return ("INTEGER" if sem.is_integer(item) else item.type, item.value)
 
@@ -306,7 +317,7 @@ def _distinct(out: list[Cells]) -> list[Cells]:
     seen: set[tuple[object, ...]] = set()
     kept = []
     for cells, keys in out:
-        if any(cell.type in ("DOUBLE", "FLOAT", "CALL", "ARRAY") for cell in cells):
+        if any(cell.type in sem.UNKEYED for cell in cells):
             raise Refused("DISTINCT over DOUBLE or model results is not run locally")
         key = tuple(("INTEGER" if sem.is_integer(cell) else cell.type, cell.value) for cell in cells)
         if key not in seen:
@@ -322,3 +333,14 @@ def _same(a: exp.Expr, b: exp.Expr) -> bool:
 def _is_constant(node: exp.Expr) -> bool:
     inner = node.this if isinstance(node, exp.Neg) else node
     return isinstance(inner, (exp.Literal, exp.Null))
+
+
+def _start(node: exp.Expr) -> int | None:
+    """Where an expression starts in the statement: its own token's offset, else its first operand's."""
+    current: exp.Expr | None = node
+    while current is not None:
+        start = current.meta.get("start")
+        if isinstance(start, int):
+            return start
+        current = next(current.iter_expressions(), None)
+    return None

@@ -50,7 +50,16 @@ SYNTAX: dict[str, str] = {
 }
 
 
+_AS_WRITTEN = {
+    exp.RegexpLike: "RLIKE", exp.IntDiv: "DIV", exp.BitwiseNot: "~", exp.BitwiseAnd: "&", exp.BitwiseOr: "|",
+    exp.BitwiseXor: "^", exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>",
+}  # fmt: skip
+
+
 def node_name(node: exp.Expr) -> str:
+    """How MaxCompute's SQL writes the function or operator a node is."""
+    if type(node) in _AS_WRITTEN:
+        return _AS_WRITTEN[type(node)]
     if isinstance(node, exp.Func):
         return node.sql_name()
     return type(node).__name__.upper()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -25,7 +26,12 @@ MATH = "https://www.alibabacloud.com/help/en/maxcompute/mathematical-functions"
 
 
 class Refused(Exception):
-    """What mcshell does not compute here, and why (the evaluator's NotRunLocally line)."""
+    """What mcshell does not compute here, and why (the evaluator's NotRunLocally line); the evaluator
+    sets `offset` to where the innermost expression that refused starts."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ class Typed:
 
 
 NULL = Typed(None, "NULL")
+# A FLOAT a model function returned (AI_SIMILARITY): held as the double that prints as its FLOAT text
+# (runtime/values.py), and compared by its 32-bit value, widened to DOUBLE exactly.
+RESULT_FLOAT = "FLOAT result"
+# Values no GROUP BY or DISTINCT key is made of here: the equality of DOUBLEs is the 15-digit rule's.
+UNKEYED = frozenset({"DOUBLE", "FLOAT", RESULT_FLOAT, "CALL", "ARRAY"})
 TRUE = Typed(True, "BOOLEAN")
 FALSE = Typed(False, "BOOLEAN")
 
@@ -108,6 +119,8 @@ def to_double(item: Typed, what: str) -> float:
         return float(value)
     if item.type == "DOUBLE":
         return float(value)
+    if item.type in ("FLOAT", RESULT_FLOAT):
+        return float32(value)
     if item.type == "STRING":
         text = str(value)
         if not _NUMERIC_TEXT.fullmatch(text):
@@ -116,6 +129,12 @@ def to_double(item: Typed, what: str) -> float:
             )
         return float(text)
     raise Refused(f"{what} of a {item.type} value is not run locally")
+
+
+def float32(value: float) -> float:
+    """A FLOAT's value: `value` rounded to the nearest 32-bit float."""
+    rounded: float = struct.unpack("f", struct.pack("f", value))[0]
+    return rounded
 
 
 def _short(text: str) -> str:
@@ -211,6 +230,8 @@ def _comparison_kind(a: Typed, b: Typed) -> str:
         return "INTEGER"
     if kinds == {"STRING"} or kinds == {"BOOLEAN"}:
         return kinds.pop()
+    if kinds <= {"DOUBLE", "FLOAT", RESULT_FLOAT}:
+        return "DOUBLE"  # FLOAT widens to DOUBLE exactly (the type conversions page)
     if kinds <= {*INTEGERS, "DOUBLE", "STRING"}:
         return "DOUBLE"
     raise Refused(f"comparing {' with '.join(sorted(kinds))} is not run locally")

@@ -148,3 +148,13 @@ def test_limit_does_not_cut_before_an_order_by_that_reads_the_calls(shell, remot
     run = shell("--invoke", "-e", sql)
     assert cells(run.stdout) == [["id", "s"], ["2", "negative"]]
     assert len(remote.requests) == 3
+
+
+def test_a_float_result_compares_by_its_32_bit_value(shell, standin):
+    # 0.85 as a FLOAT is 0.85000002384185791015625: above the DOUBLE 0.85, as MaxCompute widens it.
+    standin.chat = lambda prompt: "0.85"
+    call = f"AI_SIMILARITY({PUBLIC}.`qwen3-max`, DEFAULT_VERSION, 'I like cats', 'I love cats')"
+    run = shell("--invoke", "--public-endpoint", standin.url, "-e", f"SELECT {call} AS s, {call} > 0.85 AS above;")
+    assert cells(run.stdout) == [["s", "above"], ["0.85", "true"]]
+    refused = shell("--invoke", "--public-endpoint", standin.url, "-e", f"SELECT {call} + 1;")
+    assert "mcshell does not run this SELECT locally: + on a FLOAT result value is not run locally" in refused.stderr

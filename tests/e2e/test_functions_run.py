@@ -207,7 +207,7 @@ def test_check_counts_selects_and_never_skips_them(shell, models):
 def test_local_evaluation_limits_are_one_clear_line(shell):
     run = shell("-e", "SELECT MD5('a')")
     assert run.stderr.startswith(
-        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell does not run this SELECT locally: "
+        "FAILED: ODPS-0130071:[1,8] Semantic analysis exception - mcshell does not run this SELECT locally: "
         "the function MD5 is not run locally\n"
     )
     assert run.status == 1
