@@ -50,7 +50,7 @@ SYNTAX: dict[str, str] = {
 }
 
 
-_AS_WRITTEN = {
+_AS_WRITTEN: dict[type, str] = {
     exp.RegexpLike: "RLIKE", exp.IntDiv: "DIV", exp.BitwiseNot: "~", exp.BitwiseAnd: "&", exp.BitwiseOr: "|",
     exp.BitwiseXor: "^", exp.BitwiseLeftShift: "<<", exp.BitwiseRightShift: ">>",
 }  # fmt: skip
