@@ -18,6 +18,7 @@ from mcshell.sql.semantics import (
     Refused,
     Typed,
     double,
+    float32,
     integer,
     is_integer,
     is_null,
@@ -354,6 +355,7 @@ def _to_float(item: Typed, to: str) -> Typed:
     """A FLOAT constant (`0.5f`): passed to a model function as written; mcshell computes nothing with it."""
     if not (is_integer(item) or item.type == "DOUBLE"):
         raise Refused(f"CAST of a {item.type} value to FLOAT is not run locally")
+    float32(float(item.value))  # past FLOAT's range: refused
     return Typed(float(item.value), "FLOAT")
 
 

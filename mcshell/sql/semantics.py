@@ -15,7 +15,7 @@ import re
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -83,6 +83,8 @@ def literal_number(text: str) -> Typed:
             return Typed(value, "INT")
         if value < INTEGERS["BIGINT"]:
             return Typed(value, "BIGINT")
+    if not _NUMERIC_TEXT.fullmatch(text):
+        raise Refused(f"the constant {_short(text)} is not run locally")
     return double(float(text))
 
 
@@ -112,28 +114,33 @@ def retyped(item: Typed, kind: str) -> Typed:
 _NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-def to_double(item: Typed, what: str) -> float:
-    """A BIGINT, DOUBLE or STRING operand as the DOUBLE MaxCompute converts it to; other types are refused."""
+def to_double(item: Typed, what: str, floats: bool = False) -> float:
+    """A BIGINT, DOUBLE or STRING operand as the DOUBLE MaxCompute converts it to (a FLOAT too, widened
+    exactly, where `floats` says the rule takes one); other types are refused."""
     value = item.value
     if is_integer(item):
         return float(value)
     if item.type == "DOUBLE":
         return float(value)
-    if item.type in ("FLOAT", RESULT_FLOAT):
+    if floats and item.type in ("FLOAT", RESULT_FLOAT):
         return float32(value)
     if item.type == "STRING":
         text = str(value)
-        if not _NUMERIC_TEXT.fullmatch(text):
-            raise Refused(
-                f"{what}: the string {_short(text)} is not a number (what MaxCompute gives is not documented)"
-            )
-        return float(text)
+        number = float(text) if _NUMERIC_TEXT.fullmatch(text) else math.nan
+        if not math.isfinite(number):
+            raise Refused(f"{what}: the string {_short(text)} is not a number (what MaxCompute does is not documented)")
+        return number
     raise Refused(f"{what} of a {item.type} value is not run locally")
 
 
 def float32(value: float) -> float:
-    """A FLOAT's value: `value` rounded to the nearest 32-bit float."""
-    rounded: float = struct.unpack("f", struct.pack("f", value))[0]
+    """A FLOAT's value: `value` rounded to the nearest 32-bit float; past FLOAT's range refused."""
+    try:
+        rounded: float = struct.unpack("f", struct.pack("f", value))[0]
+    except (OverflowError, struct.error):
+        rounded = math.inf
+    if math.isinf(rounded) and not math.isinf(value):
+        raise Refused(f"{value!r} is past FLOAT's range")
     return rounded
 
 
@@ -243,7 +250,7 @@ def compare(symbol: str, a: Typed, b: Typed, kind: str | None = None) -> Typed:
     if is_null(a) or is_null(b):
         return Typed(None, "BOOLEAN")
     if kind == "DOUBLE":
-        x, y = to_double(a, symbol), to_double(b, symbol)
+        x, y = to_double(a, symbol, floats=True), to_double(b, symbol, floats=True)
         order = _double_order(x, y)
         if order == 0 and x != y and symbol not in ("=", "<>"):
             raise Refused(f"ordering the DOUBLEs {x!r} and {y!r}, equal by the 15-digit rule but not exactly")
@@ -279,6 +286,8 @@ def _double_order(x: float, y: float) -> int:
     doubles equal and the order is asked."""
     if x == y:
         return 0
+    if math.isinf(x) or math.isinf(y):  # a FLOAT result of Infinity: no digits to compare
+        return -1 if x < y else 1
     readings = {_same_15_digits(x, y, exact, rounding) for exact, rounding in _READINGS}
     if readings == {False}:
         return -1 if x < y else 1
@@ -288,13 +297,15 @@ def _double_order(x: float, y: float) -> int:
 
 
 _READINGS = ((False, ROUND_DOWN), (False, ROUND_HALF_UP), (True, ROUND_HALF_UP))
+_DIGITS = Context(prec=1200)  # room for any double's digits, 15 after the point
 
 
 def _same_15_digits(x: float, y: float, exact: bool, rounding: str) -> bool:
     step = Decimal("1e-15")
 
     def cut(value: float) -> Decimal:
-        return (Decimal(value) if exact else Decimal(repr(value))).quantize(step, rounding=rounding)
+        digits = Decimal(value) if exact else Decimal(repr(value))
+        return digits.quantize(step, rounding=rounding, context=_DIGITS)
 
     return cut(x) == cut(y)
 
@@ -323,9 +334,10 @@ def in_list(a: Typed, items: Sequence[Typed]) -> Typed:
 
 def between(a: Typed, low: Typed, high: Typed) -> Typed:
     """A BETWEEN B AND C: NULL if any is NULL; B and C of A's type (LIKE/BETWEEN in OPERATORS)."""
-    kinds = {_comparison_kind(a, low), _comparison_kind(a, high)} - {"NULL"}
-    if len({item.type for item in (a, low, high) if item.type != "NULL"} - set(INTEGERS)) > 1 or len(kinds) > 1:
+    types = {item.type for item in (a, low, high)} - {"NULL"}
+    if len(types) > 1 and not types <= set(INTEGERS):
         raise Refused("BETWEEN over values of different types is not run locally")
+    _comparison_kind(a, low)
     if is_null(a) or is_null(low) or is_null(high):
         return Typed(None, "BOOLEAN")
     return logic_and(compare(">=", a, low), compare("<=", a, high))

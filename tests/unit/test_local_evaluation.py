@@ -103,7 +103,8 @@ def test_integer_arithmetic_is_exact_or_refused(case):
     assert printed == str(value)
 
 
-ATOMS = ["1", "-3", "2.5", "0.1", "'7'", "'x'", "NULL", "TRUE", "FALSE", "10000000000", "1.5f", "''", "3L", "2Y"]
+ATOMS = ["1", "-3", "2.5", "0.1", "'7'", "'x'", "NULL", "TRUE", "FALSE", "10000000000", "1.5f", "''", "3L", "2Y",
+         "1e300", "'1e400'", "1e300f", "0.30000000000000004", "2147483647", "9223372036854775807", "'é'"]  # fmt: skip
 UNARY = ["-({})", "NOT {}", "{} IS NULL", "abs({})", "floor({})", "ceil({})", "round({})", "round({}, 2)", "sqrt({})",
          "length({})", "tolower({})", "trim({})", "cast({} AS BIGINT)", "cast({} AS DOUBLE)", "cast({} AS STRING)",
          "cast({} AS BOOLEAN)", "({})", "md5({})"]  # fmt: skip
