@@ -62,7 +62,9 @@ class _Query:
         self.tree, self.run_call, self.result_types = tree, run_call, result_types
         self.columns, self.rows, self.alias = _source(tree)
         self.group = [node for node in (tree.args["group"].expressions if tree.args.get("group") else [])]
-        self.aggregated = bool(self.group) or any(node.find(exp.AggFunc) for node in tree.expressions + _having(tree))
+        self.aggregated = (
+            bool(self.group) or bool(_having(tree)) or any(node.find(exp.AggFunc) for node in tree.expressions)
+        )
 
     def run(self) -> tuple[tuple[str, ...], Rows]:
         headers = _headers(self.tree, self.columns)
@@ -88,9 +90,10 @@ class _Query:
             return rows
         conjuncts = list(_conjuncts(where.this))
         plain = [node for node in conjuncts if not _calls(node)]
-        rows = [row for row in rows if all(self._true(node, row) for node in plain)]
+        # every plain conjunct for every row (no short cut): what refuses in one refuses whatever the others say
+        rows = [row for row in rows if all([self._true(node, row) for node in plain])]
         for node in conjuncts:
-            if node not in plain:
+            if _calls(node):
                 self._answer_calls(node, rows)
                 rows = [row for row in rows if self._true(node, row)]
         return rows
@@ -168,6 +171,8 @@ class _Values:
     def call(self, node: exp.Anonymous) -> Typed:
         index = node.meta.get("mcshell_call")
         if index is not None:
+            if index not in self.row:  # in the VALUES list itself
+                raise Refused(f"{node.name.upper()} in a VALUES list is not run locally")
             return self.row[index]
         function = FUNCTIONS.get(node.name.upper())
         if function is None:
@@ -216,6 +221,8 @@ def _source(tree: exp.Select) -> tuple[list[str], list[Row], str | None]:
     assert isinstance(values, exp.Values)
     alias = values.args["alias"]
     columns = [column.name.lower() for column in alias.columns]
+    if len(set(columns)) < len(columns):
+        raise Refused("a VALUES alias that names a column twice")
     empty = _Query.__new__(_Query)
     empty.columns, empty.alias, empty.group = [], None, []
     grid = []
@@ -290,7 +297,11 @@ def _key(key: exp.Expr, tree: exp.Select, cells: list[Typed], values: _Values) -
     if isinstance(key, exp.Column) and not key.table:
         for position, item in enumerate(tree.expressions):
             if isinstance(item, exp.Alias) and item.alias.lower() == key.name.lower():
+                if key.name.lower() in values.query.columns and not _same(key, item.this):
+                    raise Refused(f"ORDER BY {key.name}: both an alias and a column of the VALUES list")
                 return cells[position]
+    if tree.args.get("distinct") is not None and not any(key == item for item in tree.expressions):
+        raise Refused("ORDER BY a key that is not selected, with DISTINCT")
     return values.of(key)
 
 

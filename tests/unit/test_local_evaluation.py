@@ -132,3 +132,48 @@ def test_random_expressions_give_a_value_or_not_run_locally(expression):
         cell(expression)
     except NotRunLocally:
         pass
+
+
+# -- the clauses -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("SELECT a FROM VALUES (3), (1), (2) t(a) WHERE a > 1 ORDER BY a DESC LIMIT 1", [("3",)]),
+        ("SELECT DISTINCT a FROM VALUES (2, 2), (1, 3), (2, 5) t(a, b) ORDER BY a", [("1",), ("2",)]),
+        ("SELECT a AS x FROM VALUES (2), (1) t(a) ORDER BY x", [("1",), ("2",)]),
+        ("SELECT count(*), sum(a) FROM VALUES (1), (2) t(a) WHERE a > 5", [("0", "NULL")]),
+        ("SELECT count(*) FROM VALUES (1), (2) t(a) HAVING count(*) > 1", [("2",)]),
+        ("SELECT sum(a) FROM VALUES (2147483647), (1) t(a)", [("2147483648",)]),
+        (
+            "SELECT a, count(*) FROM VALUES ('x'), ('y'), ('x') t(a) GROUP BY a ORDER BY a DESC",
+            [("y", "1"), ("x", "2")],
+        ),
+        ("SELECT t.a, b FROM VALUES (1, NULL), (10000000000, 'z') t(a, b)", [("1", "NULL"), ("10000000000", "z")]),
+        ("SELECT sum(x) FROM VALUES (0.5), (0.25), (NULL) t(x)", [("0.75",)]),
+    ],
+)
+def test_the_clauses(sql, expected):
+    _, rows = evaluate(parse_select(sql), lambda index, rows: [])
+    assert [tuple(value_text(value) for value in row) for row in rows] == expected
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT a FROM VALUES (1), (2) t(a) HAVING a > 1",  # HAVING over an ungrouped column
+        "SELECT a AS b, b AS a FROM VALUES (1, 2), (2, 1) t(a, b) ORDER BY a",  # alias or column?
+        "SELECT a FROM VALUES (1, 2) t(a, a)",
+        "SELECT DISTINCT a FROM VALUES (1, 2), (1, 3) t(a, b) ORDER BY b",
+        "SELECT x FROM VALUES (1), (2.5) t(x)",  # the column's type is not documented
+        "SELECT a FROM VALUES (NULL), (1) t(a) ORDER BY a",  # where NULL sorts
+        "SELECT sum(x) FROM VALUES (0.1), (0.2), (0.3) t(x)",  # depends on the order of adding
+        "SELECT x, count(*) FROM VALUES (0.1), (0.1) t(x) GROUP BY x",
+        "SELECT a FROM VALUES (1) t(a) LIMIT 1 OFFSET 1",
+        "SELECT a FROM VALUES (1) t(a) ORDER BY 1",
+        "SELECT count(DISTINCT a) FROM VALUES (1) t(a)",
+        "SELECT *",
+    ],
+)
+def test_clauses_mcshell_does_not_run(sql):
+    with pytest.raises(NotRunLocally):
+        evaluate(parse_select(sql), lambda index, rows: [])
