@@ -1,8 +1,8 @@
 """SELECT: every check in every mode; then, outside --check, the local run or the one FAILED line
 that says what would let it run.
 
-mcshell runs a SELECT with no FROM, or over a VALUES list, with sqlglot's executor
-(sql/evaluate.py); the model functions in it run through mcshell.runtime: ML_PREDICT from the
+mcshell runs a SELECT with no FROM, or over a VALUES list, on MaxCompute's rules
+(sql/evaluate.py, docs/local-evaluation.md); the model functions in it run through mcshell.runtime: ML_PREDICT from the
 local model store (--oss-root), the AI_* functions only with --invoke (public models also need
 --public-endpoint). No request ever leaves mcshell without --invoke: that is refused here, before
 the runtime is asked anything.
@@ -19,6 +19,7 @@ from mcshell.catalog import PUBLIC_PROJECT
 from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
 from mcshell.output.results import Result, Table
 from mcshell.rules.functions import CheckedCall, check_select
+from mcshell.rules.signatures import SIGNATURES
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     def run_call(index: int, rows: list[tuple[object, ...]]) -> Sequence[object]:
         return runtime.run(calls[index], rows)
 
-    headers, rows = evaluate(stmt, run_call)
+    returns = {item.call.index: SIGNATURES[item.call.function].returns for item in checked}
+    headers, rows = evaluate(stmt, run_call, returns)
     cells = [tuple(None if value is None else value_text(value) for value in row) for row in rows]
     return Result(Table(headers, cells, column_types(rows, len(headers))))
 

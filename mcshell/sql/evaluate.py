@@ -1,94 +1,241 @@
-"""Local evaluation of a SELECT with no FROM or over FROM VALUES, by sqlglot's executor.
+"""Local evaluation of a SELECT with no FROM or over FROM VALUES, on MaxCompute's rules.
 
-The model functions are not SQL the executor knows, and each call site must see all its rows at
-once (one batch: a model is fed a matrix, an endpoint a list). So the statement is taken apart:
-the rows of its VALUES list (or one row, with no FROM) form a table; the WHERE clause filters it
-first when it calls no model; then, innermost first, each call's arguments are evaluated for every
-row, `run_call(index, rows)` answers them all, and the call is replaced by a column holding its
-results. The executor then runs what is left of the statement over that table.
+Every value is computed by sql/semantics.py and sql/builtins.py, which know each value's MaxCompute type;
+a node of the syntax tree that is not in the whitelist below (`_NODES`, `FUNCTIONS`) is refused with
+NotRunLocally naming it, never left to Python. The rows are plain data; the clauses are applied here in
+MaxCompute's order: WHERE, GROUP BY with COUNT and SUM, HAVING, the select list, DISTINCT, ORDER BY, LIMIT.
 
-`run_call` is a plain Python callable (rules/query.py builds it over the runtime): sqlglot stays
-inside mcshell/sql.
+The model functions are answered by `run_call(index, rows)` (rules/query.py builds it over the runtime),
+one batch per call site, and only for the rows that need them: the WHERE conjuncts that call no model
+filter first; each conjunct that calls one is answered for the rows the conjuncts before it kept; LIMIT
+cuts the rows before the select list's calls when no ORDER BY, DISTINCT or aggregate needs every row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import cmp_to_key
 
 from sqlglot import exp
-from sqlglot.errors import ExecuteError, SqlglotError
-from sqlglot.executor.env import ENV
-from sqlglot.executor.python import PythonExecutor
-from sqlglot.executor.table import Table, ensure_tables
-from sqlglot.optimizer import optimize
-from sqlglot.planner import Plan
-from sqlglot.schema import ensure_schema
 
 from mcshell.errors import NotRunLocally
+from mcshell.sql import semantics as sem
 from mcshell.sql import statements as st
-from mcshell.sql.select import _constant
+from mcshell.sql.builtins import FUNCTIONS, cast, concat
+from mcshell.sql.nodes import NODES, node_name
+from mcshell.sql.select import cast_type, nesting_room
+from mcshell.sql.semantics import Refused, Typed
 
 RunCall = Callable[[int, list[tuple[object, ...]]], Sequence[object]]
 Rows = list[tuple[object, ...]]
+Row = dict[object, Typed]  # a column's name (str) or a model call's index (int) -> its value
+Cells = tuple[list[Typed], list[Typed]]  # an output row's cells, and its ORDER BY keys
 
-SOURCE = "_mcshell_source"
-_ROW = "_mcshell_row"  # the one column of the one row a SELECT with no FROM reads
-_CLAUSES = ("where", "group", "having", "order", "limit", "offset", "distinct", "qualify")
+_WORDS = "SELECT"
+# The types of the model functions' results (rules/signatures.py) that the rules compute with; any other
+# (ML_PREDICT's STRING or STRUCT, AI_EMBEDDING's VECTOR) is only printed or passed on.
+_RESULTS = {"STRING": "STRING", "FLOAT": sem.RESULT_FLOAT}
+_PYTHON: dict[str, type | tuple[type, ...]] = {"STRING": str, sem.RESULT_FLOAT: float, "CALL": object}
+_CLAUSES = {"expressions", "from_", "where", "group", "having", "order", "limit", "distinct"}
 
 
-def evaluate(select: st.Select, run_call: RunCall) -> tuple[tuple[str, ...], Rows]:
+def evaluate(
+    select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None
+) -> tuple[tuple[str, ...], Rows]:
     """The result grid of `select` (source "none" or "values"): its header and its rows."""
-    tree = select.query.copy()
+    tree = select.query
     assert isinstance(tree, exp.Select)
-    columns, rows, alias = _source(tree)
-    headers = _headers(tree, columns)
-    where = tree.args.get("where")
-    if where is not None and not _calls_in(where):
-        rows = _run(exp.select("*").where(where.this), columns, rows, alias)
-        tree.set("where", None)
-    calls = [node for node in tree.find_all(exp.Anonymous, bfs=False) if "mcshell_call" in node.meta]
-    for node in reversed(calls):  # a call's arguments before the call: innermost first
-        index = node.meta["mcshell_call"]
-        values = run_call(index, _arguments(node.expressions[2:], columns, rows, alias))
-        name = f"_mcshell_call_{index}"
-        columns = [*columns, name]
-        rows = [(*row, value) for row, value in zip(rows, values, strict=True)]
-        node.replace(exp.column(name))
-    return headers, _project(tree, columns, rows, alias)
+    with nesting_room():
+        try:
+            return _Query(tree, run_call, dict(result_types or {})).run()
+        except Refused as refused:
+            raise NotRunLocally(
+                f"mcshell does not run this SELECT locally: {refused}", refused.offset or 0, _WORDS
+            ) from None
 
 
-def _source(tree: exp.Select) -> tuple[list[str], Rows, str | None]:
-    """The rows the statement reads: its VALUES list, or one empty row; and the VALUES alias."""
+class _Query:
+    def __init__(self, tree: exp.Select, run_call: RunCall, result_types: dict[int, str]):
+        for key, value in tree.args.items():
+            if value not in (None, [], False) and key not in _CLAUSES:
+                raise Refused(f"the {key.upper()} clause is not run locally")
+        self.tree, self.run_call, self.result_types = tree, run_call, result_types
+        self.columns, self.rows, self.alias = _source(tree)
+        self.group = [node for node in (tree.args["group"].expressions if tree.args.get("group") else [])]
+        self.aggregated = (
+            bool(self.group) or bool(_having(tree)) or any(node.find(exp.AggFunc) for node in tree.expressions)
+        )
+
+    def run(self) -> tuple[tuple[str, ...], Rows]:
+        headers = _headers(self.tree, self.columns)
+        rows = self._where(self.rows)
+        limit = _limit(self.tree)
+        ordered = self.tree.args.get("order") is not None or self.tree.args.get("distinct") is not None
+        if limit is not None and not ordered and not self.aggregated:
+            rows = rows[:limit]  # no clause after WHERE needs the rows past the limit
+        items = [item.this if isinstance(item, exp.Alias) else item for item in self.tree.expressions]
+        keys = _order_keys(self.tree)
+        for node in items + self.group + _having(self.tree) + keys:
+            self._answer_calls(node, rows)
+        out = self._grouped(rows, items, keys) if self.aggregated else [self._project(row, items, keys) for row in rows]
+        out = _distinct(out) if self.tree.args.get("distinct") else out
+        out = _sorted(out, self.tree) if keys else out
+        out = out[:limit] if limit is not None else out
+        return headers, [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
+
+    # -- WHERE and the model calls ---------------------------------------------------------------------
+    def _where(self, rows: list[Row]) -> list[Row]:
+        where = self.tree.args.get("where")
+        if where is None:
+            return rows
+        conjuncts = list(_conjuncts(where.this))
+        plain = [node for node in conjuncts if not _calls(node)]
+        # every plain conjunct for every row (no short cut): what refuses in one refuses whatever the others say
+        rows = [row for row in rows if all([self._true(node, row) for node in plain])]
+        for node in conjuncts:
+            if _calls(node):
+                self._answer_calls(node, rows)
+                rows = [row for row in rows if self._true(node, row)]
+        return rows
+
+    def _true(self, node: exp.Expr, row: Row) -> bool:
+        return sem.boolean(_Values(self, row).of(node), "WHERE") is True
+
+    def _answer_calls(self, node: exp.Expr, rows: list[Row]) -> None:
+        """Each model call in `node`, innermost first, for every row at once (one batch per call site)."""
+        for call in reversed(_calls(node)):
+            index = call.meta["mcshell_call"]
+            pending = [row for row in rows if index not in row]
+            if not pending:
+                continue
+            args = [[_Values(self, row).of(arg) for arg in call.expressions[2:]] for row in pending]
+            answers = self.run_call(index, [tuple(item.value for item in items) for items in args])
+            kind = _RESULTS.get(self.result_types.get(index, ""), "CALL")
+            for row, answer in zip(pending, answers, strict=True):
+                row[index] = Typed(answer, kind if answer is None or isinstance(answer, _PYTHON[kind]) else "CALL")
+
+    # -- the select list -------------------------------------------------------------------------------
+    def _project(self, row: Row, items: list[exp.Expr], keys: list[exp.Expr]) -> Cells:
+        values = _Values(self, row)
+        cells: list[Typed] = []
+        for item in items:
+            if isinstance(item, exp.Star):
+                cells.extend(row[column] for column in self.columns)
+            else:
+                cells.append(values.of(item))
+        return cells, [_key(key, self.tree, cells, values) for key in keys]
+
+    def _grouped(self, rows: list[Row], items: list[exp.Expr], keys: list[exp.Expr]) -> list[Cells]:
+        groups: dict[tuple[object, ...], list[Row]] = {}
+        for row in rows:
+            groups.setdefault(tuple(_group_key(_Values(self, row).of(node)) for node in self.group), []).append(row)
+        if not self.group and not groups:
+            groups[()] = []  # an aggregate over no rows is one row
+        out = []
+        for members in groups.values():
+            values = _Values(self, members[0] if members else {}, members)
+            having = self.tree.args.get("having")
+            if having is not None and sem.boolean(values.of(having.this), "HAVING") is not True:
+                continue
+            cells = [values.of(item) for item in items]
+            out.append((cells, [_key(key, self.tree, cells, values) for key in keys]))
+        return out
+
+
+class _Values:
+    """The value of an expression for one row (or one group, for its aggregates)."""
+
+    def __init__(self, query: _Query, row: Row, group: list[Row] | None = None):
+        self.query, self.row, self.group = query, row, group
+
+    def of(self, node: exp.Expr) -> Typed:
+        rule = NODES.get(type(node))
+        try:
+            if rule is None:
+                what = "the function" if isinstance(node, exp.Func) else "the syntax"
+                raise Refused(f"{what} {node_name(node)} is not run locally")
+            return rule(self, node)
+        except Refused as refused:
+            if refused.offset is None:
+                refused.offset = _start(node)
+            raise
+
+    def column(self, node: exp.Column) -> Typed:
+        name, table = node.name.lower(), node.table.lower()
+        if (table and table != (self.query.alias or "").lower()) or name not in self.query.columns:
+            raise Refused(f"the column {node.sql()} is not one of the VALUES list's")
+        if self.group is not None and not any(_same(node, key) for key in self.query.group):
+            raise Refused(f"the column {name} is neither grouped nor aggregated")
+        return self.row[name]
+
+    def call(self, node: exp.Anonymous) -> Typed:
+        index = node.meta.get("mcshell_call")
+        if index is not None:
+            if index not in self.row:  # in the VALUES list itself
+                raise Refused(f"{node.name.upper()} in a VALUES list is not run locally")
+            return self.row[index]
+        function = FUNCTIONS.get(node.name.upper())
+        if function is None:
+            raise Refused(f"the function {node.name.upper()} is not run locally")
+        return self.function(function.name, node.expressions, node)
+
+    def function(self, name: str, args: Sequence[exp.Expr | None], node: exp.Expr) -> Typed:
+        function = FUNCTIONS[name]
+        present = [arg for arg in args if arg is not None]
+        if len(present) not in function.arities:
+            raise Refused(f"{name} with {len(present)} arguments is not run locally")
+        for position in function.constants:
+            if position < len(present) and not _is_constant(present[position]):
+                raise Refused(f"{name}'s argument {position + 1} must be a constant")
+        return function.run([self.of(arg) for arg in present])
+
+    def aggregate(self, node: exp.AggFunc) -> Typed:
+        if self.group is None:
+            raise Refused(f"{node_name(node)} outside a grouped SELECT is not run locally")
+        inner = node.this
+        if isinstance(node, exp.Count) and isinstance(inner, exp.Star):
+            return Typed(len(self.group), "BIGINT")
+        if not isinstance(node, (exp.Count, exp.Sum)) or isinstance(inner, exp.Distinct) or node.expressions:
+            raise Refused(f"the aggregate {node_name(node)} is not run locally")
+        values = [_Values(self.query, row).of(inner) for row in self.group]
+        if isinstance(node, exp.Count):
+            return Typed(sum(1 for value in values if value.value is not None), "BIGINT")
+        return sem.total(values)
+
+    def cast(self, node: exp.Cast) -> Typed:
+        if node.args.get("format") or node.args.get("default"):
+            raise Refused("CAST with FORMAT or DEFAULT is not run locally")
+        return cast(self.of(node.this), cast_type(node))
+
+    def concat(self, args: Sequence[exp.Expr]) -> Typed:
+        return concat([self.of(arg) for arg in args])
+
+
+# -- the source rows --------------------------------------------------------------------------------------
+def _source(tree: exp.Select) -> tuple[list[str], list[Row], str | None]:
+    """The VALUES list's columns, rows and alias; with no FROM one row with no columns."""
     source = tree.args.get("from_")
     if source is None:
-        return [_ROW], [(0,)], None
+        return [], [{}], None
     values = source.this
     assert isinstance(values, exp.Values)
     alias = values.args["alias"]
     columns = [column.name.lower() for column in alias.columns]
-    rows = [_values_row(row, columns) for row in values.expressions]
+    if len(set(columns)) < len(columns):
+        raise Refused("a VALUES alias that names a column twice")
+    empty = _Query.__new__(_Query)
+    empty.columns, empty.alias, empty.group = [], None, []
+    grid = []
+    for row in values.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        if len(items) != len(columns):
+            raise Refused("a VALUES row whose width differs from its alias's columns")
+        grid.append([_Values(empty, {}).of(item) for item in items])
+    kinds = [
+        sem.common_type([cells[at] for cells in grid], f"the VALUES column {name}") for at, name in enumerate(columns)
+    ]
+    rows: list[Row] = [{name: sem.retyped(cells[at], kinds[at]) for at, name in enumerate(columns)} for cells in grid]
     return columns, rows, alias.name or None
-
-
-def _values_row(row: exp.Expr, columns: list[str]) -> tuple[object, ...]:
-    items = row.expressions if isinstance(row, exp.Tuple) else [row]
-    values: list[object] = []
-    for item in items:
-        if isinstance(item, exp.Null):
-            values.append(None)
-            continue
-        constant = _constant(item)
-        if constant is None:  # an expression: the executor works it out, over the one-row source
-            return _run(exp.select(*(e.copy() for e in items)), [_ROW], [(0,)], None)[0]
-        values.append(_python(*constant))
-    return tuple(values)
-
-
-def _python(value: object, kind: str) -> object:
-    """A constant as the executor holds it: BINARY as bytes."""
-    if kind == "BINARY" and isinstance(value, str):
-        return value.encode()
-    return value
 
 
 def _headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
@@ -96,7 +243,9 @@ def _headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
     headers: list[str] = []
     for position, item in enumerate(tree.expressions):
         if isinstance(item, exp.Star):
-            headers.extend(c for c in columns if c != _ROW)
+            if not columns:
+                raise Refused("SELECT * with no FROM")
+            headers.extend(columns)
         elif isinstance(item, exp.Alias) or isinstance(item, exp.Column) and not isinstance(item.this, exp.Star):
             headers.append(item.alias_or_name.lower())
         else:
@@ -104,94 +253,105 @@ def _headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
     return tuple(headers)
 
 
-def _calls_in(node: exp.Expr) -> bool:
-    return any("mcshell_call" in found.meta for found in node.find_all(exp.Anonymous))
+# -- clause helpers ---------------------------------------------------------------------------------------
+def _conjuncts(node: exp.Expr) -> list[exp.Expr]:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.And):
+        return _conjuncts(node.this) + _conjuncts(node.expression)
+    return [node]
 
 
-def _arguments(args: list[exp.Expr], columns: list[str], rows: Rows, alias: str | None) -> Rows:
-    """Each row's values of a call's arguments: taken straight from the source when they are its
-    columns or constants (the usual ML_PREDICT(m, v, age, spend)), else worked out by the executor."""
-    if not args:
-        return [() for _ in rows]
-    picks: list[tuple[int | None, object]] = []  # (the column's position, or None and the constant)
-    for arg in args:
-        if isinstance(arg, exp.Column) and arg.name.lower() in columns and not arg.args.get("db"):
-            picks.append((columns.index(arg.name.lower()), None))
-        elif isinstance(arg, exp.Null):
-            picks.append((None, None))
-        elif (constant := _constant(arg)) is not None:
-            picks.append((None, _python(*constant)))
-        else:
-            return _run(exp.select(*(arg.copy() for arg in args)), columns, rows, alias)
-    return [tuple(value if at is None else row[at] for at, value in picks) for row in rows]
+def _calls(node: exp.Expr) -> list[exp.Anonymous]:
+    """The model calls in `node`, outermost first (a call before its arguments' calls)."""
+    return [found for found in node.find_all(exp.Anonymous, bfs=False) if "mcshell_call" in found.meta]
 
 
-def _project(tree: exp.Select, columns: list[str], rows: Rows, alias: str | None) -> Rows:
-    """What is left of the statement, over the source with the calls' columns: picked straight
-    when it is a list of columns, else run by the executor."""
-    plain = not any(tree.args.get(clause) for clause in _CLAUSES)
-    positions = []
-    for item in tree.expressions:
-        inner = item.this if isinstance(item, exp.Alias) else item
-        if plain and isinstance(inner, exp.Column) and inner.name.lower() in columns:
-            positions.append(columns.index(inner.name.lower()))
-        else:
-            plain = False
-    if plain:
-        return [tuple(row[at] for at in positions) for row in rows]
-    tree.set("from_", None)
-    return _run(tree, columns, rows, alias)
+def _having(tree: exp.Select) -> list[exp.Expr]:
+    having = tree.args.get("having")
+    return [having.this] if having is not None else []
 
 
-def _run(query: exp.Select, columns: list[str], rows: Rows, alias: str | None) -> Rows:
-    """sqlglot's executor over the source table (sqlglot.executor.execute, with mcshell's CAST)."""
-    table = exp.Table(this=exp.to_identifier(SOURCE))
-    if alias:  # `t.age` still names the column of the VALUES list t(age, ...)
-        table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
-    query = query.from_(table)
-    for node in list(query.find_all(exp.TryCast)):  # Hive's CAST: the executor knows only Cast
-        node.replace(exp.Cast(this=node.this, to=node.args["to"]))
-    types = [_type_of(rows, at) for at in range(len(columns))]
-    try:
-        schema = ensure_schema({SOURCE: dict(zip(columns, types, strict=True))}, dialect="hive")
-        tables = ensure_tables({SOURCE: Table(columns=tuple(columns), rows=rows)}, dialect="hive")
-        plan = Plan(optimize(query, schema, leave_tables_isolated=True, dialect="hive"))
-        result = PythonExecutor(env=_ENV, tables=tables).execute(plan)  # type: ignore[no-untyped-call]
-    except (SqlglotError, ArithmeticError, TypeError, ValueError, NameError) as error:
-        raise NotRunLocally(
-            f"mcshell's local evaluator (sqlglot's executor) cannot run this SELECT: {_reason(error)}", 0, "SELECT"
-        ) from None
-    return [tuple(row) for row in result.rows]
-
-
-def _reason(error: Exception) -> str:
-    text = str(error)
-    if isinstance(error, ExecuteError) and " failed: " in text:
-        text = text.split(" failed: ", 1)[1]
-    return text or type(error).__name__
-
-
-_TYPES = ((bool, "BOOLEAN"), (int, "BIGINT"), (float, "DOUBLE"), (str, "VARCHAR"), (bytes, "BINARY"))
-
-
-def _type_of(rows: Rows, at: int) -> str:
-    """The executor's type for a column, from its first value that is not NULL."""
-    for row in rows:
-        value = row[at]
-        if value is not None:
-            return next((name for kind, name in _TYPES if isinstance(value, kind)), "UNKNOWN")
-    return "UNKNOWN"
-
-
-def _cast(value: object, to: object) -> object:
-    """CAST as MaxCompute does it for the types sqlglot's executor lacks (BINARY), else its own."""
-    if value is None:
+def _limit(tree: exp.Select) -> int | None:
+    limit = tree.args.get("limit")
+    if limit is None:
         return None
-    if to == exp.DType.BINARY:
-        return value if isinstance(value, bytes) else str(value).encode()
-    if isinstance(value, bytes) and to in exp.DataType.TEXT_TYPES:
-        return value.decode("utf-8", "replace")
-    return ENV["CAST"](value, to)
+    count = limit.expression
+    if limit.args.get("offset") or not (isinstance(count, exp.Literal) and count.this.isdigit()):
+        raise Refused("LIMIT takes one integer constant here")
+    return int(count.this)
 
 
-_ENV = {"CAST": _cast}
+def _order_keys(tree: exp.Select) -> list[exp.Expr]:
+    order = tree.args.get("order")
+    keys = []
+    for ordered in order.expressions if order is not None else []:
+        if isinstance(ordered.this, exp.Literal):
+            raise Refused("ORDER BY a position is not run locally")
+        keys.append(ordered.this)
+    return keys
+
+
+def _key(key: exp.Expr, tree: exp.Select, cells: list[Typed], values: _Values) -> Typed:
+    """An ORDER BY key: a select list alias names its column, else the expression is evaluated."""
+    if isinstance(key, exp.Column) and not key.table:
+        for position, item in enumerate(tree.expressions):
+            if isinstance(item, exp.Alias) and item.alias.lower() == key.name.lower():
+                if key.name.lower() in values.query.columns and not _same(key, item.this):
+                    raise Refused(f"ORDER BY {key.name}: both an alias and a column of the VALUES list")
+                return cells[position]
+    if tree.args.get("distinct") is not None and not any(key == item for item in tree.expressions):
+        raise Refused("ORDER BY a key that is not selected, with DISTINCT")
+    return values.of(key)
+
+
+def _sorted(out: list[Cells], tree: exp.Select) -> list[Cells]:
+    descending = [bool(ordered.args.get("desc")) for ordered in tree.args["order"].expressions]
+
+    def order(a: Cells, b: Cells) -> int:
+        for x, y, desc in zip(a[1], b[1], descending, strict=True):
+            found = sem.order_of(x, y)
+            if found:
+                return -found if desc else found
+        return 0
+
+    return sorted(out, key=cmp_to_key(order))
+
+
+def _group_key(item: Typed) -> tuple[object, ...]:
+    if item.value is None or item.type in sem.UNKEYED:
+        raise Refused(f"GROUP BY a {item.type if item.value is not None else 'NULL'} key is not run locally")
+    return ("INTEGER" if sem.is_integer(item) else item.type, item.value)
+
+
+def _distinct(out: list[Cells]) -> list[Cells]:
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for cells, keys in out:
+        if any(cell.type in sem.UNKEYED for cell in cells):
+            raise Refused("DISTINCT over DOUBLE or model results is not run locally")
+        key = tuple(("INTEGER" if sem.is_integer(cell) else cell.type, cell.value) for cell in cells)
+        if key not in seen:
+            seen.add(key)
+            kept.append((cells, keys))
+    return kept
+
+
+def _same(a: exp.Expr, b: exp.Expr) -> bool:
+    return isinstance(b, exp.Column) and a.name.lower() == b.name.lower()
+
+
+def _is_constant(node: exp.Expr) -> bool:
+    inner = node.this if isinstance(node, exp.Neg) else node
+    return isinstance(inner, (exp.Literal, exp.Null))
+
+
+def _start(node: exp.Expr) -> int | None:
+    """Where an expression starts in the statement: its own token's offset, else its first operand's."""
+    current: exp.Expr | None = node
+    while current is not None:
+        start = current.meta.get("start")
+        if isinstance(start, int):
+            return start
+        current = next(current.iter_expressions(), None)
+    return None

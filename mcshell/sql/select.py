@@ -11,7 +11,9 @@ then builds them as exp.Anonymous, as it builds the other six.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 from sqlglot import exp
@@ -44,6 +46,12 @@ _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "
 _RESHAPED = frozenset(name for name in st.MODEL_FUNCTIONS if name in _HIVE.parser_class.FUNCTIONS)
 _OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
 _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
+# mcshell's decision (docs/local-evaluation.md): how deep a SELECT may nest, in parentheses and in its
+# tree of operators. sqlglot's parser recurses some 20 frames per parenthesis, so the parse and the
+# evaluation get the recursion room that depth needs.
+MAX_NESTING = 200
+_FRAMES_PER_LEVEL = 30
+_OWN_LEVELS = 4
 
 
 def parse_select(text: str) -> st.Select:
@@ -54,19 +62,59 @@ def parse_select(text: str) -> st.Select:
         raise ParseError(error.message, error.offset) from None
     except TokenError:
         raise ParseError("cannot read the statement", 0) from None
+    _check_parentheses(tokens)
     sites = _call_sites(tokens)
     try:
-        trees = _PARSER.parse(tokens, text)
+        with nesting_room():
+            trees = _PARSER.parse(tokens, text)
     except SqlglotParseError as error:
         raise _parse_error(error, text) from None
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", 0)
+    _check_depth(tree)
     nodes = _Nodes(tree)
     calls = tuple(_calls(nodes.calls, sites))
     source, columns, table = _source(tree, nodes)
     refs = _column_refs(nodes) if source in ("none", "values") else ()
     return st.Select(text, calls, source, columns, table, tree, refs)
+
+
+@contextmanager
+def nesting_room() -> Iterator[None]:
+    """Recursion room for a statement nested MAX_NESTING deep (sqlglot's parser and mcshell's evaluator recurse)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, MAX_NESTING * _FRAMES_PER_LEVEL + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _too_deep(offset: int) -> ParseError:
+    return ParseError(f"the statement nests deeper than {MAX_NESTING} levels, mcshell's limit", offset)
+
+
+def _check_parentheses(tokens: list[Token]) -> None:
+    depth = 0
+    for token in tokens:
+        if token.token_type in _OPEN:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _too_deep(token.start)
+        elif token.token_type in _CLOSE:
+            depth -= 1
+
+
+def _check_depth(tree: exp.Expr) -> None:
+    """The depth of the statement's tree (`1+1+...+1` nests with no parenthesis), walked without recursion.
+    Parentheses were counted on the tokens; a few levels are the statement's own (SELECT, an alias, WHERE)."""
+    pending: list[tuple[exp.Expr, int]] = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING + _OWN_LEVELS:
+            raise _too_deep(_at(node, 0))
+        pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
 
 
 class _Nodes:
@@ -259,6 +307,19 @@ def _number(text: str) -> int | float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def constant_value(node: exp.Expr | None) -> object:
+    """The Python value of a constant (a Var of digits too: how sqlglot holds TRUNC's places), else None."""
+    if isinstance(node, exp.Var) and node.name.isdigit():
+        return int(node.name)
+    constant = _constant(node) if node is not None else None
+    return constant[0] if constant is not None else None
+
+
+def cast_type(node: exp.Cast) -> str:
+    """The MaxCompute type a CAST names (DECIMAL(2, 1) is DECIMAL)."""
+    return _cast_type(node)
 
 
 def _cast_type(node: exp.Cast) -> str:

@@ -110,3 +110,51 @@ def test_check_makes_no_request_even_with_invoke(shell, remote):
     run = shell("--check", "--invoke", "-e", "SELECT AI_GENERATE(chat, v1, 'hi');")
     assert run.status == 0
     assert remote.requests == []
+
+
+# -- issue 19, item 13: a model is called for the rows that need it, no more ------------------------------
+def _values(texts):
+    return ", ".join(f"({i}, '{text}')" for i, text in enumerate(texts, 1))
+
+
+def test_limit_cuts_the_rows_before_the_select_lists_calls(shell, remote):
+    remote.chat = lambda prompt: "neutral"
+    rows = _values(f"review {i}" for i in range(30))
+    run = shell("--invoke", "-e", f"SELECT id, AI_SENTIMENT(chat, v1, txt) AS s FROM VALUES {rows} t(id, txt) LIMIT 1;")
+    assert cells(run.stdout) == [["id", "s"], ["1", "neutral"]]
+    assert (run.stderr, run.status) == ("OK\n", 0)
+    assert len(remote.requests) == 1  # not 30
+
+
+def test_a_where_on_a_models_result_calls_it_only_for_the_rows_the_other_conjuncts_keep(shell, remote):
+    remote.chat = lambda prompt: "positive" if "good" in prompt else "negative"
+    rows = _values(["good a", "bad b", "good c", "bad d", "good e"])
+    sql = (
+        f"SELECT id, AI_SENTIMENT(chat, v1, txt) AS s FROM VALUES {rows} t(id, txt) "
+        "WHERE id > 1 AND AI_SENTIMENT(chat, v1, txt) = 'positive';"
+    )
+    run = shell("--invoke", "-e", sql)
+    assert (run.stderr, run.status) == ("OK\n", 0)
+    assert cells(run.stdout) == [["id", "s"], ["3", "positive"], ["5", "positive"]]
+    asked = [request.prompt for request in remote.requests]
+    assert len(asked) == 6  # the WHERE's call for rows 2 to 5, the select list's for rows 3 and 5 (not 10)
+    assert [any(text in prompt for prompt in asked) for text in ("good a", "bad b", "good c")] == [False, True, True]
+
+
+def test_limit_does_not_cut_before_an_order_by_that_reads_the_calls(shell, remote):
+    remote.chat = lambda prompt: "positive" if "good" in prompt else "negative"
+    rows = _values(["good a", "bad b", "good c"])
+    sql = f"SELECT id, AI_SENTIMENT(chat, v1, txt) AS s FROM VALUES {rows} t(id, txt) ORDER BY s, id LIMIT 1;"
+    run = shell("--invoke", "-e", sql)
+    assert cells(run.stdout) == [["id", "s"], ["2", "negative"]]
+    assert len(remote.requests) == 3
+
+
+def test_a_float_result_compares_by_its_32_bit_value(shell, standin):
+    # 0.85 as a FLOAT is 0.85000002384185791015625: above the DOUBLE 0.85, as MaxCompute widens it.
+    standin.chat = lambda prompt: "0.85"
+    call = f"AI_SIMILARITY({PUBLIC}.`qwen3-max`, DEFAULT_VERSION, 'I like cats', 'I love cats')"
+    run = shell("--invoke", "--public-endpoint", standin.url, "-e", f"SELECT {call} AS s, {call} > 0.85 AS above;")
+    assert cells(run.stdout) == [["s", "above"], ["0.85", "true"]]
+    refused = shell("--invoke", "--public-endpoint", standin.url, "-e", f"SELECT {call} + 1;")
+    assert "mcshell does not run this SELECT locally: + on a FLOAT result value is not run locally" in refused.stderr

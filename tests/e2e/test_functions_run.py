@@ -1,4 +1,4 @@
-"""SELECTs run locally (issue 14, point 3): no FROM or FROM VALUES, by sqlglot's executor; ML_PREDICT
+"""SELECTs run locally (issue 14, point 3): no FROM or FROM VALUES, on MaxCompute's rules; ML_PREDICT
 with real XGBoost models trained here, every prediction compared with xgboost's own."""
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def test_every_row_goes_to_the_model_in_one_batch(shell, models, store, monkeypa
     assert run.status == 0, run.stderr
     rows = [(5, 6, 7, 8), (9, 0, 1, 2)]  # the WHERE clause filters first: it calls no model
     assert batches == [
-        ("ML_PREDICT", "test_xgboost_classifier", "v1", [(6, 6, 7, 8), (10, 0, 1, 2)]),
         ("ML_PREDICT", "test_xgboost_classifier", "v1", rows),
+        ("ML_PREDICT", "test_xgboost_classifier", "v1", [(6, 6, 7, 8), (10, 0, 1, 2)]),
     ]
     assert len(cells(run.stdout)) == 3
 
@@ -207,8 +207,8 @@ def test_check_counts_selects_and_never_skips_them(shell, models):
 def test_local_evaluation_limits_are_one_clear_line(shell):
     run = shell("-e", "SELECT MD5('a')")
     assert run.stderr.startswith(
-        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell's local evaluator (sqlglot's executor) "
-        "cannot run this SELECT: "
+        "FAILED: ODPS-0130071:[1,8] Semantic analysis exception - mcshell does not run this SELECT locally: "
+        "the function MD5 is not run locally\n"
     )
     assert run.status == 1
     union = shell("-e", "SELECT 1 UNION ALL SELECT 2")

@@ -1,0 +1,179 @@
+"""Local SELECT evaluation on MaxCompute's rules (issue 19, item 2): every documented example of the pages
+it follows gives the page's result; whatever the docs leave open is refused with the one "not run locally"
+line; the docs table is the whitelist; random expressions never give a wrong integer or a traceback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as strat
+
+from mcshell.errors import NotRunLocally
+from mcshell.rules.query import value_text
+from mcshell.sql.builtins import FUNCTIONS
+from mcshell.sql.evaluate import evaluate
+from mcshell.sql.nodes import SYNTAX
+from mcshell.sql.select import parse_select
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "local_evaluation"
+
+
+def lines(name: str) -> list[str]:
+    return [line for line in (DATA / name).read_text().splitlines() if line.strip() and not line.startswith("#")]
+
+
+def cell(expression: str) -> str:
+    headers, rows = evaluate(parse_select(f"SELECT {expression}"), lambda index, rows: [])
+    ((value,),) = rows
+    return value_text(value)
+
+
+@pytest.mark.parametrize("example", lines("documented.txt"))
+def test_each_documented_example_gives_the_documented_result(example):
+    expression, _, expected = example.partition(" -> ")
+    assert cell(expression) == expected
+
+
+@pytest.mark.parametrize("expression", lines("refused.txt"))
+def test_what_the_docs_leave_open_is_refused(expression):
+    with pytest.raises(NotRunLocally, match="^mcshell does not run this SELECT locally: "):
+        cell(expression)
+
+
+def test_the_docs_table_is_the_whitelist():
+    page = (ROOT / "docs" / "local-evaluation.md").read_text()
+    table = page.split("<!-- whitelist -->")[1].strip().split("\n\n")[0]
+    rows = [re.match(r"\| (.*?) \| (https://\S+) \|", line) for line in table.splitlines()[2:]]
+    assert all(rows)
+    documented = {row[1].replace("\\|", "|"): row[2] for row in rows if row}
+    assert documented == {**SYNTAX, **{name: function.url for name, function in FUNCTIONS.items()}}
+
+
+# -- random expressions: integer arithmetic is exact or refused, nothing else is ever raised -------------------
+INT_MAX = 2**31 - 1
+BIGINT = 2**63
+
+
+def _integers():
+    return strat.one_of(
+        strat.integers(0, 2**70).map(lambda n: (str(n), n, "INT" if n <= INT_MAX else "BIGINT" if n < BIGINT else "")),
+        strat.integers(-(2**63), BIGINT - 1).map(lambda n: (f"{n}L" if n >= 0 else f"({n}L)", n, "BIGINT")),
+    )
+
+
+def _combine(children):
+    def join(pair, symbol):
+        (ltext, lvalue, ltype), (rtext, rvalue, rtype) = pair
+        return (f"({ltext} {symbol} {rtext})", _exact(symbol, lvalue, rvalue), _wider(ltype, rtype))
+
+    return strat.tuples(children, children).flatmap(
+        lambda pair: strat.sampled_from("+-*%").map(lambda s: join(pair, s))
+    )
+
+
+def _wider(a, b):
+    return "" if "" in (a, b) else "BIGINT" if "BIGINT" in (a, b) else "INT"
+
+
+def _exact(symbol, x, y):
+    if x is None or y is None:
+        return None
+    if symbol == "%":
+        return None if y == 0 else (abs(x) % abs(y)) * (-1 if x < 0 else 1)
+    return {"+": x + y, "-": x - y, "*": x * y}[symbol]
+
+
+@settings(max_examples=80, deadline=None)
+@given(strat.recursive(_integers(), _combine, max_leaves=8))
+def test_integer_arithmetic_is_exact_or_refused(case):
+    text, value, kind = case
+    try:
+        printed = cell(text)
+    except NotRunLocally:
+        return
+    if not kind:  # a constant past BIGINT's range is a DOUBLE (the 2.0 page), and so is the result
+        assert "." in printed, (text, printed)
+        return
+    bound = 2**31 if kind == "INT" else 2**63
+    assert value is not None and -bound <= value < bound, (text, printed)
+    assert printed == str(value)
+
+
+ATOMS = ["1", "-3", "2.5", "0.1", "'7'", "'x'", "NULL", "TRUE", "FALSE", "10000000000", "1.5f", "''", "3L", "2Y",
+         "1e300", "'1e400'", "1e300f", "0.30000000000000004", "2147483647", "9223372036854775807", "'é'"]  # fmt: skip
+UNARY = ["-({})", "NOT {}", "{} IS NULL", "abs({})", "floor({})", "ceil({})", "round({})", "round({}, 2)", "sqrt({})",
+         "length({})", "tolower({})", "trim({})", "cast({} AS BIGINT)", "cast({} AS DOUBLE)", "cast({} AS STRING)",
+         "cast({} AS BOOLEAN)", "({})", "md5({})"]  # fmt: skip
+BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} % {}", "{} = {}", "{} < {}", "{} <=> {}", "{} AND {}",
+          "{} OR {}", "{} || {}", "concat({}, {})", "pow({}, {})", "log({}, {})", "{} LIKE {}", "{} IN ({}, 2)",
+          "IF({} > 0, {}, 1)", "CASE WHEN {} THEN {} END", "SUBSTR({}, {})", "{} DIV {}"]  # fmt: skip
+
+
+def _expressions():
+    leaves = strat.sampled_from(ATOMS)
+    return strat.recursive(
+        leaves,
+        lambda inner: strat.one_of(
+            strat.tuples(strat.sampled_from(UNARY), inner).map(lambda t: "(" + t[0].format(t[1]) + ")"),
+            strat.tuples(strat.sampled_from(BINARY), inner, inner).map(lambda t: "(" + t[0].format(t[1], t[2]) + ")"),
+        ),
+        max_leaves=6,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(_expressions())
+def test_random_expressions_give_a_value_or_not_run_locally(expression):
+    try:
+        cell(expression)
+    except NotRunLocally:
+        pass
+
+
+# -- the clauses -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("SELECT a FROM VALUES (3), (1), (2) t(a) WHERE a > 1 ORDER BY a DESC LIMIT 1", [("3",)]),
+        ("SELECT DISTINCT a FROM VALUES (2, 2), (1, 3), (2, 5) t(a, b) ORDER BY a", [("1",), ("2",)]),
+        ("SELECT a AS x FROM VALUES (2), (1) t(a) ORDER BY x", [("1",), ("2",)]),
+        ("SELECT count(*), sum(a) FROM VALUES (1), (2) t(a) WHERE a > 5", [("0", "NULL")]),
+        ("SELECT count(*) FROM VALUES (1), (2) t(a) HAVING count(*) > 1", [("2",)]),
+        ("SELECT sum(a) FROM VALUES (2147483647), (1) t(a)", [("2147483648",)]),
+        (
+            "SELECT a, count(*) FROM VALUES ('x'), ('y'), ('x') t(a) GROUP BY a ORDER BY a DESC",
+            [("y", "1"), ("x", "2")],
+        ),
+        ("SELECT t.a, b FROM VALUES (1, NULL), (10000000000, 'z') t(a, b)", [("1", "NULL"), ("10000000000", "z")]),
+        ("SELECT sum(x) FROM VALUES (0.5), (0.25), (NULL) t(x)", [("0.75",)]),
+    ],
+)
+def test_the_clauses(sql, expected):
+    _, rows = evaluate(parse_select(sql), lambda index, rows: [])
+    assert [tuple(value_text(value) for value in row) for row in rows] == expected
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT a FROM VALUES (1), (2) t(a) HAVING a > 1",  # HAVING over an ungrouped column
+        "SELECT a AS b, b AS a FROM VALUES (1, 2), (2, 1) t(a, b) ORDER BY a",  # alias or column?
+        "SELECT a FROM VALUES (1, 2) t(a, a)",
+        "SELECT DISTINCT a FROM VALUES (1, 2), (1, 3) t(a, b) ORDER BY b",
+        "SELECT x FROM VALUES (1), (2.5) t(x)",  # the column's type is not documented
+        "SELECT a FROM VALUES (NULL), (1) t(a) ORDER BY a",  # where NULL sorts
+        "SELECT sum(x) FROM VALUES (0.1), (0.2), (0.3) t(x)",  # depends on the order of adding
+        "SELECT x, count(*) FROM VALUES (0.1), (0.1) t(x) GROUP BY x",
+        "SELECT a FROM VALUES (1) t(a) LIMIT 1 OFFSET 1",
+        "SELECT a FROM VALUES (1) t(a) ORDER BY 1",
+        "SELECT count(DISTINCT a) FROM VALUES (1) t(a)",
+        "SELECT *",
+    ],
+)
+def test_clauses_mcshell_does_not_run(sql):
+    with pytest.raises(NotRunLocally):
+        evaluate(parse_select(sql), lambda index, rows: [])
