@@ -292,9 +292,10 @@ def _constant(node: exp.Expr) -> tuple[object, str] | None:
         if isinstance(number, int):
             return number, "INT" if abs(number) <= _INT_MAX else "BIGINT"
         return number, "DOUBLE"
-    if isinstance(node, exp.Cast) and _constant(node.this) is not None:
-        value, _ = _constant(node.this)  # type: ignore[misc]
-        return value, _cast_type(node)
+    if isinstance(node, exp.Cast):  # one look at the operand: twice per level would double with each CAST
+        inner_constant = _constant(node.this)
+        if inner_constant is not None:
+            return inner_constant[0], _cast_type(node)
     return None
 
 

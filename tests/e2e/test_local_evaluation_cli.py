@@ -59,3 +59,11 @@ def test_nesting_past_mcshells_limit_is_a_parse_error(mcshell):
 def test_a_chain_of_operators_within_the_limit_runs(mcshell):
     run = mcshell("-e", "SELECT " + " + ".join(["1"] * 150) + " AS n;")
     assert (run.stdout.splitlines()[3], run.status) == ("| 150 |", 0)
+
+
+def test_nested_casts_in_a_model_call_are_checked_at_once(mcshell):
+    # Each CAST once looked at its operand twice: 190 nested CASTs took 2^190 steps.
+    run = mcshell("-e", "SELECT ML_PREDICT(m, v1, " + "CAST(" * 190 + "1" + " AS BIGINT)" * 190 + ");")
+    assert run.stderr.splitlines()[0] == (
+        "FAILED: ODPS-0130071:[1,19] Semantic analysis exception - Model not found: my_project.m"
+    )
