@@ -282,17 +282,19 @@ def secret_values(text: str) -> set[str]:
     SecretSpan.quoted)."""
     values: set[str] = set()
     for span in find_secrets(text):
-        anywhere, quoted = _forms(span.values), _forms(span.quoted)
+        anywhere, quoted = _forms(span.values, strip=True), _forms(span.quoted, strip=False)
         lines = (line for value in anywhere | quoted if "\n" in value for line in value.split("\n"))  # in an excerpt
-        values |= anywhere | {quote + value + quote for value in quoted for quote in _QUOTES} | _forms(tuple(lines))
+        values |= anywhere | {quote + value + quote for value in quoted for quote in _QUOTES}
+        values |= _forms(tuple(lines), strip=True)
     return values
 
 
-def _forms(values: tuple[str, ...]) -> set[str]:
-    """Each value that may be a key (blanks around it left out), as a line may show it: whole,
-    upper-cased (an unsupported statement's first words) or cut (an error quotes 256 characters)."""
-    found = {value.strip() for value in values}
-    found = {value for value in found if len(value) >= _SHORTEST_SECRET and _HAS_WORD.search(value)}
+def _forms(values: tuple[str, ...], strip: bool) -> set[str]:
+    """Each value that may be a key, as a line may show it: whole (without the blanks around it,
+    unless it is quoted), upper-cased (an unsupported statement's first words) or cut (an error
+    quotes 256 characters)."""
+    found = {value.strip() if strip else value for value in values}
+    found = {value for value in found if len(value.strip()) >= _SHORTEST_SECRET and _HAS_WORD.search(value)}
     found |= {value.upper() for value in found}
     return found | {value[:QUOTED_LIMIT] for value in found if len(value) > QUOTED_LIMIT}
 

@@ -83,6 +83,7 @@ def _no_key(text: str, key: str) -> None:
 @example(case=(f"ALTER MODEL m ADD VERSION v WITH OPTIONS(APIKEY: '{KEY}');", KEY))
 @example(case=(f"ALTER MODEL m ADD VERSION v WITH OPTIONS(API_KEY = '{KEY}');", KEY))
 @example(case=(f"-- APIKEY='{KEY}'", KEY))
+@example(case=(f"ALTER MODEL m ADD VERSION v WITH OPTIONS(APIKEY=concat('{KEY}TASKS = '", KEY))  # blanks quoted
 def test_the_masks_hide_the_key_whatever_the_statement(case):
     """The rule itself: what the history keeps, a source excerpt, and an error quoting any token."""
     text, key = case
