@@ -33,11 +33,12 @@ def _pad(before: str) -> str:
 def _mask_api_keys(text: str, index: int, secrets: set[str]) -> tuple[str, int]:
     """The line with every APIKEY value masked (secrets are never printed), and where `index` went:
     a caret inside a value moves to its start."""
-    spans = [(span.start, span.end) for span in find_secrets(text)]
-    spans += [found for found in secrets_in(text, secrets) if all(found[1] <= s or found[0] >= e for s, e in spans)]
+    # What the line shows of a value and what the statement holds may overlap (a value the line
+    # starts in the middle of): masked as one.
+    spans = _merged([(span.start, span.end) for span in find_secrets(text)] + secrets_in(text, secrets))
     parts: list[str] = []
     size, pos, moved = 0, 0, None
-    for start, end in sorted(spans):
+    for start, end in spans:
         masked = mask_secret(text[start:end])
         if moved is None and index < end:
             moved = size + (index - pos) if index < start else size + (start - pos)
@@ -48,6 +49,17 @@ def _mask_api_keys(text: str, index: int, secrets: set[str]) -> tuple[str, int]:
     if moved is None:
         moved = size + (index - pos)
     return "".join(parts), moved
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, those that overlap joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _printable(text: str, index: int) -> tuple[str, int]:

@@ -31,9 +31,9 @@ MASK = "********"
 _SHORTEST_SECRET = 4  # shorter values are no key, and masking them would garble the message
 
 # The key word, anywhere in a word, a string or a comment: APIKEY, ApiKey, API_KEY, API-KEY,
-# `API KEY`, MY_APIKEY_NOTE ... (mcshell's decision: every spelling a user might mean).
-_KEY_WORD = re.compile(r"api[\s_-]*key", re.IGNORECASE)
-_KEY_HEAD = re.compile(r"api[_-]*$", re.IGNORECASE)  # the API of `API KEY` and `API - KEY`, as a word of its own
+# API.KEY, `API KEY`, MY_APIKEY_NOTE ... (mcshell's decision: every spelling a user might mean).
+_KEY_WORD = re.compile(r"api[\s_.-]*key", re.IGNORECASE)
+_KEY_HEAD = re.compile(r"api[_.-]*$", re.IGNORECASE)  # the API of `API KEY` and `API - KEY`, as a word of its own
 _QUOTES = "'\"`"
 # What may stand between a key word and its value (=, :, =>, :=, ==, ->): anything but words,
 # quotes, brackets, commas and semicolons.
@@ -81,6 +81,20 @@ def find_secrets(text: str) -> list[SecretSpan]:
     return _Finder(text, tokens).find()
 
 
+def pending_key(text: str) -> bool:
+    """`text` (a statement the splitter cut at a `;`) ends inside an option after a key word, or
+    right after a key word, so the statement after it may begin with the key's value:
+    `OPTIONS(APIKEY = ;'sk-...')`, `APIKEY = ;'sk-...'`."""
+    if _KEY_WORD.search(text) is None:
+        return False
+    tokens = read_tokens(text)
+    if tokens is None:
+        return True  # unreadable text after a key word: take what follows for its value
+    finder = _Finder(text, tokens)
+    finder.find()
+    return finder.pending()
+
+
 class _Finder:
     """One walk over the tokens of a text, and the gaps between them (blanks and comments)."""
 
@@ -90,22 +104,33 @@ class _Finder:
         self.spans: list[SecretSpan] = []
         self.seen = False  # a key word came earlier in this statement
         self.masked_to = -1  # the last token inside a span already found
+        # Brackets open before the token being read: a `;` inside them (`OPTIONS(APIKEY = ;'sk-...')`)
+        # ends no option and no statement for the mask, though the splitter cuts there.
+        self.depth = 0
+        self.awaiting = False  # the text ended after a key word or in its value
 
     def find(self) -> list[SecretSpan]:
         at = 0
         for index, token in enumerate(self.tokens):
             self._gap(at, min(token.start, len(self.text)), index)
             at = min(token.end + 1, len(self.text))
+            self.depth += (token.token_type is TokenType.L_PAREN) - (token.token_type is TokenType.R_PAREN)
             if index <= self.masked_to:
                 continue
             if token.token_type is TokenType.SEMICOLON:
-                self.seen = False  # a new statement
+                # A new statement, unless a bracket is still open or the `;` is inside a word (`'a';'b'`).
+                self.seen = self.seen and (self.depth > 0 or _inside_a_word(self.tokens, index))
             elif _is_quoted(self.text, token):
                 self._string(index)
             else:
                 self._word(index)
         self._gap(at, len(self.text), len(self.tokens))
         return self.spans
+
+    def pending(self) -> bool:
+        """The text ends inside an option after a key word: what the next statement starts with may be its value."""
+        ends_in_value = bool(self.spans) and self.spans[-1].end >= len(self.text.rstrip()) - 1  # a quote may close it
+        return self.seen and (self.depth > 0 or self.awaiting or ends_in_value)
 
     def _add(self, span: SecretSpan | None) -> None:
         if span is not None and span.end > span.start and (not self.spans or span.start >= self.spans[-1].end):
@@ -122,9 +147,12 @@ class _Finder:
         found = _KEY_WORD.search(self.text, start, end)
         if found is not None:
             self.seen = True
-            self._add(_after_key(self.text, found.end(), end))
+            value = _after_key(self.text, found.end(), end)
+            self._add(value)
             if following < len(self.tokens):  # `/* APIKEY */ = sk-0a1b`: the value may be the code after it
-                self._value(following, None)
+                # `-- APIKEY =` with nothing after the sign: the code after the comment is its value.
+                signed = value is None and _SEPARATOR.search(self.text, found.end(), end) is not None
+                self._value(following, None, signed)
 
     def _string(self, index: int) -> None:
         """A quoted string or name: masked after a key word; holding one, masked after it, or
@@ -135,6 +163,7 @@ class _Finder:
         span = _after_key(self.text, found.end(), end) if found is not None else None
         if found is not None and span is None:
             self.seen = True
+            self._value_before(index)
             self._value(index + 1, index)
         elif self.seen:  # a string left open is no string an error quotes: masked wherever it shows
             values = (self.text[start:end], token.text)
@@ -152,7 +181,20 @@ class _Finder:
         last = self._key_end(index)
         if last is not None:
             self.seen = True
+            self._value_before(index)
             self._value(last + 1, index)
+
+    def _value_before(self, key: int) -> None:
+        """`'sk-...' = APIKEY`: a string written before the key word and a separator, at the start of
+        its option, is taken for its value too."""
+        at = key - 1
+        while at >= 0 and not _is_quoted(self.text, self.tokens[at]) and _SEPARATOR.fullmatch(self.tokens[at].text):
+            at -= 1
+        if at < 0 or at == key - 1 or not _is_quoted(self.text, self.tokens[at]):
+            return
+        if at > 0 and self.tokens[at - 1].token_type not in (TokenType.L_PAREN, TokenType.COMMA):
+            return
+        self._add(_run_span(self.text, [self.tokens[at]]))
 
     def _key_end(self, index: int) -> int | None:
         """The last token of a key word starting at tokens[index] (`API KEY` is two), or None."""
@@ -168,23 +210,38 @@ class _Finder:
             last += 1
         return last if last > index else None
 
-    def _value(self, at: int, key: int | None) -> None:
+    def _value(self, at: int, key: int | None, signed: bool = False) -> None:
         """The key's own value, from tokens[at]: up to the end of its option. `key` is the key
         word's first token (None: the word was in a comment)."""
         tokens = self.tokens
         first = at
-        while at < len(tokens) and not _is_quoted(self.text, tokens[at]) and _SEPARATOR.fullmatch(tokens[at].text):
+        while (
+            at < len(tokens)
+            and not _is_quoted(self.text, tokens[at])
+            and self._separates(tokens[at], signed or at > first)
+        ):
             at += 1
-        if at >= len(tokens) or tokens[at].token_type in _NO_VALUE:
+        if at >= len(tokens):
+            self.awaiting = True
             return
-        if at == first and (key is None or self._is_a_name(key, at)):
+        if tokens[at].token_type in _NO_VALUE:
+            return
+        if at == first and not signed and (key is None or self._is_a_name(key, at)):
             return
         # The comments between the key word and its value come first (the one holding the key word is being read).
         for between in range(first + (key is None), at + 1):
             self._gap(min(tokens[between - 1].end + 1, len(self.text)), tokens[between].start, between)
-        end = _option_end(tokens, at)
+        end = _option_end(tokens, at, self.depth)
         self._add(_run_span(self.text, tokens[at:end]))
         self.masked_to = end - 1
+        self.awaiting = self.awaiting or end == len(tokens)  # the value may go on in the next statement
+
+    def _separates(self, token: Token, after_sign: bool) -> bool:
+        """A token between a key word and its value: `=`, `:` ...; and a `;` inside an open bracket
+        or after such a sign (`APIKEY = ;'sk-...'`, where a line of it is all an excerpt shows)."""
+        if token.token_type is TokenType.SEMICOLON:
+            return self.depth > 0 or after_sign
+        return _SEPARATOR.fullmatch(token.text) is not None
 
     def _is_a_name(self, key: int, after: int) -> bool:
         """A key word written where a name goes (`MODEL apikey VERSION`, `p.apikey`), with no separator."""
@@ -205,15 +262,23 @@ def _content(text: str, token: Token) -> tuple[int, int]:
     return min(start, len(text)), min(token.end, len(text))
 
 
-def _option_end(tokens: list[Token], at: int) -> int:
-    """The index after the last token of the option that starts at tokens[at]."""
+def _option_end(tokens: list[Token], at: int, open_brackets: int = 0) -> int:
+    """The index after the last token of the option that starts at tokens[at]; a `;` ends it only
+    outside every bracket (`open_brackets` were open before it)."""
     depth = 0
     for end in range(at, len(tokens)):
         kind = tokens[end].token_type
-        if kind is TokenType.SEMICOLON or (depth == 0 and kind in _NO_VALUE):
+        if kind is TokenType.SEMICOLON and depth + open_brackets <= 0 and not _inside_a_word(tokens, end):
+            return end
+        if depth == 0 and kind in _NO_VALUE and kind is not TokenType.SEMICOLON:
             return end
         depth += (kind is TokenType.L_PAREN) - (kind is TokenType.R_PAREN)
     return len(tokens)
+
+
+def _inside_a_word(tokens: list[Token], at: int) -> bool:
+    """tokens[at] touches the tokens on both its sides (`sk-x;y`): part of a bare value, not its end."""
+    return 0 < at < len(tokens) - 1 and touches(tokens[at - 1], tokens[at]) and touches(tokens[at], tokens[at + 1])
 
 
 def _run_span(text: str, run: list[Token]) -> SecretSpan:

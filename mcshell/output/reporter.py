@@ -10,7 +10,7 @@ from mcshell.errors import CatalogError, McError, UnsupportedStatement
 from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.output.excerpt import SourceLines, excerpt
-from mcshell.output.masking import mask_secrets, secret_values
+from mcshell.output.masking import mask_secrets, pending_key, secret_values
 from mcshell.sql.source import InputError
 from mcshell.sql.splitter import Chunk, content_start
 
@@ -21,11 +21,16 @@ class Reporter:
         self._check = check
         self.source = "<stdin>"  # what --check calls the input: a file name, <stdin> or <-e>
         self.lines = SourceLines()  # the input lines of the statement being run (run_script)
+        # The last statement reported and its APIKEY values; and its text, when it ends inside an
+        # option after a key word, so that the next one's first tokens count as the key's value.
+        self._reported: tuple[Chunk | None, set[str]] = (None, set())
+        self._pending = ""
 
     def start(self, source: str) -> None:
         """A new script: its name, and no lines of the last one."""
         self.source = source
         self.lines = SourceLines()
+        self._reported, self._pending = (None, set()), ""
 
     def failure(self, error: McError, chunk: Chunk | None) -> None:
         """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a caret."""
@@ -35,17 +40,18 @@ class Reporter:
             position = chunk.position(content_start(chunk.text) if offset == 0 else offset)
         elif isinstance(error, InputError):
             position = error.position
-        secrets = secret_values(chunk.text) if chunk is not None else set()
+        secrets = self._secrets(chunk) if chunk is not None else set()
         if self._check:
             self.console.failed(mask_secrets(report.located(self.source, position, report.failed(error)), secrets))
         else:
             self.console.failed(mask_secrets(report.failed(error, position), secrets))
         if chunk is not None and position is not None and not isinstance(error, CatalogError):
-            self.console.failed(excerpt(position[0], self._source_line(chunk, position[0]), position[1], secrets))
+            line = self._source_line(chunk, position[0])
+            self.console.failed(excerpt(position[0], line, position[1], secrets | self._rest(chunk, position[0], line)))
 
     def traceback(self, chunk: Chunk) -> None:
         """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""
-        self.console.warn(mask_secrets(traceback.format_exc().rstrip(), secret_values(chunk.text)))
+        self.console.warn(mask_secrets(traceback.format_exc().rstrip(), self._secrets(chunk)))
 
     def cannot_check(self, error: McError) -> None:
         """--check could not open its copy of the catalog: the check does not run at all."""
@@ -55,11 +61,11 @@ class Reporter:
         """--skip-unsupported: one warning line instead of a failure."""
         position = None if self._check else chunk.position(content_start(chunk.text))
         warning = self._located(report.skipped_unsupported(error.words, position), chunk)
-        self.console.warn(mask_secrets(warning, secret_values(chunk.text)))  # its words may be a key's
+        self.console.warn(mask_secrets(warning, self._secrets(chunk)))  # its words may be a key's
 
     def warning(self, warning: str, chunk: Chunk) -> None:
         """A statement's warning (a rule's, see report.py)."""
-        self.console.warn(mask_secrets(self._located(warning, chunk), secret_values(chunk.text)))
+        self.console.warn(mask_secrets(self._located(warning, chunk), self._secrets(chunk)))
 
     def summary(self, ok: int, failed: int, skipped: int) -> None:
         self.console.warn(report.check_summary(self.source, ok, failed, skipped))
@@ -67,6 +73,25 @@ class Reporter:
     def interrupted(self, running: Chunk | None) -> None:
         position = running.position(content_start(running.text)) if running is not None else None
         self.console.warn(report.script_interrupted(position))
+
+    def _secrets(self, chunk: Chunk) -> set[str]:
+        """The APIKEY values `chunk`'s reports must mask: its own, and those it continues (a statement
+        cut inside an option after a key word leaves an open bracket, so it failed and was reported)."""
+        if self._reported[0] is not chunk:
+            text = self._pending + ";" + chunk.text if self._pending else chunk.text
+            self._reported = (chunk, secret_values(text))
+            self._pending = text if pending_key(text) else ""
+        return self._reported[1]
+
+    def _rest(self, chunk: Chunk, number: int, line: str) -> set[str]:
+        """What line `number` shows after `chunk` ends, when the chunk ends in or after a key word
+        (`APIKEY = sk-x;sk-...`): the next statement's text, which may be the rest of the key."""
+        lines = chunk.text.split("\n")
+        if not self._pending or number != chunk.line + len(lines) - 1:
+            return set()
+        end = (chunk.col - 1 if len(lines) == 1 else 0) + len(lines[-1])
+        rest = line[end:].lstrip(";").strip()
+        return {rest} if rest else set()
 
     def _located(self, warning: str, chunk: Chunk) -> str:
         """In --check, a warning names where its statement starts: <source>:<line>:<col>: WARNING ..."""

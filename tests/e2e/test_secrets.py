@@ -183,6 +183,12 @@ MALFORMED = [
     f"-- APIKEY='{KEY}'\nDESC MODEL nope;",
     f"/* APIKEY '{KEY}' */ DESC MODEL nope;",
     f"ALTER MODEL r ADD VERSION m9 WITH OPTIONS(APIKEY = concat('{KEY}",
+    # A `;` between the key word and its value, or inside the value: the splitter cuts there.
+    f"ALTER MODEL r ADD VERSION n1 WITH OPTIONS(APIKEY = ;'{KEY}');",
+    f"ALTER MODEL r ADD VERSION n2 WITH OPTIONS(APIKEY = ;\n'{KEY}');",
+    f"ALTER MODEL r ADD VERSION n3 WITH OPTIONS(APIKEY=sk-abc;{BARE_KEY})",
+    f"ALTER MODEL r ADD VERSION n4 WITH OPTIONS('{KEY}' = APIKEY);",
+    f"ALTER MODEL r ADD VERSION n5 WITH OPTIONS(api.key = '{KEY}');",
 ]
 
 

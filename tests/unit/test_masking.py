@@ -79,6 +79,12 @@ def test_every_spelling_of_a_key_is_masked_with_its_quotes_kept(typed, written):
         ("/* APIKEY 'sk-abc123' */ SHOW MODELS;", "/* APIKEY '********' */ SHOW MODELS;"),
         ("/* api_key: sk-abc123", "/* api_key: ********"),
         ("SELECT 1; -- the apikey is sk-abc123\nSHOW MODELS;", "SELECT 1; -- the apikey ********\nSHOW MODELS;"),
+        # A `;` inside the option's bracket, which the splitter cuts at: the option goes on past it.
+        ("OPTIONS(APIKEY = ;'sk-abc123')", "OPTIONS(APIKEY = ;'********')"),
+        ("OPTIONS(APIKEY=sk-abc;DEFGHIJ123)", "OPTIONS(APIKEY=********)"),
+        # The value before the key word, and the key word spelt with a dot.
+        ("OPTIONS('sk-abc123' = APIKEY)", "OPTIONS('********' = APIKEY)"),
+        ("OPTIONS(api.key = 'sk-abc123')", "OPTIONS(api.key = '********')"),
         # Left open: to the end.
         ("OPTIONS(APIKEY = concat('sk-abc123", "OPTIONS(APIKEY = ********"),
         ("OPTIONS(API_KEY 'sk-abc123", "OPTIONS(API_KEY '********"),
