@@ -2,7 +2,7 @@
 (`formats.py`). Pure functions, text in, text out.
 
 The box is for a terminal: every value in it is shown with its control characters escaped
-(`report.printable`: a newline as `\\n`, ESC as `\\x1b`), so a cell stays on its line and in its
+(`errors.printable`: a newline as `\\n`, ESC as `\\x1b`), so a cell stays on its line and in its
 column and no escape sequence reaches the terminal; NULL is `NULL`. A Message's lines (SHOW CREATE
 MODEL, HELP) are escaped the same way, tabs kept. csv, json and dump carry the values as they are."""
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.output.report import printable
+from mcshell.errors import printable
 from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")

@@ -96,7 +96,9 @@ BEL = "\x07"
 
 def test_show_create_model_shows_a_comment_escaped_and_dump_and_json_keep_it(shell):
     comment = f"a{ESC}[31mRED{BEL}b"
-    created = shell(*USER, "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({OPTIONS}) COMMENT '{comment}';")
+    created = shell(
+        *USER, "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({OPTIONS}) COMMENT '{comment}';"
+    )
     assert created.status == 0, created.stderr
     assert shell(*USER, "-e", "SHOW CREATE MODEL m;").stdout == (
         "CREATE MODEL m WITH VERSION v1\n"
