@@ -47,6 +47,10 @@ def internal_error(bug: Exception) -> McError:
     return McError(f"{type(bug).__name__}: {bug}")
 
 
+# Why a write to a descriptor that was closed when mcshell started (`>&-`) failed.
+CLOSED_DESCRIPTOR = "the file descriptor is closed"
+
+
 def write_failed(stream: str, reason: str) -> OutputError:
     """`stream` (standard output or standard error) could not be written: the run stops there."""
     return OutputError(f"could not write to {stream}: {reason}")
