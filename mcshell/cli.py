@@ -212,8 +212,7 @@ def main(
         runtime=_runtime_settings(oss_root, invoke, public_endpoint, settings, config_path),
     )
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
-        if execute is not None or script is not None or check:
-            raise click.UsageError(f"-e, -f and --check run statements; they do not go with '{ctx.invoked_subcommand}'")
+        _check_subcommand(ctx.invoked_subcommand, execute is not None or script is not None or check, options.format)
         ctx.obj = options
         return
     session = Session(options, Console())
@@ -258,6 +257,22 @@ def _run_script(
     """A script runs with Ctrl-C held where it would leave an OK unsaid (see interrupts.py)."""
     with INTERRUPTS.installed():
         return session.run_script(lines, source=source, drained=drained)
+
+
+# Why a subcommand writes its own format, whatever --format says.
+_OWN_FORMAT = {
+    "dump": "it writes a script of statements, text that mcshell -f runs again",
+    "serve": "pyodps reads a job's result as the service writes it, the box and grid "
+    "(security queries ask for JSON themselves)",
+}
+
+
+def _check_subcommand(command: str, runs_statements: bool, fmt: str) -> None:
+    """The options of a run that a subcommand (dump, serve) refuses, as a usage error."""
+    if runs_statements:
+        raise click.UsageError(f"-e, -f and --check run statements; they do not go with '{command}'")
+    if fmt != "box":
+        raise click.UsageError(f"--format {fmt} does not go with '{command}': {_OWN_FORMAT[command]}")
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 
@@ -43,11 +44,28 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts its sequences),
+# DEL, the line and paragraph separators, and the bidirectional overrides that reorder a line.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_TAB = re.compile("\t|" + _CONTROL.pattern)
+
+
+def printable(text: str, tabs: bool = True) -> str:
+    """Text from the input or the catalog as a terminal may show it: control characters escaped
+    (`\\n`, `\\x00`, `\\x1b`, `\\u202e`), so a FAILED line stays one line, a cell stays in its
+    column, and no escape sequence reaches the terminal. `tabs=False` escapes tabs too (a cell of
+    a box or grid, where a tab would break the columns)."""
+    if text.isprintable():  # the usual case: nothing to escape
+        return text
+    control = _CONTROL if tabs else _CONTROL_OR_TAB
+    return control.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def quoted(text: str, limit: int = 256) -> str:
-    """A value from the command line or a config file in quotes, as a usage error shows it: shortened,
-    with control characters escaped, so that a terminal never receives them raw."""
-    shown = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
-    return f"'{shortened(shown, limit)}'"
+    """A value from the command line, a config file or a path in quotes, as a usage error or a warning
+    shows it: shortened, with control characters and tabs escaped (`printable`; other characters,
+    `café`, as they are), so that a terminal never receives them raw."""
+    return f"'{shortened(printable(text, tabs=False), limit)}'"
 
 
 class ParseError(McError):

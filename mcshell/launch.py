@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import sys
-
-# What a write to a full or broken stream fails with (a closed pipe is click's own to handle).
-_WRITE_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
 def main() -> None:
@@ -25,11 +23,23 @@ def main() -> None:
     finally:
         gc.freeze()
         gc.enable()
+    if sys.stdout is None:  # started with descriptor 1 closed (`>&-`): click would drop --help silently
+        sys.stdout = _Closed()
     try:
         command(prog_name="mcshell")
     except OSError as error:
-        if error.errno not in _WRITE_FAILURES:
+        if error.errno == errno.EPIPE:  # a reader that left: click's own to handle
             raise
         from mcshell.output.console import Console  # click's own output (--help, --version) failed
 
         sys.exit(int(Console().lost_stdout(error)))
+
+
+class _Closed(io.TextIOBase):
+    """Standard output when its descriptor was closed: every write fails as the console says a write
+    to a closed descriptor fails; a run that writes nothing to it is not troubled."""
+
+    def write(self, text: str) -> int:
+        from mcshell.output import report
+
+        raise OSError(errno.EBADF, report.CLOSED_DESCRIPTOR)

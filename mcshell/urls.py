@@ -36,6 +36,11 @@ def url_problem(url: str) -> str | None:
     return _port_problem(shown, parts)
 
 
+def hostname(url: str) -> str:
+    """The host name of a URL `url_problem` accepts, in lower case (an IPv6 address without its [])."""
+    return urlsplit(url).hostname or ""
+
+
 def _host_encodes(host: str) -> bool:
     """A host name that is not ASCII goes out in its IDNA form, which not every name has."""
     try:

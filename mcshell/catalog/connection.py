@@ -75,7 +75,7 @@ def open_existing(path: str) -> sqlite3.Connection | None:
     try:
         db.execute("PRAGMA user_version").fetchone()  # reads the WAL index: fails at once when it cannot
     except sqlite3.OperationalError as error:
-        if not _cannot_read_in_place(error):
+        if not read_only(error):
             db.close()
             raise catalog_error(path, error) from None
         db.close()
@@ -86,7 +86,9 @@ def open_existing(path: str) -> sqlite3.Connection | None:
     return db
 
 
-def _cannot_read_in_place(error: sqlite3.Error) -> bool:
+def read_only(error: Exception) -> bool:
+    """SQLite refused to write because the file (or its directory, for the WAL index) is read-only:
+    raised by sqlite3 or carried in a CatalogError's text, which keeps SQLite's words."""
     return "readonly" in str(error)
 
 
@@ -111,7 +113,7 @@ def _copy_file_into(path: str, target: sqlite3.Connection) -> None:
         try:
             _backup(path, "?mode=ro", target)
         except sqlite3.OperationalError as error:
-            if not (_cannot_read_in_place(error) and _without_wal(path)):
+            if not (read_only(error) and _without_wal(path)):
                 raise
             _backup_immutable(path, target)
     except sqlite3.Error as error:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from mcshell.catalog.connection import make_private, scalar, use_wal
+from mcshell.catalog.connection import make_private, read_only, scalar, use_wal
 from mcshell.catalog.records import PUBLIC_PROJECT, SYSTEM_OWNER, Model, Version
 from mcshell.catalog.transactions import Transactions
 from mcshell.errors import CatalogError
@@ -222,7 +222,7 @@ def prepare(tx: Transactions, in_memory: bool, now: str, seed: Callable[[str], N
             if not in_memory:
                 use_wal(tx.db)
     except CatalogError as error:
-        if due or not _read_only(error):
+        if due or not read_only(error):
             raise _upgrade_refused(tx.path, found, error) from None
         # a read-only file not in WAL mode (mcshell never leaves one so): read it in its own journal mode
     if due:
@@ -230,13 +230,9 @@ def prepare(tx: Transactions, in_memory: bool, now: str, seed: Callable[[str], N
     return True
 
 
-def _read_only(error: CatalogError) -> bool:
-    return "readonly" in str(error)
-
-
 def _upgrade_refused(path: str, seen: int, error: CatalogError) -> CatalogError:
     """A catalog that must be upgraded before it is read, in a file we may not write: say so."""
-    if seen == 0 or not _read_only(error):
+    if seen == 0 or not read_only(error):
         return error
     return CatalogError(
         f"catalog '{path}' has schema version {seen} and must be upgraded to {SCHEMA_VERSION} before "

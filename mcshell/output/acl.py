@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mcshell.output.report import printable
+from mcshell.errors import printable
 from mcshell.output.results import Grants
 
 COLUMNS = ("Section", "Principal", "Mark", "Object", "Privileges")

@@ -92,7 +92,7 @@ def _put(stream: TextIO | None, name: str, text: str) -> None:
     layer and every count is checked: a large write into a pipe whose reader left can come back
     short, with no error, and the text layer drops that count."""
     if stream is None:
-        raise OutputClosed(report.write_failed(name, "the file descriptor is closed"))
+        raise OutputClosed(report.write_failed(name, report.CLOSED_DESCRIPTOR))
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is None:  # a test's StringIO: no bytes layer, nothing short

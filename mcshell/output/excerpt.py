@@ -6,8 +6,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection
 
+from mcshell.errors import printable
 from mcshell.output.masking import find_secrets, mask_secret, secrets_in
-from mcshell.output.report import printable
 
 MAX_WIDTH = 120  # a longer line is cut to a window around the caret
 

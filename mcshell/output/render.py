@@ -2,16 +2,16 @@
 (`formats.py`). Pure functions, text in, text out.
 
 The box is for a terminal: every value in it is shown with its control characters escaped
-(`report.printable`: a newline as `\\n`, ESC as `\\x1b`), so a cell stays on its line and in its
-column and no escape sequence reaches the terminal; NULL is `NULL`. csv and json carry the values
-as they are."""
+(`errors.printable`: a newline as `\\n`, ESC as `\\x1b`), so a cell stays on its line and in its
+column and no escape sequence reaches the terminal; NULL is `NULL`. A Message's lines (SHOW CREATE
+MODEL, HELP) are escaped the same way, tabs kept. csv, json and dump carry the values as they are."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.output.report import printable
+from mcshell.errors import printable
 from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
@@ -43,13 +43,20 @@ def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
     elif isinstance(output, Record):
         yield "".join(f"{shown(label)}: {shown(value)}\n" for label, value in output.fields)
     elif isinstance(output, Message):
-        yield output.text if output.text.endswith("\n") else output.text + "\n"
+        yield message_text(output.text)
     elif isinstance(output, Grants):
         from mcshell.output.acl import grants_text
 
         yield grants_text(output)
     else:
         raise TypeError(f"no renderer for {type(output).__name__}")
+
+
+def message_text(text: str) -> str:
+    """A Message's text line by line, each escaped (`printable`) and ending with a newline. Only
+    `\\n` ends a line: a form feed or a line separator in a comment is escaped, not obeyed."""
+    body = text[:-1] if text.endswith("\n") else text
+    return "".join(f"{printable(line)}\n" for line in body.split("\n"))
 
 
 def render_describe(desc: Describe) -> str:

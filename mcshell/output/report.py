@@ -8,27 +8,10 @@ pinned by the golden transcripts and the end-to-end tests: a change here is a ch
 from __future__ import annotations
 
 import errno
-import re
 
-from mcshell.errors import McError, OutputError, counted
+from mcshell.errors import McError, OutputError, counted, printable, quoted
 
 Position = tuple[int, int]  # [line,col] of the whole input, 1-based
-
-# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts its sequences),
-# DEL, the line and paragraph separators, and the bidirectional overrides that reorder a line.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_TAB = re.compile("\t|" + _CONTROL.pattern)
-
-
-def printable(text: str, tabs: bool = True) -> str:
-    """Text from the input or the catalog as a terminal may show it: control characters escaped
-    (`\\n`, `\\x00`, `\\x1b`, `\\u202e`), so a FAILED line stays one line, a cell stays in its
-    column, and no escape sequence reaches the terminal. `tabs=False` escapes tabs too (a cell of
-    a box or grid, where a tab would break the columns)."""
-    if text.isprintable():  # the usual case: nothing to escape
-        return text
-    control = _CONTROL if tabs else _CONTROL_OR_TAB
-    return control.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 # -- FAILED -----------------------------------------------------------------------------------
@@ -62,6 +45,10 @@ def not_in_project(project: str) -> str:
 def internal_error(bug: Exception) -> McError:
     """An mcshell bug, reported as the System internal error it is (no traceback without --debug)."""
     return McError(f"{type(bug).__name__}: {bug}")
+
+
+# Why a write to a descriptor that was closed when mcshell started (`>&-`) failed.
+CLOSED_DESCRIPTOR = "the file descriptor is closed"
 
 
 def write_failed(stream: str, reason: str) -> OutputError:
@@ -128,7 +115,7 @@ def history_not_saved(problem: str) -> str:
 
 
 def file_in_the_way(blocker: str, wanted: str) -> str:
-    return f"'{blocker}' is a file, not a directory: the history would be '{wanted}'"
+    return f"{quoted(blocker)} is a file, not a directory: the history would be {quoted(wanted)}"
 
 
 # Why a file could not be made or written, in the user's terms (else the system's own words).
@@ -144,11 +131,12 @@ _FILE_PROBLEMS = {
 
 
 def file_problem(action: str, path: str, error: OSError) -> str:
-    """`cannot <action> '<path>': <why>`; a directory where a file should be is said so."""
+    """`cannot <action> '<path>': <why>`; a directory where a file should be is said so. Paths are
+    `quoted`: a newline or an escape sequence in one reaches no terminal."""
     if isinstance(error, IsADirectoryError):
-        return f"'{path}' is a directory, not a file"
+        return f"{quoted(path)} is a directory, not a file"
     why = _FILE_PROBLEMS.get(error.errno or 0) or (error.strerror or type(error).__name__).lower()
-    return f"cannot {action} '{path}': {why}"
+    return f"cannot {action} {quoted(path)}: {why}"
 
 
 # -- the shell and Ctrl-C ---------------------------------------------------------------------

@@ -26,11 +26,7 @@ def history_path() -> str:
 
 
 class HistoryUnavailable(Exception):
-    """The history file cannot be made or opened: `problem` says which path and why."""
-
-    def __init__(self, problem: str):
-        super().__init__(problem)
-        self.problem = problem
+    """The history file cannot be made or opened: its text (`str`) says which path and why."""
 
 
 class PrivateHistory(FileHistory):
@@ -40,8 +36,7 @@ class PrivateHistory(FileHistory):
 
     def __init__(self, path: str, warn: Callable[[str], None] | None = None):
         _make_private_file(path)
-        super().__init__(path)
-        self.path = path
+        super().__init__(path)  # FileHistory keeps the path as `filename`
         self._warn = warn
         self._saving = True
 
@@ -58,13 +53,13 @@ class PrivateHistory(FileHistory):
         except OSError as error:
             self._saving = False
             if self._warn is not None:
-                self._warn(report.history_not_saved(_problem("write", self.path, error)))
+                self._warn(report.history_not_saved(_problem("write", os.fsdecode(self.filename), error)))
 
     def _write(self, string: str) -> None:
         # FileHistory's own format (so its loader reads it back), written through a 0600 descriptor.
         lines = [f"\n# {datetime.datetime.now()}\n"]
         lines += [f"+{line}\n" for line in mask_typed(string).split("\n")]
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = os.open(self.filename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "ab") as file:
             file.write("".join(lines).encode("utf-8", errors="replace"))
 

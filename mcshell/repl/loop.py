@@ -159,7 +159,7 @@ def _history(session: Session) -> History:
     try:
         return PrivateHistory(history_path(), warn=session.console.warn)
     except HistoryUnavailable as error:
-        session.console.warn(report.no_history(error.problem))
+        session.console.warn(report.no_history(str(error)))
         return InMemoryHistory()
 
 

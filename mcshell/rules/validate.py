@@ -13,7 +13,7 @@ from typing import Final
 from mcshell.errors import SemanticError
 from mcshell.output import report
 from mcshell.sql import statements as st
-from mcshell.urls import url_problem
+from mcshell.urls import hostname, url_problem
 from mcshell.value import Value
 
 _MODEL_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -27,7 +27,6 @@ _BUCKET_LENGTH: Final = range(3, 64)
 _BUCKET_CHARACTER: Final = re.compile(r"[^a-z0-9-]")
 _ROLEARN: Final = re.compile(r"acs:ram::[0-9*]+:role/[A-Za-z0-9._-]+\Z")
 _SERVICE_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?\Z")
-_ENDPOINT = re.compile(r"https?://(?P<host>[A-Za-z0-9*._-]+)(:\d+)?(/\S*)?\Z")
 
 MODEL_NAME_MAX = 128
 VERSION_NAME_MAX = 256
@@ -330,16 +329,13 @@ def _check_remote_options(
             service.offset,
         )
     endpoint = values["ENDPOINT"]
-    found = _ENDPOINT.match(endpoint.value)
-    if found is None:
-        raise SemanticError(f"ENDPOINT '{endpoint.value}' is not an http:// or https:// URL", endpoint.offset)
-    problem = url_problem(endpoint.value)
-    if problem is not None:  # its port, say: the one rule of the URLs mcshell calls
+    problem = url_problem(endpoint.value)  # the one rule of the URLs mcshell calls, as --public-endpoint
+    if problem is not None:
         raise SemanticError(f"ENDPOINT {problem}", endpoint.offset)
     warnings = []
-    host = found["host"].lower()
+    host = hostname(endpoint.value)
     if ".vpc." in f".{host}" or "-vpc." in host or "internal" in host:
-        warnings.append(report.endpoint_not_public(found["host"]))
+        warnings.append(report.endpoint_not_public(host))
     stored = {key: values[key].value for key in REMOTE_REQUIRED if key != "TASKS"}
     stored["PAI_EAS_SYNC_MODE"] = "true"
     timeout = options.get("PAI_EAS_SYNC_REQUEST_TIMEOUT")

@@ -59,11 +59,6 @@ def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
     host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # `[::1]`, as a URL writes it
     if options.catalog_path == ":memory:":
         raise ServeError("serve needs a catalog file: an in-memory catalog would be private to each request")
-    if options.format != "box":
-        raise ServeError(
-            f"--format {options.format} does not go with 'serve': pyodps reads a job's result as the service "
-            "writes it, the box and grid (security queries ask for JSON themselves)"
-        )
     if accounts is None and not is_loopback(host):
         raise ServeError(f"--host {host} is not a loopback address: without --accounts anyone could act as {user}")
     runner = Runner(options, debug_log)

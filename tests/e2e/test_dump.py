@@ -206,6 +206,17 @@ def test_dump_with_statements_is_a_usage_error(shell):
     assert "-e, -f and --check run statements; they do not go with 'dump'" in run.stderr
 
 
+def test_dump_with_a_format_is_a_usage_error_as_serve_s(shell):
+    run = shell("--format", "json", "dump")
+
+    assert (run.status, run.stdout, run.stderr.splitlines()[-1]) == (
+        2,
+        "",
+        "Error: --format json does not go with 'dump': "
+        "it writes a script of statements, text that mcshell -f runs again",
+    )
+
+
 OWNER = "ALIYUN$owner@example.com"
 ALICE = "ALIYUN$alice@example.com"
 BOB = "RAM$1234:bob"

@@ -122,6 +122,15 @@ def test_usage_errors_exit_2(mcshell, tmp_path, args, message):
     assert "Traceback" not in run.stderr
 
 
+def test_a_usage_error_escapes_control_characters_and_keeps_letters(mcshell):
+    run = mcshell("--project", "café\n", "-e", "WHOAMI;")
+    assert run.status == 2
+    assert run.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--project': 'café\\n' is not a project name "
+        "(3 to 28 letters, digits or underscores, starting with a letter)"
+    )
+
+
 def test_version_and_help(mcshell):
     from mcshell import __version__
 

@@ -77,6 +77,10 @@ ACCEPTED = [
     ("bucket of 63 characters", create(LOCATION=f"oss://oss-cn-shanghai-internal.aliyuncs.com/{'b' * 63}/x/")),
     ("bucket of digits", create(LOCATION="oss://oss-cn-shanghai-internal.aliyuncs.com/2021/x/")),
     ("endpoint with a port", remote(ENDPOINT="http://eas.example:65535/")),
+    # Every URL --public-endpoint takes (mcshell.urls, the one rule): the scheme in any case, IPv6, a user.
+    ("endpoint scheme in upper case", remote(ENDPOINT="HTTPS://eas.example.com/api")),
+    ("endpoint of an IPv6 address", remote(ENDPOINT="http://[::1]:8080/api")),
+    ("endpoint with a user", remote(ENDPOINT="http://user@eas.example.com/api")),
     ("REMOTE without INPUT", remote(inputs=None)),
     ("MLLM", remote(MODEL_TYPE="MLLM")),
     ("each task", remote(TASKS="sentence-embedding")),
@@ -374,6 +378,9 @@ def test_refused(shell, catalog, sql, offending, message):
          "(...-internal.aliyuncs.com); MaxCompute supports only internal endpoints"),
         (remote(ENDPOINT="http://1126.vpc.cn-shanghai.pai-eas.aliyuncs.com"),
          "WARNING: ENDPOINT host '1126.vpc.cn-shanghai.pai-eas.aliyuncs.com' looks like a VPC or internal EAS "
+         "endpoint; MaxCompute supports only public EAS endpoints"),
+        (remote(ENDPOINT="HTTP://user@EAS-VPC.example.com:8080/api"),
+         "WARNING: ENDPOINT host 'eas-vpc.example.com' looks like a VPC or internal EAS "
          "endpoint; MaxCompute supports only public EAS endpoints"),
     ],
 )  # fmt: skip

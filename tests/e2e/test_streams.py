@@ -193,3 +193,8 @@ def test_a_statement_with_no_output_runs_with_stdout_closed(catalog):
 @pytest.mark.parametrize("args", ["--help", "--version"])
 def test_help_and_version_to_a_full_disk_say_so_in_one_line(catalog, args):
     assert in_bash(catalog, f"{args} > /dev/full") == (1, "", FULL)
+
+
+@pytest.mark.parametrize("args", ["--help", "--version"])
+def test_help_and_version_with_stdout_closed_fail_as_a_statement_does(catalog, args):
+    assert in_bash(catalog, f"{args} >&-") == (1, "", CLOSED)

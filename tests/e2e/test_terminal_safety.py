@@ -89,3 +89,28 @@ def test_check_names_a_file_whose_name_holds_a_newline_on_one_line(shell, tmp_pa
         f"{shown}:1:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.gone\n"
         f"{shown}: 1 statement checked: 0 ok, 1 failed, 0 skipped (dry run: the catalog was not changed)\n"
     )
+
+
+BEL = "\x07"
+
+
+def test_show_create_model_shows_a_comment_escaped_and_dump_and_json_keep_it(shell):
+    comment = f"a{ESC}[31mRED{BEL}b"
+    created = shell(
+        *USER, "-e", f"CREATE MODEL m WITH VERSION v1 INPUT(x double) OPTIONS({OPTIONS}) COMMENT '{comment}';"
+    )
+    assert created.status == 0, created.stderr
+    assert shell(*USER, "-e", "SHOW CREATE MODEL m;").stdout == (
+        "CREATE MODEL m WITH VERSION v1\n"
+        "INPUT(x double)\n"
+        "OPTIONS(\n"
+        "    MODEL_SOURCE_TYPE = 'IMPORT',\n"
+        "    MODEL_TYPE = 'BOOSTED_TREE_REGRESSOR',\n"
+        "    LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/bucket/m/',\n"
+        "    ROLEARN = 'acs:ram::1:role/r'\n"
+        ")\n"
+        "COMMENT 'a\\x1b[31mRED\\x07b';\n"
+    )
+    shown = json.loads(shell(*USER, "--format", "json", "-e", "SHOW CREATE MODEL m;").stdout)
+    assert shown["text"].endswith(f"COMMENT '{comment}';")
+    assert f"COMMENT '{comment}';" in shell("dump").stdout

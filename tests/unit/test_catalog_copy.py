@@ -66,3 +66,12 @@ def test_versions_in_creation_order(tmp_path):
         assert [v.name for v in catalog.iter_versions(model.id)] == ["a", "b", "v1"]
         assert [v.name for v in catalog.iter_versions(model.id, in_creation_order=True)] == ["v1", "b", "a"]
     catalog.close()
+
+
+def test_one_read_only_test_for_sqlite_errors_and_the_catalog_errors_that_carry_them():
+    from mcshell.catalog import connection
+
+    written = sqlite3.OperationalError("attempt to write a readonly database")
+    assert connection.read_only(written)
+    assert connection.read_only(CatalogError(f"cannot open catalog 'c.db': {written}"))
+    assert not connection.read_only(sqlite3.OperationalError("database is locked"))

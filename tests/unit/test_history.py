@@ -67,7 +67,7 @@ def test_an_entry_starting_with_a_space_is_not_recorded(tmp_path):
 def _problem(path) -> str:
     with pytest.raises(HistoryUnavailable) as raised:
         PrivateHistory(str(path))
-    return raised.value.problem
+    return str(raised.value)
 
 
 def test_a_file_where_the_directory_should_be_is_named(tmp_path):
@@ -103,6 +103,18 @@ def test_a_directory_where_the_history_file_should_be_is_named(tmp_path):
 )
 def test_other_failures_say_what_could_not_be_done_and_why(error, problem):
     assert report.file_problem("create", "/h/history", error) == problem
+
+
+def test_a_path_is_quoted_with_its_control_characters_escaped_and_its_letters_kept(tmp_path):
+    blocker = tmp_path / "café\x1b[2J"
+    blocker.write_text("")
+
+    assert _problem(blocker / "history") == (
+        f"'{tmp_path}/café\\x1b[2J' is a file, not a directory: the history would be '{tmp_path}/café\\x1b[2J/history'"
+    )
+    assert report.file_problem("create", "/h/\n", PermissionError(errno.EACCES, "")) == (
+        "cannot create '/h/\\n': permission denied"
+    )
 
 
 def test_a_history_that_can_no_longer_be_written_says_so_once_and_the_shell_goes_on(tmp_path):
