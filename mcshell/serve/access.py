@@ -47,4 +47,4 @@ def _standing(ctx: Context, project: str) -> str:
 
 def _denied(message: str) -> HttpError:
     """403 NoPermission (pyodps: odps.errors.NoPermission); e.args[0] is the ODPS line."""
-    return wire.error_of(report.failed(AccessDeniedError(message)).removeprefix("FAILED: "))
+    return wire.error_of(report.odps_line(AccessDeniedError(message)))

@@ -52,7 +52,7 @@ class CatalogRoutes:
         try:
             check_schema(schema.lower(), schema)
         except SemanticError as error:
-            raise _catalog_error(404, "NotFound", report.failed(error).removeprefix("FAILED: ")) from None
+            raise _catalog_error(404, "NotFound", report.odps_line(error)) from None
         ran = self.runner.run(statement, req.user, project, fmt="json")
         if ran.error is not None:
             if _NOT_FOUND.match(ran.error):

@@ -69,7 +69,7 @@ class Runner:
             try:
                 catalog = self._thread_catalog()
             except McError as error:  # the catalog cannot be opened: the job fails with that line
-                return Ran("", report.failed(error)[len(_FAILED) :])
+                return Ran("", report.odps_line(error))
             try:
                 return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
             except BaseException:
