@@ -126,10 +126,11 @@ def refusal(model: ModelFile, installed: str) -> str | None:
 
 
 def _resave(name: str) -> str:
-    """The command that re-saves the legacy binary `name` as model.json, run in its directory."""
+    """The command that re-saves the legacy binary `name` as JSON, run in its directory (under another
+    name than its own, which the command then removes)."""
+    target = "resaved.json" if name == "model.json" else "model.json"
     return (
-        f"run python -c \"import xgboost; xgboost.Booster(model_file={name!r}).save_model('model.json')\" "
-        f"and remove {name}"
+        f'run python -c "import xgboost; xgboost.Booster(model_file={name!r}).save_model({target!r})" and remove {name}'
     )
 
 
