@@ -41,6 +41,17 @@ def hostname(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+def bracketed(host: str) -> str:
+    """A host as a URL (and an HTTP Host header) writes it: an IPv6 address in brackets (RFC 3986),
+    where http.client would read its last group as a port and a URL would be ambiguous."""
+    return f"[{host}]" if ":" in host else host
+
+
+def unbracketed(host: str) -> str:
+    """A host as written in a URL, `[::1]`, as sockets take it, `::1`; other hosts as they are."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
 def _host_encodes(host: str) -> bool:
     """A host name that is not ASCII goes out in its IDNA form, which not every name has."""
     try:

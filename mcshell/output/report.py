@@ -18,9 +18,15 @@ Position = tuple[int, int]  # [line,col] of the whole input, 1-based
 def failed(error: McError, position: Position | None = None) -> str:
     """`FAILED: <code>:[line,col] <kind> - <message>`; the position only for errors that point at
     a token (parse and semantic errors), as MaxCompute prints them."""
+    return "FAILED: " + odps_line(error, position)
+
+
+def odps_line(error: McError, position: Position | None = None) -> str:
+    """The FAILED line without `FAILED: `: the service's own error text, which a client raises
+    (pyodps's e.args[0]) and `mcshell serve` answers with."""
     where = f":[{position[0]},{position[1]}]" if error.has_position and position else ""
     sep = " " if where else error.separator  # ODPS-0130013's missing-privilege line has no space
-    return f"FAILED: {error.code}{where}{sep}{error.kind} - {printable(error.message)}"
+    return f"{error.code}{where}{sep}{error.kind} - {printable(error.message)}"
 
 
 def no_privilege(action: str, resource: str, project: str, user: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import mcshell
-from mcshell.urls import url_problem
+from mcshell.urls import bracketed, url_problem
 
 _EXCERPT = 160  # characters of an error body worth quoting
 
@@ -29,9 +29,7 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
     if problem is not None:
         raise HttpFailure(problem)
     parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port
-    if ":" in host:  # an IPv6 address: in brackets, or http.client reads its last group as a port
-        host = f"[{host}]"
+    host, port = bracketed(parts.hostname or ""), parts.port
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if parts.scheme == "https":
         return http.client.HTTPSConnection(host, port, timeout=timeout), target

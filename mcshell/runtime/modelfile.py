@@ -105,12 +105,16 @@ def _ubjson_int(data: bytes, position: int, kind: str | None) -> tuple[int, int]
 def refusal(model: ModelFile, installed: str) -> str | None:
     """Why the installed xgboost (version text `installed`) must not load `model`, or None."""
     have = version_of(installed) or (0, 0, 0)
+    name = os.path.basename(model.path)
+    if model.format == UNKNOWN:  # junk, or a legacy binary from before xgboost 1.0 (no header, no version)
+        return (
+            "the model file is not an XGBoost JSON or UBJSON model file: a legacy binary from before xgboost 1.0 "
+            f"must be re-saved with an xgboost older than 3.1: in its directory, {_resave(name)}"
+        )
     if model.format == LEGACY and have >= LEGACY_REMOVED:
-        name = os.path.basename(model.path)
         return (
             f"the model file is in XGBoost's legacy binary format, which xgboost 3.1 and newer (installed: "
-            f"{installed}) no longer read: in its directory, with an xgboost older than 3.1, run python -c "
-            f"\"import xgboost; xgboost.Booster(model_file={name!r}).save_model('model.json')\" and remove {name}"
+            f"{installed}) no longer read: in its directory, with an xgboost older than 3.1, {_resave(name)}"
         )
     if model.version is not None and model.version > have:
         saved = ".".join(str(number) for number in model.version)
@@ -119,6 +123,15 @@ def refusal(model: ModelFile, installed: str) -> str | None:
             f"misread it: install xgboost {saved} or newer"
         )
     return None
+
+
+def _resave(name: str) -> str:
+    """The command that re-saves the legacy binary `name` as JSON, run in its directory (under another
+    name than its own, which the command then removes)."""
+    target = "resaved.json" if name == "model.json" else "model.json"
+    return (
+        f'run python -c "import xgboost; xgboost.Booster(model_file={name!r}).save_model({target!r})" and remove {name}'
+    )
 
 
 def unversioned(model: ModelFile) -> str | None:

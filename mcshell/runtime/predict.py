@@ -223,15 +223,9 @@ def predict_rows(
         values = _predicted(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
-    _check_shape(call, model, values.shape, (len(rows),))
+    # One value a row: a model of several targets (or classes, taken above) was refused as it loaded.
+    assert values.shape == (len(rows),), values.shape
     return list(float_texts(values.reshape(-1)))
-
-
-def _check_shape(call: ModelCall, model: LoadedModel, shape: tuple[int, ...], expected: tuple[int, ...]) -> None:
-    """Never a value of one row printed for another: xgboost's output has the shape its objective promises."""
-    if tuple(shape) != expected:
-        shapes = " x ".join(str(size) for size in shape)
-        raise _fail(call, f"xgboost predicted {shapes} values for {expected[0]} rows (objective {model.objective})")
 
 
 def _predicted(model: LoadedModel, matrix: Matrix, margin: bool = False) -> Any:
@@ -266,7 +260,8 @@ def _classes(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[object
         probs = _probabilities(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
-    _check_shape(call, model, probs.shape, (len(matrix), model.classes))
+    # One probability a class a row: num_class is what the model was loaded with (binary: 2, above).
+    assert probs.shape == (len(matrix), model.classes), probs.shape
     labels = probs.argmax(axis=1).tolist()
     width = probs.shape[1]
     texts = float_texts(probs.reshape(-1))

@@ -17,6 +17,7 @@ from mcshell.serve.auth import Account, AccountsError, load_accounts
 from mcshell.serve.runner import Runner
 from mcshell.serve.server import PREFIX, Server, authority
 from mcshell.session import SessionOptions
+from mcshell.urls import unbracketed
 
 __all__ = ["Endpoint", "ServeError", "serving", "serve_forever", "AccountsError"]
 STOP_WAIT_SECONDS = 10  # how long a stopping server waits for the requests it is answering
@@ -56,7 +57,7 @@ def start(options: SessionOptions, host: str = "127.0.0.1", port: int = 0,
     """A bound server whose default project exists, not yet serving. `options` are the CLI's
     (catalog, user, project, runtime settings ...): every job runs with them."""
     user, project = options.user, options.project
-    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # `[::1]`, as a URL writes it
+    host = unbracketed(host)  # `[::1]`, as a URL writes it
     if options.catalog_path == ":memory:":
         raise ServeError("serve needs a catalog file: an in-memory catalog would be private to each request")
     if accounts is None and not is_loopback(host):

@@ -14,7 +14,7 @@ from mcshell.output import report
 from mcshell.rules.context import check_schema
 from mcshell.serve import wire
 from mcshell.serve.messages import Request, Response
-from mcshell.serve.runner import Runner, find_project
+from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError
 
 # The DESC rows of a version that are not its options.
@@ -47,12 +47,12 @@ class CatalogRoutes:
 
     def _json(self, req: Request, project: str, schema: str, statement: str) -> Any:
         """The statement's JSON result; a project, then a schema, that is not there: 404 NotFound."""
-        if find_project(self.runner.catalog_path, project) is None:
+        if self.runner.find_project(project) is None:
             raise _catalog_error(404, "NotFound", f"ODPS-0110061: Failed to run ddltask - Project not found: {project}")
         try:
             check_schema(schema.lower(), schema)
         except SemanticError as error:
-            raise _catalog_error(404, "NotFound", report.failed(error).removeprefix("FAILED: ")) from None
+            raise _catalog_error(404, "NotFound", report.odps_line(error)) from None
         ran = self.runner.run(statement, req.user, project, fmt="json")
         if ran.error is not None:
             if _NOT_FOUND.match(ran.error):

@@ -12,7 +12,7 @@ from mcshell.serve import access, wire
 from mcshell.serve.catalogapi import CatalogRoutes
 from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.messages import Request, Response, text
-from mcshell.serve.runner import Runner, find_project
+from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError, TaskReport
 
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
@@ -38,7 +38,7 @@ class Routes(CatalogRoutes):
         return text(self.address)
 
     def project(self, req: Request, project: str) -> Response:
-        info = find_project(self.runner.catalog_path, project)
+        info = self.runner.find_project(project)
         if info is None:
             raise HttpError(404, "NoSuchProject", f"ODPS-0110061: Failed to run ddltask - Project not found: {project}")
         created = wire.http_date(time.mktime(time.strptime(info.create_time, "%Y-%m-%d %H:%M:%S")))
@@ -74,7 +74,7 @@ class Routes(CatalogRoutes):
     def instance(self, req: Request, project: str, instance_id: str) -> Response:
         privilege = access.WRITE if req.method == "PUT" else access.READ
         found = access.instance_for(
-            self.runner.catalog_path, project, instance_id, self.store.get(project, instance_id), req.user, privilege
+            self.runner, project, instance_id, self.store.get(project, instance_id), req.user, privilege
         )
         action = next((name for name in INSTANCE_ACTIONS if name in req.query), None)
         if req.method == "PUT":

@@ -11,6 +11,7 @@ import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from mcshell.catalog import Catalog
 from mcshell.errors import ExitStatus, McError, ParseError
@@ -22,6 +23,7 @@ from mcshell.sql.source import text_lines
 SOURCE = "<job>"
 _FAILED = "FAILED: "
 _TRACEBACK = "Traceback (most recent call last):"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,34 @@ class Runner:
             try:
                 catalog = self._thread_catalog()
             except McError as error:  # the catalog cannot be opened: the job fails with that line
-                return Ran("", report.failed(error)[len(_FAILED) :])
+                return Ran("", report.odps_line(error))
             try:
                 return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
             except BaseException:
-                self._local.catalog = None  # it may be left inside a transaction: the next job opens anew
-                with contextlib.suppress(Exception):  # a connection that failed may fail to close too
-                    catalog.close()
+                self._drop(catalog)
                 raise
+
+    def read(self, fn: Callable[[Catalog], T]) -> T:
+        """`fn` in one reading transaction over this thread's connection, outside the job queue:
+        a GET answered from the catalog opens no connection of its own and never writes."""
+        catalog = self._thread_catalog()
+        try:
+            with catalog.transaction(write=False):
+                return fn(catalog)
+        except BaseException:
+            self._drop(catalog)
+            raise
+
+    def find_project(self, name: str) -> ProjectInfo | None:
+        """A project as GET /projects/<p> shows it; None when no statement has created it yet."""
+        project = self.read(lambda catalog: catalog.get_project(name))
+        return None if project is None else ProjectInfo(project.name, project.owner, project.create_time)
+
+    def _drop(self, catalog: Catalog) -> None:
+        """After a failure the connection may be left inside a transaction: the next use opens anew."""
+        self._local.catalog = None
+        with contextlib.suppress(Exception):  # a connection that failed may fail to close too
+            catalog.close()
 
     def _thread_catalog(self) -> Catalog:
         """This thread's connection (a sqlite3 connection belongs to the thread that opened it);
@@ -126,14 +148,3 @@ class ProjectInfo:
     name: str
     owner: str
     create_time: str  # local yyyy-MM-dd HH:mm:ss, as the catalog keeps it
-
-
-def find_project(catalog_path: str, name: str) -> ProjectInfo | None:
-    """A project as GET /projects/<p> shows it; None when no statement has created it yet."""
-    catalog = Catalog.open(catalog_path, local_time())
-    try:
-        with catalog.transaction(write=False):
-            project = catalog.get_project(name)
-    finally:
-        catalog.close()
-    return None if project is None else ProjectInfo(project.name, project.owner, project.create_time)

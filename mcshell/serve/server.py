@@ -20,6 +20,7 @@ from mcshell.serve.messages import Request, Response
 from mcshell.serve.routes import Routes, project_name, route
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError, error_xml, http_date
+from mcshell.urls import bracketed
 
 # A job's XML: MaxCompute takes SQL statements of up to 2 MB, "including ... an SDK" (MaxCompute
 # SQL limits, https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-sql-limits),
@@ -33,7 +34,7 @@ IDLE_SECONDS = 120  # a keep-alive connection with no request for this long is c
 
 
 def authority(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return f"{bracketed(host)}:{port}"
 
 
 class Server(ThreadingHTTPServer):

@@ -41,10 +41,23 @@ def test_a_location_without_a_model_is_named(tmp_path):
 def test_a_file_xgboost_cannot_load_is_named(tmp_path):
     directory = tmp_path / "models" / "bad"
     directory.mkdir(parents=True)
-    (directory / "model.json").write_text("not a model")
+    (directory / "model.json").write_text('{"learner": {"trunc')
     warning = Runtime(RuntimeSettings(oss_root=str(tmp_path))).check_location("oss://ep/models/bad/", FOUR)
     assert warning.startswith("not a model xgboost can load: ")
     assert warning.endswith(str(directory / "model.json"))
+
+
+def test_a_file_of_no_model_format_is_named_before_xgboost_reads_it(tmp_path):
+    directory = tmp_path / "models" / "bad"
+    directory.mkdir(parents=True)
+    (directory / "model.json").write_text("not a model")
+    warning = Runtime(RuntimeSettings(oss_root=str(tmp_path))).check_location("oss://ep/models/bad/", FOUR)
+    assert warning == (
+        "the model file is not an XGBoost JSON or UBJSON model file: a legacy binary from before xgboost 1.0 must "
+        'be re-saved with an xgboost older than 3.1: in its directory, run python -c "import xgboost; '
+        "xgboost.Booster(model_file='model.json').save_model('resaved.json')\" and remove model.json: "
+        f"{directory / 'model.json'}"
+    )
 
 
 def test_a_regressor_where_a_classifier_is_declared_is_named(tmp_path):

@@ -190,6 +190,20 @@ def test_a_file_saved_by_a_newer_xgboost_than_the_installed_one_is_refused(shell
     assert predict(shell, store, classifier_sql(CLASSIFIER_ROWS)).status == 0
 
 
+def test_a_file_that_is_no_model_format_is_refused_before_xgboost_reads_it(shell, store, tmp_path):
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"\x00\x01 not a model")
+    path = store(junk, CLASSIFIER, "model.bin")
+    run = predict(shell, store, classifier_sql(CLASSIFIER_ROWS))
+    assert run.stderr == (
+        f"{PREFIX}ML_PREDICT(my_project.test_xgboost_classifier, v1): the model file is not an XGBoost JSON or "
+        "UBJSON model file: a legacy binary from before xgboost 1.0 must be re-saved with an xgboost older than "
+        "3.1: in its directory, run python -c \"import xgboost; xgboost.Booster(model_file='model.bin')"
+        f".save_model('model.json')\" and remove model.bin ({path})\n"
+    )
+    assert (run.stdout, run.status) == ("", 1)
+
+
 def test_a_legacy_binary_file_is_refused_with_the_command_that_re_saves_it(mcshell, store):
     path = store(LEGACY, CLASSIFIER, "model.deprecated")
     run = predict(mcshell, store, classifier_sql(CLASSIFIER_ROWS))

@@ -78,6 +78,17 @@ def test_the_legacy_format_is_refused_from_xgboost_3_1_on():
     )
 
 
+@pytest.mark.parametrize("installed", ["3.2.0", "2.1.4"])
+def test_a_file_of_no_format_mcshell_knows_is_refused_under_any_xgboost(installed):
+    """Junk, or a legacy binary from before xgboost 1.0 (no `binf` header, no version recorded)."""
+    model = modelfile.ModelFile("/store/m/old.model", modelfile.UNKNOWN, None)
+    assert modelfile.refusal(model, installed) == (
+        "the model file is not an XGBoost JSON or UBJSON model file: a legacy binary from before xgboost 1.0 must "
+        'be re-saved with an xgboost older than 3.1: in its directory, run python -c "import xgboost; '
+        "xgboost.Booster(model_file='old.model').save_model('model.json')\" and remove old.model"
+    )
+
+
 @pytest.mark.parametrize("name", ["model.json", "model.ubj"])
 def test_a_model_that_records_no_version_is_refused_though_xgboost_loads_it(tmp_path, name):
     stored = store(tmp_path, train("regressor"), name)

@@ -155,7 +155,8 @@ REMOTE_MODEL = (
 
 def test_an_instance_is_read_only_by_its_owner_and_the_project_s_administrators(signed):
     """Item 8 of issue 19: another member, or a user outside the project, reads neither the job's
-    SQL nor its result; the job's owner and the project owner do; the SQL kept has no key."""
+    SQL nor its result, nor stops it; the job's owner, the project owner and a member holding Admin
+    do; the SQL kept has no key."""
     owner = as_(signed, "owner-id", "ledger")  # a project of this test's own, created by its owner
     owner.execute_sql("ADD USER ALIYUN$alice@example.com; ADD USER RAM$1234:bob;")
     owner.execute_security_query("GRANT CreateModel ON PROJECT ledger TO USER ALIYUN$alice@example.com")
@@ -170,7 +171,11 @@ def test_an_instance_is_read_only_by_its_owner_and_the_project_s_administrators(
             with pytest.raises(odps_errors.NoPermission) as raised:
                 read()
             assert raised.value.args[0] == message, who
-    for who in ("alice-id", "owner-id"):
+    with pytest.raises(odps_errors.NoPermission) as raised:  # stopping it is the Write action
+        as_(signed, "bob-id", "ledger").get_instance(job.id).stop()
+    assert raised.value.args[0] == f"ODPS-0420095: Access Denied - You have no privilege 'odps:Write' on {{{resource}}}"
+    owner.execute_security_query("GRANT Admin TO RAM$1234:bob")  # now an administrator of the project
+    for who in ("alice-id", "owner-id", "bob-id"):
         mine = as_(signed, who, "ledger").get_instance(job.id)
         sql = mine.get_sql_query()
         assert KEY not in sql and "APIKEY = '********'" in sql

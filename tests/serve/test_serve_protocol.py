@@ -4,12 +4,15 @@ adds a call shows up here as a failing test, not as a hang."""
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 
 import odps
 import pytest
 from conftest import IMPORT_V1, import_version, mask_times
 from odps import errors as odps_errors
 
+from mcshell.catalog import connection
 from serve.serve_support import OWNER, client, new_project, run_sql
 
 IMPORT_MODEL = "CREATE MODEL m WITH VERSION v1 INPUT(f1 INT) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', " \
@@ -163,3 +166,24 @@ def test_changes_the_cli_makes_meanwhile_are_seen_at_once(served, shell):
         "",
         f"FAILED: ODPS-0110061: Failed to run ddltask - Model not found: {project}.m",
     )
+
+
+def test_a_project_s_reads_go_through_the_thread_s_connection(fresh_served, monkeypatch):
+    """GET /projects/<p>, the catalog API's project check and the instance check read over the
+    connection the request's thread holds: a thread opens the catalog once, not once a request."""
+    o = client(fresh_served.endpoint.url, "my_project")
+    o.execute_sql("WHOAMI;")  # this client's thread opens its connection
+    opened = []
+
+    def counting(*args, **kwargs):
+        opened.append(threading.get_ident())
+        return sqlite3.connect(*args, **kwargs)
+
+    monkeypatch.setattr(connection, "connect", counting)
+    for _ in range(3):
+        assert o.exist_project("my_project") is True
+        assert o.exist_project("no_such_project") is False
+        assert list(o.list_models()) == []
+        with pytest.raises(odps_errors.NoSuchObject):
+            o.get_instance("20261201000000000gdeadbeef0000").get_task_result()
+    assert len(opened) == len(set(opened)) <= 2  # pyodps's catalog client has a connection of its own
