@@ -77,7 +77,7 @@ def double(value: float) -> Typed:
 def literal_number(text: str) -> Typed:
     """A numeric constant as the 2.0 edition types it: an integer is INT, past INT's range BIGINT, past
     BIGINT's range DOUBLE; one with a point or an exponent is DOUBLE (EDITION_2's DOUBLE constants)."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         value = int(text)
         if value < INTEGERS["INT"]:
             return Typed(value, "INT")
@@ -111,7 +111,8 @@ def retyped(item: Typed, kind: str) -> Typed:
 
 
 # -- conversions (CONVERSIONS) ------------------------------------------------------------------------
-_NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only, as Java's Double.parseDouble reads them ('١٢' is not a number).
+_NUMERIC_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def to_double(item: Typed, what: str, floats: bool = False) -> float:
