@@ -49,13 +49,6 @@ def _places(item: Typed, what: str) -> int:
     return int(item.value)
 
 
-def _signed_zero(result: float, value: float, what: str) -> float:
-    """A negative value that comes to zero: whether MaxCompute prints 0.0 or -0.0 is not documented."""
-    if result == 0 and value < 0:
-        raise Refused(f"{what} of a negative value that comes to zero (0.0 or -0.0 is not documented)")
-    return result
-
-
 # -- mathematical functions ------------------------------------------------------------------------------
 def _round(args: Args) -> Typed:
     """ROUND: a DOUBLE (BIGINT and STRING become DOUBLE), half away from zero at d places. The page's
@@ -76,7 +69,7 @@ def _round(args: Args) -> Typed:
         if len(wholes) > 1:
             raise Refused("ROUND to a negative place whose result depends on how 10^d is applied")
         result = wholes.pop() * 10.0**-places
-    return double(_signed_zero(result, value, "ROUND"))
+    return double(math.copysign(result, value))  # -0.0 for a negative value: printable refuses it
 
 
 def _half_up(scaled: float) -> int:
@@ -99,7 +92,7 @@ def _trunc(args: Args) -> Typed:
     scaled = value * 10.0**places
     if abs(scaled) >= 2**52:
         raise Refused("TRUNC of a value with no digits left to cut is not run locally")
-    return double(_signed_zero(math.trunc(scaled) * 10.0**-places, value, "TRUNC"))
+    return double(math.copysign(math.trunc(scaled) * 10.0**-places, value))  # -0.0 as ROUND's
 
 
 def _floor_or_ceil(name: str, step: Callable[[float], int]) -> Callable[[Args], Typed]:
