@@ -412,13 +412,13 @@ def printable(item: Typed) -> object:
     """The cell of a result: its Python value. A DOUBLE prints as Java writes it, plain between 10^-3 and
     10^7 (65536.0, 0.010000000000000002); where the exponent form starts the docs do not say, so a DOUBLE
     outside that range is refused, and so is -0.0 (0.0 * -1, round(-0.4)): whether it prints 0.0 or -0.0 is not
-    documented. A FLOAT constant's text is not documented either."""
+    documented. A FLOAT constant's text, and a BINARY value's, are not documented either."""
     value = item.value
     if item.type == "DOUBLE" and value == 0 and math.copysign(1.0, value) < 0:
         raise Refused("printing the DOUBLE -0.0 (whether MaxCompute prints 0.0 or -0.0 is not documented)")
     if item.type == "DOUBLE" and value is not None and value != 0 and not 1e-3 <= abs(value) < 1e7:
         raise Refused(f"printing the DOUBLE {value!r} (where MaxCompute's exponent form starts is not documented)")
-    if item.type in ("FLOAT", "DECIMAL") and value is not None:
+    if item.type in ("FLOAT", "DECIMAL", "BINARY") and value is not None:
         raise Refused(f"printing a {item.type} value (its text is not documented)")
     return value
 
