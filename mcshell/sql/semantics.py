@@ -320,11 +320,11 @@ def null_safe_equal(a: Typed, b: Typed) -> Typed:
 
 
 def in_list(a: Typed, items: Sequence[Typed]) -> Typed:
-    """A IN (...): a NULL A is NULL; a BIGINT/DOUBLE/STRING mix compares as DOUBLE (OPERATORS, CONVERSIONS).
-    `1 IN (2, NULL)` is not documented: refused."""
+    """A IN (...): a NULL A is NULL, and so is `A IN (NULL)`; a BIGINT/DOUBLE/STRING mix compares as DOUBLE
+    (OPERATORS, CONVERSIONS). `1 IN (2, NULL)` is not documented: refused."""
     kinds = {_comparison_kind(a, item) for item in items}
     kind = "DOUBLE" if "DOUBLE" in kinds or ({"INTEGER", "STRING"} <= kinds) else None
-    if is_null(a):
+    if is_null(a) or all(is_null(item) for item in items):
         return Typed(None, "BOOLEAN")
     if any(compare("=", a, item, kind).value is True for item in items if not is_null(item)):
         return TRUE
