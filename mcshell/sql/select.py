@@ -44,6 +44,11 @@ _NAME_LENGTHS = frozenset(len(name) for name in st.MODEL_FUNCTIONS)
 _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "
 # The names the stock parser would build in its own shape (three in sqlglot 30.30).
 _RESHAPED = frozenset(name for name in st.MODEL_FUNCTIONS if name in _HIVE.parser_class.FUNCTIONS)
+# The names sqlglot's Hive parser builds as its own function nodes (LEN as LENGTH, CEILING as CEIL ...).
+_KNOWN_FUNCTIONS = frozenset(
+    {*_HIVE.parser_class.FUNCTIONS, *_HIVE.parser_class.FUNCTION_PARSERS, *_HIVE.parser_class.NO_PAREN_FUNCTION_PARSERS}
+)
+_KEYWORD_ARGUMENTS = (TokenType.FROM, TokenType.FOR)
 _OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
 _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 # mcshell's decision (docs/local-evaluation.md): how deep a SELECT may nest, in parentheses and in its
@@ -78,6 +83,33 @@ def parse_select(text: str) -> st.Select:
     source, columns, table = _source(tree, nodes)
     refs = _column_refs(nodes) if source in ("none", "values") else ()
     return st.Select(text, calls, source, columns, table, tree, refs)
+
+
+def written_calls(text: str) -> list[tuple[str, int, bool]]:
+    """The calls in `text` (a statement parse_select read) of the names sqlglot knows as functions: each
+    name as written, its offset, and whether FROM or FOR stands among its arguments (`SUBSTRING(x FROM 2)`)."""
+    tokens = _TOKENIZER.tokenize(text)
+    found = []
+    for i, token in enumerate(tokens[:-1]):
+        if tokens[i + 1].token_type is not TokenType.L_PAREN or token.token_type is TokenType.STRING:
+            continue
+        if token.text.upper() in _KNOWN_FUNCTIONS:
+            found.append((token.text, token.start, _keyword_argument(tokens, i + 1)))
+    return found
+
+
+def _keyword_argument(tokens: list[Token], open_at: int) -> bool:
+    depth = 0
+    for token in tokens[open_at:]:
+        if token.token_type in _OPEN:
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and token.token_type in _KEYWORD_ARGUMENTS:
+            return True
+    return False
 
 
 @contextmanager

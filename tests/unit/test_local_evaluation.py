@@ -44,6 +44,22 @@ def test_what_the_docs_leave_open_is_refused(expression):
         cell(expression)
 
 
+@pytest.mark.parametrize(
+    "sql, message, offset",
+    [
+        ("SELECT 1, len('abc')", "the function len is not run locally", 10),
+        ("SELECT CEILING(1.5)", "the function CEILING is not run locally", 7),
+        ("SELECT substring('abc' FROM 2)", "substring(... FROM ...) is not run locally", 7),
+    ],
+)
+def test_a_function_name_the_whitelist_lacks_is_refused_as_written(sql, message, offset):
+    # Was: sqlglot read LEN as LENGTH and CEILING as CEIL, and mcshell answered 3 and 2.
+    with pytest.raises(NotRunLocally) as raised:
+        evaluate(parse_select(sql), lambda index, rows: [])
+    assert raised.value.message == f"mcshell does not run this SELECT locally: {message}"
+    assert raised.value.offset == offset
+
+
 def test_the_docs_table_is_the_whitelist():
     page = (ROOT / "docs" / "local-evaluation.md").read_text()
     table = page.split("<!-- whitelist -->")[1].strip().split("\n\n")[0]
