@@ -97,8 +97,9 @@ class _Query:
         for node in items + self.group + _having(self.tree) + keys:
             self._answer_calls(node, rows)
         out = self._grouped(rows, items, keys) if self.aggregated else [self._project(row, items, keys) for row in rows]
-        out = _distinct(out) if self.tree.args.get("distinct") else out
-        out = _sorted(out, self.tree) if keys else out
+        distinct = self.tree.args.get("distinct") is not None
+        out = _distinct(out) if distinct else out
+        out = _sorted(out, self.tree) if keys else _unordered(out, bool(self.group) or distinct)
         out = out[:limit] if limit is not None else out
         return headers, [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
 
@@ -334,7 +335,18 @@ def _sorted(out: list[Cells], tree: exp.Select) -> list[Cells]:
                 return -found if desc else found
         return 0
 
-    return sorted(out, key=cmp_to_key(order))
+    ordered = sorted(out, key=cmp_to_key(order))
+    for (cells, keys), (after, after_keys) in zip(ordered, ordered[1:], strict=False):
+        if cells != after and order((cells, keys), (after, after_keys)) == 0:
+            raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
+    return ordered
+
+
+def _unordered(out: list[Cells], grouped: bool) -> list[Cells]:
+    """GROUP BY's groups and DISTINCT's rows with no ORDER BY: MaxCompute does not define their order."""
+    if grouped and len(out) > 1:
+        raise Refused("GROUP BY or DISTINCT with more rows than one and no ORDER BY (MaxCompute defines no order)")
+    return out
 
 
 def _group_key(item: Typed) -> tuple[object, ...]:

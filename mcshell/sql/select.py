@@ -78,6 +78,7 @@ def parse_select(text: str) -> st.Select:
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", 0)
     _check_depth(tree)
+    _check_order_limit(tree, tokens)
     nodes = _Nodes(tree)
     calls = tuple(_calls(nodes.calls, sites))
     source, columns, table = _source(tree, nodes)
@@ -147,6 +148,30 @@ def _check_depth(tree: exp.Expr) -> None:
         if depth > MAX_NESTING + _OWN_LEVELS:
             raise _too_deep(_at(node, 0))
         pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
+
+
+def _check_order_limit(tree: exp.Expr, tokens: list[Token]) -> None:
+    """MaxCompute refuses ORDER BY without LIMIT (odps.sql.validate.orderby.limit, on by default:
+    https://help.aliyun.com/document_detail/617044.html), at the ORDER BY."""
+    for query in tree.find_all(exp.Query):
+        order = query.args.get("order")
+        if order is None or query.args.get("limit") is not None:
+            continue
+        key = order.expressions[0] if order.expressions else order
+        before = _first_offset(key)
+        starts = [token.start for token in tokens if token.token_type is TokenType.ORDER_BY and token.start < before]
+        raise SemanticError("ORDER BY must be used with a LIMIT clause", starts[-1] if starts else 0)
+
+
+def _first_offset(node: exp.Expr) -> int:
+    """Where the first token of `node` that sqlglot placed starts (its own, else its first operand's)."""
+    current: exp.Expr | None = node
+    while current is not None:
+        start = current.meta.get("start")
+        if isinstance(start, int):
+            return start
+        current = next(current.iter_expressions(), None)
+    return 2**62
 
 
 class _Nodes:

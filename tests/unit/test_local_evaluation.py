@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as strat
 
-from mcshell.errors import NotRunLocally
+from mcshell.errors import NotRunLocally, SemanticError
 from mcshell.rules.query import value_text
 from mcshell.sql.builtins import FUNCTIONS
 from mcshell.sql.evaluate import evaluate
@@ -155,13 +155,13 @@ def test_random_expressions_give_a_value_or_not_run_locally(expression):
     "sql, expected",
     [
         ("SELECT a FROM VALUES (3), (1), (2) t(a) WHERE a > 1 ORDER BY a DESC LIMIT 1", [("3",)]),
-        ("SELECT DISTINCT a FROM VALUES (2, 2), (1, 3), (2, 5) t(a, b) ORDER BY a", [("1",), ("2",)]),
-        ("SELECT a AS x FROM VALUES (2), (1) t(a) ORDER BY x", [("1",), ("2",)]),
+        ("SELECT DISTINCT a FROM VALUES (2, 2), (1, 3), (2, 5) t(a, b) ORDER BY a LIMIT 9", [("1",), ("2",)]),
+        ("SELECT a AS x FROM VALUES (2), (1) t(a) ORDER BY x LIMIT 9", [("1",), ("2",)]),
         ("SELECT count(*), sum(a) FROM VALUES (1), (2) t(a) WHERE a > 5", [("0", "NULL")]),
         ("SELECT count(*) FROM VALUES (1), (2) t(a) HAVING count(*) > 1", [("2",)]),
         ("SELECT sum(a) FROM VALUES (2147483647), (1) t(a)", [("2147483648",)]),
         (
-            "SELECT a, count(*) FROM VALUES ('x'), ('y'), ('x') t(a) GROUP BY a ORDER BY a DESC",
+            "SELECT a, count(*) FROM VALUES ('x'), ('y'), ('x') t(a) GROUP BY a ORDER BY a DESC LIMIT 9",
             [("y", "1"), ("x", "2")],
         ),
         ("SELECT t.a, b FROM VALUES (1, NULL), (10000000000, 'z') t(a, b)", [("1", "NULL"), ("10000000000", "z")]),
@@ -177,19 +177,45 @@ def test_the_clauses(sql, expected):
     "sql",
     [
         "SELECT a FROM VALUES (1), (2) t(a) HAVING a > 1",  # HAVING over an ungrouped column
-        "SELECT a AS b, b AS a FROM VALUES (1, 2), (2, 1) t(a, b) ORDER BY a",  # alias or column?
+        "SELECT a AS b, b AS a FROM VALUES (1, 2), (2, 1) t(a, b) ORDER BY a LIMIT 9",  # alias or column?
         "SELECT a FROM VALUES (1, 2) t(a, a)",
-        "SELECT DISTINCT a FROM VALUES (1, 2), (1, 3) t(a, b) ORDER BY b",
+        "SELECT DISTINCT a FROM VALUES (1, 2), (1, 3) t(a, b) ORDER BY b LIMIT 9",
         "SELECT x FROM VALUES (1), (2.5) t(x)",  # the column's type is not documented
-        "SELECT a FROM VALUES (NULL), (1) t(a) ORDER BY a",  # where NULL sorts
+        "SELECT a FROM VALUES (NULL), (1) t(a) ORDER BY a LIMIT 9",  # where NULL sorts
         "SELECT sum(x) FROM VALUES (0.1), (0.2), (0.3) t(x)",  # depends on the order of adding
         "SELECT x, count(*) FROM VALUES (0.1), (0.1) t(x) GROUP BY x",
         "SELECT a FROM VALUES (1) t(a) LIMIT 1 OFFSET 1",
-        "SELECT a FROM VALUES (1) t(a) ORDER BY 1",
+        "SELECT a FROM VALUES (1) t(a) ORDER BY 1 LIMIT 9",
         "SELECT count(DISTINCT a) FROM VALUES (1) t(a)",
         "SELECT *",
+        "SELECT a, count(*) FROM VALUES ('x'), ('y') t(a) GROUP BY a",  # the groups' order is not defined
+        "SELECT DISTINCT a FROM VALUES (1), (2) t(a)",
+        "SELECT a, b FROM VALUES (1, 'p'), (1, 'q') t(a, b) ORDER BY a LIMIT 2",  # a tie: p or q first?
     ],
 )
 def test_clauses_mcshell_does_not_run(sql):
     with pytest.raises(NotRunLocally):
         evaluate(parse_select(sql), lambda index, rows: [])
+
+
+@pytest.mark.parametrize(
+    "sql, offset",
+    [
+        ("SELECT a FROM VALUES (2), (1) t(a) ORDER BY a", 35),
+        ("SELECT a FROM t\n  ORDER BY -a", 18),
+        ("SELECT 1 UNION ALL SELECT 2 ORDER BY 1", 28),
+        ("SELECT a FROM (SELECT a FROM t ORDER BY a) s LIMIT 1", 31),
+    ],
+)
+def test_order_by_without_limit_is_maxcomputes_error(sql, offset):
+    # Was: answered, sorted. MaxCompute refuses it (odps.sql.validate.orderby.limit, on by default).
+    with pytest.raises(SemanticError) as raised:
+        parse_select(sql)
+    assert (raised.value.message, raised.value.offset) == ("ORDER BY must be used with a LIMIT clause", offset)
+
+
+def test_a_group_or_a_tie_of_one_row_runs():
+    sql = "SELECT a, count(*) FROM VALUES ('x'), ('x') t(a) GROUP BY a"
+    assert evaluate(parse_select(sql), lambda index, rows: [])[1] == [("x", 2)]
+    sql = "SELECT a FROM VALUES (1), (1), (0) t(a) ORDER BY a LIMIT 5"
+    assert evaluate(parse_select(sql), lambda index, rows: [])[1] == [(0,), (1,), (1,)]
