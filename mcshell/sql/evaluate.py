@@ -28,6 +28,7 @@ from mcshell.sql.semantics import Refused, Typed
 
 RunCall = Callable[[int, list[tuple[object, ...]]], Sequence[object]]
 Rows = list[tuple[object, ...]]
+Grid = tuple[tuple[str, ...], Rows, tuple[str, ...]]  # the header, the rows, each column's MaxCompute type
 Row = dict[object, Typed]  # a column's name (str) or a model call's index (int) -> its value
 Cells = tuple[list[Typed], list[Typed]]  # an output row's cells, and its ORDER BY keys
 
@@ -43,10 +44,9 @@ _CLAUSES = {"expressions", "from_", "where", "group", "having", "order", "limit"
 _DOCUMENTED = frozenset({*FUNCTIONS, "SUBSTRING", "IF", "CAST", "COUNT", "SUM", "ARRAY", *st.MODEL_FUNCTIONS})
 
 
-def evaluate(
-    select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None
-) -> tuple[tuple[str, ...], Rows]:
-    """The result grid of `select` (source "none" or "values"): its header and its rows."""
+def evaluate(select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None) -> Grid:
+    """The result grid of `select` (source "none" or "values"): its header, its rows, and each column's
+    MaxCompute type, as the evaluator typed its values ("" where not one type, or unknown)."""
     tree = select.query
     assert isinstance(tree, exp.Select)
     with nesting_room():
@@ -85,7 +85,7 @@ class _Query:
             bool(self.group) or bool(_having(tree)) or any(node.find(exp.AggFunc) for node in tree.expressions)
         )
 
-    def run(self) -> tuple[tuple[str, ...], Rows]:
+    def run(self) -> Grid:
         headers = _headers(self.tree, self.columns)
         rows = self._where(self.rows)
         limit = _limit(self.tree)
@@ -101,7 +101,8 @@ class _Query:
         out = _distinct(out) if distinct else out
         out = _sorted(out, self.tree) if keys else _unordered(out, bool(self.group) or distinct)
         out = out[:limit] if limit is not None else out
-        return headers, [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
+        printed = [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
+        return headers, printed, _column_types([cells for cells, _ in out], len(headers))
 
     # -- WHERE and the model calls ---------------------------------------------------------------------
     def _where(self, rows: list[Row]) -> list[Row]:
@@ -340,6 +341,21 @@ def _sorted(out: list[Cells], tree: exp.Select) -> list[Cells]:
         if cells != after and order((cells, keys), (after, after_keys)) == 0:
             raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
     return ordered
+
+
+# The type a column of these values has in the output (csv and json read it): a model's result passed on as it
+# came ("CALL") or an ARRAY has none mcshell knows.
+_OUTPUT_TYPES = {sem.RESULT_FLOAT: "FLOAT", "CALL": "", "ARRAY": ""}
+
+
+def _column_types(grid: list[list[Typed]], width: int) -> tuple[str, ...]:
+    """Each column's type: the one type its values that are not NULL share, else ""."""
+    types = []
+    for at in range(width):
+        found = {cells[at].type for cells in grid if cells[at].value is not None}
+        kind = found.pop() if len(found) == 1 else ""
+        types.append(_OUTPUT_TYPES.get(kind, kind))
+    return tuple(types)
 
 
 def _unordered(out: list[Cells], grouped: bool) -> list[Cells]:

@@ -27,7 +27,7 @@ def lines(name: str) -> list[str]:
 
 
 def cell(expression: str) -> str:
-    headers, rows = evaluate(parse_select(f"SELECT {expression}"), lambda index, rows: [])
+    headers, rows, types = evaluate(parse_select(f"SELECT {expression}"), lambda index, rows: [])
     ((value,),) = rows
     return value_text(value)
 
@@ -169,7 +169,7 @@ def test_random_expressions_give_a_value_or_not_run_locally(expression):
     ],
 )
 def test_the_clauses(sql, expected):
-    _, rows = evaluate(parse_select(sql), lambda index, rows: [])
+    _, rows, _ = evaluate(parse_select(sql), lambda index, rows: [])
     assert [tuple(value_text(value) for value in row) for row in rows] == expected
 
 
@@ -219,3 +219,11 @@ def test_a_group_or_a_tie_of_one_row_runs():
     assert evaluate(parse_select(sql), lambda index, rows: [])[1] == [("x", 2)]
     sql = "SELECT a FROM VALUES (1), (1), (0) t(a) ORDER BY a LIMIT 5"
     assert evaluate(parse_select(sql), lambda index, rows: [])[1] == [(0,), (1,), (1,)]
+
+
+def test_each_column_has_the_type_the_evaluator_gave_its_values():
+    # Was: re-derived from the Python values, so an INT column was BIGINT and a TINYINT one too.
+    sql = "SELECT 1 AS a, 10000000000, 2.5, 'x', true, NULL, 1Y, CASE WHEN a > 1 THEN 1 END FROM VALUES (1), (2) t(a)"
+    assert evaluate(parse_select(sql), lambda index, rows: [])[2] == (
+        "INT", "BIGINT", "DOUBLE", "STRING", "BOOLEAN", "", "TINYINT", "INT"
+    )  # fmt: skip
