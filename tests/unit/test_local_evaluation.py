@@ -4,7 +4,9 @@ line; the docs table is the whitelist; random expressions never give a wrong int
 
 from __future__ import annotations
 
+import math
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -129,25 +131,162 @@ BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} % {}", "{} = {}", "{} 
           "IF({} > 0, {}, 1)", "CASE WHEN {} THEN {} END", "SUBSTR({}, {})", "{} DIV {}"]  # fmt: skip
 
 
+# The reference each expression is held to, computed apart from mcshell: integers exact (Java's remainder for %)
+# in their type's range, DOUBLEs as the exact result rounded once to a double (IEEE, as Java computes + - * / %),
+# comparisons exact, or either answer where the 15-digit DOUBLE rule may call two close doubles equal. ERROR: the
+# docs say MaxCompute reports an error (overflow) or say nothing (division by zero): it must be refused. None: no
+# reference (strings, functions ...): a value or the refusal, nothing else.
+ERROR, CLOSE = ("ERROR",), ("CLOSE",)
+# A DOUBLE zero: its sign (IEEE's rules for it are Java's too) is left out of the reference, so it prints 0.0 or
+# is refused as -0.0.
+ZERO = ("DOUBLE", "zero")
+RANGES = {"TINYINT": 2**7, "SMALLINT": 2**15, "INT": 2**31, "BIGINT": 2**63}
+ORDER = list(RANGES)
+NUMBERS = {"1": ("INT", 1), "-3": ("INT", -3), "2.5": ("DOUBLE", 2.5), "0.1": ("DOUBLE", 0.1),
+           "10000000000": ("BIGINT", 10**10), "3L": ("BIGINT", 3), "2Y": ("TINYINT", 2), "1e300": ("DOUBLE", 1e300),
+           "0.30000000000000004": ("DOUBLE", 0.30000000000000004), "2147483647": ("INT", INT_MAX),
+           "9223372036854775807": ("BIGINT", BIGINT - 1)}  # fmt: skip
+
+
+def _arithmetic_reference(symbol, a, b):
+    if a is None or b is None or a[0] not in (*RANGES, "DOUBLE") or b[0] not in (*RANGES, "DOUBLE"):
+        return ERROR if ERROR in (a, b) else None
+    if symbol != "/" and a[0] in RANGES and b[0] in RANGES:
+        kind, (x, y) = max(a[0], b[0], key=ORDER.index), (a[1], b[1])
+        if symbol == "%":
+            value = None if y == 0 else (abs(x) % abs(y)) * (-1 if x < 0 else 1)
+        else:
+            value = {"+": x + y, "-": x - y, "*": x * y}[symbol]
+        return ERROR if value is None or not -RANGES[kind] <= value < RANGES[kind] else (kind, value)
+    x, y = _exact_double(a), _exact_double(b)
+    if y == 0 and symbol in "/%":
+        return ERROR
+    if symbol == "%":
+        exact = x - y * math.trunc(x / y)
+    else:
+        exact = {"+": x + y, "-": x - y, "*": x * y, "/": x / y if y else 0}[symbol]
+    try:
+        value = float(exact)
+    except OverflowError:
+        return ERROR
+    return ERROR if math.isinf(value) else ZERO if value == 0 else ("DOUBLE", value)
+
+
+def _exact_double(ref):
+    return Fraction(0) if ref == ZERO else Fraction(float(ref[1]))
+
+
+def _comparison_reference(symbol, a, b):
+    if a is None or b is None or a[0] not in (*RANGES, "DOUBLE") or b[0] not in (*RANGES, "DOUBLE"):
+        return ERROR if ERROR in (a, b) else None
+    if a[0] in RANGES and b[0] in RANGES:
+        x, y = a[1], b[1]
+    else:
+        x, y = _exact_double(a), _exact_double(b)
+        if x != y and abs(x - y) < Fraction(1, 10**14):
+            return CLOSE  # the 15-digit rule may call them equal
+    return ("BOOLEAN", x == y if symbol == "=" else x < y)
+
+
+def _negation_reference(a):
+    if a is None or a[0] not in (*RANGES, "DOUBLE"):
+        return ERROR if a == ERROR else None
+    if a[0] == "DOUBLE":
+        return ZERO if a == ZERO or a[1] == 0 else ("DOUBLE", -a[1])
+    return ("INT" if a[0] == "INT" else a[0], -a[1]) if -RANGES[a[0]] <= -a[1] < RANGES[a[0]] else ERROR
+
+
+def _unary(template, inner):
+    text, ref = inner
+    if template == "({})":
+        return f"({text})", ref
+    if template == "-({})":
+        return f"(-({text}))", _negation_reference(ref)
+    return "(" + template.format(text) + ")", None
+
+
+def _binary(template, left, right):
+    text = "(" + template.format(left[0], right[0]) + ")"
+    symbol = template.replace("{}", "").strip()
+    if symbol in ("+", "-", "*", "/", "%"):
+        return text, _arithmetic_reference(symbol, left[1], right[1])
+    if symbol in ("=", "<"):
+        return text, _comparison_reference(symbol, left[1], right[1])
+    return text, None
+
+
 def _expressions():
-    leaves = strat.sampled_from(ATOMS)
+    leaves = strat.sampled_from(ATOMS).map(lambda atom: (atom, NUMBERS.get(atom)))
     return strat.recursive(
         leaves,
         lambda inner: strat.one_of(
-            strat.tuples(strat.sampled_from(UNARY), inner).map(lambda t: "(" + t[0].format(t[1]) + ")"),
-            strat.tuples(strat.sampled_from(BINARY), inner, inner).map(lambda t: "(" + t[0].format(t[1], t[2]) + ")"),
+            strat.tuples(strat.sampled_from(UNARY), inner).map(lambda t: _unary(*t)),
+            strat.tuples(strat.sampled_from(BINARY), inner, inner).map(lambda t: _binary(*t)),
         ),
         max_leaves=6,
     )
 
 
-@settings(max_examples=100, deadline=None)
-@given(_expressions())
-def test_random_expressions_give_a_value_or_not_run_locally(expression):
+ARITHMETIC = ["{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} % {}", "{} = {}", "{} < {}"]
+
+
+def _numeric_expressions():
+    """Integers and DOUBLEs only (negative ones too), under the operators the reference computes."""
+    leaves = strat.one_of(
+        strat.sampled_from(sorted(NUMBERS)).map(lambda atom: (atom, NUMBERS[atom])),
+        strat.integers(-50, 50).map(lambda n: (f"({n})", ("INT", n))),
+        strat.sampled_from([-2.5, -0.75, 0.5, 3.25, -1e-3, 7.0]).map(lambda x: (f"({x!r})", ("DOUBLE", x))),
+    )
+    return strat.recursive(
+        leaves,
+        lambda inner: strat.one_of(
+            strat.tuples(strat.sampled_from(["-({})", "({})"]), inner).map(lambda t: _unary(*t)),
+            strat.tuples(strat.sampled_from(ARITHMETIC), inner, inner).map(lambda t: _binary(*t)),
+        ),
+        max_leaves=6,
+    )
+
+
+def _expected_text(ref):
+    kind, value = ref
+    if kind == "BOOLEAN":
+        return "true" if value else "false"
+    if (kind, value) == ZERO:
+        return "0.0"
+    return value_text(value) if kind == "DOUBLE" else str(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(strat.one_of(_expressions(), _numeric_expressions()))
+def test_random_expressions_give_a_value_or_not_run_locally(case):
+    expression, ref = case
     try:
-        cell(expression)
+        printed = cell(expression)
     except NotRunLocally:
-        pass
+        return  # refusing is always allowed: a wrong answer is not
+    assert ref != ERROR, (expression, printed)  # an overflow or a division by zero gave a value
+    if ref == CLOSE:
+        assert printed in ("true", "false"), (expression, printed)
+    elif ref is not None:
+        assert printed == _expected_text(ref), (expression, printed, ref)
+
+
+def test_the_random_expressions_reference():
+    """The reference itself, on cases whose answers the pages and Java give."""
+    one, big, tiny = ("INT", 1), ("INT", INT_MAX), ("TINYINT", 2)
+    assert _arithmetic_reference("+", big, one) == ERROR
+    assert _arithmetic_reference("%", ("INT", 7), ("INT", -3)) == ("INT", 1)
+    assert _arithmetic_reference("%", ("INT", -7), ("INT", 3)) == ("INT", -1)
+    assert _arithmetic_reference("%", ("DOUBLE", -7.5), ("INT", 2)) == ("DOUBLE", -1.5)
+    assert _arithmetic_reference("/", ("INT", 7), ("INT", 2)) == ("DOUBLE", 3.5)
+    assert _arithmetic_reference("/", one, ("INT", 0)) == ERROR
+    sum_ = _arithmetic_reference("+", ("DOUBLE", 0.1), ("DOUBLE", 0.2))
+    assert sum_ == ("DOUBLE", 0.30000000000000004)
+    assert _comparison_reference("=", sum_, ("DOUBLE", 0.3)) == CLOSE
+    assert _comparison_reference("<", one, ("DOUBLE", 2.5)) == ("BOOLEAN", True)
+    assert _arithmetic_reference("*", tiny, ("INT", 100)) == ("INT", 200)
+    assert _arithmetic_reference("*", tiny, ("TINYINT", 100)) == ERROR
+    assert _negation_reference(("BIGINT", -(2**63))) == ERROR
 
 
 # -- the clauses -----------------------------------------------------------------------------------------
