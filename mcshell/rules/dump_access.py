@@ -18,7 +18,8 @@ from mcshell.catalog.grants import ROLE, USER, GrantRow
 from mcshell.catalog.store import Catalog
 from mcshell.rules import privileges as names
 from mcshell.rules.members import role_name
-from mcshell.rules.recreate import quote_name, quote_string
+from mcshell.rules.recreate import quote_name
+from mcshell.sql.literals import quote
 
 # A user name the parser reads back unquoted (`ALIYUN$alice@example.com`, `RAM$1234:role/admin`).
 _PLAIN_USER = re.compile(r"[A-Za-z0-9_$@.:/-]+\Z")
@@ -79,4 +80,4 @@ def _grant_statements(project: str, rows: list[GrantRow], grantee: str) -> Itera
 
 
 def user_text(user: str) -> str:
-    return user if _PLAIN_USER.match(user) else quote_string(user)
+    return user if _PLAIN_USER.match(user) else quote(user)

@@ -44,9 +44,9 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
         return runtime.run(calls[index], rows)
 
     returns = {item.call.index: SIGNATURES[item.call.function].returns for item in checked}
-    headers, rows = evaluate(stmt, run_call, returns)
+    headers, rows, types = evaluate(stmt, run_call, returns)
     cells = [tuple(None if value is None else value_text(value) for value in row) for row in rows]
-    return Result(Table(headers, cells, column_types(rows, len(headers))))
+    return Result(Table(headers, cells, types))
 
 
 def _check_columns(stmt: st.Select) -> None:
@@ -159,21 +159,3 @@ def double_text(value: float) -> str:
     digits = Decimal(repr(value)).normalize().as_tuple().digits
     mantissa, _, exponent = f"{value:.{max(len(digits) - 1, 0)}e}".partition("e")
     return f"{mantissa if '.' in mantissa else mantissa + '.0'}E{int(exponent)}"
-
-
-# -- the type of each column, for csv and json (output/formats.py) ----------------------------
-_TYPES = ((bool, "BOOLEAN"), (int, "BIGINT"), (float, "DOUBLE"), (Decimal, "DECIMAL"), (str, "STRING"))
-
-
-def column_types(rows: Sequence[Sequence[object]], width: int) -> tuple[str, ...]:
-    """MaxCompute's type of each result column, from its values: the one type all its values that
-    are not NULL share ("" when they do not, or when all are NULL)."""
-    types = []
-    for at in range(width):
-        found = {_type(row[at]) for row in rows if row[at] is not None}
-        types.append(found.pop() if len(found) == 1 else "")
-    return tuple(types)
-
-
-def _type(value: object) -> str:
-    return next((name for kind, name in _TYPES if isinstance(value, kind)), "")

@@ -1,7 +1,7 @@
 """SQL text from catalog records: the statements that recreate a model (SHOW CREATE MODEL, dump).
 
 Strings and names are written so that mcshell's own splitter and tokenizer (and MaxCompute) read
-back exactly the stored value: `quote_string` and `quote_name` are the inverse of the dialect's
+back exactly the stored value: sql/literals.py's `quote` and `quote_name` are the inverse of the dialect's
 lexical rules.
 """
 
@@ -19,12 +19,6 @@ _DERIVED_OPTIONS = ("REMOTE_SERVICE_TYPE",)
 PLACEHOLDER_VERSION = "mcshell_placeholder"
 
 Secret = Callable[[str], str]
-
-
-def quote_string(value: str) -> str:
-    """A string literal whose value is exactly `value`, by MaxCompute's rule (sql/literals.py):
-    a tab, a quote, a backslash or a line break is written as its escape, so it reads back as itself."""
-    return quote(value)
 
 
 def quote_name(name: str) -> str:
@@ -97,10 +91,10 @@ def _version_clauses(
         lines.append(f"INPUT({columns})")
     options = _options(version, types, secret)
     lines.append(f"{options_word}(")
-    lines.append(",\n".join(f"    {key} = {quote_string(value)}" for key, value in options))
+    lines.append(",\n".join(f"    {key} = {quote(value)}" for key, value in options))
     lines.append(")")
     if comment:
-        lines.append(f"COMMENT {quote_string(comment)}")
+        lines.append(f"COMMENT {quote(comment)}")
     return "\n".join(lines) + ";"
 
 

@@ -39,7 +39,19 @@ class Function:
     constants: tuple[int, ...] = ()  # the positions its page requires to be constants
 
 
-def _nulls(args: Args, kind: str) -> Typed | None:
+# The argument types a function takes, by position (the last set for every position after it).
+_NUMBERS = frozenset({*INTEGERS, "DOUBLE", "STRING", "NULL"})  # what becomes a DOUBLE (to_double)
+_STRING = frozenset({"STRING", "NULL"})
+_WHOLE = frozenset({*INTEGERS, "NULL"})
+_CONCATENATED = frozenset({*INTEGERS, "DOUBLE", "STRING", "NULL"})  # CONCAT's implicit conversions
+
+
+def _nulls(args: Args, kind: str, what: str, types: tuple[frozenset[str], ...] = (_NUMBERS,)) -> Typed | None:
+    """NULL of type `kind` if an argument is NULL, else None; first, an argument of a type the function does
+    not take is refused, NULL or not (CONCAT's page: other types are an error, whose text mcshell does not know)."""
+    for at, arg in enumerate(args):
+        if arg.type not in types[min(at, len(types) - 1)]:
+            raise Refused(f"{what} of a {arg.type} value is not run locally")
     return Typed(None, kind) if any(is_null(arg) for arg in args) else None
 
 
@@ -49,20 +61,13 @@ def _places(item: Typed, what: str) -> int:
     return int(item.value)
 
 
-def _signed_zero(result: float, value: float, what: str) -> float:
-    """A negative value that comes to zero: whether MaxCompute prints 0.0 or -0.0 is not documented."""
-    if result == 0 and value < 0:
-        raise Refused(f"{what} of a negative value that comes to zero (0.0 or -0.0 is not documented)")
-    return result
-
-
 # -- mathematical functions ------------------------------------------------------------------------------
 def _round(args: Args) -> Typed:
     """ROUND: a DOUBLE (BIGINT and STRING become DOUBLE), half away from zero at d places. The page's
     examples (round(-125.315, 2) -125.32, the precision page's round(0.25375, 4) 0.2537) fix the method:
     x * 10^d in double, rounded half up on its magnitude, divided by 10^d. A negative d rounds left of the
     point (round(123.345, -2) 100.0); x / 10^-d and x * 10^d must then agree, or it is refused."""
-    nulls = _nulls(args, "DOUBLE")
+    nulls = _nulls(args[:1], "DOUBLE", "ROUND")
     places = _places(args[1], "ROUND") if len(args) > 1 else 0
     if nulls is not None:
         return nulls
@@ -76,7 +81,7 @@ def _round(args: Args) -> Typed:
         if len(wholes) > 1:
             raise Refused("ROUND to a negative place whose result depends on how 10^d is applied")
         result = wholes.pop() * 10.0**-places
-    return double(_signed_zero(result, value, "ROUND"))
+    return double(math.copysign(result, value))  # -0.0 for a negative value: printable refuses it
 
 
 def _half_up(scaled: float) -> int:
@@ -89,7 +94,7 @@ def _half_up(scaled: float) -> int:
 def _trunc(args: Args) -> Typed:
     """TRUNC: x * 10^d cut toward zero, times 10^-d; the page's trunc(125.815, 1) 125.80000000000001 and
     trunc(-125.815, 2) -125.81 fix the method."""
-    nulls = _nulls(args, "DOUBLE")
+    nulls = _nulls(args[:1], "DOUBLE", "TRUNC")
     places = _places(args[1], "TRUNC") if len(args) > 1 else 0
     if nulls is not None:
         return nulls
@@ -99,13 +104,13 @@ def _trunc(args: Args) -> Typed:
     scaled = value * 10.0**places
     if abs(scaled) >= 2**52:
         raise Refused("TRUNC of a value with no digits left to cut is not run locally")
-    return double(_signed_zero(math.trunc(scaled) * 10.0**-places, value, "TRUNC"))
+    return double(math.copysign(math.trunc(scaled) * 10.0**-places, value))  # -0.0 as ROUND's
 
 
 def _floor_or_ceil(name: str, step: Callable[[float], int]) -> Callable[[Args], Typed]:
     def run(args: Args) -> Typed:
         """FLOOR and CEIL: BIGINT, of the DOUBLE their argument becomes."""
-        nulls = _nulls(args, "BIGINT")
+        nulls = _nulls(args, "BIGINT", name)
         return nulls or integer(step(to_double(args[0], name)), "BIGINT")
 
     return run
@@ -139,7 +144,7 @@ def _exact(value: Fraction, what: str) -> Typed:
 def _pow(args: Args) -> Typed:
     """POW: a DOUBLE (BIGINT and STRING become DOUBLE); pow(2, 16) is 65536.0. Computed exactly, and
     only where the result is an exact DOUBLE."""
-    nulls = _nulls(args, "DOUBLE")
+    nulls = _nulls(args, "DOUBLE", "POW")
     if nulls is not None:
         return nulls
     base, exponent = to_double(args[0], "POW"), to_double(args[1], "POW")
@@ -151,7 +156,7 @@ def _pow(args: Args) -> Typed:
 def _log(args: Args) -> Typed:
     """LOG(base, x): DOUBLE; NULL if an argument is NULL or <= 0, or the base is 1 (log(2, 16) is 4.0).
     Run only where x is an exact power of the base and the usual formulas all give that power."""
-    nulls = _nulls(args, "DOUBLE")
+    nulls = _nulls(args, "DOUBLE", "LOG")
     if nulls is not None:
         return nulls
     base, value = to_double(args[0], "LOG"), to_double(args[1], "LOG")
@@ -171,7 +176,7 @@ def _log(args: Args) -> Typed:
 def _sqrt(args: Args) -> Typed:
     """SQRT: a DOUBLE, NULL below 0; correctly rounded in IEEE arithmetic, so as Java gives it. The pages
     disagree on SQRT(0) (NULL or 0.0): refused."""
-    nulls = _nulls(args, "DOUBLE")
+    nulls = _nulls(args, "DOUBLE", "SQRT")
     if nulls is not None:
         return nulls
     value = to_double(args[0], "SQRT")
@@ -209,7 +214,7 @@ def _concat_part(item: Typed) -> str:
 
 def concat(args: Args) -> Typed:
     """CONCAT and ||: NULL with no argument or any NULL argument; BIGINT converts to STRING."""
-    if not args or any(is_null(arg) for arg in args):
+    if not args or _nulls(args, "STRING", "CONCAT", (_CONCATENATED,)) is not None:
         return Typed(None, "STRING")
     return Typed("".join(_concat_part(arg) for arg in args), "STRING")
 
@@ -218,7 +223,7 @@ def _substr(args: Args) -> Typed:
     """SUBSTR and SUBSTRING(str, start[, len]): 1-based, a negative start counts from the end, a start past
     the end gives ''. Start 0 (the pages disagree: '' or NULL) and len <= 0 ('' for SUBSTR, an error for
     SUBSTRING: sqlglot reads both as one) are refused."""
-    if any(is_null(arg) for arg in args):
+    if _nulls(args, "STRING", "SUBSTR", (_STRING, _WHOLE)) is not None:
         return Typed(None, "STRING")
     text = _text(args[0], "SUBSTR")
     start = _places(args[1], "SUBSTR")
@@ -235,9 +240,7 @@ def _substr(args: Args) -> Typed:
 
 def _length(args: Args) -> Typed:
     """LENGTH: the BIGINT count of characters; NULL gives NULL."""
-    if is_null(args[0]):
-        return Typed(None, "BIGINT")
-    return Typed(len(_text(args[0], "LENGTH")), "BIGINT")
+    return _nulls(args, "BIGINT", "LENGTH", (_STRING,)) or Typed(len(_text(args[0], "LENGTH")), "BIGINT")
 
 
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -23,11 +23,12 @@ from mcshell.sql import semantics as sem
 from mcshell.sql import statements as st
 from mcshell.sql.builtins import FUNCTIONS, cast, concat
 from mcshell.sql.nodes import NODES, node_name
-from mcshell.sql.select import cast_type, nesting_room
+from mcshell.sql.select import cast_type, nesting_room, written_calls
 from mcshell.sql.semantics import Refused, Typed
 
 RunCall = Callable[[int, list[tuple[object, ...]]], Sequence[object]]
 Rows = list[tuple[object, ...]]
+Grid = tuple[tuple[str, ...], Rows, tuple[str, ...]]  # the header, the rows, each column's MaxCompute type
 Row = dict[object, Typed]  # a column's name (str) or a model call's index (int) -> its value
 Cells = tuple[list[Typed], list[Typed]]  # an output row's cells, and its ORDER BY keys
 
@@ -37,21 +38,39 @@ _WORDS = "SELECT"
 _RESULTS = {"STRING": "STRING", "FLOAT": sem.RESULT_FLOAT}
 _PYTHON: dict[str, type | tuple[type, ...]] = {"STRING": str, sem.RESULT_FLOAT: float, "CALL": object}
 _CLAUSES = {"expressions", "from_", "where", "group", "having", "order", "limit", "distinct"}
+# The function names the whitelist documents (builtins.FUNCTIONS, SYNTAX's IF, CAST, COUNT and SUM, ARRAY for a
+# model function's labels) and the model functions: any other name is refused as written, though sqlglot's Hive
+# parser reads LEN as LENGTH, CEILING as CEIL, POWER as POW, MOD as %, IIF as IF or TRY_CAST as CAST.
+_DOCUMENTED = frozenset({*FUNCTIONS, "SUBSTRING", "IF", "CAST", "COUNT", "SUM", "ARRAY", *st.MODEL_FUNCTIONS})
 
 
-def evaluate(
-    select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None
-) -> tuple[tuple[str, ...], Rows]:
-    """The result grid of `select` (source "none" or "values"): its header and its rows."""
+def evaluate(select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None) -> Grid:
+    """The result grid of `select` (source "none" or "values"): its header, its rows, and each column's
+    MaxCompute type, as the evaluator typed its values ("" where not one type, or unknown)."""
     tree = select.query
     assert isinstance(tree, exp.Select)
     with nesting_room():
         try:
+            _check_functions(select.text)
             return _Query(tree, run_call, dict(result_types or {})).run()
         except Refused as refused:
             raise NotRunLocally(
                 f"mcshell does not run this SELECT locally: {refused}", refused.offset or 0, _WORDS
             ) from None
+
+
+def _check_functions(text: str) -> None:
+    """Every function the statement calls by a name the whitelist documents, and in the comma form."""
+    for name, offset, keyword_argument in written_calls(text):
+        reason = None
+        if name.upper() not in _DOCUMENTED:
+            reason = f"the function {name} is not run locally"
+        elif keyword_argument:
+            reason = f"{name}(... FROM ...) is not run locally"
+        if reason is not None:
+            refused = Refused(reason)
+            refused.offset = offset
+            raise refused
 
 
 class _Query:
@@ -66,7 +85,7 @@ class _Query:
             bool(self.group) or bool(_having(tree)) or any(node.find(exp.AggFunc) for node in tree.expressions)
         )
 
-    def run(self) -> tuple[tuple[str, ...], Rows]:
+    def run(self) -> Grid:
         headers = _headers(self.tree, self.columns)
         rows = self._where(self.rows)
         limit = _limit(self.tree)
@@ -78,10 +97,12 @@ class _Query:
         for node in items + self.group + _having(self.tree) + keys:
             self._answer_calls(node, rows)
         out = self._grouped(rows, items, keys) if self.aggregated else [self._project(row, items, keys) for row in rows]
-        out = _distinct(out) if self.tree.args.get("distinct") else out
-        out = _sorted(out, self.tree) if keys else out
+        distinct = self.tree.args.get("distinct") is not None
+        out = _distinct(out) if distinct else out
+        out = _sorted(out, self.tree) if keys else _unordered(out, bool(self.group) or distinct)
         out = out[:limit] if limit is not None else out
-        return headers, [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
+        printed = [tuple(sem.printable(cell) for cell in cells) for cells, _ in out]
+        return headers, printed, _column_types([cells for cells, _ in out], len(headers))
 
     # -- WHERE and the model calls ---------------------------------------------------------------------
     def _where(self, rows: list[Row]) -> list[Row]:
@@ -315,7 +336,33 @@ def _sorted(out: list[Cells], tree: exp.Select) -> list[Cells]:
                 return -found if desc else found
         return 0
 
-    return sorted(out, key=cmp_to_key(order))
+    ordered = sorted(out, key=cmp_to_key(order))
+    for (cells, keys), (after, after_keys) in zip(ordered, ordered[1:], strict=False):
+        if cells != after and order((cells, keys), (after, after_keys)) == 0:
+            raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
+    return ordered
+
+
+# The type a column of these values has in the output (csv and json read it): a model's result passed on as it
+# came ("CALL") or an ARRAY has none mcshell knows.
+_OUTPUT_TYPES = {sem.RESULT_FLOAT: "FLOAT", "CALL": "", "ARRAY": ""}
+
+
+def _column_types(grid: list[list[Typed]], width: int) -> tuple[str, ...]:
+    """Each column's type: the one type its values that are not NULL share, else ""."""
+    types = []
+    for at in range(width):
+        found = {cells[at].type for cells in grid if cells[at].value is not None}
+        kind = found.pop() if len(found) == 1 else ""
+        types.append(_OUTPUT_TYPES.get(kind, kind))
+    return tuple(types)
+
+
+def _unordered(out: list[Cells], grouped: bool) -> list[Cells]:
+    """GROUP BY's groups and DISTINCT's rows with no ORDER BY: MaxCompute does not define their order."""
+    if grouped and len(out) > 1:
+        raise Refused("GROUP BY or DISTINCT with more rows than one and no ORDER BY (MaxCompute defines no order)")
+    return out
 
 
 def _group_key(item: Typed) -> tuple[object, ...]:

@@ -56,7 +56,9 @@ def _decoded(found: re.Match[str], offset: int) -> str:
                 f"of a character or as the digits {escaped}; write the character itself, or the digits alone",
                 offset + found.start(),
             )
-        return "\0" + escaped[2]  # \000: \00 (NUL), then a digit, as both pages read it
+        if escaped.startswith("00"):
+            return "\0" + escaped[2]  # \000: \00 (NUL), then a digit, as both pages read it
+        return escaped  # \200 to \777: no octal code on either page, so the backslash leaves the digits
     return _DECODED.get(escaped, escaped)
 
 

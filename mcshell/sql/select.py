@@ -44,6 +44,11 @@ _NAME_LENGTHS = frozenset(len(name) for name in st.MODEL_FUNCTIONS)
 _ANONYMOUS = f" {exp.SQLGLOT_ANONYMOUS} "
 # The names the stock parser would build in its own shape (three in sqlglot 30.30).
 _RESHAPED = frozenset(name for name in st.MODEL_FUNCTIONS if name in _HIVE.parser_class.FUNCTIONS)
+# The names sqlglot's Hive parser builds as its own function nodes (LEN as LENGTH, CEILING as CEIL ...).
+_KNOWN_FUNCTIONS = frozenset(
+    {*_HIVE.parser_class.FUNCTIONS, *_HIVE.parser_class.FUNCTION_PARSERS, *_HIVE.parser_class.NO_PAREN_FUNCTION_PARSERS}
+)
+_KEYWORD_ARGUMENTS = (TokenType.FROM, TokenType.FOR)
 _OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
 _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 # mcshell's decision (docs/local-evaluation.md): how deep a SELECT may nest, in parentheses and in its
@@ -73,11 +78,39 @@ def parse_select(text: str) -> st.Select:
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", 0)
     _check_depth(tree)
+    _check_order_limit(tree, tokens)
     nodes = _Nodes(tree)
     calls = tuple(_calls(nodes.calls, sites))
     source, columns, table = _source(tree, nodes)
     refs = _column_refs(nodes) if source in ("none", "values") else ()
     return st.Select(text, calls, source, columns, table, tree, refs)
+
+
+def written_calls(text: str) -> list[tuple[str, int, bool]]:
+    """The calls in `text` (a statement parse_select read) of the names sqlglot knows as functions: each
+    name as written, its offset, and whether FROM or FOR stands among its arguments (`SUBSTRING(x FROM 2)`)."""
+    tokens = _TOKENIZER.tokenize(text)
+    found = []
+    for i, token in enumerate(tokens[:-1]):
+        if tokens[i + 1].token_type is not TokenType.L_PAREN or token.token_type is TokenType.STRING:
+            continue
+        if token.text.upper() in _KNOWN_FUNCTIONS:
+            found.append((token.text, token.start, _keyword_argument(tokens, i + 1)))
+    return found
+
+
+def _keyword_argument(tokens: list[Token], open_at: int) -> bool:
+    depth = 0
+    for token in tokens[open_at:]:
+        if token.token_type in _OPEN:
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and token.token_type in _KEYWORD_ARGUMENTS:
+            return True
+    return False
 
 
 @contextmanager
@@ -115,6 +148,30 @@ def _check_depth(tree: exp.Expr) -> None:
         if depth > MAX_NESTING + _OWN_LEVELS:
             raise _too_deep(_at(node, 0))
         pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
+
+
+def _check_order_limit(tree: exp.Expr, tokens: list[Token]) -> None:
+    """MaxCompute refuses ORDER BY without LIMIT (odps.sql.validate.orderby.limit, on by default:
+    https://help.aliyun.com/document_detail/617044.html), at the ORDER BY."""
+    for query in tree.find_all(exp.Query):
+        order = query.args.get("order")
+        if order is None or query.args.get("limit") is not None:
+            continue
+        key = order.expressions[0] if order.expressions else order
+        before = _first_offset(key)
+        starts = [token.start for token in tokens if token.token_type is TokenType.ORDER_BY and token.start < before]
+        raise SemanticError("ORDER BY must be used with a LIMIT clause", starts[-1] if starts else 0)
+
+
+def _first_offset(node: exp.Expr) -> int:
+    """Where the first token of `node` that sqlglot placed starts (its own, else its first operand's)."""
+    current: exp.Expr | None = node
+    while current is not None:
+        start = current.meta.get("start")
+        if isinstance(start, int):
+            return start
+        current = next(current.iter_expressions(), None)
+    return 2**62
 
 
 class _Nodes:

@@ -77,7 +77,7 @@ def double(value: float) -> Typed:
 def literal_number(text: str) -> Typed:
     """A numeric constant as the 2.0 edition types it: an integer is INT, past INT's range BIGINT, past
     BIGINT's range DOUBLE; one with a point or an exponent is DOUBLE (EDITION_2's DOUBLE constants)."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         value = int(text)
         if value < INTEGERS["INT"]:
             return Typed(value, "INT")
@@ -111,7 +111,8 @@ def retyped(item: Typed, kind: str) -> Typed:
 
 
 # -- conversions (CONVERSIONS) ------------------------------------------------------------------------
-_NUMERIC_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only, as Java's Double.parseDouble reads them ('١٢' is not a number).
+_NUMERIC_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def to_double(item: Typed, what: str, floats: bool = False) -> float:
@@ -319,11 +320,11 @@ def null_safe_equal(a: Typed, b: Typed) -> Typed:
 
 
 def in_list(a: Typed, items: Sequence[Typed]) -> Typed:
-    """A IN (...): a NULL A is NULL; a BIGINT/DOUBLE/STRING mix compares as DOUBLE (OPERATORS, CONVERSIONS).
-    `1 IN (2, NULL)` is not documented: refused."""
+    """A IN (...): a NULL A is NULL, and so is `A IN (NULL)`; a BIGINT/DOUBLE/STRING mix compares as DOUBLE
+    (OPERATORS, CONVERSIONS). `1 IN (2, NULL)` is not documented: refused."""
     kinds = {_comparison_kind(a, item) for item in items}
     kind = "DOUBLE" if "DOUBLE" in kinds or ({"INTEGER", "STRING"} <= kinds) else None
-    if is_null(a):
+    if is_null(a) or all(is_null(item) for item in items):
         return Typed(None, "BOOLEAN")
     if any(compare("=", a, item, kind).value is True for item in items if not is_null(item)):
         return TRUE
@@ -410,11 +411,14 @@ def _like_regex(pattern: str) -> re.Pattern[str]:
 def printable(item: Typed) -> object:
     """The cell of a result: its Python value. A DOUBLE prints as Java writes it, plain between 10^-3 and
     10^7 (65536.0, 0.010000000000000002); where the exponent form starts the docs do not say, so a DOUBLE
-    outside that range is refused. A FLOAT constant's text is not documented either."""
+    outside that range is refused, and so is -0.0 (0.0 * -1, round(-0.4)): whether it prints 0.0 or -0.0 is not
+    documented. A FLOAT constant's text, and a BINARY value's, are not documented either."""
     value = item.value
+    if item.type == "DOUBLE" and value == 0 and math.copysign(1.0, value) < 0:
+        raise Refused("printing the DOUBLE -0.0 (whether MaxCompute prints 0.0 or -0.0 is not documented)")
     if item.type == "DOUBLE" and value is not None and value != 0 and not 1e-3 <= abs(value) < 1e7:
         raise Refused(f"printing the DOUBLE {value!r} (where MaxCompute's exponent form starts is not documented)")
-    if item.type in ("FLOAT", "DECIMAL") and value is not None:
+    if item.type in ("FLOAT", "DECIMAL", "BINARY") and value is not None:
         raise Refused(f"printing a {item.type} value (its text is not documented)")
     return value
 

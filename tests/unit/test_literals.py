@@ -33,6 +33,8 @@ CREATE = "CREATE MODEL m WITH VERSION v OPTIONS(LOCATION = {literal}) COMMENT {l
         (r"'a\ab'", "aab"),  # the page's own example: a backslash before another character is dropped
         (r"'\q\%\_\u0041'", "q%_u0041"),
         (r"'\000'", "\x000"),  # \00, then a digit, on every page
+        (r"'\200'", "200"),  # no octal code on either page: the backslash leaves the digits (was NUL and 0)
+        (r"'a\777b'", "a777b"),
         ("'abc' 'efg' 'ddt'", "abcefgddt"),  # adjacent constants join
         ("'a' \"b\"\n'c'", "abc"),
         (r'R"(a\tb\\ it\'s)"', r"a\tb\\ it\'s"),  # a raw string: read as written

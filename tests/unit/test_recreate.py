@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from mcshell.catalog.records import Model, Version
 from mcshell.output.masking import mask_secret
-from mcshell.rules.recreate import model_statements, quote_name, quote_string
+from mcshell.rules.recreate import model_statements, quote_name
+from mcshell.sql.literals import quote
 from mcshell.sql.parser import parse
 from mcshell.sql.splitter import split_statements
 from mcshell.sql.statements import CreateModel
@@ -44,16 +45,16 @@ def read_back(literal: str) -> str:
         ("nul \0 and \x000", "'nul \\0 and \\0' '0'"),
     ],
 )
-def test_quote_string(value, literal):
+def test_quote(value, literal):
     # Was: a tab, a line break or a backslash written as typed, which MaxCompute reads as an escape.
-    assert quote_string(value) == literal
+    assert quote(value) == literal
     assert read_back(literal) == value
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("'\"\\;-\n\t\r\b\x1a\0`01237")))
 def test_every_value_reads_back_as_itself(value):
-    assert read_back(quote_string(value)) == value
+    assert read_back(quote(value)) == value
 
 
 @pytest.mark.parametrize(
