@@ -23,7 +23,7 @@ from mcshell.sql import semantics as sem
 from mcshell.sql import statements as st
 from mcshell.sql.builtins import FUNCTIONS, cast, concat
 from mcshell.sql.nodes import NODES, node_name
-from mcshell.sql.select import cast_type, nesting_room, written_calls
+from mcshell.sql.select import cast_type, first_offset, nesting_room, written_calls
 from mcshell.sql.semantics import Refused, Typed
 
 RunCall = Callable[[int, list[tuple[object, ...]]], Sequence[object]]
@@ -178,7 +178,7 @@ class _Values:
             return rule(self, node)
         except Refused as refused:
             if refused.offset is None:
-                refused.offset = _start(node)
+                refused.offset = first_offset(node)
             raise
 
     def column(self, node: exp.Column) -> Typed:
@@ -391,14 +391,3 @@ def _same(a: exp.Expr, b: exp.Expr) -> bool:
 def _is_constant(node: exp.Expr) -> bool:
     inner = node.this if isinstance(node, exp.Neg) else node
     return isinstance(inner, (exp.Literal, exp.Null))
-
-
-def _start(node: exp.Expr) -> int | None:
-    """Where an expression starts in the statement: its own token's offset, else its first operand's."""
-    current: exp.Expr | None = node
-    while current is not None:
-        start = current.meta.get("start")
-        if isinstance(start, int):
-            return start
-        current = next(current.iter_expressions(), None)
-    return None

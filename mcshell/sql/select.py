@@ -158,20 +158,22 @@ def _check_order_limit(tree: exp.Expr, tokens: list[Token]) -> None:
         if order is None or query.args.get("limit") is not None:
             continue
         key = order.expressions[0] if order.expressions else order
-        before = _first_offset(key)
+        before = first_offset(key)
+        before = 2**62 if before is None else before
         starts = [token.start for token in tokens if token.token_type is TokenType.ORDER_BY and token.start < before]
         raise SemanticError("ORDER BY must be used with a LIMIT clause", starts[-1] if starts else 0)
 
 
-def _first_offset(node: exp.Expr) -> int:
-    """Where the first token of `node` that sqlglot placed starts (its own, else its first operand's)."""
+def first_offset(node: exp.Expr) -> int | None:
+    """Where an expression starts in the statement: the offset of its own token that sqlglot placed,
+    else of its first operand's; None when none was placed."""
     current: exp.Expr | None = node
     while current is not None:
         start = current.meta.get("start")
         if isinstance(start, int):
             return start
         current = next(current.iter_expressions(), None)
-    return 2**62
+    return None
 
 
 class _Nodes:
