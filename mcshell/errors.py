@@ -152,3 +152,45 @@ class RuntimeCallError(McError):
 
     code = "ODPS-0123131"
     kind = "User defined function exception"
+
+
+class MissingExtra(Exception):
+    """An optional dependency a command needs is not installed: a usage error (exit 2) naming the extra."""
+
+
+_REMOTE_LINE = re.compile(r"(ODPS-\d{7})(:\[\d+,\d+\])?(:\s?|\s)(.+?) - (.*)\Z", re.S)
+
+
+class RemoteFailed(McError):
+    """The service refused a statement or a read: its own line (pyodps's e.args[0]), printed as it
+    came, `FAILED: ODPS-0110061: Failed to run ddltask - ...`. A text with no ODPS code (an answer
+    that could not be read) gets mcshell's code for failures that are not the statement's, and the
+    kind "Remote error" (mcshell's decision, docs/remote.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Remote error"
+
+    def __init__(self, line: str):
+        found = _REMOTE_LINE.match(line)
+        super().__init__(found.group(5) if found else line)
+        self.line = line
+        if found:
+            code, where, sep, kind = found.group(1, 2, 3, 4)
+            self.code, self.separator, self.kind = code + (where or ""), sep, kind
+
+
+class RemoteRefused(RemoteFailed):
+    """The service refused the caller: a wrong key, an unknown access id, not a member of the project.
+    `reason` is the service's code (SignatureNotMatch, NoSuchProject ...), shown when the line has none."""
+
+    def __init__(self, line: str, reason: str):
+        super().__init__(line if _REMOTE_LINE.match(line) else f"{reason}: {line}")
+        self.reason = reason
+
+
+class RemoteLost(McError):
+    """The connection to the service failed (refused, reset, timed out): whatever was being sent may or
+    may not have run. Code and kind are mcshell's decision (docs/remote.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Connection lost"

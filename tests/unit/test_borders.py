@@ -28,6 +28,7 @@ BORDERS = {
     "mcshell.runtime": Border(owns=("xgboost", "numpy"),
                               imports=("mcshell", "mcshell.errors", "mcshell.output.masking", "mcshell.urls")),
     "mcshell.serve":   Border(owns=("http.server",)),
+    "mcshell.remote":  Border(owns=("odps", "requests")),
 }  # fmt: skip
 
 

@@ -1,0 +1,73 @@
+"""Which MaxCompute project `pull`, `plan` and `apply` talk to, and with which credentials.
+
+Read without pyodps: from odpscmd's `odps_config.ini` (`end_point`, `project_name`, `access_id`,
+`access_key`, as odpscmd reads them), else from the environment (`ODPS_ENDPOINT`,
+`ODPS_PROJECT_NAME`, Alibaba Cloud's `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET`, or pyodps's own STS
+variables, which pyodps reads itself). A Target never shows its secrets: its repr leaves them
+out, and `scrub` takes them out of any text that came back from the service or the client.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# odpscmd's keys (https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-client).
+CONFIG_ENDPOINT, CONFIG_PROJECT, CONFIG_ID, CONFIG_KEY = "end_point", "project_name", "access_id", "access_key"
+ENV_ENDPOINT, ENV_PROJECT = "ODPS_ENDPOINT", "ODPS_PROJECT_NAME"
+ENV_ID, ENV_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+# pyodps's STS variables (odps/accounts.py, StsAccount.from_environments): pyodps reads them itself.
+ENV_STS = ("ODPS_STS_ACCOUNT_FILE", "ODPS_STS_TOKEN", "ODPS_STS_ACCESS_KEY_ID")
+MASK = "********"
+
+
+class TargetError(ValueError):
+    """The connection is not fully given: a usage error (exit 2) naming what is missing."""
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str
+    project: str
+    access_id: str | None = field(default=None, repr=False)  # None: pyodps's STS variables
+    secret: str | None = field(default=None, repr=False)
+
+    def scrub(self, text: str) -> str:
+        """`text` with the access id and secret masked: pyodps's exceptions and the service's
+        messages may quote what the request carried."""
+        for secret in (self.secret, self.access_id):
+            if secret:
+                text = text.replace(secret, MASK)
+        return text
+
+
+def find_target(settings: Mapping[str, str], project: str | None, environ: Mapping[str, str] = os.environ) -> Target:
+    """The target from `settings` (the --config file's keys) or else `environ`; `project`
+    (--project) wins over both. Credentials come whole from one place, never half from each."""
+    endpoint = settings.get(CONFIG_ENDPOINT) or environ.get(ENV_ENDPOINT)
+    if not endpoint:
+        raise TargetError(f"no endpoint: give --config with {CONFIG_ENDPOINT}=, or set {ENV_ENDPOINT}")
+    project = project or settings.get(CONFIG_PROJECT) or environ.get(ENV_PROJECT)
+    if not project:
+        raise TargetError(f"no project: give --project, {CONFIG_PROJECT}= in --config, or set {ENV_PROJECT}")
+    if settings.get(CONFIG_ID) or settings.get(CONFIG_KEY):
+        return Target(endpoint, project, *_pair(settings.get(CONFIG_ID), settings.get(CONFIG_KEY), CONFIG_ID,
+                                                 CONFIG_KEY, "in --config"))  # fmt: skip
+    if environ.get(ENV_ID) or environ.get(ENV_SECRET):
+        return Target(endpoint, project, *_pair(environ.get(ENV_ID), environ.get(ENV_SECRET), ENV_ID, ENV_SECRET,
+                                                 "in the environment"))  # fmt: skip
+    if any(environ.get(name) for name in ENV_STS):
+        return Target(endpoint, project)
+    raise TargetError(
+        f"no credentials: give --config with {CONFIG_ID}= and {CONFIG_KEY}=, or set {ENV_ID} and {ENV_SECRET} "
+        f"(or pyodps's STS variables, {ENV_STS[2]}, ODPS_STS_ACCESS_KEY_SECRET and {ENV_STS[1]})"
+    )
+
+
+def _pair(access_id: str | None, secret: str | None, id_name: str, secret_name: str, where: str) -> tuple[str, str]:
+    if not access_id:
+        raise TargetError(f"{secret_name} is set {where} but {id_name} is not")
+    if not secret:
+        raise TargetError(f"{id_name} is set {where} but {secret_name} is not")
+    return access_id, secret
