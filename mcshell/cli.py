@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, TypeVar
@@ -10,7 +11,7 @@ import click
 
 from mcshell import __version__, config
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus, McError, quoted
+from mcshell.errors import ExitStatus, McError, MissingExtra, quoted
 from mcshell.interrupts import INTERRUPTS
 from mcshell.output import report
 from mcshell.output.console import Console, OutputClosed
@@ -20,6 +21,8 @@ from mcshell.sql.source import BlockLines, decode_lines, text_lines
 from mcshell.urls import url_problem
 
 if TYPE_CHECKING:
+    from mcshell.remote.client import Remote
+    from mcshell.remote.target import Target
     from mcshell.runtime.calls import RuntimeSettings
 
 T = TypeVar("T")
@@ -122,7 +125,8 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 )  # fmt: skip
 @click.option(
     "--config", "config_path", metavar="PATH",
-    help="An odpscmd odps_config.ini: its project_name is the current project (access keys are ignored).",
+    help="An odpscmd odps_config.ini: its project_name is the current project; pull, plan and apply also "
+    "connect with its end_point, access_id and access_key.",
 )  # fmt: skip
 @click.option(
     "--user", envvar="MCSHELL_USER", callback=_check_user,
@@ -214,6 +218,7 @@ def main(
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         _check_subcommand(ctx.invoked_subcommand, execute is not None or script is not None or check, options.format)
         ctx.obj = options
+        ctx.meta[_CONFIG] = (settings, project)  # the connection of pull, plan and apply
         return
     session = Session(options, Console())
     try:
@@ -257,6 +262,33 @@ def _run_script(
     """A script runs with Ctrl-C held where it would leave an OK unsaid (see interrupts.py)."""
     with INTERRUPTS.installed():
         return session.run_script(lines, source=source, drained=drained)
+
+
+_CONFIG = "mcshell.config"
+
+
+def remote_target(ctx: click.Context) -> Target:
+    """The project pull, plan and apply talk to: --project, then --config's keys, then the environment
+    (mcshell/remote/target.py); what is missing is a usage error."""
+    from mcshell.remote.target import TargetError, find_target
+
+    settings, project = ctx.meta[_CONFIG]
+    try:
+        target = find_target(settings, project)
+    except TargetError as error:
+        raise click.UsageError(str(error)) from None
+    return dataclasses.replace(target, project=_project_name(target.project, "the remote project"))
+
+
+def connect(target: Target) -> Remote:
+    """A connection through pyodps; without the remote extra, the line that says what to install, exit 2."""
+    from mcshell.remote.client import Remote
+
+    try:
+        return Remote(target)
+    except MissingExtra as missing:
+        Console().warn(f"mcshell: {missing}")
+        sys.exit(int(ExitStatus.USAGE))
 
 
 # Why a subcommand writes its own format, whatever --format says.

@@ -34,18 +34,24 @@ def default_user() -> str:
 # The settings mcshell reads from the --config file: odpscmd's project_name, and its own keys for
 # running models (mcshell's decision: odps_config.ini has no such keys; odpscmd reads past them).
 CONFIG_KEYS = ("project_name", "oss_root", "invoke", "public_endpoint")
+# odpscmd's connection keys, read only by pull, plan and apply (mcshell/remote/target.py); the
+# access key is kept in memory only, never printed, logged or stored.
+CONNECTION_KEYS = ("end_point", "access_id", "access_key")
+
+
+_KEPT = CONFIG_KEYS + CONNECTION_KEYS
 
 
 def read_odps_config(path: str) -> dict[str, str]:
     """The `key=value` settings of an odpscmd `odps_config.ini` (`#` starts a comment line).
 
-    Only CONFIG_KEYS are kept; access keys are read past and never kept or printed.
+    Only CONFIG_KEYS and CONNECTION_KEYS are kept; the access keys are never printed.
     """
     settings: dict[str, str] = {}
     with open(path, encoding="utf-8-sig") as file:
         for line in file:
             key, eq, value = line.strip().partition("=")
-            if eq and not key.startswith(("#", ";", "[")) and key.strip() in CONFIG_KEYS:
+            if eq and not key.startswith(("#", ";", "[")) and key.strip() in _KEPT:
                 settings[key.strip()] = value.strip()
     return settings
 
