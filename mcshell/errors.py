@@ -194,3 +194,11 @@ class RemoteLost(McError):
 
     code = "ODPS-0010000"
     kind = "Connection lost"
+
+
+class UnreadableAnswer(RemoteFailed):
+    """An answer pull cannot read: it names the request and the first line it could not read."""
+
+    def __init__(self, request: str, line_number: int, line: str, why: str = ""):
+        reason = f": {why}" if why else ""
+        super().__init__(f"the answer to {request} could not be read at line {line_number}: {quoted(line)}{reason}")

@@ -5,6 +5,7 @@ INTERFACE ONLY on main until the i20-access branch lands: `read_access` is what 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mcshell.catalog.grants import GrantRow
@@ -20,5 +21,6 @@ class AccessState(Value):
     grants: tuple[GrantRow, ...]  # sorted by catalog.snapshot.grant_order
 
 
-def read_access(remote: Remote, project: str) -> AccessState:
+def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessState:
+    """Every member, role (with its holders) and grant of the project, on it and on `models` (names)."""
     raise NotImplementedError("i20-access implements this")
