@@ -1,125 +1,123 @@
-"""The model catalog API (`o.list_models()`, `o.get_model(m)`, `o.exist_model(m)`): JSON views
-of SHOW MODELS, DESC MODEL and SHOW VERSIONS, run through the session as any statement is, so
-the caller's privileges apply and an APIKEY is masked exactly as DESC masks it."""
+"""The model catalog API (`o.list_models()`, `o.get_model(m)`, `o.exist_model(m)`, `model.versions`):
+JSON views of SHOW MODELS, SHOW VERSIONS and DESC MODEL, run as those statements' handlers in one
+reading transaction, so the caller's privileges apply as the statements check them and an APIKEY
+is masked exactly as DESC masks it. Records: modeljson.py."""
 
 from __future__ import annotations
 
 import json
 import re
-import time
-from typing import Any
+from collections.abc import Callable
+from itertools import islice
+from typing import TypeVar
 
-from mcshell.errors import SemanticError
+from mcshell.catalog import Catalog
+from mcshell.errors import McError
 from mcshell.output import report
-from mcshell.rules.context import check_schema
-from mcshell.serve import wire
+from mcshell.output.results import Describe, Result, Table
+from mcshell.rules import handlers
+from mcshell.rules.context import Context, check_schema
+from mcshell.serve import modeljson, wire
 from mcshell.serve.messages import Request, Response
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError
+from mcshell.session import local_time
+from mcshell.sql import statements as st
 
-# The DESC rows of a version that are not its options.
-_VERSION_FIELDS = frozenset(
-    ("Owner", "Project", "Model Name", "Model Type", "Source Type", "Version Name", "Path", "CreateTime",
-     "LastModifiedTime")
-)  # fmt: skip
+PAGE_SIZE = 100  # models, or versions, per page (mcshell's decision: pyodps sends no page size)
 _NOT_FOUND = re.compile(r"ODPS-0110061: Failed to run ddltask - (Model|Version|Project) not found")
+T = TypeVar("T")
 
 
 class CatalogRoutes:
     runner: Runner
 
     def list_models(self, req: Request, project: str, schema: str) -> Response:
-        rows = self._json(req, project, schema, "SHOW MODELS;")
-        return _answer({"models": [_listed_model(row) for row in rows], "nextPageToken": ""})
+        after = req.query.get("pageToken", "")
+
+        def listed(ctx: Context) -> dict[str, object]:
+            rows = _table(handlers.show_models(st.ShowModels(), ctx)).rows
+            wanted = (row for row in rows if str(row[0]) > after)
+            return modeljson.page([modeljson.listed_model(row) for row in islice(wanted, PAGE_SIZE + 1)],
+                                  "modelName", PAGE_SIZE)  # fmt: skip
+
+        return _answer(self._read(req, project, schema, listed))
 
     def get_model(self, req: Request, project: str, schema: str, model: str) -> Response:
-        version = req.query.get("versionName") or req.query.get("version")
-        statement = f"DESC MODEL {_name(project)}.{_name(schema)}.{_name(model)}"
-        if version:
-            statement += f" VERSION {_name(version)}"
-        return _answer(_described_model(self._json(req, project, schema, statement + ";")))
+        asked = req.query.get("versionName") or req.query.get("version")
+        ref = _ref(model)
+        version = st.Ident(_checked(asked)) if asked else None
+        return _answer(self._read(req, project, schema, lambda ctx: _version(ctx, ref, version)))
 
     def list_versions(self, req: Request, project: str, schema: str, model: str) -> Response:
-        rows = self._json(
-            req, project, schema, f"SHOW VERSIONS FOR MODEL {_name(project)}.{_name(schema)}.{_name(model)};"
-        )
-        return _answer({"models": [_listed_version(model.lower(), row) for row in rows], "nextPageToken": ""})
+        """Every version's whole record, one page of them per request: a client reads all of a
+        model's catalog fields without a request per version."""
+        after = req.query.get("pageToken", "")
+        ref = _ref(model)
 
-    def _json(self, req: Request, project: str, schema: str, statement: str) -> Any:
-        """The statement's JSON result; a project, then a schema, that is not there: 404 NotFound."""
-        if self.runner.find_project(project) is None:
-            raise _catalog_error(404, "NotFound", f"ODPS-0110061: Failed to run ddltask - Project not found: {project}")
-        try:
-            check_schema(schema.lower(), schema)
-        except SemanticError as error:
-            raise _catalog_error(404, "NotFound", report.odps_line(error)) from None
-        ran = self.runner.run(statement, req.user, project, fmt="json")
-        if ran.error is not None:
-            if _NOT_FOUND.match(ran.error):
-                raise _catalog_error(404, "NotFound", ran.error)
-            forbidden = wire.forbidden(ran.error)
-            raise _catalog_error(
-                403 if forbidden else 400, "NoPermission" if forbidden else "InvalidArgument", ran.error
-            )
-        return json.loads(ran.stdout)
+        def listed(ctx: Context) -> dict[str, object]:
+            rows = _table(handlers.show_versions(st.ShowVersions(ref), ctx)).rows  # its privilege: List
+            names = [str(row[0]) for row in islice((r for r in rows if str(r[0]) > after), PAGE_SIZE + 1)]
+            return modeljson.page([_version(ctx, ref, st.Ident(name)) for name in names], "versionName", PAGE_SIZE)
+
+        return _answer(self._read(req, project, schema, listed))
+
+    def _read(self, req: Request, project: str, schema: str, fn: Callable[[Context], T]) -> T:
+        """`fn` over the catalog as the caller, in the project named; a project, then a schema,
+        that is not there: 404 NotFound; a statement's refusal: its ODPS line, as JSON."""
+
+        def attempt(catalog: Catalog) -> tuple[T | None, str | None]:
+            if catalog.get_project(project) is None:
+                return None, f"ODPS-0110061: Failed to run ddltask - Project not found: {project}"
+            try:
+                check_schema(schema.lower(), schema)
+                return fn(Context(catalog, req.user, project, local_time)), None
+            except McError as error:
+                return None, report.odps_line(error)
+
+        found, error = self.runner.read(attempt)
+        if error is not None:
+            raise _refusal(error)
+        return found  # type: ignore[return-value]  # found is set when error is None
+
+
+def _version(ctx: Context, ref: st.ModelRef, version: st.Ident | None) -> dict[str, object]:
+    """DESC MODEL's view of one version (its privilege: Describe), with the version's own comment and tasks."""
+    described = handlers.desc_model(st.DescModel(ref, version), ctx).output
+    assert isinstance(described, Describe)
+    model = ctx.catalog.get_model(ctx.project, ref.name.key)
+    record = ctx.catalog.get_version(model.id, dict(described.version)["Version Name"]) if model else None
+    assert record is not None  # DESC has just read both in this transaction
+    return modeljson.version_record(described, record)
+
+
+def _table(result: Result) -> Table:
+    assert isinstance(result.output, Table)
+    return result.output
 
 
 class CatalogError(HttpError):
     """The catalog API's errors are JSON (`message`, `reason`), not XML."""
 
 
-def _catalog_error(status: int, reason: str, message: str) -> CatalogError:
-    return CatalogError(status, reason, message)
+def _refusal(line: str) -> CatalogError:
+    if _NOT_FOUND.match(line) or line.startswith("ODPS-0130071"):  # no such project, model, version, schema
+        return CatalogError(404, "NotFound", line)
+    if wire.forbidden(line):
+        return CatalogError(403, "NoPermission", line)
+    return CatalogError(400, "InvalidArgument", line)
 
 
 def _answer(value: object) -> Response:
     return Response(body=json.dumps(value, ensure_ascii=False).encode(), content_type="application/json")
 
 
-def _name(text: str) -> str:
-    """A name from the URL as a quoted identifier; one that cannot be quoted names nothing."""
-    if not text or "`" in text or any(ord(char) < 32 for char in text):
-        raise _catalog_error(404, "NotFound", f"no model, schema or version is named '{text}'")
-    return f"`{text}`"
+def _checked(text: str) -> str:
+    """A name from the URL; one with a control character names nothing."""
+    if not text or any(ord(char) < 32 for char in text):
+        raise CatalogError(404, "NotFound", f"no model, schema or version is named '{text}'")
+    return text
 
 
-def _millis(local: str) -> str:
-    """The catalog's local `yyyy-MM-dd HH:mm:ss` as the API's epoch milliseconds (a string)."""
-    return str(int(time.mktime(time.strptime(local, "%Y-%m-%d %H:%M:%S"))) * 1000)
-
-
-def _listed_model(row: dict[str, str]) -> dict[str, object]:
-    return {
-        "modelName": row["ModelName"], "defaultVersion": row["DefaultVersion"], "owner": row["Owner"],
-        "sourceType": row["SourceType"], "modelType": row["ModelType"], "description": row["Comment"],
-        "createTime": _millis(row["CreateTime"]), "updateTime": _millis(row["LastModifiedTime"]),
-    }  # fmt: skip
-
-
-def _described_model(desc: dict[str, Any]) -> dict[str, object]:
-    model, version = desc["model"], desc["version"]
-    described: dict[str, object] = {
-        "modelName": model["Model Name"], "versionName": version["Version Name"], "owner": model["Owner"],
-        "defaultVersion": model["Default Version"], "sourceType": model["Source Type"],
-        "modelType": model["Model Type"], "description": model["Comment"], "path": version["Path"],
-        "createTime": _millis(model["CreateTime"]), "updateTime": _millis(model["LastModifiedTime"]),
-        "versionCreateTime": _millis(version["CreateTime"]),
-        "versionUpdateTime": _millis(version["LastModifiedTime"]),
-        "options": {label: value for label, value in version.items() if label not in _VERSION_FIELDS},
-    }  # fmt: skip
-    if desc["inputs"]:  # none at all: pyodps's model_schema is then None (an empty schema breaks its repr)
-        described["featureColumns"] = {"fields": [_field(column) for column in desc["inputs"]]}
-    return described
-
-
-def _field(column: dict[str, str]) -> dict[str, str]:
-    return {"fieldName": column["name"], "sqlTypeDefinition": column["type"], "mode": "NULLABLE",
-            "description": column["comment"]}  # fmt: skip
-
-
-def _listed_version(model: str, row: dict[str, str]) -> dict[str, object]:
-    return {
-        "modelName": model, "versionName": row["VersionName"], "owner": row["Owner"], "path": row["Path"],
-        "tasks": row["Tasks"], "description": row["Comment"], "isDefault": row["IsDefault"] == "true",
-        "versionCreateTime": _millis(row["CreateTime"]), "versionUpdateTime": _millis(row["LastModifiedTime"]),
-    }  # fmt: skip
+def _ref(model: str) -> st.ModelRef:
+    return st.ModelRef(st.Ident(_checked(model)))
