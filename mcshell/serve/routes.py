@@ -58,7 +58,7 @@ class Routes(CatalogRoutes):
         """The job runs here, before the answer: an instance is never seen Running."""
         job = wire.parse_job(req.body)
         start = wire.http_date()
-        ran = self.runner.run(job.query, req.user, project)
+        ran = self.runner.run(job.query, req.user, project, settings=job.settings)
         if ran.parse_error:
             raise HttpError(400, "ParseError", ran.error or "")
         end = wire.http_date()

@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -61,7 +61,10 @@ class Runner:
             self._keeper.close()
             self._keeper = None
 
-    def run(self, text: str, user: str, project: str, fmt: str = "box") -> Ran:
+    def run(
+        self, text: str, user: str, project: str, fmt: str = "box", settings: Mapping[str, str] | None = None
+    ) -> Ran:
+        """`settings`: a job's hints, which act as SET statements before its first (`odps.namespace.schema` ...)."""
         lines = text_lines(text)  # cut at line feeds only, as -e, -f and standard input are
         out, err = io.StringIO(), io.StringIO()
         options = dataclasses.replace(self.options, user=user, project=project, format=fmt)
@@ -71,7 +74,10 @@ class Runner:
             except McError as error:  # the catalog cannot be opened: the job fails with that line
                 return Ran("", report.odps_line(error))
             try:
-                return self._run(Session(options, Console(out, err), catalog=catalog), lines, out, err)
+                session = Session(options, Console(out, err), catalog=catalog)
+                if settings:
+                    session.context().settings.update(settings)
+                return self._run(session, lines, out, err)
             except BaseException:
                 self._drop(catalog)
                 raise

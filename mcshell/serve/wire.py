@@ -73,6 +73,7 @@ class Job:
     task_name: str
     query: str
     source: str
+    settings: dict[str, str]  # the task's `settings` property: the hints, and the SET lines pyodps read as hints
 
 
 def parse_job(body: bytes) -> Job:
@@ -93,8 +94,28 @@ def parse_job(body: bytes) -> Job:
     query = None if element is None else element.text
     if not name or element is None or query is None or not query.strip():
         raise HttpError(400, "InvalidParameter", "the SQL task needs a <Name> and a <Query>")
+    settings = _settings(task)
     element.text = mask_typed(query)  # the job kept for ?source never holds an APIKEY
-    return Job(name, query, ET.tostring(job, encoding="unicode"))
+    return Job(name, query, ET.tostring(job, encoding="unicode"), settings)
+
+
+def _settings(task: ET.Element) -> dict[str, str]:
+    """`<Config><Property><Name>settings</Name><Value>{JSON object}</Value></Property></Config>`
+    (pyodps's SQLTask.update_sql_settings): each key and value as text, as a SET line gives them."""
+    for prop in task.iterfind("Config/Property"):
+        if (prop.findtext("Name") or "").strip() != "settings":
+            continue
+        found = parse_json((prop.findtext("Value") or "").encode())
+        if not isinstance(found, dict):
+            raise HttpError(400, "InvalidParameter", "the task's settings property is not a JSON object")
+        return {str(key): _setting_text(value) for key, value in found.items()}
+    return {}
+
+
+def _setting_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 @dataclass(frozen=True)
