@@ -11,9 +11,6 @@ from collections.abc import Callable
 from itertools import islice
 from typing import TypeVar
 
-from mcshell.catalog import Catalog
-from mcshell.errors import McError
-from mcshell.output import report
 from mcshell.output.results import Describe, Result, Table
 from mcshell.rules import handlers
 from mcshell.rules.context import Context, check_schema
@@ -21,7 +18,6 @@ from mcshell.serve import modeljson, wire
 from mcshell.serve.messages import Request, Response
 from mcshell.serve.runner import Runner
 from mcshell.serve.wire import HttpError
-from mcshell.session import local_time
 from mcshell.sql import statements as st
 
 PAGE_SIZE = 100  # models, or versions, per page (mcshell's decision: pyodps sends no page size)
@@ -63,22 +59,17 @@ class CatalogRoutes:
         return _answer(self._read(req, project, schema, listed))
 
     def _read(self, req: Request, project: str, schema: str, fn: Callable[[Context], T]) -> T:
-        """`fn` over the catalog as the caller, in the project named; a project, then a schema,
-        that is not there: 404 NotFound; a statement's refusal: its ODPS line, as JSON."""
+        """`fn` over the catalog as the caller; a project, then a schema, that is not there: 404
+        NotFound; a statement's refusal: its ODPS line, as JSON."""
 
-        def attempt(catalog: Catalog) -> tuple[T | None, str | None]:
-            if catalog.get_project(project) is None:
-                return None, f"ODPS-0110061: Failed to run ddltask - Project not found: {project}"
-            try:
-                check_schema(schema.lower(), schema)
-                return fn(Context(catalog, req.user, project, local_time)), None
-            except McError as error:
-                return None, report.odps_line(error)
+        def checked(ctx: Context) -> T:
+            check_schema(schema.lower(), schema)
+            return fn(ctx)
 
-        found, error = self.runner.read(attempt)
+        found, error = self.runner.read_as(req.user, project, checked)
         if error is not None:
             raise _refusal(error)
-        return found  # type: ignore[return-value]  # found is set when error is None
+        return found  # type: ignore[return-value]  # set when error is None
 
 
 def _version(ctx: Context, ref: st.ModelRef, version: st.Ident | None) -> dict[str, object]:

@@ -13,12 +13,13 @@ from mcshell.serve.catalogapi import CatalogRoutes
 from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.messages import Request, Response, text
 from mcshell.serve.runner import Runner
+from mcshell.serve.security import SecurityRoutes
 from mcshell.serve.wire import HttpError, TaskReport
 
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
 
 
-class Routes(CatalogRoutes):
+class Routes(CatalogRoutes, SecurityRoutes):
     def __init__(self, runner: Runner, store: InstanceStore, address: str):
         self.runner = runner
         self.store = store
@@ -102,7 +103,8 @@ class Routes(CatalogRoutes):
             wire.parse_json(req.body)
             return Response(body=wire.authorization_xml("mcshell-" + os.urandom(16).hex()))
         query = wire.parse_auth_query(req.body)
-        ran = self.runner.run(query.query, req.user, project, fmt="json" if query.json else "box")
+        fmt = "json" if query.json else "box"
+        ran = self.runner.run(query.query, req.user, project, fmt=fmt, settings=query.settings)
         if ran.error is not None:
             raise wire.error_of(ran.error)
         result = ran.stdout
@@ -126,6 +128,10 @@ ROUTES: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(
         (f"/projects/{NAME}/instances", ("POST",), "submit"),
         (f"/projects/{NAME}/instances/{NAME}", ("GET", "PUT", "POST"), "instance"),
         (f"/projects/{NAME}/authorization", ("POST",), "authorization"),
+        (f"/projects/{NAME}/users", ("GET",), "users"),
+        (f"/projects/{NAME}/users/{NAME}", ("GET",), "user"),
+        (f"/projects/{NAME}/roles", ("GET",), "roles"),
+        (f"/projects/{NAME}/roles/{NAME}", ("GET",), "role"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models", ("GET",), "list_models"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models/([^/:]+)", ("GET",), "get_model"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models/([^/:]+):listVersions", ("GET",), "list_versions"),

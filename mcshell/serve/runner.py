@@ -17,6 +17,7 @@ from mcshell.catalog import Catalog
 from mcshell.errors import ExitStatus, McError, ParseError
 from mcshell.output import report
 from mcshell.output.console import Console
+from mcshell.rules.context import Context
 from mcshell.session import Session, SessionOptions, local_time
 from mcshell.sql.source import text_lines
 
@@ -92,6 +93,21 @@ class Runner:
         except BaseException:
             self._drop(catalog)
             raise
+
+    def read_as(self, user: str, project: str, fn: Callable[[Context], T]) -> tuple[T | None, str | None]:
+        """`fn` (statements' handlers, called as they run) as `user` in an existing `project`, in one
+        reading transaction: (its value, None), or (None, the ODPS line of its refusal, or of the
+        project that is not there). A refusal keeps the connection: it is an answer, not a failure."""
+
+        def attempt(catalog: Catalog) -> tuple[T | None, str | None]:
+            if catalog.get_project(project) is None:
+                return None, f"ODPS-0110061: Failed to run ddltask - Project not found: {project}"
+            try:
+                return fn(Context(catalog, user, project, local_time)), None
+            except McError as error:
+                return None, report.odps_line(error)
+
+        return self.read(attempt)
 
     def find_project(self, name: str) -> ProjectInfo | None:
         """A project as GET /projects/<p> shows it; None when no statement has created it yet."""

@@ -101,15 +101,19 @@ def parse_job(body: bytes) -> Job:
 
 def _settings(task: ET.Element) -> dict[str, str]:
     """`<Config><Property><Name>settings</Name><Value>{JSON object}</Value></Property></Config>`
-    (pyodps's SQLTask.update_sql_settings): each key and value as text, as a SET line gives them."""
+    (pyodps's SQLTask.update_sql_settings)."""
     for prop in task.iterfind("Config/Property"):
-        if (prop.findtext("Name") or "").strip() != "settings":
-            continue
-        found = parse_json((prop.findtext("Value") or "").encode())
-        if not isinstance(found, dict):
-            raise HttpError(400, "InvalidParameter", "the task's settings property is not a JSON object")
-        return {str(key): _setting_text(value) for key, value in found.items()}
+        if (prop.findtext("Name") or "").strip() == "settings":
+            return settings_of(prop.findtext("Value"))
     return {}
+
+
+def settings_of(text: str | None) -> dict[str, str]:
+    """A settings JSON object (none, or empty: no settings), each value as text, as a SET line gives it."""
+    found = parse_json(text.encode()) if text and text.strip() else {}
+    if not isinstance(found, dict):
+        raise HttpError(400, "InvalidParameter", "the settings are not a JSON object")
+    return {str(key): _setting_text(value) for key, value in found.items()}
 
 
 def _setting_text(value: object) -> str:
@@ -122,6 +126,7 @@ def _setting_text(value: object) -> str:
 class AuthQuery:
     query: str
     json: bool  # <ResponseInJsonFormat>: the client parses the result as JSON
+    settings: dict[str, str]  # <Settings>: the hints, a JSON object (pyodps: odps.namespace.schema ...)
 
 
 def parse_auth_query(body: bytes) -> AuthQuery:
@@ -131,7 +136,7 @@ def parse_auth_query(body: bytes) -> AuthQuery:
     if query is None or not query.strip():
         raise HttpError(400, "InvalidParameter", "the request body has no <Query>")
     as_json = (root.findtext("ResponseInJsonFormat") or "false").strip().lower() == "true"
-    return AuthQuery(query, as_json)
+    return AuthQuery(query, as_json, settings_of(root.findtext("Settings")))
 
 
 def parse_json(body: bytes) -> object:
