@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.errors import printable
+from mcshell.errors import UnreadableAnswer, printable
+from mcshell.output.answers import answer_lines, same_as_printed
 from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
@@ -139,6 +140,70 @@ class _Shown:
 def shown(cell: str | None) -> str:
     """A value as the box shows it: NULL as `NULL`, control characters (tabs too) escaped."""
     return "NULL" if cell is None else printable(cell, tabs=False)
+
+
+def unshown(cell: str) -> str | None:
+    """The value a cell of the box came from, or None when the text cannot tell: `shown` escapes a
+    control character with a backslash, so text with one may be either."""
+    return None if "\\" in cell else cell
+
+
+def read_grid(text: str, request: str) -> Table:
+    """`grid_lines` read backwards (LIST USERS and LIST ROLES as pull reads them): the headers and
+    the rows, each cell as the box shows it (`shown`: `NULL` for NULL, control characters escaped;
+    `unshown` says which cells are exact). A cell's trailing spaces cannot be told from its padding
+    and are read as padding. Anything that is not a grid as `grid_lines` prints it raises
+    UnreadableAnswer at its first line that differs."""
+    lines = answer_lines(text, request)
+    widths = _border_widths(lines[0]) if lines else None
+    if widths is None:
+        raise UnreadableAnswer(request, 1, lines[0] if lines else "", "not a grid's border")
+    if len(lines) < 4:
+        raise UnreadableAnswer(request, len(lines), lines[-1], "the grid ends too soon")
+    rows = []
+    for line_number, line in enumerate(lines[1:-1], 2):
+        cells = _grid_cells(line, widths) if line_number != 3 else ()  # line 3: the border under the header
+        if cells is None:
+            raise UnreadableAnswer(request, line_number, line, "not a row of the grid")
+        rows.append(tuple(cells))
+    table = Table(rows[0], rows[2:])
+    same_as_printed(grid_lines(table), lines, request)  # the borders, and every row as measured
+    return table
+
+
+def _border_widths(line: str) -> list[int] | None:
+    """The column widths a grid's border gives (`+---+-----+`), or None for a line that is not one."""
+    parts = line.split("+")
+    if len(parts) < 3 or parts[0] or parts[-1] or any(len(part) < 2 or part.strip("-") for part in parts[1:-1]):
+        return None
+    return [len(part) - 2 for part in parts[1:-1]]
+
+
+def _grid_cells(line: str, widths: list[int]) -> list[str] | None:
+    """The cells of one `| a | b |` row, each ` cell ` padded to its column's width on a terminal."""
+    if not line.startswith("|"):
+        return None
+    cells, at = [], 1
+    for width in widths:
+        start, used = at, 0
+        while used < width + 2 and at < len(line):
+            columns = _char_width(line[at])
+            if columns is None:
+                return None
+            used, at = used + columns, at + 1
+        region = line[start:at]
+        if used != width + 2 or line[at : at + 1] != "|" or region[:1] != " " or region[-1:] != " ":
+            return None
+        cells.append(region[1:-1].rstrip(" "))
+        at += 1
+    return cells if at == len(line) else None
+
+
+def _char_width(char: str) -> int | None:
+    if char.isascii():
+        return 1 if char.isprintable() else None
+    width = _wcswidth(char)
+    return width if width >= 0 else None
 
 
 def _grid_row(cells: Sequence[str], widths: list[int]) -> str:
