@@ -23,8 +23,8 @@ from mcshell.output.results import AclGroup, AclLine, AclSection, Grants
 
 COLUMNS = ("Section", "Principal", "Mark", "Object", "Privileges")
 ROLES, USERS, SECTION = "[roles]", "[users]", "Authorization Type: "
-# `[user/RAM$1234:bob]`: a principal's heading (names have no spaces, an ACL line has one).
-_HEADING = re.compile(r"\[(\S+)\]\Z")
+# `[user/RAM$1234:bob]`, `[role/dev]`: a principal's heading (names have no spaces, an ACL line has one).
+_HEADING = re.compile(r"\[((?:user|role)/\S+)\]\Z")
 _ACL_LINE = re.compile(r"(\S+) (\S+): (\S.*)\Z")
 
 
@@ -97,7 +97,7 @@ class _GrantsReader:
             self.block = ROLES
         elif line == USERS and self.block in ("", ROLES):
             self.block, self.users = USERS, []
-        elif self.block == ROLES and " " not in line:
+        elif self.block == ROLES and " " not in line and not line.startswith("["):
             self.roles.append(line)
         elif self.block == USERS and self.users is not None and " " not in line:
             self.users.append(line)

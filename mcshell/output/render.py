@@ -161,12 +161,16 @@ def read_grid(text: str, request: str) -> Table:
     if len(lines) < 4:
         raise UnreadableAnswer(request, len(lines), lines[-1], "the grid ends too soon")
     rows = []
-    for line_number, line in enumerate(lines[1:-1], 2):
-        cells = _grid_cells(line, widths) if line_number != 3 else ()  # line 3: the border under the header
+    for line_number, line in enumerate(lines, 1):
+        if line_number in (1, 3) or (line_number > 3 and line == lines[0]):
+            if line_number > 3 and line_number != len(lines):  # the closing border ends the answer
+                raise UnreadableAnswer(request, line_number + 1, lines[line_number], "after the grid's end")
+            continue  # the borders: checked below, with every row, by printing the grid again
+        cells = _grid_cells(line, widths)
         if cells is None:
             raise UnreadableAnswer(request, line_number, line, "not a row of the grid")
         rows.append(tuple(cells))
-    table = Table(rows[0], rows[2:])
+    table = Table(rows[0], rows[1:])
     same_as_printed(grid_lines(table), lines, request)  # the borders, and every row as measured
     return table
 
@@ -180,30 +184,26 @@ def _border_widths(line: str) -> list[int] | None:
 
 
 def _grid_cells(line: str, widths: list[int]) -> list[str] | None:
-    """The cells of one `| a | b |` row, each ` cell ` padded to its column's width on a terminal."""
+    """The cells of one `| a | b |` row, each ` cell ` padded to its column's width on a terminal
+    (measured as the printer measures it, so a wide or zero-width character counts as printed)."""
     if not line.startswith("|"):
         return None
-    cells, at = [], 1
+    cells, start = [], 1
     for width in widths:
-        start, used = at, 0
-        while used < width + 2 and at < len(line):
-            columns = _char_width(line[at])
-            if columns is None:
-                return None
-            used, at = used + columns, at + 1
-        region = line[start:at]
-        if used != width + 2 or line[at : at + 1] != "|" or region[:1] != " " or region[-1:] != " ":
+        end = next((end for end in range(start + 2, len(line)) if _is_cell(line, start, end, width)), None)
+        if end is None:
             return None
-        cells.append(region[1:-1].rstrip(" "))
-        at += 1
-    return cells if at == len(line) else None
+        cells.append(line[start + 1 : end - 1].rstrip(" "))
+        start = end + 1
+    return cells if start == len(line) else None
 
 
-def _char_width(char: str) -> int | None:
-    if char.isascii():
-        return 1 if char.isprintable() else None
-    width = _wcswidth(char)
-    return width if width >= 0 else None
+def _is_cell(line: str, start: int, end: int, width: int) -> bool:
+    """`line[start:end]` is ` cell ` padded to `width` columns, and a `|` follows it."""
+    if line[end] != "|" or line[start] != " " or line[end - 1] != " ":
+        return False
+    region = line[start:end]
+    return (len(region) if region.isascii() else _wcswidth(region)) == width + 2
 
 
 def _grid_row(cells: Sequence[str], widths: list[int]) -> str:
