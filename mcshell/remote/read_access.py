@@ -21,12 +21,12 @@ from typing import cast
 from mcshell.catalog.grants import ROLE, USER, GrantRow, Role
 from mcshell.catalog.snapshot import RoleState, grant_order
 from mcshell.errors import UnreadableAnswer
-from mcshell.output.acl import read_grants
+from mcshell.output.acl import SECTION, read_grants
 from mcshell.output.render import read_grid, unshown
 from mcshell.output.results import AclLine, Grants
 from mcshell.remote.client import Remote
 from mcshell.rules import privileges as names
-from mcshell.rules.acl import ACL, ALLOWED
+from mcshell.rules.acl import ACL, ALLOWED, OBJECT_CREATOR
 from mcshell.rules.dump_access import user_text
 from mcshell.rules.members import USER_HEADERS
 from mcshell.rules.recreate import quote_name
@@ -108,12 +108,18 @@ class _Objects:
         """The stored grants to `principal` in one answer: its lines in the ACL section (the other
         principals' groups are read from their own answers)."""
         rows = []
+        others = {f"role/{role}" for role in grants.roles}  # SHOW GRANTS FOR u: each role's own answer
         for section in grants.sections:
-            if section.authorization_type != ACL:
-                continue  # ObjectCreator: what a creator holds without a grant
+            if section.authorization_type not in (ACL, OBJECT_CREATOR):
+                why = f"an authorization type pull does not read (it reads {ACL} and {OBJECT_CREATOR})"
+                raise _unreadable(request, answer, _line_of(answer, SECTION + section.authorization_type), why)
+            if section.authorization_type == OBJECT_CREATOR:
+                continue  # what a creator holds without a grant: the model's owner, not a stored grant
             for group in section.groups:
                 if group.principal == principal:
                     rows += [row for line in group.lines for row in self._rows(line, kind, grantee, request, answer)]
+                elif group.principal not in others:
+                    raise _unreadable(request, answer, _line_of(answer, f"[{group.principal}]"), "not " + principal)
         return rows
 
     def _rows(self, line: AclLine, kind: str, grantee: str, request: str, answer: str) -> list[GrantRow]:

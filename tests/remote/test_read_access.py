@@ -192,6 +192,12 @@ GRANTS_OF_BOB = f"SHOW_GRANTS_FOR_{BOB}"
          "'A projects/other: List': not the project or one of its models"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nAG projects/sales: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: 'AG projects/sales: List': mark not A"),
+        ({GRANTS_OF_BOB: "Authorization Type: Policy\nA projects/sales: List\n"},
+         f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 1: 'Authorization Type: Policy': "
+         "an authorization type pull does not read (it reads ACL and ObjectCreator)"),
+        ({GRANTS_OF_BOB: "Authorization Type: ACL\n[user/RAM$1234:other]\nA projects/sales: List\n"},
+         f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: '[user/RAM$1234:other]': "
+         f"not user/{BOB}"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nA projects/sales: List\nOK\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 3: 'OK': not a line of the grants layout"),
     ],
