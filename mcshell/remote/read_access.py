@@ -54,7 +54,9 @@ def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessSt
         query = f"DESC ROLE {quote_name(role.name)}"
         answer = remote.security(query)
         described = read_grants(answer, query, f"role/{role.name}")
-        holders = tuple(sorted(_exact(user, query, answer) for user in described.users or ()))
+        if described.users is None:
+            raise _unreadable(query, answer, 1, "no [users] block: who holds the role is not said")
+        holders = tuple(sorted(_exact(user, query, answer) for user in described.users))
         roles.append(RoleState(role, holders))
         grants += objects.grants(described, f"role/{role.name}", ROLE, role.key, query, answer)
     for user, _ in members:

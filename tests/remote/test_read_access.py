@@ -192,6 +192,10 @@ GRANTS_OF_BOB = f"SHOW_GRANTS_FOR_{BOB}"
          "'A projects/other: List': not the project or one of its models"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nAG projects/sales: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: 'AG projects/sales: List': mark not A"),
+        ({"LIST_ROLES": _grid(("Role", "IsBuiltin", "CreateTime"), [("dev", "false", "t0")]),
+          "DESC_ROLE_dev": "Authorization Type: ACL\nA projects/sales: List\n"},
+         "the answer to DESC ROLE dev could not be read at line 1: 'Authorization Type: ACL': "
+         "no [users] block: who holds the role is not said"),
         ({GRANTS_OF_BOB: "Authorization Type: Policy\nA projects/sales: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 1: 'Authorization Type: Policy': "
          "an authorization type pull does not read (it reads ACL and ObjectCreator)"),
