@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import cast
 
-from mcshell.errors import printable
+from mcshell.errors import UnreadableAnswer, printable
+from mcshell.output.answers import answer_lines, same_as_printed
 from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
 
 FORMATS = ("box", "csv", "json")
@@ -139,6 +140,70 @@ class _Shown:
 def shown(cell: str | None) -> str:
     """A value as the box shows it: NULL as `NULL`, control characters (tabs too) escaped."""
     return "NULL" if cell is None else printable(cell, tabs=False)
+
+
+def unshown(cell: str) -> str | None:
+    """The value a cell of the box came from, or None when the text cannot tell: `shown` escapes a
+    control character with a backslash, so text with one may be either."""
+    return None if "\\" in cell else cell
+
+
+def read_grid(text: str, request: str) -> Table:
+    """`grid_lines` read backwards (LIST USERS and LIST ROLES as pull reads them): the headers and
+    the rows, each cell as the box shows it (`shown`: `NULL` for NULL, control characters escaped;
+    `unshown` says which cells are exact). A cell's trailing spaces cannot be told from its padding
+    and are read as padding. Anything that is not a grid as `grid_lines` prints it raises
+    UnreadableAnswer at its first line that differs."""
+    lines = answer_lines(text, request)
+    widths = _border_widths(lines[0]) if lines else None
+    if widths is None:
+        raise UnreadableAnswer(request, 1, lines[0] if lines else "", "not a grid's border")
+    if len(lines) < 4:
+        raise UnreadableAnswer(request, len(lines), lines[-1], "the grid ends too soon")
+    rows = []
+    for line_number, line in enumerate(lines, 1):
+        if line_number in (1, 3) or (line_number > 3 and line == lines[0]):
+            if line_number > 3 and line_number != len(lines):  # the closing border ends the answer
+                raise UnreadableAnswer(request, line_number + 1, lines[line_number], "after the grid's end")
+            continue  # the borders: checked below, with every row, by printing the grid again
+        cells = _grid_cells(line, widths)
+        if cells is None:
+            raise UnreadableAnswer(request, line_number, line, "not a row of the grid")
+        rows.append(tuple(cells))
+    table = Table(rows[0], rows[1:])
+    same_as_printed(grid_lines(table), lines, request)  # the borders, and every row as measured
+    return table
+
+
+def _border_widths(line: str) -> list[int] | None:
+    """The column widths a grid's border gives (`+---+-----+`), or None for a line that is not one."""
+    parts = line.split("+")
+    if len(parts) < 3 or parts[0] or parts[-1] or any(len(part) < 2 or part.strip("-") for part in parts[1:-1]):
+        return None
+    return [len(part) - 2 for part in parts[1:-1]]
+
+
+def _grid_cells(line: str, widths: list[int]) -> list[str] | None:
+    """The cells of one `| a | b |` row, each ` cell ` padded to its column's width on a terminal
+    (measured as the printer measures it, so a wide or zero-width character counts as printed)."""
+    if not line.startswith("|"):
+        return None
+    cells, start = [], 1
+    for width in widths:
+        end = next((end for end in range(start + 2, len(line)) if _is_cell(line, start, end, width)), None)
+        if end is None:
+            return None
+        cells.append(line[start + 1 : end - 1].rstrip(" "))
+        start = end + 1
+    return cells if start == len(line) else None
+
+
+def _is_cell(line: str, start: int, end: int, width: int) -> bool:
+    """`line[start:end]` is ` cell ` padded to `width` columns, and a `|` follows it."""
+    if line[end] != "|" or line[start] != " " or line[end - 1] != " ":
+        return False
+    region = line[start:end]
+    return (len(region) if region.isascii() else _wcswidth(region)) == width + 2
 
 
 def _grid_row(cells: Sequence[str], widths: list[int]) -> str:

@@ -1,17 +1,41 @@
 """The members, roles and grants of the remote project, read through security queries and parsed
 from the text layouts mcshell prints (the parsers sit beside their printers in mcshell/output/).
 
-INTERFACE ONLY on main until the i20-access branch lands: `read_access` is what `pull` calls."""
+The reads (docs/remote-access.md), 2 + R + U queries for R roles and U members:
+- `LIST USERS`: the members and their add times (the owner's row is not a member);
+- `LIST ROLES`: the project's own roles (`IsBuiltin` false) and their create times;
+- `DESC ROLE r` for each own role: the users holding it (`[users]`) and the grants to it;
+- `SHOW GRANTS FOR u` for each member: the grants to the user (their `[user/u]` group; the
+  `[role/...]` groups repeat what DESC ROLE gave, and ObjectCreator is what a creator holds
+  without a grant, never a stored grant).
+Every grant the service shows is read exactly once, and every read needs the caller to administer
+the project. A read the caller may not make fails whole (RemoteFailed): no half state comes back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from mcshell.catalog.grants import GrantRow
-from mcshell.catalog.snapshot import RoleState
+from mcshell.catalog.grants import ROLE, USER, GrantRow, Role
+from mcshell.catalog.snapshot import RoleState, grant_order
+from mcshell.errors import UnreadableAnswer
+from mcshell.output.acl import SECTION, read_grants
+from mcshell.output.render import read_grid, unshown
+from mcshell.output.results import AclLine, Grants
 from mcshell.remote.client import Remote
+from mcshell.rules import privileges as names
+from mcshell.rules.acl import ACL, ALLOWED, OBJECT_CREATOR
+from mcshell.rules.dump_access import user_text
+from mcshell.rules.members import USER_HEADERS
+from mcshell.rules.recreate import quote_name
+from mcshell.rules.roles import ROLE_HEADERS
 from mcshell.value import Value
+
+LIST_USERS, LIST_ROLES = "LIST USERS", "LIST ROLES"
+_TRUE, _FALSE = "true", "false"
+_GRID_FIRST_ROW = 4  # a grid's rows start at its 4th line: border, header, border
 
 
 @dataclass(eq=False, repr=False)
@@ -23,4 +47,115 @@ class AccessState(Value):
 
 def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessState:
     """Every member, role (with its holders) and grant of the project, on it and on `models` (names)."""
-    raise NotImplementedError("i20-access implements this")
+    objects = _Objects(project, models)
+    members = _members(remote.security(LIST_USERS))
+    roles, grants = [], []
+    for role in _roles(remote.security(LIST_ROLES), project):
+        query = f"DESC ROLE {quote_name(role.name)}"
+        answer = remote.security(query)
+        described = read_grants(answer, query, f"role/{role.name}")
+        if described.users is None:
+            raise _unreadable(query, answer, 1, "no [users] block: who holds the role is not said")
+        holders = tuple(sorted(_exact(user, query, answer) for user in described.users))
+        roles.append(RoleState(role, holders))
+        grants += objects.grants(described, f"role/{role.name}", ROLE, role.key, query, answer)
+    for user, _ in members:
+        query = f"SHOW GRANTS FOR {user_text(user)}"
+        answer = remote.security(query)
+        grants += objects.grants(read_grants(answer, query, f"user/{user}"), f"user/{user}", USER, user, query, answer)
+    return AccessState(tuple(members), tuple(sorted(roles, key=lambda r: r.role.key)),
+                       tuple(sorted(grants, key=grant_order)))  # fmt: skip
+
+
+def _members(answer: str) -> list[tuple[str, str]]:
+    """(name, add time) of the members, by name: every row of LIST USERS but the owner's."""
+    members = []
+    for line_number, (user, is_owner, add_time) in _rows(answer, LIST_USERS, USER_HEADERS):
+        if is_owner == _FALSE:
+            members.append((_exact(user, LIST_USERS, answer, line_number), add_time))
+        elif is_owner != _TRUE:
+            raise _unreadable(LIST_USERS, answer, line_number, f"IsOwner is neither {_TRUE} nor {_FALSE}")
+    return sorted(members)
+
+
+def _roles(answer: str, project: str) -> list[Role]:
+    """The project's own roles (IsBuiltin false), with the names they were created with."""
+    roles = []
+    for line_number, (name, builtin, create_time) in _rows(answer, LIST_ROLES, ROLE_HEADERS):
+        if builtin == _FALSE and name.lower() not in names.BUILTIN_ROLES:
+            roles.append(Role(project, name.lower(), _exact(name, LIST_ROLES, answer, line_number), create_time))
+        elif builtin != _TRUE:
+            raise _unreadable(LIST_ROLES, answer, line_number, "not a role of the project")
+    return roles
+
+
+def _rows(answer: str, request: str, headers: tuple[str, ...]) -> Iterable[tuple[int, tuple[str, ...]]]:
+    """The rows of the grid that answers `request`, with their line numbers, under `headers`."""
+    table = read_grid(answer, request)
+    if table.headers != headers:
+        raise _unreadable(request, answer, 2, f"the columns are not {', '.join(headers)}")
+    rows = cast(Iterable[tuple[str, ...]], table.rows)  # a read grid's cells are its text: never None
+    return enumerate(rows, _GRID_FIRST_ROW)
+
+
+class _Objects:
+    """The project and the models pull listed, by the resource names of the grants layout."""
+
+    def __init__(self, project: str, models: Sequence[str]):
+        self.project = names.resource(project).lower()
+        self.models = {names.resource(project, model).lower(): model for model in models}
+
+    def grants(self, grants: Grants, principal: str, kind: str, grantee: str, request: str,
+               answer: str) -> list[GrantRow]:  # fmt: skip
+        """The stored grants to `principal` in one answer: its lines in the ACL section (the other
+        principals' groups are read from their own answers)."""
+        rows = []
+        others = {f"role/{role}" for role in grants.roles}  # SHOW GRANTS FOR u: each role's own answer
+        for section in grants.sections:
+            if section.authorization_type not in (ACL, OBJECT_CREATOR):
+                why = f"an authorization type pull does not read (it reads {ACL} and {OBJECT_CREATOR})"
+                raise _unreadable(request, answer, _line_of(answer, SECTION + section.authorization_type), why)
+            if section.authorization_type == OBJECT_CREATOR:
+                continue  # what a creator holds without a grant: the model's owner, not a stored grant
+            for group in section.groups:
+                if group.principal == principal:
+                    rows += [row for line in group.lines for row in self._rows(line, kind, grantee, request, answer)]
+                elif group.principal not in others:
+                    raise _unreadable(request, answer, _line_of(answer, f"[{group.principal}]"), "not " + principal)
+        return rows
+
+    def _rows(self, line: AclLine, kind: str, grantee: str, request: str, answer: str) -> list[GrantRow]:
+        printed = f"{line.mark} {line.resource}: {' | '.join(line.privileges)}"
+        resource = line.resource.lower()
+        if resource == self.project:
+            model, object_type = None, names.PROJECT
+        elif resource in self.models:
+            model, object_type = self.models[resource], names.MODEL
+        elif resource.startswith(self.project + "/models/"):
+            return []  # a model created since pull listed them: the next pull reads it and its grants
+        else:
+            raise _unreadable(request, answer, _line_of(answer, printed), "not the project or one of its models")
+        known = names.PRIVILEGES[object_type]
+        if line.mark != ALLOWED or not set(line.privileges) <= set(known):
+            why = f"not a privilege on a {object_type} ({', '.join(known)})" if line.mark == ALLOWED else "mark not A"
+            raise _unreadable(request, answer, _line_of(answer, printed), why)
+        return [GrantRow(kind, grantee, model, privilege) for privilege in line.privileges]
+
+
+def _exact(name: str | None, request: str, answer: str, line_number: int | None = None) -> str:
+    """A name as it is, when the layout shows it exactly (render.unshown)."""
+    exact = unshown(name) if name is not None else None
+    if exact is None:
+        at = line_number if line_number is not None else _line_of(answer, name or "")
+        raise _unreadable(request, answer, at, "a name with a backslash: an escaped character cannot be told apart")
+    return exact
+
+
+def _line_of(answer: str, line: str) -> int:
+    lines = answer.split("\n")
+    return lines.index(line) + 1 if line in lines else 1
+
+
+def _unreadable(request: str, answer: str, line_number: int, why: str) -> UnreadableAnswer:
+    lines = answer.split("\n")
+    return UnreadableAnswer(request, line_number, lines[line_number - 1] if line_number <= len(lines) else "", why)
