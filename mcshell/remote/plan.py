@@ -12,12 +12,21 @@ from dataclasses import dataclass
 
 from mcshell.catalog.snapshot import ProjectState, read_project
 from mcshell.catalog.store import Catalog
+from mcshell.errors import ExitStatus
 from mcshell.output.console import Console
 from mcshell.output.plan import plan_json, plan_text
 from mcshell.rules.diff import Change, diff
 from mcshell.session import Outcome, Session, SessionOptions
 from mcshell.sql.queries import checked_part
 from mcshell.sql.source import BlockLines, decode_lines
+
+
+class PlanStopped(Exception):
+    """The script (or a query file) was stopped by Ctrl-C or a closed output: no plan; the exit status."""
+
+    def __init__(self, status: ExitStatus):
+        super().__init__(status.name)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Plan:
 
 
 def plan_script(
-    catalog: Catalog, project: str, user: str, lines: list[str], source: str, console: Console,
+    catalog: Catalog, project: str, user: str, lines: Iterable[str], source: str, console: Console,
     queries: Sequence[str] = (),
 ) -> Plan:  # fmt: skip
     """Run the script (`lines`, named `source` in FILE:LINE:COL) as `user` in `project` against
@@ -56,7 +65,9 @@ def plan_script(
 def _run(session: Session, lines: Iterable[str], source: str, queries: bool = False) -> Counter[Outcome]:
     """The outcomes of one script's statements (of a query file: its queries and SETs only)."""
     try:
-        session.run_script(lines, source, only=checked_part if queries else None)
+        status = session.run_script(lines, source, only=checked_part if queries else None)
+        if status not in (ExitStatus.OK, ExitStatus.FAILED):
+            raise PlanStopped(status)
         return session.tally
     finally:
         session.close()
