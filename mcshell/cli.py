@@ -463,6 +463,9 @@ def _plan(
         return ExitStatus.FAILED
     except PlanStopped as stopped:
         return stopped.status
+    except KeyboardInterrupt:  # while pulling: the script's own Ctrl-C is the session's (PlanStopped)
+        console.warn(report.plan_interrupted())
+        return ExitStatus.INTERRUPTED
     except OutputClosed as closed:
         return console.stopped(closed)
     except OSError as error:  # a --queries file that went between the glob and the read
