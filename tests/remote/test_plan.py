@@ -268,3 +268,49 @@ def test_a_project_never_pulled(mcshell, pulled):
 def test_options_in_the_wrong_place(mcshell, args, message):
     run = mcshell(*args, stdin="")
     assert (run.stderr.splitlines()[-1], run.status) == (message, 2)
+
+
+def test_without_offline_plan_connects_and_needs_a_target(mcshell, catalog, monkeypatch):
+    for name in (
+        "ODPS_ENDPOINT",
+        "ODPS_PROJECT_NAME",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    run = mcshell("plan", "-e", "SHOW MODELS;")
+    assert (run.stderr.splitlines()[-1], run.status) == (
+        "Error: no endpoint: give --config with end_point=, or set ODPS_ENDPOINT",
+        2,
+    )
+    assert not catalog.exists()
+
+
+def test_the_state_a_plan_predicts_is_the_state_the_script_leaves(mcshell, pulled):
+    """What apply compares with the remote afterwards: plan.after against the script really run."""
+    import io
+
+    from mcshell.catalog import Catalog
+    from mcshell.catalog.snapshot import read_project
+    from mcshell.output.console import Console
+    from mcshell.remote.plan import plan_script
+    from mcshell.rules.diff import diff
+
+    out, err = io.StringIO(), io.StringIO()
+    private = Catalog.open_private_copy(str(pulled), "2026-01-01 00:00:00")
+    try:
+        planned = plan_script(private, "my_project", ALICE, CHANGE.splitlines(keepends=True), "change.sql",
+                              Console(out, err))  # fmt: skip
+    finally:
+        private.close()
+    assert (planned.statements, planned.failures, planned.broken_queries, planned.ok) == (9, 0, 0, True)
+    assert out.getvalue() == ""
+    assert mcshell("--user", ALICE, stdin=CHANGE).status == 0
+    real = Catalog.open_reading(str(pulled), "2026-01-01 00:00:00")
+    try:
+        with real.transaction(write=False):
+            actual = read_project(real, "my_project")
+    finally:
+        real.close()
+    assert diff(planned.after, actual) == []
+    assert [f"{c.sign} {c.text}" for c in planned.changes] == CHANGE_PLAN.splitlines()[:-1]
