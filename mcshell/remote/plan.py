@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from mcshell.catalog.snapshot import ProjectState, read_project
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus
+from mcshell.errors import ExitStatus, OutsidePlan
+from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.output.plan import plan_json, plan_text
 from mcshell.rules.diff import Change, diff
@@ -51,15 +52,19 @@ def plan_script(
     on `console` as --check does; check the query files `queries` against the state after it.
     A query file that cannot be opened raises OSError."""
     options = SessionOptions(catalog_path=catalog.path, user=user, project=project, check=True)
-    before = _state(catalog, project)
+    before, others = _state(catalog, project), _others(catalog, project)
     ran = _run(Session(options, console, catalog=catalog), lines, source)
     after = _state(catalog, project)
+    changed = _others(catalog, project)
+    outside = [name for name in sorted(others.keys() | changed.keys()) if others.get(name) != changed.get(name)]
+    for name in outside:  # a failure of the script as a whole: the plan would not show it
+        console.failed(report.located(source, None, report.failed(_outside(name, project))))
     broken = 0
     for path in queries:
         with open(path, "rb") as stream:
             broken += _run(Session(options, console, catalog=catalog), decode_lines(BlockLines(stream)), path,
                            queries=True)[Outcome.FAILED]  # fmt: skip
-    return Plan(diff(before, after), sum(ran.values()), ran[Outcome.FAILED], broken, after)
+    return Plan(diff(before, after), sum(ran.values()), ran[Outcome.FAILED] + len(outside), broken, after)
 
 
 def _run(session: Session, lines: Iterable[str], source: str, queries: bool = False) -> Counter[Outcome]:
@@ -76,6 +81,19 @@ def _run(session: Session, lines: Iterable[str], source: str, queries: bool = Fa
 def _state(catalog: Catalog, project: str) -> ProjectState | None:
     with catalog.transaction(write=False):
         return read_project(catalog, project)
+
+
+def _others(catalog: Catalog, project: str) -> dict[str, ProjectState | None]:
+    """The state of every other project the catalog holds (a local catalog may hold several)."""
+    with catalog.transaction(write=False):
+        return {name: read_project(catalog, name) for name in catalog.user_projects() if name != project}
+
+
+def _outside(name: str, project: str) -> OutsidePlan:
+    return OutsidePlan(
+        f"the script changes project {name}, which this plan does not cover: plan and apply act on project "
+        f"{project} only (run the statements for {name} in a plan of their own, with --project {name})"
+    )
 
 
 def print_plan(plan: Plan, console: Console, fmt: str) -> None:

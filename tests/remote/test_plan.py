@@ -314,3 +314,18 @@ def test_the_state_a_plan_predicts_is_the_state_the_script_leaves(mcshell, pulle
         real.close()
     assert diff(planned.after, actual) == []
     assert [f"{c.sign} {c.text}" for c in planned.changes] == CHANGE_PLAN.splitlines()[:-1]
+
+
+def test_a_script_that_changes_another_project_fails(plan):
+    """Neither the pull nor apply covers another project: a plan silent about it would be wrong."""
+    script = (
+        "USE other;\nCREATE MODEL m WITH VERSION v1 INPUT(f1 BIGINT) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', "
+        f"MODEL_TYPE = 'BOOSTED_TREE_REGRESSOR', LOCATION = '{OSS}/m/', {ROLEARN});"
+    )
+    run = plan("-e", script, "--format", "json")
+    assert run.raw_stderr.splitlines()[-1] == (
+        "<-e>: FAILED: ODPS-0010000: Plan error - the script changes project other, which this plan does not cover: "
+        "plan and apply act on project my_project only (run the statements for other in a plan of their own, with "
+        "--project other)"
+    )
+    assert (json.loads(run.stdout)["statements"], json.loads(run.stdout)["failed"], run.status) == (2, 1, 1)
