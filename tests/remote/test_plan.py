@@ -329,3 +329,22 @@ def test_a_script_that_changes_another_project_fails(plan):
         "--project other)"
     )
     assert (json.loads(run.stdout)["statements"], json.loads(run.stdout)["failed"], run.status) == (2, 1, 1)
+
+
+def test_the_script_s_apikeys_appear_nowhere(plan, tmp_path):
+    secret = "sk-plan0123456789secret"
+    options = (
+        "TASKS = 'chat', PAI_EAS_SYNC_MODE = 'true', PAI_EAS_MODEL_NAME = 'Qwen2.5-Omni-3B', "
+        "PAI_EAS_SERVICE_NAME = 'test_remote_model', "
+        f"ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com', APIKEY = '{secret}'"
+    )
+    (tmp_path / "keys.sql").write_text(
+        f"ALTER MODEL PAI_EAS_Qwen25_Omni_3B ADD VERSION v3 INPUT(url STRING, promt STRING) WITH OPTIONS({options});\n"
+        f"ALTER MODEL PAI_EAS_Qwen25_Omni_3B ADD VERSION v4 WITH OPTIONS({options}, COLOR = 'red');\n"
+    )
+    for fmt in ("box", "json"):
+        run = plan("-f", "keys.sql", "--format", fmt)
+        assert run.status == 1, run.raw_stderr
+        assert "version pai_eas_qwen25_omni_3b.v3" in run.stdout, run.raw_stderr
+        assert "keys.sql:2:" in run.raw_stderr
+        assert secret not in run.stdout + run.raw_stderr and secret[-12:] not in run.stdout + run.raw_stderr
