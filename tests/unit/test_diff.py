@@ -138,14 +138,29 @@ def rows(indices: set[int]) -> list[GrantRow]:
     return sorted((GRANTS[at] for at in indices), key=grant_order)
 
 
+ROLES = ["Analyst", "Reader", "Writer"]
+
+
+@strats.composite
+def role_edits(draw):
+    """Roles and their holders before and after, and the lines that adds and removes."""
+    holders = strats.sets(strats.sampled_from(USERS[:3]))
+    before = {name: draw(holders) for name in draw(subset(ROLES))}
+    after = {name: draw(holders) for name in draw(subset(ROLES))}
+    adds = sum(1 + len(held) if name not in before else len(held - before[name]) for name, held in after.items())
+    removes = sum(1 + len(held) if name not in after else len(held - after[name]) for name, held in before.items())
+    return sorted(before.items()), sorted(after.items()), adds, removes
+
+
 @strats.composite
 def states_and_edits(draw):
     """A state, and a second one made from it by edits whose number of lines is known."""
     models = {name: draw(strats.integers(1, 3)) for name in draw(strats.sets(strats.sampled_from(NAMES)))}
     members = draw(strats.sets(strats.sampled_from(USERS)))
     grants = draw(subset(list(range(len(GRANTS)))))  # indices: a GrantRow is no set member
+    roles_before, roles_after, role_adds, role_removes = draw(role_edits())
     before = state([model(name, [version(f"v{i}") for i in range(1, n + 1)]) for name, n in models.items()],
-                   members=members, grants=rows(grants))  # fmt: skip
+                   members=members, grants=rows(grants), roles=roles_before)  # fmt: skip
     dropped, recommented, grown = (draw(subset(sorted(models))) for _ in range(3))
     new_models = draw(subset([name for name in NAMES if name not in models]))
     gone_members = draw(subset(sorted(members)))
@@ -160,11 +175,11 @@ def states_and_edits(draw):
         kept.append(model(name, versions, comment="changed" if name in recommented else ""))
     kept += [model(name, [version("v1"), version("v2")]) for name in new_models]
     after = state(kept, members=(members - gone_members) | new_members,
-                  grants=rows((grants - gone_grants) | new_grants))  # fmt: skip
+                  grants=rows((grants - gone_grants) | new_grants), roles=roles_after)  # fmt: skip
     expected = {
-        ADD: len(grown - dropped) + 3 * len(new_models) + len(new_members) + len(new_grants),
+        ADD: len(grown - dropped) + 3 * len(new_models) + len(new_members) + len(new_grants) + role_adds,
         CHANGE: len(recommented - dropped),
-        REMOVE: sum(1 + models[name] for name in dropped) + len(gone_members) + len(gone_grants),
+        REMOVE: sum(1 + models[name] for name in dropped) + len(gone_members) + len(gone_grants) + role_removes,
     }
     return before, after, expected
 
