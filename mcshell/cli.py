@@ -297,12 +297,21 @@ _OWN_FORMAT = {
     "serve": "pyodps reads a job's result as the service writes it, the box and grid "
     "(security queries ask for JSON themselves)",
 }
+# The subcommands that take their own script (-e, -f) and --format, after their name.
+_OWN_SCRIPT = ("plan",)
 
 
 def _check_subcommand(command: str, runs_statements: bool, fmt: str) -> None:
-    """The options of a run that a subcommand (dump, serve) refuses, as a usage error."""
+    """The options of a run that a subcommand (dump, serve, plan) refuses, as a usage error."""
+    if runs_statements and command in _OWN_SCRIPT:
+        raise click.UsageError(
+            f"-e, -f and --check before '{command}' run statements locally; give the script after it: "
+            f"mcshell {command} -f FILE (it is checked as --check checks it)"
+        )
     if runs_statements:
         raise click.UsageError(f"-e, -f and --check run statements; they do not go with '{command}'")
+    if fmt != "box" and command in _OWN_SCRIPT:
+        raise click.UsageError(f"--format goes after '{command}': mcshell {command} --format {fmt}")
     if fmt != "box":
         raise click.UsageError(f"--format {fmt} does not go with '{command}': {_OWN_FORMAT[command]}")
 
@@ -367,3 +376,129 @@ def serve(options: SessionOptions, host: str, port: int, accounts_file: str | No
     except server.ServeError as error:
         raise click.UsageError(str(error)) from None
     sys.exit(int(status))
+
+
+PLAN_FORMATS = ("box", "json")
+
+
+@main.command()
+@click.option("-e", "execute", metavar="SQL", help="Plan these statements (a missing final ';' is added).")
+@click.option(
+    "-f", "script", metavar="FILE", type=click.File("rb"),
+    help="Plan the statements of FILE ('-' reads standard input).",
+)  # fmt: skip
+@click.option("--offline", is_flag=True, help="Plan against the last `mcshell pull` in --catalog; send nothing.")
+@click.option(
+    "--queries", "query_globs", metavar="GLOB", multiple=True,
+    help="Also check the queries (SELECT, INSERT ... SELECT) of the files GLOB matches against the state the script "
+    "leaves, and list each one that would fail (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(PLAN_FORMATS, case_sensitive=False), default="box", show_default=True,
+    help="The plan as one line per change, or as one JSON document.",
+)  # fmt: skip
+@click.pass_context
+def plan(
+    ctx: click.Context, execute: str | None, script: IO[bytes] | None, offline: bool, query_globs: tuple[str, ...],
+    fmt: str,
+) -> None:  # fmt: skip
+    """Show what a script would change in the remote project, before anything is sent.
+
+    Pulls the project into a private copy of the catalog (--offline: takes the last pull in --catalog),
+    checks the script against it as --check does (each failure as FILE:LINE:COL: FAILED ... on standard
+    error), and prints one line per change, then `Plan: A to add, C to change, R to remove.` Only reads
+    are sent, and the catalog file is never changed. Exit status: 0 every statement would succeed and no
+    query breaks, 1 otherwise, 2 usage error (docs/remote.md).
+    """
+    if execute is not None and script is not None:
+        raise click.UsageError("give either -e or -f, not both")
+    queries = _query_files(query_globs)
+    lines, source = _plan_input(execute, script)
+    sys.exit(int(_plan(ctx, lines, source, offline, queries, fmt.lower())))
+
+
+def _query_files(globs: tuple[str, ...]) -> list[str]:
+    """The files of every --queries pattern, in order, each once; a pattern matching no file is a usage error."""
+    import glob
+    import os
+
+    files: dict[str, None] = {}
+    for pattern in globs:
+        found = [path for path in sorted(glob.glob(pattern, recursive=True)) if os.path.isfile(path)]
+        if not found:
+            raise click.BadParameter(f"{quoted(pattern)} matches no file", param_hint="'--queries'")
+        files.update(dict.fromkeys(found))
+    return list(files)
+
+
+def _plan_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterable[str], str]:
+    if execute is not None:
+        return text_lines(execute), "<-e>"
+    stream = script if script is not None else (sys.stdin.buffer if sys.stdin is not None else None)
+    if stream is None:
+        return [], "<stdin>"
+    if script is None and sys.stdin.isatty():
+        raise click.UsageError("plan needs a script: give -f FILE or -e, or pipe the statements in")
+    name = getattr(stream, "name", "-")
+    return decode_lines(BlockLines(stream)), "<stdin>" if name in ("-", "<stdin>") else name
+
+
+def _plan(
+    ctx: click.Context, lines: Iterable[str], source: str, offline: bool, queries: list[str], fmt: str
+) -> ExitStatus:
+    from mcshell.remote.plan import PlanStopped, plan_script, print_plan
+
+    options: SessionOptions = ctx.obj
+    console, now = Console(), local_time()
+    try:
+        catalog, project, user = _offline(options, now) if offline else _pulled(ctx, options, now, console)
+        try:
+            with INTERRUPTS.installed():
+                result = plan_script(catalog, project, user, lines, source, console, queries)
+            print_plan(result, console, fmt)
+        finally:
+            catalog.close()
+    except McError as error:
+        console.failed(report.failed(error))
+        return ExitStatus.FAILED
+    except PlanStopped as stopped:
+        return stopped.status
+    except KeyboardInterrupt:  # while pulling: the script's own Ctrl-C is the session's (PlanStopped)
+        console.warn(report.plan_interrupted())
+        return ExitStatus.INTERRUPTED
+    except OutputClosed as closed:
+        return console.stopped(closed)
+    except OSError as error:  # a --queries file that went between the glob and the read
+        raise click.UsageError(f"cannot read {quoted(str(error.filename))}: {error.strerror}") from None
+    return ExitStatus.OK if result.ok else ExitStatus.FAILED
+
+
+def _offline(options: SessionOptions, now: str) -> tuple[Catalog, str, str]:
+    """A private copy of --catalog, holding the last pull of the project; the user is --user's."""
+    catalog = Catalog.open_private_copy(options.catalog_path, now)
+    with catalog.transaction(write=False):
+        pulled = catalog.project_exists(options.project)
+    if not pulled:
+        catalog.close()
+        raise click.UsageError(
+            f"project {options.project} was never pulled into {quoted(options.catalog_path)}: "
+            "run `mcshell pull` first, or plan without --offline"
+        )
+    return catalog, options.project, options.user
+
+
+def _pulled(ctx: click.Context, options: SessionOptions, now: str, console: Console) -> tuple[Catalog, str, str]:
+    """A private copy of --catalog with a fresh pull of the remote project; the user is the one the
+    remote says the credentials act as, whose privileges apply will run with."""
+    from mcshell.remote.pull import pull_project
+
+    target = remote_target(ctx)
+    remote = connect(target)
+    catalog = Catalog.open_private_copy(options.catalog_path, now)
+    try:
+        pull_project(remote, catalog, now, console.warn if sys.stderr is not None and sys.stderr.isatty() else None)
+        user = remote.whoami()
+    except BaseException:
+        catalog.close()
+        raise
+    return catalog, target.project, user

@@ -129,6 +129,15 @@ class OutputError(McError):
     kind = "Output error"
 
 
+class OutsidePlan(McError):
+    """`mcshell plan`: the script changes a project other than the one planned (USE, a qualified
+    name), which neither the pull nor apply covers. MaxCompute has no such error: the code is the
+    one for failures that are not the statement's, the kind mcshell's decision (docs/remote.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Plan error"
+
+
 class NotRunLocally(UnsupportedStatement):
     """A statement that passed every check but that mcshell cannot run here: a model call without
     --invoke or --oss-root, a table (mcshell keeps none), a query shape its evaluator does not take.

@@ -48,6 +48,13 @@ def reopened(stand_in: Catalog, write: bool, path: str, now: str) -> Catalog:
     return catalog
 
 
+def _picked(chunks: Iterator[Chunk | McError], only: Callable[[Chunk], Chunk | None]) -> Iterator[Chunk | McError]:
+    for chunk in chunks:
+        picked = only(chunk) if isinstance(chunk, Chunk) else chunk
+        if picked is not None:
+            yield picked
+
+
 class Outcome(Enum):
     OK = "ok"
     FAILED = "failed"
@@ -89,6 +96,7 @@ class Session:
         self._batch = Batch(console, print_oks=not options.check)
         self._reports = Reporter(console, options.check)
         self._console = console
+        self.tally: Counter[Outcome] = Counter()  # the outcomes of the last run_script (mcshell plan counts them)
 
     @property
     def console(self) -> Console:
@@ -101,17 +109,21 @@ class Session:
 
     # -- a script -----------------------------------------------------------------------------
     def run_script(
-        self, lines: Iterable[str], source: str = "<stdin>", drained: Callable[[], bool] = lambda: False
-    ) -> ExitStatus:
+        self, lines: Iterable[str], source: str = "<stdin>", drained: Callable[[], bool] = lambda: False,
+        only: Callable[[Chunk], Chunk | None] | None = None,
+    ) -> ExitStatus:  # fmt: skip
         """Run every statement of a script. The first failure stops it unless continue_on_error
         (or check, which reports every failure). `drained()` tells when the next line may have to
-        be waited for (source.BlockLines): the statements run so far are committed first."""
+        be waited for (source.BlockLines): the statements run so far are committed first. `only`
+        picks what runs of each statement (mcshell plan --queries: a query's SELECT), None to pass it over."""
         self._reports.start(source)
+        tally: Counter[Outcome] = Counter()
+        self.tally = tally
         if self.options.check and not self._open_private_copy():
             return ExitStatus.FAILED
-        tally: Counter[Outcome] = Counter()
         self._batch.lost = 0
-        stopped = self._run_all(self._chunks(lines, drained), tally)
+        chunks = self._chunks(lines, drained)
+        stopped = self._run_all(chunks if only is None else _picked(chunks, only), tally)
         if stopped is not None:
             return stopped
         tally[Outcome.FAILED] += self._batch.lost

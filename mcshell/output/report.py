@@ -159,6 +159,10 @@ def dump_interrupted() -> str:
     return "Interrupted: the dump is incomplete"
 
 
+def plan_interrupted() -> str:
+    return "Interrupted: no plan (nothing was sent but reads, and the catalog was not changed)"
+
+
 def script_interrupted(running: Position | None) -> str:
     """Ctrl-C in a script: every statement with an OK above is committed, the one running (if
     any) was rolled back, and nothing after it ran."""

@@ -1,0 +1,43 @@
+"""What `mcshell plan --queries` checks of each statement of a query file: a SELECT (or WITH)
+whole, the SELECT an INSERT writes, and SET (a setting such as odps.namespace.schema changes
+what a query's names mean). Everything else (CREATE TABLE, a DDL statement) is passed over:
+the queries are checked against the state the script leaves, never run (docs/remote-plan.md)."""
+
+from __future__ import annotations
+
+from sqlglot.errors import TokenError
+from sqlglot.tokens import TokenType
+
+from mcshell.sql.dialect import lex
+from mcshell.sql.splitter import Chunk
+
+_QUERY_STARTS = (TokenType.SELECT, TokenType.WITH)
+_KEPT = (*_QUERY_STARTS, TokenType.SET)
+
+
+def checked_part(chunk: Chunk) -> Chunk | None:
+    """The part of `chunk` a query check runs (itself, or an INSERT's SELECT with its own
+    position), or None to pass it over. Text the tokenizer cannot read is kept whole, so that its
+    check reports the error."""
+    if chunk.open_at is not None:
+        return chunk
+    try:
+        tokens = lex(chunk.text)
+    except TokenError:
+        return chunk
+    if not tokens:
+        return None
+    if tokens[0].token_type in _KEPT:
+        return chunk
+    if tokens[0].token_type is not TokenType.INSERT:
+        return None
+    depth = 0
+    for token in tokens[1:]:
+        if token.token_type is TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type is TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and token.token_type in _QUERY_STARTS:
+            line, col = chunk.position(token.start)
+            return Chunk(chunk.text[token.start :], line, col)
+    return None  # INSERT ... VALUES: no query to check
