@@ -96,7 +96,7 @@ def run_apply(
     if plan.changes and not (options.yes or (ask is not None and ask(_question(plan, options)))):
         console.warn(report.apply_cancelled())
         return ExitStatus.FAILED
-    sent = send_script(remote, steps, source, console) if plan.changes else None
+    sent = send_script(remote, steps, source, console, script) if plan.changes else None
     if sent is not None and sent.ending is Ending.LOST:
         return ExitStatus.FAILED  # the connection is gone: the next plan pulls what landed
     if sent is not None and sent.ending is Ending.DONE:

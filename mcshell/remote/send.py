@@ -16,7 +16,7 @@ the statement whose outcome is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -47,7 +47,7 @@ _MODEL_DDL = (st.CreateModel, st.AddVersion, st.SetDefaultVersion, st.DropVersio
 _SECURITY = (st.AddUser, st.RemoveUser, st.Grant, st.Revoke, st.GrantRole, st.RevokeRole, st.CreateRole, st.DropRole)
 _READS = (st.DescModel, st.ShowModels, st.ShowVersions, st.ShowCreateModel, st.WhoAmI, st.Help, st.ListUsers,
           st.ListRoles, st.DescribeRole, st.ShowGrants, st.ShowAcl)  # fmt: skip
-_ROUTES: dict[type, Route] = {
+ROUTES: dict[type, Route] = {
     **dict.fromkeys(_MODEL_DDL, Route.SQL),
     **dict.fromkeys(_SECURITY, Route.SECURITY),
     **dict.fromkeys((*_READS, st.Use), Route.KEPT),
@@ -102,6 +102,13 @@ class Refused(Exception):
         super().__init__(error.message)
         self.error, self.chunk = error, chunk
 
+    @property
+    def position(self) -> tuple[int, int] | None:
+        """Where its FAILED line points (as Reporter.failure finds it): the error's token, else the statement."""
+        if self.chunk is None:
+            return getattr(self.error, "position", None)  # source.InputError
+        return self.chunk.position(self.error.offset or content_start(self.chunk.text))
+
 
 def script_steps(lines: Iterable[str], project: str) -> list[Step]:
     """The script's statements as steps, up to a QUIT; Refused at the first that does not parse
@@ -117,7 +124,7 @@ def script_steps(lines: Iterable[str], project: str) -> list[Step]:
         if chunk is None:
             return steps
         statement = _parsed(chunk)
-        route = _ROUTES[type(statement)]
+        route = ROUTES[type(statement)]
         if isinstance(statement, st.Use) and statement.project.key != project:
             raise Refused(ApplyRefused(report.use_elsewhere(statement.project.key, project)), chunk)
         if isinstance(statement, st.SetVariable):
@@ -148,13 +155,15 @@ class Sent:
     total: int  # statements to send
 
 
-def send_script(remote: Sender, steps: list[Step], source: str, console: Console) -> Sent:
+def send_script(remote: Sender, steps: list[Step], source: str, console: Console, lines: Sequence[str] = ()) -> Sent:
     """Send the steps that go to the service, one at a time, each with its progress line on
     standard error; stop at the first failure (its FAILED line at the statement's position, as
-    --check writes it) or at a lost connection."""
+    --check writes it, with the script's `lines` for its excerpt) or at a lost connection."""
     sent = [step for step in steps if step.route in SENT]
     reports = Reporter(console, check=True)  # `<source>:<line>:<col>: FAILED: ...`, keys masked
     reports.start(source)
+    for line in lines:
+        reports.lines.add(line)
     for number, step in enumerate(sent, 1):
         console.partial(report.sending(number, len(sent), step.label))
         try:
