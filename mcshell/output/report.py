@@ -204,6 +204,15 @@ def outcome_unknown(ran: int, total: int, number: int, label: str) -> str:
     )
 
 
+def send_interrupted(ran: int, total: int, number: int, label: str) -> str:
+    """Ctrl-C while a statement was sent: the service may have run it."""
+    return (
+        f"Interrupted: statement [{number}/{total}] ({label}) may or may not have run; "
+        f"{ran} of {counted(total, 'statement')} ran before it and the rest were not sent; "
+        "`mcshell plan` shows what is left to do"
+    )
+
+
 def applied(total: int, endpoint: str, project: str) -> str:
     return f"{counted(total, 'statement')} ran on {printable(endpoint)} project {printable(project)}"
 

@@ -99,6 +99,8 @@ def run_apply(
     sent = send_script(remote, steps, source, console, script) if plan.changes else None
     if sent is not None and sent.ending is Ending.LOST:
         return ExitStatus.FAILED  # the connection is gone: the next plan pulls what landed
+    if sent is not None and sent.ending is Ending.INTERRUPTED:
+        return ExitStatus.INTERRUPTED
     if sent is not None and sent.ending is Ending.DONE:
         console.warn(report.applied(sent.total, options.endpoint, options.project))
     return _pull_and_compare(remote, plan if sent is None or sent.ending is Ending.DONE else None, options,

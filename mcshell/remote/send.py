@@ -146,6 +146,7 @@ class Ending(Enum):
     DONE = "done"  # every statement ran
     FAILED = "failed"  # the service refused one: those before it ran, none after it was sent
     LOST = "lost"  # the connection failed while one was sent: its outcome is unknown
+    INTERRUPTED = "interrupted"  # Ctrl-C while one was sent: its outcome is unknown too
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,10 @@ def send_script(remote: Sender, steps: list[Step], source: str, console: Console
             reports.failure(lost, step.chunk)
             console.warn(report.outcome_unknown(number - 1, len(sent), number, step.label))
             return Sent(Ending.LOST, number - 1, len(sent))
+        except KeyboardInterrupt:  # the request may have reached the service: as unknown as a lost one
+            console.warn("INTERRUPTED")
+            console.warn(report.send_interrupted(number - 1, len(sent), number, step.label))
+            return Sent(Ending.INTERRUPTED, number - 1, len(sent))
         except RemoteFailed as failed:
             console.warn("FAILED")
             reports.failure(failed, step.chunk)

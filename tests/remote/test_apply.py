@@ -111,12 +111,14 @@ def test_each_statement_is_sent_where_pyodps_sends_it_and_production_ends_as_the
 class Recorder:
     """A connection that records what it is asked to send; `refuse` or `lose` the call at that number."""
 
-    def __init__(self, refuse: int = 0, lose: int = 0):
+    def __init__(self, refuse: int = 0, lose: int = 0, interrupt: int = 0):
         self.calls: list[tuple] = []
-        self.refuse, self.lose = refuse, lose
+        self.refuse, self.lose, self.interrupt = refuse, lose, interrupt
 
     def _call(self, *call) -> str:
         self.calls.append(call)
+        if len(self.calls) == self.interrupt:
+            raise KeyboardInterrupt
         if len(self.calls) == self.lose:
             raise RemoteLost("POST /projects/p/instances: ConnectionError: connection reset")
         if len(self.calls) == self.refuse:
@@ -257,6 +259,18 @@ def test_a_lost_connection_stops_the_run_as_a_failure_does():
     )
 
 
+def test_ctrl_c_while_a_statement_is_sent_names_it_as_unknown_and_sends_no_more():
+    remote = Recorder(interrupt=2)
+    sent, stderr = send(remote, "DROP MODEL a;\nDROP MODEL b;\nDROP MODEL c;\n", "p")
+    assert (sent, len(remote.calls)) == (Sent(Ending.INTERRUPTED, 1, 3), 2)
+    assert stderr == (
+        "[1/3] DROP MODEL a ... OK\n"
+        "[2/3] DROP MODEL b ... INTERRUPTED\n"
+        "Interrupted: statement [2/3] (DROP MODEL b) may or may not have run; 1 of 3 statements ran before it and "
+        "the rest were not sent; `mcshell plan` shows what is left to do\n"
+    )
+
+
 # -- what a progress line shows of a statement ----------------------------------------------------
 def test_a_progress_line_masks_apikeys_escapes_control_characters_and_cuts_long_statements():
     remote = Recorder()
@@ -371,23 +385,60 @@ def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_cat
     assert dump_of(mcshell, pulled, project) == dump_of(mcshell, served, project)
 
 
+class OtherClientFirst:
+    """The real connection; before the first statement is sent (after apply's pull and plan),
+    `change` runs: another pyodps client changing production while apply runs."""
+
+    def __init__(self, remote: Remote, change):
+        self.remote, self.change = remote, change
+
+    def __getattr__(self, name):  # catalog_json, whoami, target ...: the real connection's
+        return getattr(self.remote, name)
+
+    def _first(self) -> None:
+        if self.change is not None:
+            self.change, change = None, self.change
+            change()
+
+    def sql(self, text, hints=None):
+        self._first()
+        return self.remote.sql(text, hints)
+
+    def security(self, query):
+        self._first()
+        return self.remote.security(query)
+
+
 @SKIP_UNTIL_MERGED
-def test_a_change_another_client_makes_between_plan_and_apply_is_shown_as_drift(production, mcshell, tmp_path):
-    """Another pyodps client grants a privilege while apply sends: apply pulls again, and the grant
-    the plan did not predict is drift (exit 1); the local catalog holds it, as the remote does."""
+def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(production, tmp_path):
+    """Another pyodps client grants a privilege after apply's plan, before its statements land:
+    apply's second pull finds a grant the plan did not predict: drift, exit 1. The local catalog
+    holds it, as the remote does."""
+    from mcshell.catalog.snapshot import read_project
+    from mcshell.catalog.store import Catalog
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
     endpoint, _ = production
     project = new_project()
     other = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
     other.execute_sql(f"USE {project};")
     other.run_security_query(f"ADD USER {ALICE}", output_json=False)
-    (tmp_path / "s.sql").write_text(f"ADD USER {BOB};\n")
-    # The stand-in for "between plan and apply": the grant lands after apply's own pull and plan,
-    # before its second pull. With the branches merged this is the serve fixture's hook, or a
-    # second statement of the script run by the other client first; see the note in the report.
-    other.run_security_query(f"GRANT Describe ON PROJECT {project} TO USER {ALICE}", output_json=False)
-    run = mcshell("apply", "-f", str(tmp_path / "s.sql"), "--yes", env=target_env(endpoint.url, project))
-    assert run.status == 1
-    assert f"drift: + grant Describe on project {project} to user {ALICE}" in run.stderr.splitlines()
+    remote = OtherClientFirst(
+        remote_for(endpoint.url, project),
+        lambda: other.run_security_query(f"GRANT List ON PROJECT {project} TO USER {ALICE}", output_json=False),
+    )
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    status = run_apply(lambda: remote, text_lines(f"ADD USER {BOB};\n"), "s.sql", options, None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert int(status) == 1
+    assert err.getvalue().splitlines()[-1] == f"drift: + grant List on project {project} to user {ALICE}"
+    catalog = Catalog.open(str(tmp_path / "catalog.db"), "2026-01-01 00:00:00")
+    with catalog.transaction(write=False):
+        assert any(
+            row.grantee == ALICE.lower() or row.grantee == ALICE for row in read_project(catalog, project).grants
+        )
+    catalog.close()
 
 
 @SKIP_UNTIL_MERGED
@@ -433,3 +484,117 @@ def test_on_a_terminal_apply_asks_and_a_no_sends_nothing(production, tmp_path):
     assert f"Apply 1 change to {endpoint.url} project {project}? [y/N] Apply cancelled: nothing was sent.\n" in (
         err.decode()
     )
+
+
+# -- the command's steps, in order, with pull, plan and diff stood in ------------------------------
+# Until the pull and plan branches land, their functions are replaced in mcshell.remote.apply (an
+# interpreted module, so that a replacement is seen): these tests hold the order of apply's steps,
+# the skipped ones above the whole command.
+class Flow:
+    """A stand-in connection and the stood-in pull, plan and diff, all recording into `events`."""
+
+    def __init__(self, monkeypatch, plan, drift=(), refuse: int = 0):
+        from mcshell.remote import apply as module
+
+        self.events: list[str] = []
+        self.remote = Recorder(refuse=refuse)
+        self.remote.whoami = lambda: "ALIYUN$owner@example.com"
+        recorded = self.remote._call
+
+        def call(*what):
+            self.events.append(f"{what[0]} {what[1]}")
+            return recorded(*what)
+
+        self.remote._call = call
+        monkeypatch.setattr(module, "pull_project", self._pull)
+        monkeypatch.setattr(module, "plan_script", lambda catalog, project, user, lines, source, console: self._plan(
+            plan, user, lines))  # fmt: skip
+        monkeypatch.setattr(module, "print_plan", lambda plan, console, fmt: console.result(
+            "".join(f"{c.sign} {c.text}\n" for c in plan.changes)))  # fmt: skip
+        monkeypatch.setattr(module, "diff", lambda before, after: list(drift))
+
+    def _pull(self, remote, catalog, now, progress=None):
+        self.events.append(f"pull into {'memory' if catalog.path == ':memory:' else 'the catalog'}")
+
+    def _plan(self, plan, user, lines):
+        self.events.append(f"plan {len(lines)} lines as {user}")
+        return plan
+
+    def run(self, tmp_path, script: str, yes: bool = True, answer: bool | None = None) -> tuple[int, str, str]:
+        from mcshell.remote.apply import ApplyOptions, run_apply
+
+        options = ApplyOptions(str(tmp_path / "catalog.db"), "p", "http://h/api", yes=yes)
+        asked: list[str] = []
+        ask = None if answer is None else (lambda question: asked.append(question) or answer)
+        out, err = io.StringIO(), io.StringIO()
+        status = run_apply(lambda: self.remote, text_lines(script), "s.sql", options, ask, Console(out, err))
+        self.events += [f"asked {question}" for question in asked]
+        return int(status), out.getvalue(), err.getvalue()
+
+
+def a_plan(changes=1, failures=0):
+    from mcshell.remote.plan import Plan
+    from mcshell.rules.diff import Change
+
+    shown = [Change("+", "version", f"version m.v{n}") for n in range(1, changes + 1)]
+    return Plan(changes=shown, statements=2, failures=failures, broken_queries=0, after=None)
+
+
+def test_apply_plans_against_a_private_pull_sends_then_pulls_into_the_catalog(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan())
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\nGRANT Describe ON MODEL m TO USER ALIYUN$x@y.com;\n")
+    assert (status, out) == (0, "+ version m.v1\n")
+    assert err == (
+        "[1/2] DROP MODEL a ... OK\n[2/2] GRANT Describe ON MODEL m TO USER ALIYUN$x@y.com ... OK\n"
+        "2 statements ran on http://h/api project p\n"
+    )
+    assert flow.events == [
+        "pull into memory", "plan 2 lines as ALIYUN$owner@example.com", "sql DROP MODEL a",
+        "security GRANT Describe ON MODEL m TO USER ALIYUN$x@y.com", "pull into the catalog",
+    ]  # fmt: skip
+
+
+def test_a_plan_with_failures_sends_nothing(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan(failures=2))
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n")
+    assert (status, out, err) == (1, "", "apply stopped: the plan has 2 failures; nothing was sent\n")
+    assert flow.events == ["pull into memory", "plan 1 lines as ALIYUN$owner@example.com"]
+
+
+def test_on_a_terminal_the_plan_is_confirmed_and_a_no_sends_nothing(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan(changes=2))
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n", yes=False, answer=False)
+    assert (status, err) == (1, "Apply cancelled: nothing was sent.\n")
+    assert flow.events[-1] == "asked Apply 2 changes to http://h/api project p? [y/N] "
+    assert not any(event.startswith(("sql", "security")) for event in flow.events)
+    flow = Flow(monkeypatch, a_plan(changes=1))
+    assert flow.run(tmp_path, "DROP MODEL a;\n", yes=False, answer=True)[0] == 0
+    assert "sql DROP MODEL a" in flow.events
+
+
+def test_a_plan_without_changes_sends_nothing_and_pulls(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan(changes=0))
+    status, out, err = flow.run(tmp_path, "GRANT Describe ON MODEL m TO USER ALIYUN$x@y.com;\n", yes=False, answer=True)
+    assert (status, err) == (0, "No changes: nothing was sent.\n")
+    assert flow.events == ["pull into memory", "plan 1 lines as ALIYUN$owner@example.com", "pull into the catalog"]
+
+
+def test_what_the_remote_holds_that_the_plan_did_not_predict_is_drift(monkeypatch, tmp_path):
+    from mcshell.rules.diff import Change
+
+    drift = [Change("+", "grant", "grant Describe on project p to user ALIYUN$eve@example.com")]
+    flow = Flow(monkeypatch, a_plan(), drift=drift)
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n")
+    assert status == 1
+    assert err.splitlines()[-2:] == [
+        "1 statement ran on http://h/api project p",
+        "drift: + grant Describe on project p to user ALIYUN$eve@example.com",
+    ]
+
+
+def test_after_a_remote_failure_the_catalog_is_pulled_and_no_drift_is_looked_for(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan(), drift=[object()], refuse=2)
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\nDROP MODEL nosuch;\nDROP MODEL c;\n")
+    assert status == 1
+    assert err.splitlines()[-1] == "1 of 3 statements ran; the rest were not sent"
+    assert flow.events[-2:] == ["sql DROP MODEL nosuch", "pull into the catalog"]
