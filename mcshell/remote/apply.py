@@ -85,8 +85,8 @@ def run_apply(
     if prepared is None:
         return ExitStatus.FAILED
     script, steps = prepared
-    remote = connect()
     try:
+        remote = connect()
         plan = _plan(remote, script, source, options, console, clock)
     except McError as error:
         console.failed(report.failed(error))

@@ -208,6 +208,23 @@ def test_a_privilege_the_acting_user_lacks_stops_the_run_with_the_services_line(
     assert SECRETS["alice-id"] not in stderr and "alice-id" not in stderr
 
 
+def test_an_apikey_of_a_statement_the_service_refuses_is_shown_nowhere(production):
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    key = "sk-9f8e7d6c5b4a3210"
+    script = (
+        "ALTER MODEL nosuch ADD VERSION v2 WITH OPTIONS(ENDPOINT = 'http://1234.cn-shanghai.pai-eas.aliyuncs.com', "
+        f"APIKEY = '{key}');\n"
+    )
+    sent, stderr = send(remote_for(endpoint.url, project), script, project)
+    assert sent == Sent(Ending.FAILED, 0, 1)
+    assert key not in stderr and "APIKEY = '****" in stderr  # the excerpt masks it
+    assert stderr.splitlines()[1] == (
+        f"script.sql:1:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: {project}.nosuch"
+    )
+
+
 class KillsBefore:
     """The real connection, with the server killed (kill -9) just before statement `number` is sent."""
 
@@ -346,6 +363,19 @@ def test_a_use_of_another_project_fails_at_its_position_before_anything_is_sent(
         f"<stdin>:2:1: FAILED: ODPS-0010000: Apply refused - USE elsewhere: apply sends every statement to project "
         f"{project}; apply the statements for another project with its own --project\n"
     )
+
+
+def test_a_wrong_key_is_refused_before_anything_is_read_or_sent_and_never_shown(production, mcshell, catalog):
+    endpoint, served = production
+    env = {**target_env(endpoint.url, new_project()), "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret-9"}
+    run = mcshell("apply", "--yes", "-e", "DROP MODEL m;", env=env)
+    assert (run.stdout, run.status) == ("", 1)
+    assert run.stderr == (
+        "FAILED: ODPS-0010000: Remote error - SignatureNotMatch: the request signature does not match: check the "
+        "access key secret\n"
+    )
+    assert "wrong-secret-9" not in run.stderr and "owner-id" not in run.stderr
+    assert not catalog.exists()
 
 
 def test_apply_takes_one_script_and_a_whole_target(mcshell, tmp_path):
