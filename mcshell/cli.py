@@ -405,6 +405,11 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
         raise click.UsageError(str(usage)) from None
     except OutputClosed as closed:
         status = console.stopped(closed)
+    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback, never a secret
+        if ctx.obj.debug:
+            raise
+        console.failed(target.scrub(report.failed(report.internal_error(bug))))
+        status = ExitStatus.FAILED
     sys.exit(int(status))
 
 
@@ -423,8 +428,9 @@ def _apply_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterabl
 
 def _terminal_ask(console: Console, script_on_stdin: bool) -> Callable[[str], bool] | None:
     """The question on the terminal: asked on standard error, answered on standard input (`y` or
-    `yes`); None when standard input is no terminal, or brings the script."""
-    if script_on_stdin or sys.stdin is None or not sys.stdin.isatty():
+    `yes`); None when either is no terminal (nobody would see it, or answer), or standard input
+    brings the script."""
+    if script_on_stdin or not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stderr)):
         return None
 
     def ask(question: str) -> bool:

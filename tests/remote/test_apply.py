@@ -343,6 +343,48 @@ def test_with_no_terminal_and_no_yes_apply_refuses_before_anything_is_sent(produ
     assert not catalog.exists()
 
 
+def on_terminal(args: list[str], env: dict[str, str], answer: bytes = b"") -> tuple[int, str]:
+    """mcshell with standard input and standard error on a pseudo-terminal (`answer` typed at
+    once): its exit status and what the terminal showed."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    mcshell = str(Path(sys.executable).with_name("mcshell"))
+    try:
+        os.write(leader, answer)
+        process = subprocess.Popen([mcshell, *args], stdin=follower, stdout=subprocess.DEVNULL, stderr=follower,
+                                   env={**os.environ, **env})  # fmt: skip
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all of it was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+        status = process.wait(timeout=120)
+    finally:
+        os.close(leader)
+    return status, shown.decode().replace("\r\n", "\n")
+
+
+def test_on_a_terminal_apply_goes_on_without_yes(production, tmp_path):
+    """Standard input and standard error on a terminal: no usage error, apply connects (and here,
+    with a wrong key, is refused at its first call, before anything is read or sent)."""
+    endpoint, _ = production
+    env = {**target_env(endpoint.url, new_project()), "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong"}
+    status, shown = on_terminal(["--catalog", str(tmp_path / "c.db"), "apply", "-e", "DROP MODEL m;"], env)
+    assert (status, shown) == (
+        1,
+        "FAILED: ODPS-0010000: Remote error - SignatureNotMatch: the request signature does not match: check the "
+        "access key secret\n",
+    )
+
+
 def test_a_script_with_queries_is_refused_unless_skip_queries(production, mcshell, tmp_path):
     endpoint, _ = production
     (tmp_path / "s.sql").write_text("DROP MODEL m;\n\n  SELECT 1;\nSELECT 2;\n")
@@ -490,30 +532,19 @@ def test_a_privilege_the_acting_user_lacks_fails_the_plan_and_nothing_is_sent(pr
 
 
 @SKIP_UNTIL_MERGED
-def test_on_a_terminal_apply_asks_and_a_no_sends_nothing(production, tmp_path):
-    """The question on a pseudo-terminal: `n` (or an empty answer) cancels, nothing sent."""
-    import pty
-    import subprocess
-    import sys
-
+def test_on_a_terminal_apply_asks_and_a_no_sends_nothing(production, mcshell, tmp_path):
+    """The question on a pseudo-terminal: `n` cancels, nothing sent."""
     endpoint, served = production
     project = new_project()
     client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    before = dump_of(mcshell, served, project)
     (tmp_path / "s.sql").write_text(f"ADD USER {BOB};\n")
-    leader, follower = pty.openpty()
-    mcshell = str(Path(sys.executable).with_name("mcshell"))
-    process = subprocess.Popen(
-        [mcshell, "--catalog", str(tmp_path / "c.db"), "apply", "-f", str(tmp_path / "s.sql")], stdin=follower,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **target_env(endpoint.url, project)},
-    )  # fmt: skip
-    os.write(leader, b"n\n")
-    out, err = process.communicate(timeout=120)
-    os.close(leader)
-    os.close(follower)
-    assert process.returncode == 1
-    assert f"Apply 1 change to {endpoint.url} project {project}? [y/N] Apply cancelled: nothing was sent.\n" in (
-        err.decode()
-    )
+    args = ["--catalog", str(tmp_path / "c.db"), "apply", "-f", str(tmp_path / "s.sql")]
+    status, shown = on_terminal(args, target_env(endpoint.url, project), answer=b"n\n")
+    assert status == 1
+    assert f"Apply 1 change to {endpoint.url} project {project}? [y/N] " in shown  # the typed n echoes first
+    assert shown.endswith("Apply cancelled: nothing was sent.\n")
+    assert dump_of(mcshell, served, project) == before
 
 
 # -- the command's steps, in order, with pull, plan and diff stood in ------------------------------
