@@ -241,3 +241,12 @@ def apply_cancelled() -> str:
 def not_pulled() -> str:
     """The pull after the run failed: the local catalog keeps what it held before."""
     return "the local catalog was not updated: `mcshell pull` reads the remote's state again"
+
+
+def nothing_sent() -> str:
+    """A failure before the first statement was sent: the connection, the pull or the plan's own."""
+    return "apply stopped: nothing was sent"
+
+
+def interrupted_before_sending() -> str:
+    return "Interrupted: nothing was sent"

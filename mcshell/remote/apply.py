@@ -90,7 +90,11 @@ def run_apply(
         plan = _plan(remote, script, source, options, console, clock)
     except McError as error:
         console.failed(report.failed(error))
+        console.warn(report.nothing_sent())
         return ExitStatus.FAILED
+    except KeyboardInterrupt:
+        console.warn(report.interrupted_before_sending())
+        return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
     if plan.changes and not (options.yes or (ask is not None and ask(_question(plan, options)))):
@@ -148,6 +152,9 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
         console.failed(report.failed(error))
         console.warn(report.not_pulled())
         return ExitStatus.FAILED
+    except KeyboardInterrupt:
+        console.warn(report.not_pulled())
+        return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
     drifted = diff(plan.after, actual)

@@ -381,7 +381,7 @@ def test_on_a_terminal_apply_goes_on_without_yes(production, tmp_path):
     assert (status, shown) == (
         1,
         "FAILED: ODPS-0010000: Remote error - SignatureNotMatch: the request signature does not match: check the "
-        "access key secret\n",
+        "access key secret\napply stopped: nothing was sent\n",
     )
 
 
@@ -414,7 +414,7 @@ def test_a_wrong_key_is_refused_before_anything_is_read_or_sent_and_never_shown(
     assert (run.stdout, run.status) == ("", 1)
     assert run.stderr == (
         "FAILED: ODPS-0010000: Remote error - SignatureNotMatch: the request signature does not match: check the "
-        "access key secret\n"
+        "access key secret\napply stopped: nothing was sent\n"
     )
     assert "wrong-secret-9" not in run.stderr and "owner-id" not in run.stderr
     assert not catalog.exists()
