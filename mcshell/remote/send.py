@@ -189,6 +189,12 @@ def send_script(remote: Sender, steps: list[Step], source: str, console: Console
 
 def _send(remote: Sender, step: Step) -> None:
     if step.route is Route.SQL:
-        remote.sql(step.text, dict(step.hints))
+        remote.sql(_terminated(step.text), dict(step.hints))
     else:
         remote.security(step.text)
+
+
+def _terminated(text: str) -> str:
+    """SQL as sent: pyodps appends the `;` to the text's end, inside a `--` comment that ends it,
+    so such a text gets its own `;` on a line of its own (any `--` on the last line counts)."""
+    return text + "\n;" if "--" in text.rpartition("\n")[2] else text

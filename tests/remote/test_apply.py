@@ -149,6 +149,12 @@ def test_set_lines_go_with_every_sql_statement_after_them_and_security_statement
     ]
 
 
+def test_a_statement_that_ends_in_a_line_comment_is_sent_with_its_own_semicolon():
+    remote = Recorder()
+    send(remote, "DROP MODEL m -- retired\n;\nDROP MODEL n /* c */;\n", "p")
+    assert remote.calls == [("sql", "DROP MODEL m -- retired\n;", {}), ("sql", "DROP MODEL n /* c */", {})]
+
+
 def test_reads_use_of_the_project_and_queries_are_not_sent_and_quit_ends_the_script():
     remote = Recorder()
     script = (
