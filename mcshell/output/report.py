@@ -169,6 +169,10 @@ def script_interrupted(running: Position | None) -> str:
 
 
 # -- mcshell apply: its progress and its end, on standard error -------------------------------
+# How a progress line ends: the statement ran, was refused, may or may not have run (twice).
+SENT_OK, SENT_FAILED, SENT_LOST, SENT_INTERRUPTED = "OK", "FAILED", "LOST", "INTERRUPTED"
+
+
 def sending(number: int, total: int, label: str) -> str:
     """The start of a progress line, `[3/12] ALTER MODEL churn ADD VERSION v3 ... `; its end
     (`OK`, `FAILED`, `LOST`) follows when the service has answered."""

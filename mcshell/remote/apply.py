@@ -60,6 +60,8 @@ def prepare(lines: Iterable[str], source: str, options: ApplyOptions, ask: Ask |
     except Refused as refused:
         reports = Reporter(console, check=True)
         reports.start(source)
+        for line in kept:  # the excerpt under the FAILED line shows them as written
+            reports.lines.add(line)
         reports.failure(refused.error, refused.chunk)
         return None
     queries = [step for step in steps if step.route is Route.QUERY]

@@ -170,20 +170,20 @@ def send_script(remote: Sender, steps: list[Step], source: str, console: Console
         try:
             _send(remote, step)
         except RemoteLost as lost:
-            console.warn("LOST")
+            console.warn(report.SENT_LOST)
             reports.failure(lost, step.chunk)
             console.warn(report.outcome_unknown(number - 1, len(sent), number, step.label))
             return Sent(Ending.LOST, number - 1, len(sent))
         except KeyboardInterrupt:  # the request may have reached the service: as unknown as a lost one
-            console.warn("INTERRUPTED")
+            console.warn(report.SENT_INTERRUPTED)
             console.warn(report.send_interrupted(number - 1, len(sent), number, step.label))
             return Sent(Ending.INTERRUPTED, number - 1, len(sent))
         except RemoteFailed as failed:
-            console.warn("FAILED")
+            console.warn(report.SENT_FAILED)
             reports.failure(failed, step.chunk)
             console.warn(report.statements_ran(number - 1, len(sent)))
             return Sent(Ending.FAILED, number - 1, len(sent))
-        console.warn("OK")
+        console.warn(report.SENT_OK)
     return Sent(Ending.DONE, len(sent), len(sent))
 
 
