@@ -296,9 +296,10 @@ _OWN_FORMAT = {
     "dump": "it writes a script of statements, text that mcshell -f runs again",
     "serve": "pyodps reads a job's result as the service writes it, the box and grid "
     "(security queries ask for JSON themselves)",
+    "apply": "it shows the plan and its progress as text, on standard error",
 }
-# The subcommands that take their own script (-e, -f) and --format, after their name.
-_OWN_SCRIPT = ("plan",)
+# The subcommands that take their own script (-e, -f) after their name; plan its own --format too.
+_OWN_SCRIPT = ("plan", "apply")
 
 
 def _check_subcommand(command: str, runs_statements: bool, fmt: str) -> None:
@@ -310,7 +311,7 @@ def _check_subcommand(command: str, runs_statements: bool, fmt: str) -> None:
         )
     if runs_statements:
         raise click.UsageError(f"-e, -f and --check run statements; they do not go with '{command}'")
-    if fmt != "box" and command in _OWN_SCRIPT:
+    if fmt != "box" and command not in _OWN_FORMAT:
         raise click.UsageError(f"--format goes after '{command}': mcshell {command} --format {fmt}")
     if fmt != "box":
         raise click.UsageError(f"--format {fmt} does not go with '{command}': {_OWN_FORMAT[command]}")
@@ -502,3 +503,73 @@ def _pulled(ctx: click.Context, options: SessionOptions, now: str, console: Cons
         catalog.close()
         raise
     return catalog, target.project, user
+
+
+@main.command()
+@click.option("-e", "execute", metavar="SQL", help="Apply these statements (a missing final ';' is added).")
+@click.option(
+    "-f", "script", metavar="FILE", type=click.File("rb"),
+    help="Apply the statements of FILE ('-' reads standard input).",
+)  # fmt: skip
+@click.option("--yes", is_flag=True, help="Send the statements without asking (needed with no terminal).")
+@click.option(
+    "--skip-queries", is_flag=True,
+    help="Apply a script that has queries (SELECT): the plan checks them, apply never sends them.",
+)  # fmt: skip
+@click.pass_context
+def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes: bool, skip_queries: bool) -> None:
+    """Plan a script against the remote project, then run it there (docs/remote.md).
+
+    The remote project is pulled into a private copy and the script planned against it; a plan
+    with failures stops there. The plan is shown and confirmed on the terminal (--yes skips the
+    question), then the statements are sent one at a time, stopping at the first the service
+    refuses. Afterwards the remote is pulled into --catalog and compared with what the plan
+    predicted: every difference is printed as drift (exit 1).
+    """
+    from mcshell.remote.apply import ApplyOptions, ApplyUsage, run_apply
+
+    if execute is not None and script is not None:
+        raise click.UsageError("give either -e or -f, not both")
+    lines, source, from_stdin = _apply_input(execute, script)
+    target = remote_target(ctx)
+    options = ApplyOptions(ctx.obj.catalog_path, target.project, target.endpoint, yes, skip_queries)
+    console = Console()
+    try:
+        status = run_apply(lambda: connect(target), lines, source, options, _terminal_ask(console, from_stdin), console)
+    except ApplyUsage as usage:
+        raise click.UsageError(str(usage)) from None
+    except OutputClosed as closed:
+        status = console.stopped(closed)
+    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback, never a secret
+        if ctx.obj.debug:
+            raise
+        console.failed(target.scrub(report.failed(report.internal_error(bug))))
+        status = ExitStatus.FAILED
+    sys.exit(int(status))
+
+
+def _apply_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterable[str], str, bool]:
+    """apply's script: its lines, its name in FILE:LINE:COL, and whether it is standard input."""
+    if execute is not None:
+        return text_lines(execute), "<-e>", False
+    if script is not None:
+        name = getattr(script, "name", "-")  # '-' (standard input) may come as a nameless stream
+        on_stdin = name in ("-", "<stdin>")
+        return decode_lines(BlockLines(script)), "<stdin>" if on_stdin else name, on_stdin
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("apply needs a script: give -f FILE or -e, or pipe the statements in")
+    return decode_lines(BlockLines(sys.stdin.buffer)), "<stdin>", True
+
+
+def _terminal_ask(console: Console, script_on_stdin: bool) -> Callable[[str], bool] | None:
+    """The question on the terminal: asked on standard error, answered on standard input (`y` or
+    `yes`); None when either is no terminal (nobody would see it, or answer), or standard input
+    brings the script."""
+    if script_on_stdin or not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stderr)):
+        return None
+
+    def ask(question: str) -> bool:
+        console.partial(question)
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+    return ask

@@ -211,3 +211,11 @@ class UnreadableAnswer(RemoteFailed):
     def __init__(self, request: str, line_number: int, line: str, why: str = ""):
         reason = f": {why}" if why else ""
         super().__init__(f"the answer to {request} could not be read at line {line_number}: {quoted(line)}{reason}")
+
+
+class ApplyRefused(McError):
+    """A statement `mcshell apply` will not send, refused before anything is sent: a USE of a project
+    other than the one apply talks to. Code and kind are mcshell's decision (docs/remote.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Apply refused"

@@ -69,6 +69,11 @@ class Console:
     def warn(self, line: str) -> None:
         _put(self.err, STDERR, line + "\n")
 
+    def partial(self, text: str) -> None:
+        """Text on standard error with no line end yet: a question, or the start of a progress line
+        whose end (`OK`) comes when the work it names is done."""
+        _put(self.err, STDERR, text)
+
     def stopped(self, closed: OutputClosed) -> ExitStatus:
         """The end of a run that `closed` stopped: a stream that failed says why on standard error,
         if that can still be written; the exit status."""

@@ -170,3 +170,91 @@ def script_interrupted(running: Position | None) -> str:
         return "Interrupted: the rest of the script was not run"
     line, col = running
     return f"Interrupted: the statement at [{line},{col}] was rolled back and the rest of the script was not run"
+
+
+# -- mcshell apply: its progress and its end, on standard error -------------------------------
+# How a progress line ends: the statement ran, was refused, may or may not have run (twice).
+SENT_OK, SENT_FAILED, SENT_LOST, SENT_INTERRUPTED = "OK", "FAILED", "LOST", "INTERRUPTED"
+
+
+def sending(number: int, total: int, label: str) -> str:
+    """The start of a progress line, `[3/12] ALTER MODEL churn ADD VERSION v3 ... `; its end
+    (`OK`, `FAILED`, `LOST`) follows when the service has answered."""
+    return f"[{number}/{total}] {label} ... "
+
+
+def use_elsewhere(project: str, target: str) -> str:
+    return (
+        f"USE {printable(project)}: apply sends every statement to project {printable(target)}; "
+        "apply the statements for another project with its own --project"
+    )
+
+
+def queries_not_sent(count: int, first: Position) -> str:
+    """A script with queries and no --skip-queries: refused before anything is sent."""
+    return (
+        f"the script has {counted(count, 'query statement')} (the first at [{first[0]},{first[1]}]): apply never sends "
+        "queries; give --skip-queries to apply the rest (the plan still checks the queries)"
+    )
+
+
+def statements_ran(ran: int, total: int) -> str:
+    """After a statement the service refused: what was sent and ran before it."""
+    return f"{ran} of {counted(total, 'statement')} ran; the rest were not sent"
+
+
+def outcome_unknown(ran: int, total: int, number: int, label: str) -> str:
+    """After a lost connection: the one statement that may or may not have run."""
+    return (
+        f"the connection was lost: statement [{number}/{total}] ({label}) may or may not have run; "
+        f"{ran} of {counted(total, 'statement')} ran before it and the rest were not sent; "
+        "`mcshell plan` shows what is left to do"
+    )
+
+
+def send_interrupted(ran: int, total: int, number: int, label: str) -> str:
+    """Ctrl-C while a statement was sent: the service may have run it."""
+    return (
+        f"Interrupted: statement [{number}/{total}] ({label}) may or may not have run; "
+        f"{ran} of {counted(total, 'statement')} ran before it and the rest were not sent; "
+        "`mcshell plan` shows what is left to do"
+    )
+
+
+def applied(total: int, endpoint: str, project: str) -> str:
+    return f"{counted(total, 'statement')} ran on {printable(endpoint)} project {printable(project)}"
+
+
+def confirm_apply(changes: int, endpoint: str, project: str) -> str:
+    return f"Apply {counted(changes, 'change')} to {printable(endpoint)} project {printable(project)}? [y/N] "
+
+
+def drift(sign: str, text: str) -> str:
+    """A difference between what the plan predicted and what the remote holds after the run."""
+    return f"drift: {sign} {printable(text)}"
+
+
+def plan_failed(count: int) -> str:
+    return f"apply stopped: the plan has {counted(count, 'failure')}; nothing was sent"
+
+
+def no_changes() -> str:
+    return "No changes: nothing was sent."
+
+
+def apply_cancelled() -> str:
+    return "Apply cancelled: nothing was sent."
+
+
+def not_pulled() -> str:
+    """The pull after the run failed: the local catalog keeps what it held before."""
+    return "the local catalog was not updated: `mcshell pull` reads the remote's state again"
+
+
+def nothing_sent() -> str:
+    """A failure before the first statement was sent: the connection, the pull or the plan's own."""
+    return "apply stopped: nothing was sent"
+
+
+def interrupted_before_sending() -> str:
+    return "Interrupted: nothing was sent"
