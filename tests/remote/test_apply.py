@@ -445,7 +445,10 @@ def test_apply_takes_one_script_and_a_whole_target(mcshell, tmp_path):
     assert run.status == 2
     assert run.stderr.splitlines()[-1].startswith("Error: no project: give --project")
     run = mcshell("-e", "DROP MODEL m;", "apply")
-    refusal = "Error: -e, -f and --check run statements; they do not go with 'apply'"
+    refusal = (
+        "Error: -e, -f and --check before 'apply' run statements locally; give the script after it: "
+        "mcshell apply -f FILE (it is checked as --check checks it)"
+    )
     assert (run.status, run.stderr.splitlines()[-1]) == (2, refusal)
 
 
