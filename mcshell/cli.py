@@ -294,6 +294,7 @@ def connect(target: Target) -> Remote:
 # Why a subcommand writes its own format, whatever --format says.
 _OWN_FORMAT = {
     "dump": "it writes a script of statements, text that mcshell -f runs again",
+    "pull": "it writes no result: its summary goes to standard error",
     "serve": "pyodps reads a job's result as the service writes it, the box and grid "
     "(security queries ask for JSON themselves)",
 }
@@ -367,3 +368,43 @@ def serve(options: SessionOptions, host: str, port: int, accounts_file: str | No
     except server.ServeError as error:
         raise click.UsageError(str(error)) from None
     sys.exit(int(status))
+
+
+@main.command()
+@click.pass_context
+def pull(ctx: click.Context) -> None:
+    """Replace the local snapshot of the remote project with what it holds now.
+
+    Reads every model, version, member, role and grant of the project (--project, --config or the
+    ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
+    that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
+    """
+    remote = connect(remote_target(ctx))
+    sys.exit(int(_pull(ctx.obj, remote, Console())))
+
+
+def _pull(options: SessionOptions, remote: Remote, console: Console) -> ExitStatus:
+    from mcshell.remote.pull import pull_project
+
+    try:
+        catalog = Catalog.open(options.catalog_path, local_time())
+        try:
+            summary = pull_project(remote, catalog, local_time(), console.progress)
+        finally:
+            catalog.close()
+        console.progress_done()
+        console.warn(report.pulled(
+            summary.models, summary.versions, summary.members, summary.roles, summary.grants, summary.endpoint,
+            summary.project, summary.seconds,
+        ))  # fmt: skip
+    except McError as error:
+        console.progress_done()
+        console.failed(report.failed(error))
+        return ExitStatus.FAILED
+    except OutputClosed as closed:
+        return closed.status
+    except KeyboardInterrupt:
+        console.progress_done()
+        console.warn(report.pull_interrupted())
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.OK

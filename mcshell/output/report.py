@@ -166,3 +166,25 @@ def script_interrupted(running: Position | None) -> str:
         return "Interrupted: the rest of the script was not run"
     line, col = running
     return f"Interrupted: the statement at [{line},{col}] was rolled back and the rest of the script was not run"
+
+
+# -- pull -------------------------------------------------------------------------------------
+def pulled(models: int, versions: int, members: int, roles: int, grants: int, endpoint: str, project: str,
+           seconds: float) -> str:  # fmt: skip
+    """`mcshell pull`'s last line on standard error, once the snapshot is written."""
+    return (
+        f"pulled {models} models, {versions} versions, {members} members, {roles} roles, {grants} grants "
+        f"from {printable(endpoint)} project {project} in {seconds:.1f} s"
+    )
+
+
+def pull_interrupted() -> str:
+    return "Interrupted: nothing was pulled; the project's last snapshot is unchanged"
+
+
+def apikey_pulled_masked(model: str, version: str) -> str:
+    """--invoke on a version whose APIKEY came from a pull (or a masked dump): the key itself is not here."""
+    return (
+        f"the APIKEY of model {model} version {version} is not known here: it was pulled (or restored) "
+        "masked, as DESC shows it; set it with ALTER MODEL to invoke the model"
+    )
