@@ -181,10 +181,3 @@ def pulled(models: int, versions: int, members: int, roles: int, grants: int, en
 def pull_interrupted() -> str:
     return "Interrupted: nothing was pulled; the project's last snapshot is unchanged"
 
-
-def apikey_pulled_masked(model: str, version: str) -> str:
-    """--invoke on a version whose APIKEY came from a pull (or a masked dump): the key itself is not here."""
-    return (
-        f"the APIKEY of model {model} version {version} is not known here: it was pulled (or restored) "
-        "masked, as DESC shows it; set it with ALTER MODEL to invoke the model"
-    )
