@@ -89,9 +89,7 @@ def test_a_box_it_cannot_read_names_the_request_and_the_first_line_it_could_not(
     with pytest.raises(UnreadableAnswer) as raised:
         parse_describe(edited, REQUEST)
     shown = (edited.split("\n") + [""])[number - 1]
-    assert raised.value.line == (
-        f"the answer to {REQUEST} could not be read at line {number}: '{shown}': {why}"
-    )
+    assert raised.value.line == (f"the answer to {REQUEST} could not be read at line {number}: '{shown}': {why}")
 
 
 def test_line_of_names_the_line_of_a_row():
