@@ -180,4 +180,3 @@ def pulled(models: int, versions: int, members: int, roles: int, grants: int, en
 
 def pull_interrupted() -> str:
     return "Interrupted: nothing was pulled; the project's last snapshot is unchanged"
-

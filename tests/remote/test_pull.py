@@ -26,6 +26,7 @@ from mcshell.serve.auth import load_accounts
 
 OWNER, ALICE, BOB = "ALIYUN$owner@example.com", "ALIYUN$alice@example.com", "RAM$1234:bob"
 OWNER_ID, OWNER_SECRET = "owner-id", "owner-Secret-0a1b2c3d"
+ALICE_ID, ALICE_SECRET = "alice-id", "alice-Secret-4e5f6a7b"
 APIKEY = "f094dc7ec96b4e1a9c3d0b2a7e6f5d4c"
 OSS = "oss://oss-cn-shanghai-internal.aliyuncs.com/bkt"
 ROLEARN = "acs:ram::1126123000000000:role/aliyunodpsdefaultrole"
@@ -103,7 +104,8 @@ def production(tmp_path_factory):
                               input=PRODUCTION)  # fmt: skip
     assert made.exit_code == 0, made.stderr
     accounts_file = folder / "accounts.ini"
-    accounts_file.write_text(f"[{OWNER_ID}]\nsecret = {OWNER_SECRET}\nuser = {OWNER}\n")
+    callers = ((OWNER_ID, OWNER_SECRET, OWNER), (ALICE_ID, ALICE_SECRET, ALICE))
+    accounts_file.write_text("".join(f"[{i}]\nsecret = {secret}\nuser = {user}\n\n" for i, secret, user in callers))
     os.chmod(accounts_file, 0o600)
     accounts = load_accounts(str(accounts_file))
     with serving(str(catalog), user=OWNER, project="sales", accounts=accounts,
@@ -335,6 +337,37 @@ def test_a_wrong_key_fails_and_writes_nothing(production, tmp_path, mcshell):
         with sqlite3.connect(local) as db:
             assert db.execute("SELECT count(*) FROM projects WHERE name = 'sales'").fetchone() == (0,)
         db.close()
+
+
+def test_a_user_without_describe_on_a_model_gets_the_service_s_line_and_nothing_is_written(
+    production, tmp_path, mcshell
+):
+    url, _ = production
+    local = tmp_path / "local.db"
+    alice = {
+        **environment(url),
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": ALICE_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ALICE_SECRET,
+    }
+    run = mcshell("--project", "sales", "pull", catalog_path=local, env=alice)
+    assert (run.stdout, run.status) == ("", 1)
+    assert run.stderr == (
+        "FAILED: ODPS-0130013:Authorization exception - Authorization Failed [4019], You have NO privilege "
+        "'odps:Describe' on {acs:odps:*:projects/sales/models/churn}. --->Tips: CurrentProject:sales; "
+        f"Principal:{ALICE};\n"
+    )
+    assert state_of_or_none(local) is None
+
+
+def state_of_or_none(path) -> ProjectState | None:
+    if not path.exists():
+        return None
+    catalog = Catalog.open_reading(str(path), NOW)
+    try:
+        with catalog.transaction(write=False):
+            return read_project(catalog, "sales")
+    finally:
+        catalog.close()
 
 
 def test_pull_without_a_target_is_a_usage_error(mcshell):
