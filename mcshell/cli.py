@@ -379,14 +379,15 @@ def pull(ctx: click.Context) -> None:
     ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
     that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
     """
-    remote = connect(remote_target(ctx))
-    sys.exit(int(_pull(ctx.obj, remote, Console())))
+    target = remote_target(ctx)
+    sys.exit(int(_pull(ctx.obj, lambda: connect(target), Console())))
 
 
-def _pull(options: SessionOptions, remote: Remote, console: Console) -> ExitStatus:
+def _pull(options: SessionOptions, connected: Callable[[], Remote], console: Console) -> ExitStatus:
     from mcshell.remote.pull import pull_project
 
     try:
+        remote = connected()  # a wrong endpoint may fail here already
         catalog = Catalog.open(options.catalog_path, local_time())
         try:
             summary = pull_project(remote, catalog, local_time(), console.progress)
