@@ -24,7 +24,7 @@ from mcshell.catalog.records import Model, Version
 from mcshell.catalog.snapshot import ModelState
 from mcshell.errors import UnreadableAnswer
 from mcshell.output.describe_box import line_of, parse_describe
-from mcshell.output.masking import mask_secrets
+from mcshell.output.masking import mask_secret
 from mcshell.output.render import shown
 from mcshell.output.results import Describe
 from mcshell.remote.client import Remote
@@ -187,4 +187,14 @@ class _Described:
 
 def _unreadable_json(request: str, value: object, why: str) -> UnreadableAnswer:
     """A JSON answer that is not what the API gives: its text (APIKEY values masked) as line 1."""
-    return UnreadableAnswer(request, 1, mask_secrets(json.dumps(value, ensure_ascii=False), set())[:200], why)
+    return UnreadableAnswer(request, 1, json.dumps(_masked(value), ensure_ascii=False)[:200], why)
+
+
+def _masked(value: object) -> object:
+    """`value` with the value of every APIKEY field (in any case) masked as DESC masks it."""
+    if isinstance(value, dict):
+        return {key: mask_secret(str(item)) if str(key).upper() == "APIKEY" else _masked(item)
+                for key, item in value.items()}  # fmt: skip
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value

@@ -283,6 +283,26 @@ def test_an_unknown_model_type_in_the_listing_is_refused(production):
         read_models(UnknownType(Target(url, "sales", OWNER_ID, OWNER_SECRET)), "sales")
 
 
+class LeakyListing(Remote):
+    """A version listing with an APIKEY whole in it and no versionName: refused, the key masked."""
+
+    def catalog_json(self, path, params=None):
+        answer = super().catalog_json(path, params)
+        if path.endswith(":listVersions"):
+            answer["models"][0] = {"options": {"APIKEY": APIKEY}}
+        return answer
+
+
+def test_a_listing_it_cannot_read_is_quoted_with_its_apikey_masked(production):
+    url, _ = production
+    with pytest.raises(UnreadableAnswer) as raised:
+        read_models(LeakyListing(Target(url, "sales", OWNER_ID, OWNER_SECRET)), "sales")
+    assert raised.value.line == (
+        "the answer to GET models/churn:listVersions could not be read at line 1: "
+        """'{"options": {"APIKEY": "********5d4c"}}': no 'versionName'"""
+    )
+
+
 class Paged(Remote):
     """The listings cut into pages of one item, chained by nextPageToken, as the service pages them."""
 
