@@ -379,7 +379,11 @@ def pull(ctx: click.Context) -> None:
     ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
     that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
     """
+    from mcshell.catalog.records import PUBLIC_PROJECT
+
     target = remote_target(ctx)
+    if target.project == PUBLIC_PROJECT:  # every catalog holds it already, and no statement changes it
+        raise click.UsageError(f"the public project {PUBLIC_PROJECT} is not pulled: every catalog holds it")
     sys.exit(int(_pull(ctx.obj, lambda: connect(target), Console())))
 
 

@@ -393,3 +393,9 @@ def state_of_or_none(path) -> ProjectState | None:
 def test_pull_without_a_target_is_a_usage_error(mcshell):
     run = mcshell("pull", env={"ODPS_ENDPOINT": ""})
     assert run.status == 2
+
+
+def test_the_public_project_is_not_pulled(mcshell):
+    run = mcshell("--project", "bigdata_public_modelset", "pull", env=environment("http://127.0.0.1:9/api"))
+    assert run.status == 2
+    assert "the public project bigdata_public_modelset is not pulled: every catalog holds it" in run.stderr
