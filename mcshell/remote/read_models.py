@@ -85,6 +85,7 @@ def _checked_model(row: dict[str, Any]) -> dict[str, Any]:
     for field in ("modelName", "sourceType", "modelType", "defaultVersion"):
         if not isinstance(row.get(field), str) or not row[field]:
             raise _unreadable_json(request, row, f"no '{field}'")
+    row = _with_texts(request, row, ("description",))
     source, kind = row["sourceType"], row["modelType"]
     if source not in MODEL_TYPES:
         raise _unreadable_json(request, row, f"unknown sourceType '{source}'")
@@ -104,6 +105,7 @@ def _read_model(remote: Remote, project: str, row: dict[str, Any]) -> ModelState
     for version_row in listed:
         if not isinstance(version_row.get("versionName"), str) or not version_row["versionName"]:
             raise _unreadable_json(request, version_row, "no 'versionName'")
+        version_row = _with_texts(request, version_row, ("path", "tasks", "description"))
         statement = f"DESC MODEL {quote_name(name)} VERSION {quote_name(version_row['versionName'])};"
         text = remote.sql(statement)
         described = _Described(statement, text, parse_describe(text, statement))
@@ -147,10 +149,10 @@ class _Described:
         self._agrees("model", "Project", fields["Project"], project, "project's")
         for label, key in (("Model Name", "modelName"), ("Model Type", "modelType"), ("Source Type", "sourceType"),
                            ("Default Version", "defaultVersion"), ("Comment", "description")):  # fmt: skip
-            self._agrees("model", label, fields[label], row.get(key, ""), "model")
+            self._agrees("model", label, fields[label], row[key], "model")
         return Model(
             project, row["modelName"], fields["Owner"], row["sourceType"], row["modelType"], row["defaultVersion"],
-            row.get("description", ""), fields["CreateTime"], fields["LastModifiedTime"],
+            row["description"], fields["CreateTime"], fields["LastModifiedTime"],
         )  # fmt: skip
 
     def version(self, row: dict[str, Any], listed: dict[str, Any]) -> Version:
@@ -158,14 +160,11 @@ class _Described:
         for label, key in (("Model Name", "modelName"), ("Model Type", "modelType"), ("Source Type", "sourceType")):
             self._agrees("version", label, fields[label], row[key], "model")
         self._agrees("version", "Version Name", fields["Version Name"], listed["versionName"], "version")
-        self._agrees("version", "Path", fields["Path"], listed.get("path", ""), "version")
+        self._agrees("version", "Path", fields["Path"], listed["path"], "version")
         options, key_case = self._options()
-        for key in ("tasks", "description"):
-            if not isinstance(listed.get(key, ""), str):
-                raise _unreadable_json(self.request, listed, f"'{key}' is not a string")
         return Version(
-            listed["versionName"], fields["Owner"], listed.get("path", ""), listed.get("tasks", ""), options,
-            tuple((name, data_type) for name, data_type, _ in self.desc.inputs), listed.get("description", ""),
+            listed["versionName"], fields["Owner"], listed["path"], listed["tasks"], options,
+            tuple((name, data_type) for name, data_type, _ in self.desc.inputs), listed["description"],
             key_case, fields["CreateTime"], fields["LastModifiedTime"],
         )  # fmt: skip
 
@@ -183,6 +182,15 @@ class _Described:
         if len(cases) > 1:
             raise self.unreadable("version", len(VERSION_FIELDS), "option keys in both cases")
         return options, cases.pop() if cases else "upper"
+
+
+def _with_texts(request: str, row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The row with each of `keys` a string: a field left out or null is empty (no comment, no path)."""
+    texts = {key: "" if row.get(key) is None else row[key] for key in keys}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise _unreadable_json(request, row, f"'{key}' is not a string")
+    return {**row, **texts}
 
 
 def _unreadable_json(request: str, value: object, why: str) -> UnreadableAnswer:
