@@ -294,6 +294,7 @@ def connect(target: Target) -> Remote:
 # Why a subcommand writes its own format, whatever --format says.
 _OWN_FORMAT = {
     "dump": "it writes a script of statements, text that mcshell -f runs again",
+    "pull": "it writes no result: its summary goes to standard error",
     "serve": "pyodps reads a job's result as the service writes it, the box and grid "
     "(security queries ask for JSON themselves)",
     "apply": "it shows the plan and its progress as text, on standard error",
@@ -478,7 +479,7 @@ def _offline(options: SessionOptions, now: str) -> tuple[Catalog, str, str]:
     """A private copy of --catalog, holding the last pull of the project; the user is --user's."""
     catalog = Catalog.open_private_copy(options.catalog_path, now)
     with catalog.transaction(write=False):
-        pulled = catalog.project_exists(options.project)
+        pulled = catalog.pull_record(options.project) is not None
     if not pulled:
         catalog.close()
         raise click.UsageError(
@@ -497,11 +498,13 @@ def _pulled(ctx: click.Context, options: SessionOptions, now: str, console: Cons
     remote = connect(target)
     catalog = Catalog.open_private_copy(options.catalog_path, now)
     try:
-        pull_project(remote, catalog, now, console.warn if sys.stderr is not None and sys.stderr.isatty() else None)
+        pull_project(remote, catalog, now, console.progress)
         user = remote.whoami()
     except BaseException:
         catalog.close()
         raise
+    finally:
+        console.progress_done()
     return catalog, target.project, user
 
 
@@ -573,3 +576,48 @@ def _terminal_ask(console: Console, script_on_stdin: bool) -> Callable[[str], bo
         return sys.stdin.readline().strip().lower() in ("y", "yes")
 
     return ask
+
+
+@main.command()
+@click.pass_context
+def pull(ctx: click.Context) -> None:
+    """Replace the local snapshot of the remote project with what it holds now.
+
+    Reads every model, version, member, role and grant of the project (--project, --config or the
+    ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
+    that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
+    """
+    from mcshell.catalog.records import PUBLIC_PROJECT
+
+    target = remote_target(ctx)
+    if target.project == PUBLIC_PROJECT:  # every catalog holds it already, and no statement changes it
+        raise click.UsageError(f"the public project {PUBLIC_PROJECT} is not pulled: every catalog holds it")
+    sys.exit(int(_pull(ctx.obj, lambda: connect(target), Console())))
+
+
+def _pull(options: SessionOptions, connected: Callable[[], Remote], console: Console) -> ExitStatus:
+    from mcshell.remote.pull import pull_project
+
+    try:
+        remote = connected()  # a wrong endpoint may fail here already
+        catalog = Catalog.open(options.catalog_path, local_time())
+        try:
+            summary = pull_project(remote, catalog, local_time(), console.progress)
+        finally:
+            catalog.close()
+        console.progress_done()
+        console.warn(report.pulled(
+            summary.models, summary.versions, summary.members, summary.roles, summary.grants, summary.endpoint,
+            summary.project, summary.seconds,
+        ))  # fmt: skip
+    except McError as error:
+        console.progress_done()
+        console.failed(report.failed(error))
+        return ExitStatus.FAILED
+    except OutputClosed as closed:
+        return closed.status
+    except KeyboardInterrupt:
+        console.progress_done()
+        console.warn(report.pull_interrupted())
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.OK

@@ -54,6 +54,15 @@ class Version(Value):
     model_id: int = field(default=0, compare=False)
 
 
+@dataclass(eq=False, repr=False)
+class PullRecord(Value):
+    """Where (the endpoint), when and as whom (the account's name) a project was last pulled."""
+
+    endpoint: str
+    user: str
+    time: str
+
+
 # The columns of each table in the order of the record's fields.
 MODEL_COLUMNS = (
     "project, name, owner, source_type, model_type, default_version, comment, create_time, last_modified_time, id"

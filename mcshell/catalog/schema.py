@@ -175,10 +175,29 @@ def _add_public_models(db: sqlite3.Connection) -> None:
             )
 
 
+# Schema 4 -> 5: where, when and as whom each project was last pulled (`mcshell pull`): one row
+# per pulled project, replaced with its snapshot; a project never pulled has none.
+_SCHEMA_5 = """
+CREATE TABLE pulls (
+    project TEXT PRIMARY KEY REFERENCES projects(name),
+    endpoint TEXT NOT NULL,
+    user TEXT NOT NULL,
+    time TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def _add_pulls(db: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: no project of an older catalog was pulled."""
+    _run(db, _SCHEMA_5)
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants, _add_roles, _add_public_models]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _add_members_and_grants, _add_roles, _add_public_models, _add_pulls,
+]  # fmt: skip
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).

@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from mcshell.catalog.grants import GrantRow, Role
-from mcshell.catalog.records import Model, Project, Version
+from mcshell.catalog.records import Model, Project, PullRecord, Version
 from mcshell.catalog.store import Catalog
 from mcshell.value import Value
 
@@ -64,3 +64,61 @@ def _grants(catalog: Catalog, project: str) -> tuple[GrantRow, ...]:
 def grant_order(row: GrantRow) -> tuple[str, str, str, str]:
     """Grants on the project first, then by model; within each, by kind, grantee and privilege."""
     return (row.model or "", row.kind, row.grantee, row.privilege)
+
+
+def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -> None:
+    """The project's snapshot replaced by `state`, with the record of its pull, in ONE write
+    transaction opened here: a failure (or a kill) half-way leaves the old snapshot whole.
+    Each model's versions are written in the order they were made (`creation_order`), since
+    dump and SHOW CREATE MODEL recreate them in that order."""
+    name = state.project.name
+    with catalog.transaction(write=True):
+        _delete_project(catalog, name)
+        catalog.replace_project_row(state.project, record)
+        for model_state in state.models:
+            _insert_model(catalog, model_state)
+        for member, add_time in state.members:
+            catalog.grants.add_member(name, member, add_time)
+        for role_state in state.roles:
+            catalog.grants.create_role(role_state.role)
+            for holder in role_state.holders:
+                catalog.grants.give_role(name, role_state.role.key, holder)
+        _insert_grants(catalog, name, state.grants)
+
+
+def creation_order(versions: tuple[Version, ...]) -> list[Version]:
+    """Versions in the order they were made, as far as their times tell: by create time, the version
+    CREATE MODEL made (upper-case keys) first among equals, then by name (the service gives no finer
+    order than a second: mcshell's decision, docs/remote-pull.md)."""
+    return sorted(versions, key=lambda v: (v.create_time, v.key_case != "upper", v.name))
+
+
+def _delete_project(catalog: Catalog, name: str) -> None:
+    db = catalog.db
+    models = "SELECT id FROM models WHERE project = ?"
+    db.execute(f"DELETE FROM model_grants WHERE model_id IN ({models})", (name,))
+    db.execute(f"DELETE FROM versions WHERE model_id IN ({models})", (name,))
+    for table in ("models", "project_grants", "role_members", "roles", "members", "pulls"):
+        db.execute(f"DELETE FROM {table} WHERE project = ?", (name,))
+
+
+def _insert_model(catalog: Catalog, state: ModelState) -> None:
+    first, *others = creation_order(state.versions)
+    catalog.insert_model(state.model, first)
+    written = catalog.get_model(state.model.project, state.model.name)
+    assert written is not None
+    for version in others:
+        catalog.insert_version(written.id, version)
+
+
+def _insert_grants(catalog: Catalog, project: str, grants: tuple[GrantRow, ...]) -> None:
+    model_ids: dict[str, int] = {}
+    for row in grants:
+        model_id = None
+        if row.model is not None:
+            if row.model not in model_ids:
+                model = catalog.get_model(project, row.model)
+                assert model is not None, f"a grant on {row.model}, which the snapshot does not hold"
+                model_ids[row.model] = model.id
+            model_id = model_ids[row.model]
+        catalog.grants.change_grants(True, project, model_id, row.kind, row.grantee, (row.privilege,))

@@ -21,6 +21,7 @@ from mcshell.catalog.records import (
     VERSION_COLUMNS,
     Model,
     Project,
+    PullRecord,
     Version,
     model_from_row,
     to_json,
@@ -119,6 +120,24 @@ class Catalog(Transactions):
             return expected if expected is not None and expected.name == name else None
         self._projects[name] = project = Project(*row)
         return project
+
+    def pull_record(self, project: str) -> PullRecord | None:
+        """Where, when and as whom `mcshell pull` last wrote the project; None if it never did."""
+        row = self._db.execute("SELECT endpoint, user, time FROM pulls WHERE project = ?", (project,)).fetchone()
+        return PullRecord(*row) if row else None
+
+    def replace_project_row(self, project: Project, pulled: PullRecord) -> None:
+        """A pull's one change to a project's row (owner, create time, as the remote says) and its record."""
+        self._projects.pop(project.name, None)
+        self._db.execute(
+            "INSERT INTO projects (name, owner, create_time) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+            "SET owner = excluded.owner, create_time = excluded.create_time",
+            (project.name, project.owner, project.create_time),
+        )
+        self._db.execute(
+            "INSERT OR REPLACE INTO pulls (project, endpoint, user, time) VALUES (?, ?, ?, ?)",
+            (project.name, pulled.endpoint, pulled.user, pulled.time),
+        )
 
     def user_projects(self) -> list[str]:
         """Every project but the public one, sorted by name."""

@@ -74,6 +74,23 @@ class Console:
         whose end (`OK`) comes when the work it names is done."""
         _put(self.err, STDERR, text)
 
+    def progress(self, line: str) -> None:
+        """A line of progress on standard error, overwritten in place by the next one (and by
+        `progress_done`): only on a terminal, where it is seen; a pipe or a log gets none of them."""
+        if self._err_is_terminal():
+            _put(self.err, STDERR, "\r" + line + "\x1b[K")
+
+    def progress_done(self) -> None:
+        """Clear the progress line, so what follows starts on a clean line."""
+        if self._err_is_terminal():
+            _put(self.err, STDERR, "\r\x1b[K")
+
+    def _err_is_terminal(self) -> bool:
+        try:
+            return self.err is not None and self.err.isatty()
+        except (OSError, ValueError):
+            return False
+
     def stopped(self, closed: OutputClosed) -> ExitStatus:
         """The end of a run that `closed` stopped: a stream that failed says why on standard error,
         if that can still be written; the exit status."""

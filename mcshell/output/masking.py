@@ -56,6 +56,13 @@ def mask_secret(value: str) -> str:
     return MASK + value[-4:] if len(value) >= 12 else MASK
 
 
+def is_masked(value: str) -> bool:
+    """An APIKEY as outputs show it (`mask_secret`), not a key: what `mcshell pull` stores, since DESC
+    shows no more, and what a masked dump restores. No real key is eight asterisks and four
+    characters (mcshell's decision, docs/remote-pull.md)."""
+    return value.startswith(MASK) and len(value) <= len(MASK) + 4 and "*" not in value[len(MASK) :]
+
+
 @dataclass(eq=False, repr=False)
 class SecretSpan(Value):
     """An APIKEY value in a text (or what may be one): text[start:end], without its quotes."""

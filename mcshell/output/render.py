@@ -19,11 +19,12 @@ FORMATS = ("box", "csv", "json")
 
 WIDTH = 86
 BORDER = "+" + "-" * (WIDTH - 2) + "+"
-_LABEL_WIDTH = 26
-_VALUE_WIDTH = 56
-_INPUT_WIDTHS = (15, 10, 51)
-_MODEL_TITLE = "|                  Model Information"
-_VERSION_TITLE = "|                Version Information"
+LABEL_WIDTH = 26
+VALUE_WIDTH = 56
+INPUT_WIDTHS = (15, 10, 51)
+MODEL_TITLE = "|                  Model Information"
+VERSION_TITLE = "|                Version Information"
+INPUT_HEADERS = ("Input", "Type", "Comment")
 
 
 def render(output: Output, fmt: str = "box") -> str:
@@ -61,28 +62,29 @@ def message_text(text: str) -> str:
 
 
 def render_describe(desc: Describe) -> str:
-    lines = [BORDER, _title(_MODEL_TITLE), BORDER]
+    """The DESC MODEL box (docs/spec.md 4.1); `describe_box.parse_describe` reads it back."""
+    lines = [BORDER, title_row(MODEL_TITLE), BORDER]
     lines += [_field(label, value) for label, value in desc.model]
-    lines += [BORDER, _title(_VERSION_TITLE), BORDER]
+    lines += [BORDER, title_row(VERSION_TITLE), BORDER]
     lines += [_field(label, value) for label, value in desc.version]
-    lines += [BORDER, _input_row(("Input", "Type", "Comment")), BORDER]
-    lines += [_input_row(column) for column in desc.inputs]
+    lines += [BORDER, input_row(INPUT_HEADERS), BORDER]
+    lines += [input_row(column) for column in desc.inputs]
     lines.append(BORDER)
     return "\n".join(lines) + "\n"
 
 
-def _title(text: str) -> str:
+def title_row(text: str) -> str:
     return text.ljust(WIDTH - 1) + "|"
 
 
 def _field(label: str, value: str) -> str:
     # A long value is printed whole and the row grows: never truncate. A label too long for its
     # column (PAI_EAS_SYNC_REQUEST_TIMEOUT:) keeps one space before its value.
-    return "| " + f"{shown(label)}:".ljust(_LABEL_WIDTH - 1) + " " + shown(value).ljust(_VALUE_WIDTH) + " |"
+    return "| " + f"{shown(label)}:".ljust(LABEL_WIDTH - 1) + " " + shown(value).ljust(VALUE_WIDTH) + " |"
 
 
-def _input_row(cells: tuple[str, str, str]) -> str:
-    padded = (shown(cell).ljust(width) for cell, width in zip(cells, _INPUT_WIDTHS, strict=True))
+def input_row(cells: tuple[str, str, str]) -> str:
+    padded = (shown(cell).ljust(width) for cell, width in zip(cells, INPUT_WIDTHS, strict=True))
     return "| " + " | ".join(padded) + " |"
 
 

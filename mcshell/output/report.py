@@ -258,3 +258,17 @@ def nothing_sent() -> str:
 
 def interrupted_before_sending() -> str:
     return "Interrupted: nothing was sent"
+
+
+# -- pull -------------------------------------------------------------------------------------
+def pulled(models: int, versions: int, members: int, roles: int, grants: int, endpoint: str, project: str,
+           seconds: float) -> str:  # fmt: skip
+    """`mcshell pull`'s last line on standard error, once the snapshot is written."""
+    return (
+        f"pulled {models} models, {versions} versions, {members} members, {roles} roles, {grants} grants "
+        f"from {printable(endpoint)} project {project} in {seconds:.1f} s"
+    )
+
+
+def pull_interrupted() -> str:
+    return "Interrupted: nothing was pulled; the project's last snapshot is unchanged"

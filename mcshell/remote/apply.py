@@ -120,7 +120,7 @@ def _plan(remote: Remote, script: list[str], source: str, options: ApplyOptions,
     user = remote.whoami()
     private = Catalog.open(MEMORY, clock())
     try:
-        pull_project(remote, private, clock())
+        _pull(remote, private, clock(), console)
         plan = plan_script(private, options.project, user, script, source, console)
     finally:
         private.close()
@@ -131,6 +131,14 @@ def _plan(remote: Remote, script: list[str], source: str, options: ApplyOptions,
     if not plan.changes:
         console.warn(report.no_changes())
     return plan
+
+
+def _pull(remote: Remote, catalog: Catalog, now: str, console: Console) -> None:
+    """A pull, with its progress line on a terminal, cleared when it ends."""
+    try:
+        pull_project(remote, catalog, now, console.progress)
+    finally:
+        console.progress_done()
 
 
 def _question(plan: Plan, options: ApplyOptions) -> str:
@@ -145,7 +153,7 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
     try:
         catalog = Catalog.open(options.catalog_path, clock())
         try:
-            pull_project(remote, catalog, clock())
+            _pull(remote, catalog, clock(), console)
             with catalog.transaction(write=False):
                 actual = read_project(catalog, options.project)
         finally:

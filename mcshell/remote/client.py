@@ -6,6 +6,7 @@ the target's secrets scrubbed from every text (errors.py: RemoteFailed, RemoteLo
   themselves on a None field and refuse an unknown modelType for the whole page);
 - `sql(text, hints)`: a statement through `run_sql`, its text result (`get_task_result`);
 - `security(query)`: a security query answered as text (see `_security_request`);
+- `project_info()`: the project's owner and create time;
 - `whoami()`: the acting account, as the service names it.
 """
 
@@ -69,6 +70,15 @@ class Remote:
         """A security query (GRANT, LIST USERS, SHOW GRANTS ...), its answer as the text layout."""
         with self._errors(query):
             return _security_request(self._project_object(), query)
+
+    def project_info(self) -> tuple[str, str]:
+        """The project's owner and create time (`GET /projects/<p>`), the time as the catalog keeps
+        one (`yyyy-MM-dd HH:mm:ss`, local time, as pyodps reads it)."""
+        with self._errors(f"GET projects/{self.target.project}"):
+            project = self._project_object()
+            project.reload()
+            created = project.creation_time
+            return str(project.owner), created.strftime("%Y-%m-%d %H:%M:%S") if created is not None else ""
 
     def whoami(self) -> str:
         """The acting account's name (the `Name:` line of WHOAMI)."""

@@ -1,14 +1,21 @@
 """`mcshell pull`: the remote project's whole state into the local catalog, in one transaction.
 
-INTERFACE ONLY on main until the i20-pull branch lands: plan and apply call `pull_project`."""
+Every read comes first (read_models.py, read_access.py), then one write transaction replaces the
+project's snapshot (catalog.snapshot.replace_project): a read that fails, or a Ctrl-C, leaves the
+old snapshot whole. Plan and apply call `pull_project` too."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mcshell.catalog.records import Project, PullRecord
+from mcshell.catalog.snapshot import ProjectState, replace_project
 from mcshell.catalog.store import Catalog
 from mcshell.remote.client import Remote
+from mcshell.remote.read_access import read_access
+from mcshell.remote.read_models import read_models
 
 
 @dataclass(frozen=True)
@@ -23,10 +30,27 @@ class PullSummary:
     seconds: float
 
 
+def read_state(remote: Remote, progress: Callable[[str], None] | None = None) -> tuple[ProjectState, str]:
+    """The remote project's state and the acting account's name, read only (nothing written)."""
+    project = remote.target.project
+    owner, created = remote.project_info()
+    user = remote.whoami()
+    models = read_models(remote, project, progress)
+    access = read_access(remote, project, [state.model.name for state in models])
+    return ProjectState(Project(project, owner, created), models, access.members, access.roles, access.grants), user
+
+
 def pull_project(
     remote: Remote, catalog: Catalog, now: str, progress: Callable[[str], None] | None = None
 ) -> PullSummary:
     """Read the remote project (models, versions, members, roles, grants) and replace its snapshot
     in `catalog` in one write transaction, with the record of where, when and as whom it was
     pulled. Nothing is written when any read fails (RemoteFailed, RemoteLost, RemoteRefused)."""
-    raise NotImplementedError("i20-pull implements this")
+    started = time.monotonic()
+    state, user = read_state(remote, progress)
+    endpoint = remote.target.scrub(remote.target.endpoint)
+    replace_project(catalog, state, PullRecord(endpoint, user, now))
+    return PullSummary(
+        endpoint, state.project.name, len(state.models), sum(len(model.versions) for model in state.models),
+        len(state.members), len(state.roles), len(state.grants), time.monotonic() - started,
+    )  # fmt: skip

@@ -125,7 +125,12 @@ def desc_model(stmt: st.DescModel, ctx: Context) -> Result:
     access.require_on_model(ctx, privileges.DESCRIBE, model)
     name = stmt.version or st.Ident(model.default_version)
     version = find_version(ctx, model, name)
-    return Result(Describe(_model_rows(model), _version_rows(model, version), _input_rows(version)))
+    return Result(describe(model, version))
+
+
+def describe(model: Model, version: Version) -> Describe:
+    """DESC MODEL's rows for one version: what the box prints (output/render.py) and pull reads back."""
+    return Describe(_model_rows(model), _version_rows(model, version), _input_rows(version))
 
 
 def _model_rows(model: Model) -> tuple[tuple[str, str], ...]:
@@ -235,7 +240,12 @@ def use(stmt: st.Use, ctx: Context) -> Result:
 
 
 def whoami(stmt: st.WhoAmI, ctx: Context) -> Result:
-    return Result(Record((("Name", ctx.user), ("Project", ctx.project))))
+    """Who is acting, where; on a pulled project also where, when and as whom it was pulled."""
+    fields = [("Name", ctx.user), ("Project", ctx.project)]
+    pulled = ctx.catalog.pull_record(ctx.project)
+    if pulled is not None:
+        fields.append(("Pulled", f"{pulled.endpoint} at {pulled.time} as {pulled.user}"))
+    return Result(Record(tuple(fields)))
 
 
 def set_variable(stmt: st.SetVariable, ctx: Context) -> Result:

@@ -40,6 +40,12 @@ def _fail(call: ModelCall, reason: str, where: str = "", secrets: frozenset[str]
     return RuntimeCallError(_masked(text, secrets))
 
 
+def _masked_key(apikey: str) -> bool:
+    from mcshell.output.masking import is_masked
+
+    return is_masked(apikey)
+
+
 def _masked(text: str, secrets: frozenset[str]) -> str:
     """`text` with each APIKEY masked as DESC masks it. mcshell never writes the key into a message; only an
     endpoint's own error body might quote it, so the masking rule is imported only then (output/masking.py
@@ -82,6 +88,9 @@ def target_for(settings: RuntimeSettings, call: ModelCall) -> Target:
     base = base if base.endswith(suffix) else base + suffix
     if not settings.invoke:
         raise _fail(call, f"calling {base} needs --invoke (or MCSHELL_INVOKE=1)", secrets=secrets)
+    if apikey and _masked_key(apikey):
+        raise _fail(call, f"its APIKEY {apikey} was pulled (or restored from a dump) masked, as DESC shows it, and "
+                    "is not known here: set the key with ADD VERSION to call the endpoint")  # fmt: skip
     headers = {"Authorization": apikey} if apikey else {}
     model_name = call.options.get("PAI_EAS_MODEL_NAME", "")
     return Target(base, model_name, _timeout(call), headers, secrets)

@@ -1,0 +1,1 @@
+"""Tests of `mcshell pull` (issue 20): the real pyodps against `mcshell serve`."""
