@@ -185,8 +185,13 @@ class _Described:
 
 
 def _with_texts(request: str, row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """The row with each of `keys` a string: a field left out or null is empty (no comment, no path)."""
+    """The row with each of `keys` a string: a field left out or null is empty (no comment, no path);
+    `tasks` may come as a list of strings (mcshell serve's shape: docs/serve.md), read as its items
+    joined by commas, the TASKS option's own separator."""
     texts = {key: "" if row.get(key) is None else row[key] for key in keys}
+    tasks = texts.get("tasks")
+    if isinstance(tasks, list) and all(isinstance(task, str) for task in tasks):
+        texts["tasks"] = ",".join(tasks)
     for key, value in texts.items():
         if not isinstance(value, str):
             raise _unreadable_json(request, row, f"'{key}' is not a string")

@@ -1,8 +1,7 @@
 """`mcshell apply`: a script sent to the remote project one statement at a time, through the real
-pyodps against `mcshell serve` (started by the serve tests' own means); then the whole command.
-
-The tests of the whole command (plan, confirm, send, pull again, drift) need the pull and plan
-branches: they are written here, skipped until those land (see SKIP_UNTIL_MERGED)."""
+pyodps against `mcshell serve` (started by the serve tests' own means); then the whole command
+(plan, confirm, send, pull again, drift); then the order of its steps, with pull, plan and diff
+stood in."""
 
 from __future__ import annotations
 
@@ -28,7 +27,6 @@ from mcshell.sql.source import text_lines
 ALICE, BOB = "ALIYUN$alice@example.com", "ALIYUN$bob@example.com"
 SECRETS = {"owner-id": "owner-secret-0", "alice-id": "alice-secret-1"}
 USERS = {"owner-id": OWNER, "alice-id": ALICE}
-SKIP_UNTIL_MERGED = pytest.mark.skip(reason="needs the pull and plan branches (pull_project, plan_script, diff)")
 
 # A script that adds, changes and grants, with a SET line, a read and a USE of its own project.
 SCRIPT = (
@@ -452,8 +450,7 @@ def test_apply_takes_one_script_and_a_whole_target(mcshell, tmp_path):
     assert (run.status, run.stderr.splitlines()[-1]) == (2, refusal)
 
 
-# -- the whole command: needs the pull and plan branches --------------------------------------------
-@SKIP_UNTIL_MERGED
+# -- the whole command --------------------------------------------------------------------------
 def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_catalog_equal_to_it(
     production, mcshell, tmp_path
 ):
@@ -478,30 +475,30 @@ def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_cat
 
 
 class OtherClientFirst:
-    """The real connection; before the first statement is sent (after apply's pull and plan),
-    `change` runs: another pyodps client changing production while apply runs."""
+    """The real connection; before the script's first statement is sent (after apply's pull and
+    plan, whose reads go through too), `change` runs: another pyodps client changing production
+    while apply runs."""
 
-    def __init__(self, remote: Remote, change):
-        self.remote, self.change = remote, change
+    def __init__(self, remote: Remote, change, first: str):
+        self.remote, self.change, self.first = remote, change, first
 
     def __getattr__(self, name):  # catalog_json, whoami, target ...: the real connection's
         return getattr(self.remote, name)
 
-    def _first(self) -> None:
-        if self.change is not None:
+    def _before(self, text: str) -> None:
+        if self.change is not None and text.startswith(self.first):
             self.change, change = None, self.change
             change()
 
     def sql(self, text, hints=None):
-        self._first()
+        self._before(text)
         return self.remote.sql(text, hints)
 
     def security(self, query):
-        self._first()
+        self._before(query)
         return self.remote.security(query)
 
 
-@SKIP_UNTIL_MERGED
 def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(production, tmp_path):
     """Another pyodps client grants a privilege after apply's plan, before its statements land:
     apply's second pull finds a grant the plan did not predict: drift, exit 1. The local catalog
@@ -518,12 +515,13 @@ def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(produc
     remote = OtherClientFirst(
         remote_for(endpoint.url, project),
         lambda: other.run_security_query(f"GRANT List ON PROJECT {project} TO USER {ALICE}", output_json=False),
+        first="ADD USER",
     )
     options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
     err = io.StringIO()
     status = run_apply(lambda: remote, text_lines(f"ADD USER {BOB};\n"), "s.sql", options, None,
                        Console(io.StringIO(), err))  # fmt: skip
-    assert int(status) == 1
+    assert int(status) == 1, err.getvalue()
     assert err.getvalue().splitlines()[-1] == f"drift: + grant List on project {project} to user {ALICE}"
     catalog = Catalog.open(str(tmp_path / "catalog.db"), "2026-01-01 00:00:00")
     with catalog.transaction(write=False):
@@ -533,8 +531,7 @@ def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(produc
     catalog.close()
 
 
-@SKIP_UNTIL_MERGED
-def test_a_privilege_the_acting_user_lacks_fails_the_plan_and_nothing_is_sent(production, mcshell, tmp_path):
+def test_a_user_who_may_not_read_the_project_is_stopped_before_anything_is_sent(production, mcshell, tmp_path):
     endpoint, served = production
     project = new_project()
     owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
@@ -544,15 +541,17 @@ def test_a_privilege_the_acting_user_lacks_fails_the_plan_and_nothing_is_sent(pr
     env = {**target_env(endpoint.url, project), "ALIBABA_CLOUD_ACCESS_KEY_ID": "alice-id",
            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": SECRETS["alice-id"]}  # fmt: skip
     run = mcshell("apply", "--yes", stdin=f"ADD USER {BOB};\n", env=env)
-    assert run.status == 1
-    assert any(line.startswith("<stdin>:1:1: FAILED: ODPS-0130013: Authorization exception - ")
-               for line in run.stderr.splitlines())  # fmt: skip
-    assert "apply stopped: the plan has 1 failure; nothing was sent" in run.stderr.splitlines()
+    assert run.status == 1, run.stderr
+    # The plan's pull needs List on the project (docs/remote.md): the service's own line, then nothing sent.
+    assert run.stderr.splitlines() == [
+        "FAILED: ODPS-0130013:Authorization exception - Authorization Failed [4019], You have NO privilege "
+        f"'odps:List' on {{acs:odps:*:projects/{project}}}. --->Tips: CurrentProject:{project}; Principal:{ALICE};",
+        "apply stopped: nothing was sent",
+    ]
     assert dump_of(mcshell, served, project) == before
     assert SECRETS["alice-id"] not in run.stdout + run.stderr
 
 
-@SKIP_UNTIL_MERGED
 def test_on_a_terminal_apply_asks_and_a_no_sends_nothing(production, mcshell, tmp_path):
     """The question on a pseudo-terminal: `n` cancels, nothing sent."""
     endpoint, served = production
@@ -569,9 +568,9 @@ def test_on_a_terminal_apply_asks_and_a_no_sends_nothing(production, mcshell, tm
 
 
 # -- the command's steps, in order, with pull, plan and diff stood in ------------------------------
-# Until the pull and plan branches land, their functions are replaced in mcshell.remote.apply (an
-# interpreted module, so that a replacement is seen): these tests hold the order of apply's steps,
-# the skipped ones above the whole command.
+# Their functions are replaced in mcshell.remote.apply (an interpreted module, so that a replacement
+# is seen): these tests hold the order of apply's steps and what each outcome leads to; the tests
+# above run the whole command.
 class Flow:
     """A stand-in connection and the stood-in pull, plan and diff, all recording into `events`."""
 

@@ -12,6 +12,9 @@ import subprocess
 import pytest
 from conftest import MCSHELL, catalog_rows
 
+from mcshell.catalog.records import PullRecord
+from mcshell.catalog.store import Catalog
+
 ALICE = "ALIYUN$alice@example.com"
 ROLEARN = "ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole'"
 OSS = "oss://oss-cn-shanghai-internal.aliyuncs.com/models"
@@ -77,7 +80,27 @@ def production(tmp_path_factory):
     env = {**os.environ, "HOME": str(where), "MCSHELL_USER": ALICE}
     built = subprocess.run([MCSHELL, "--catalog", str(path)], input=PRODUCTION.encode(), capture_output=True, env=env)
     assert built.returncode == 0, built.stderr.decode()
+    _record_a_pull(path, "my_project")
     return path
+
+
+def _record_a_pull(path, name: str) -> None:
+    """The record `mcshell pull` leaves, so that the catalog built with the CLI reads as pulled."""
+    catalog = Catalog.open(str(path), "2026-12-07 10:00:00")
+    try:
+        with catalog.transaction(write=True):
+            project = catalog.get_project(name)
+            catalog.replace_project_row(project, PullRecord("http://service.example/api", ALICE, "2026-12-07 10:00:00"))
+    finally:
+        catalog.close()
+
+
+def test_a_project_made_here_and_never_pulled(mcshell, tmp_path):
+    made = tmp_path / "made.db"
+    assert mcshell("-e", "CREATE ROLE r;", catalog_path=made).status == 0
+    run = mcshell("plan", "--offline", "-e", "SHOW MODELS;", catalog_path=made)
+    assert run.stderr.splitlines()[-1].startswith("Error: project my_project was never pulled into")
+    assert run.status == 2
 
 
 @pytest.fixture
