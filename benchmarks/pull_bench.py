@@ -117,7 +117,7 @@ class Server:
 
     def requests(self) -> int:
         """Access-log lines so far (one per request)."""
-        return sum(1 for line in self.log.read_text().splitlines() if '"GET ' in line or '"POST ' in line)
+        return sum(1 for line in self.log.read_text().splitlines() if line.startswith(("GET ", "POST ", "PUT ")))
 
     def stop(self) -> None:
         self.process.terminate()

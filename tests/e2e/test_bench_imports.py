@@ -9,7 +9,15 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("prompt_toolkit", "tabulate", "mcshell.repl.loop", "mcshell.rules.validate", "mcshell.rules.helptext")
+HEAVY = (
+    "prompt_toolkit",
+    "tabulate",
+    "mcshell.repl.loop",
+    "mcshell.rules.validate",
+    "mcshell.rules.helptext",
+    "odps",
+    "mcshell.remote",
+)
 PUBLIC_MODEL = "bigdata_public_modelset.default.`qwen3-max`"
 
 
