@@ -8,6 +8,17 @@ from typing import Union
 
 from mcshell.value import Value
 
+# DESC MODEL's labels, in the order of its rows (the seed page's box): the model's rows, then the
+# version's rows before its options. The handler writes them, pull reads them back, serve maps them.
+DESC_MODEL_LABELS = (
+    "Owner", "Project", "Model Name", "Model Type", "Source Type", "Default Version", "CreateTime",
+    "LastModifiedTime", "Comment",
+)  # fmt: skip
+DESC_VERSION_LABELS = (
+    "Owner", "Project", "Model Name", "Model Type", "Source Type", "Version Name", "Path", "CreateTime",
+    "LastModifiedTime",
+)  # fmt: skip
+
 
 @dataclass(eq=False, repr=False)
 class Describe(Value):

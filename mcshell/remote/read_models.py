@@ -26,20 +26,11 @@ from mcshell.errors import UnreadableAnswer
 from mcshell.output.describe_box import line_of, parse_describe
 from mcshell.output.masking import mask_secret
 from mcshell.output.render import shown
-from mcshell.output.results import Describe
+from mcshell.output.results import DESC_MODEL_LABELS, DESC_VERSION_LABELS, Describe
 from mcshell.remote.client import Remote
 from mcshell.rules.recreate import quote_name
 from mcshell.rules.validate import MODEL_TYPES, OPTION_KEYS
 
-# The Version Information rows before the options, in the order DESC prints them.
-VERSION_FIELDS = (
-    "Owner", "Project", "Model Name", "Model Type", "Source Type", "Version Name", "Path", "CreateTime",
-    "LastModifiedTime",
-)  # fmt: skip
-MODEL_FIELDS = (
-    "Owner", "Project", "Model Name", "Model Type", "Source Type", "Default Version", "CreateTime",
-    "LastModifiedTime", "Comment",
-)  # fmt: skip
 # The option rows DESC prints: the options a version stores, and the one it derives for REMOTE.
 _OPTION_ROWS = frozenset(OPTION_KEYS) - {"MODEL_SOURCE_TYPE", "MODEL_TYPE", "LOCATION", "TASKS"} | {
     "REMOTE_SERVICE_TYPE"
@@ -141,11 +132,11 @@ class _Described:
     def _agrees(self, part: str, label: str, value: str, listed: object, what: str) -> None:
         """A DESC value is what the listing says, as the box shows it (escaped, right spaces lost)."""
         if not isinstance(listed, str) or value != shown(listed).rstrip(" "):
-            labels = MODEL_FIELDS if part == "model" else VERSION_FIELDS
+            labels = DESC_MODEL_LABELS if part == "model" else DESC_VERSION_LABELS
             raise self.unreadable(part, labels.index(label), f"the {what} listing says {listed!r}")
 
     def model(self, project: str, row: dict[str, Any]) -> Model:
-        fields = self._fields("model", MODEL_FIELDS)
+        fields = self._fields("model", DESC_MODEL_LABELS)
         self._agrees("model", "Project", fields["Project"], project, "project's")
         for label, key in (("Model Name", "modelName"), ("Model Type", "modelType"), ("Source Type", "sourceType"),
                            ("Default Version", "defaultVersion"), ("Comment", "description")):  # fmt: skip
@@ -156,7 +147,7 @@ class _Described:
         )  # fmt: skip
 
     def version(self, row: dict[str, Any], listed: dict[str, Any]) -> Version:
-        fields = self._fields("version", VERSION_FIELDS)
+        fields = self._fields("version", DESC_VERSION_LABELS)
         for label, key in (("Model Name", "modelName"), ("Model Type", "modelType"), ("Source Type", "sourceType")):
             self._agrees("version", label, fields[label], row[key], "model")
         self._agrees("version", "Version Name", fields["Version Name"], listed["versionName"], "version")
@@ -173,14 +164,14 @@ class _Described:
         (upper for the version CREATE MODEL made, lower for ADD VERSION's; docs/spec.md 4.1)."""
         options: dict[str, str] = {}
         cases = set()
-        for index, (label, value) in enumerate(self.desc.version[len(VERSION_FIELDS) :], len(VERSION_FIELDS)):
+        for index, (label, value) in enumerate(self.desc.version[len(DESC_VERSION_LABELS) :], len(DESC_VERSION_LABELS)):
             key = label.upper()
             if key not in _OPTION_ROWS or key in options or label not in (key, key.lower()):
                 raise self.unreadable("version", index, "not an option row DESC prints")
             cases.add("upper" if label == key else "lower")
             options[key] = value
         if len(cases) > 1:
-            raise self.unreadable("version", len(VERSION_FIELDS), "option keys in both cases")
+            raise self.unreadable("version", len(DESC_VERSION_LABELS), "option keys in both cases")
         return options, cases.pop() if cases else "upper"
 
 

@@ -13,7 +13,17 @@ from mcshell.catalog.records import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import DdlError, SemanticError
 from mcshell.output import report
 from mcshell.output.masking import mask_secret
-from mcshell.output.results import OK, Describe, Message, Record, Result, Rows, Table
+from mcshell.output.results import (
+    DESC_MODEL_LABELS,
+    DESC_VERSION_LABELS,
+    OK,
+    Describe,
+    Message,
+    Record,
+    Result,
+    Rows,
+    Table,
+)
 from mcshell.rules import access, acl, members, privileges, roles
 from mcshell.rules.context import Context, find_model, find_version
 from mcshell.sql import statements as st
@@ -134,31 +144,19 @@ def describe(model: Model, version: Version) -> Describe:
 
 
 def _model_rows(model: Model) -> tuple[tuple[str, str], ...]:
-    return (
-        ("Owner", model.owner),
-        ("Project", model.project),
-        ("Model Name", model.name),
-        ("Model Type", model.model_type),
-        ("Source Type", model.source_type),
-        ("Default Version", model.default_version),
-        ("CreateTime", model.create_time),
-        ("LastModifiedTime", model.last_modified_time),
-        ("Comment", model.comment),
-    )
+    values = (
+        model.owner, model.project, model.name, model.model_type, model.source_type, model.default_version,
+        model.create_time, model.last_modified_time, model.comment,
+    )  # fmt: skip
+    return tuple(zip(DESC_MODEL_LABELS, values, strict=True))
 
 
 def _version_rows(model: Model, version: Version) -> tuple[tuple[str, str], ...]:
-    rows = [
-        ("Owner", version.owner),
-        ("Project", model.project),
-        ("Model Name", model.name),
-        ("Model Type", model.model_type),
-        ("Source Type", model.source_type),
-        ("Version Name", version.name),
-        ("Path", version.location),
-        ("CreateTime", version.create_time),
-        ("LastModifiedTime", version.last_modified_time),
-    ]
+    values = (
+        version.owner, model.project, model.name, model.model_type, model.source_type, version.name,
+        version.location, version.create_time, version.last_modified_time,
+    )  # fmt: skip
+    rows = list(zip(DESC_VERSION_LABELS, values, strict=True))
     for key in sorted(version.options):
         label = key if version.key_case == "upper" else key.lower()
         rows.append((label, shown_option_value(key, version.options[key])))

@@ -10,13 +10,10 @@ import time
 from collections.abc import Iterable
 
 from mcshell.catalog.records import Version
-from mcshell.output.results import Describe
+from mcshell.output.results import DESC_VERSION_LABELS, Describe
 
 # DESC's version rows that are the record's own fields; the rest are its options.
-_VERSION_FIELDS = frozenset(
-    ("Owner", "Project", "Model Name", "Model Type", "Source Type", "Version Name", "Path", "CreateTime",
-     "LastModifiedTime")
-)  # fmt: skip
+_VERSION_FIELDS = frozenset(DESC_VERSION_LABELS)
 
 
 def millis(local: str) -> str:
