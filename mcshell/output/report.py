@@ -265,8 +265,8 @@ def pulled(models: int, versions: int, members: int, roles: int, grants: int, en
            seconds: float) -> str:  # fmt: skip
     """`mcshell pull`'s last line on standard error, once the snapshot is written."""
     return (
-        f"pulled {models} models, {versions} versions, {members} members, {roles} roles, {grants} grants "
-        f"from {printable(endpoint)} project {project} in {seconds:.1f} s"
+        f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(members, 'member')}, "
+        f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} in {seconds:.1f} s"
     )
 
 

@@ -339,7 +339,7 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
     run = mcshell("--project", "sales", "pull", catalog_path=local, env=environment(url))
     assert (run.stdout, run.status) == ("", 0)
     assert run.stderr.startswith(
-        f"pulled 4 models, 7 versions, 2 members, 1 roles, 6 grants from {url} project sales in "
+        f"pulled 4 models, 7 versions, 2 members, 1 role, 6 grants from {url} project sales in "
     )
     assert state_of(local) == without_apikeys(state_of(production_path))
     assert mcshell("dump", catalog_path=local) == mcshell("dump", catalog_path=production_path)
