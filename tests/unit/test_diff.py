@@ -29,13 +29,14 @@ def model(name: str, versions: list[Version], **fields: object) -> ModelState:
     return ModelState(dataclasses.replace(base, **fields), tuple(versions))  # type: ignore[arg-type]
 
 
-def state(models=(), members=(), roles=(), grants=()) -> ProjectState:
+def state(models=(), members=(), roles=(), grants=(), builtin=()) -> ProjectState:
     return ProjectState(
         Project("p1", ALICE, T0),
         tuple(sorted(models, key=lambda m: m.model.name)),
         tuple(sorted((name, T0) for name in members)),
         tuple(RoleState(Role("p1", name.lower(), name, T0), tuple(sorted(holders))) for name, holders in roles),
         tuple(grants),
+        tuple(sorted(builtin)),
     )
 
 
@@ -73,6 +74,24 @@ def test_the_lines_of_a_script_that_adds_changes_and_removes():
         "+ grant CreateInstance on project p1 to role analyst",
         "+ grant Describe on model churn to user ALIYUN$alice@example.com",
         "- grant Describe on model churn to user ALIYUN$bob@example.com",
+    ]
+
+
+def test_the_holders_of_the_built_in_roles_are_worded_as_those_of_own_roles():
+    before = state(members=[ALICE, BOB], roles=[("Reader", [BOB])], builtin=[("super_administrator", ALICE)])
+    after = state(members=[ALICE, BOB], roles=[("Reader", [ALICE, BOB])],
+                  builtin=[("admin", BOB), ("admin", ALICE)])  # fmt: skip
+    assert lines(diff(before, after)) == [
+        "+ role Admin to user ALIYUN$alice@example.com",
+        "+ role Admin to user ALIYUN$bob@example.com",
+        "- role Super_Administrator to user ALIYUN$alice@example.com",
+        "+ role Reader to user ALIYUN$alice@example.com",
+    ]
+    assert {change.kind for change in diff(before, after)} == {"role holder"}
+    assert lines(diff(after, None))[3:6] == [
+        "- role Reader",
+        "- role Admin to user ALIYUN$alice@example.com",
+        "- role Admin to user ALIYUN$bob@example.com",
     ]
 
 
