@@ -350,6 +350,30 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
     assert OWNER_SECRET not in run.stderr and APIKEY not in run.stderr
 
 
+def test_grants_kept_for_a_removed_user_are_not_in_the_pulled_snapshot(production, tmp_path):
+    """No security query shows them (docs/remote-access.md): the remote's state is what the queries
+    show, so a pull drops those the local snapshot kept."""
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    url, production_path = production
+    local = tmp_path / "local.db"
+    gone = "RAM$1234:gone"
+    script = f"ADD USER {gone};\nGRANT Write ON PROJECT sales TO {gone};\nREMOVE USER {gone};\n"
+    made = CliRunner().invoke(main, ["--catalog", str(local), "--user", OWNER, "--project", "sales", "-f", "-"],
+                              input=script)  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    assert [row.grantee for row in state_of(local).grants] == [gone]
+    catalog = Catalog.open(str(local), NOW)
+    try:
+        pull_project(remote_for(url), catalog, NOW)
+    finally:
+        catalog.close()
+    assert state_of(local) == without_apikeys(state_of(production_path))
+    assert gone not in {row.grantee for row in state_of(local).grants}
+
+
 def test_a_wrong_key_fails_and_writes_nothing(production, tmp_path, mcshell):
     url, _ = production
     local = tmp_path / "local.db"
