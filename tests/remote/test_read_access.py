@@ -182,8 +182,6 @@ def test_the_built_in_roles_a_member_holds_are_read_from_their_roles_block():
     assert read.roles == () and read.grants == (GrantRow("user", BOB, None, "List"),)
 
 
-
-
 @pytest.mark.parametrize(
     "answers, message",
     [
