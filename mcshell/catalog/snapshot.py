@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from mcshell.catalog.grants import GrantRow, Role
+from mcshell.catalog.grants import USER, GrantRow, Role
 from mcshell.catalog.records import Model, Project, PullRecord, Version
 from mcshell.catalog.store import Catalog
 from mcshell.value import Value
@@ -48,6 +48,16 @@ def read_project(catalog: Catalog, name: str) -> ProjectState | None:
     members = tuple(catalog.grants.iter_members(name))
     builtin = tuple(catalog.grants.builtin_holders(name))
     return ProjectState(project, models, members, roles, _grants(catalog, name), builtin)
+
+
+def as_pulled(state: ProjectState | None) -> ProjectState | None:
+    """The state as a pull reads it back: without the grants to users who are not members, which
+    REMOVE USER keeps but no security query shows (docs/remote-access.md)."""
+    if state is None:
+        return None
+    members = {name for name, _ in state.members}
+    grants = tuple(row for row in state.grants if row.kind != USER or row.grantee in members)
+    return dataclasses.replace(state, grants=grants)
 
 
 def _model_state(catalog: Catalog, model: Model) -> ModelState:
