@@ -158,6 +158,7 @@ def rows(indices: set[int]) -> list[GrantRow]:
 
 
 ROLES = ["Analyst", "Reader", "Writer"]
+BUILTIN = [("admin", USERS[0]), ("admin", USERS[1]), ("super_administrator", USERS[0])]
 
 
 @strats.composite
@@ -178,8 +179,11 @@ def states_and_edits(draw):
     members = draw(strats.sets(strats.sampled_from(USERS)))
     grants = draw(subset(list(range(len(GRANTS)))))  # indices: a GrantRow is no set member
     roles_before, roles_after, role_adds, role_removes = draw(role_edits())
+    builtin_before, builtin_after = draw(subset(BUILTIN)), draw(subset(BUILTIN))
+    role_adds += len(builtin_after - builtin_before)
+    role_removes += len(builtin_before - builtin_after)
     before = state([model(name, [version(f"v{i}") for i in range(1, n + 1)]) for name, n in models.items()],
-                   members=members, grants=rows(grants), roles=roles_before)  # fmt: skip
+                   members=members, grants=rows(grants), roles=roles_before, builtin=builtin_before)  # fmt: skip
     dropped, recommented, grown = (draw(subset(sorted(models))) for _ in range(3))
     new_models = draw(subset([name for name in NAMES if name not in models]))
     gone_members = draw(subset(sorted(members)))
@@ -194,7 +198,8 @@ def states_and_edits(draw):
         kept.append(model(name, versions, comment="changed" if name in recommented else ""))
     kept += [model(name, [version("v1"), version("v2")]) for name in new_models]
     after = state(kept, members=(members - gone_members) | new_members,
-                  grants=rows((grants - gone_grants) | new_grants), roles=roles_after)  # fmt: skip
+                  grants=rows((grants - gone_grants) | new_grants), roles=roles_after,
+                  builtin=builtin_after)  # fmt: skip
     expected = {
         ADD: len(grown - dropped) + 3 * len(new_models) + len(new_members) + len(new_grants) + role_adds,
         CHANGE: len(recommented - dropped),
