@@ -102,6 +102,16 @@ class Grants:
         )
         return [r[0] for r in rows]
 
+    def builtin_holders(self, project: str) -> list[tuple[str, str]]:
+        """(role key, user) for each holder of a built-in role: a role held that has no `roles`
+        row (a role is given only once it exists, and DROP ROLE refuses a role still held)."""
+        rows = self._db.execute(
+            "SELECT role, member FROM role_members h WHERE project = ? AND NOT EXISTS "
+            "(SELECT 1 FROM roles r WHERE r.project = h.project AND r.key = h.role) ORDER BY role, member",
+            (project,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def roles_of(self, project: str, user: str) -> list[str]:
         """The keys of the roles `user` holds in the project, sorted."""
         return [r[0] for r in self._db.execute(_HELD_ROLES + " ORDER BY role", (project, user))]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from mcshell.catalog.grants import GrantRow, Role
+from mcshell.catalog.grants import USER, GrantRow, Role
 from mcshell.catalog.records import Model, Project, PullRecord, Version
 from mcshell.catalog.store import Catalog
 from mcshell.value import Value
@@ -30,8 +30,11 @@ class ProjectState(Value):
     project: Project
     models: tuple[ModelState, ...]  # by name
     members: tuple[tuple[str, str], ...]  # (name, add time), by name
-    roles: tuple[RoleState, ...]  # by key
+    roles: tuple[RoleState, ...]  # the project's own roles, by key
     grants: tuple[GrantRow, ...]  # on the project and on its models, to users and roles, sorted
+    # Who holds the built-in roles (Super_Administrator, Admin), which have no `roles` row:
+    # (role key, user), sorted.
+    builtin_holders: tuple[tuple[str, str], ...]
 
 
 def read_project(catalog: Catalog, name: str) -> ProjectState | None:
@@ -42,7 +45,19 @@ def read_project(catalog: Catalog, name: str) -> ProjectState | None:
     models = tuple(_model_state(catalog, model) for model in catalog.iter_models(name))
     roles = tuple(RoleState(role, tuple(catalog.grants.role_holders(name, role.key)))
                   for role in catalog.grants.iter_roles(name))  # fmt: skip
-    return ProjectState(project, models, tuple(catalog.grants.iter_members(name)), roles, _grants(catalog, name))
+    members = tuple(catalog.grants.iter_members(name))
+    builtin = tuple(catalog.grants.builtin_holders(name))
+    return ProjectState(project, models, members, roles, _grants(catalog, name), builtin)
+
+
+def as_pulled(state: ProjectState | None) -> ProjectState | None:
+    """The state as a pull reads it back: without the grants to users who are not members, which
+    REMOVE USER keeps but no security query shows (docs/remote-access.md)."""
+    if state is None:
+        return None
+    members = {name for name, _ in state.members}
+    grants = tuple(row for row in state.grants if row.kind != USER or row.grantee in members)
+    return dataclasses.replace(state, grants=grants)
 
 
 def _model_state(catalog: Catalog, model: Model) -> ModelState:
@@ -83,6 +98,8 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
             catalog.grants.create_role(role_state.role)
             for holder in role_state.holders:
                 catalog.grants.give_role(name, role_state.role.key, holder)
+        for key, holder in state.builtin_holders:
+            catalog.grants.give_role(name, key, holder)  # a built-in role has no `roles` row
         _insert_grants(catalog, name, state.grants)
 
 

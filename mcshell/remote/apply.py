@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mcshell.catalog.snapshot import read_project
+from mcshell.catalog.snapshot import as_pulled, read_project
 from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
@@ -167,7 +167,7 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
         return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
-    drifted = diff(plan.after, actual)
+    drifted = diff(as_pulled(plan.after), actual)  # only what a pull can read compares
     for change in drifted:
         console.warn(report.drift(change.sign, change.text))
     return ExitStatus.FAILED if drifted else ExitStatus.OK

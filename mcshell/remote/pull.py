@@ -37,7 +37,9 @@ def read_state(remote: Remote, progress: Callable[[str], None] | None = None) ->
     user = remote.whoami()
     models = read_models(remote, project, progress)
     access = read_access(remote, project, [state.model.name for state in models])
-    return ProjectState(Project(project, owner, created), models, access.members, access.roles, access.grants), user
+    state = ProjectState(Project(project, owner, created), models, access.members, access.roles, access.grants,
+                         access.builtin_holders)  # fmt: skip
+    return state, user
 
 
 def pull_project(

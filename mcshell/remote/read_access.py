@@ -7,7 +7,7 @@ The reads (docs/remote-access.md), 2 + R + U queries for R roles and U members:
 - `DESC ROLE r` for each own role: the users holding it (`[users]`) and the grants to it;
 - `SHOW GRANTS FOR u` for each member: the grants to the user (their `[user/u]` group; the
   `[role/...]` groups repeat what DESC ROLE gave, and ObjectCreator is what a creator holds
-  without a grant, never a stored grant).
+  without a grant, never a stored grant), and the built-in roles they hold (`[roles]`).
 Every grant the service shows is read exactly once, and every read needs the caller to administer
 the project. A read the caller may not make fails whole (RemoteFailed): no half state comes back.
 """
@@ -43,13 +43,14 @@ class AccessState(Value):
     members: tuple[tuple[str, str], ...]  # (name, add time), by name; the owner is not a member
     roles: tuple[RoleState, ...]  # the project's own roles (not the built-in ones), by key
     grants: tuple[GrantRow, ...]  # sorted by catalog.snapshot.grant_order
+    builtin_holders: tuple[tuple[str, str], ...]  # (built-in role key, user), sorted
 
 
 def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessState:
     """Every member, role (with its holders) and grant of the project, on it and on `models` (names)."""
     objects = _Objects(project, models)
     members = _members(remote.security(LIST_USERS))
-    roles, grants = [], []
+    roles, grants, builtin = [], [], []
     for role in _roles(remote.security(LIST_ROLES), project):
         query = f"DESC ROLE {quote_name(role.name)}"
         answer = remote.security(query)
@@ -62,9 +63,22 @@ def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessSt
     for user, _ in members:
         query = f"SHOW GRANTS FOR {user_text(user)}"
         answer = remote.security(query)
-        grants += objects.grants(read_grants(answer, query, f"user/{user}"), f"user/{user}", USER, user, query, answer)
+        shown = read_grants(answer, query, f"user/{user}")
+        grants += objects.grants(shown, f"user/{user}", USER, user, query, answer)
+        builtin += [(key, user) for key in _held_roles(shown.roles, roles, query, answer) if key in names.BUILTIN_ROLES]
     return AccessState(tuple(members), tuple(sorted(roles, key=lambda r: r.role.key)),
-                       tuple(sorted(grants, key=grant_order)))  # fmt: skip
+                       tuple(sorted(grants, key=grant_order)), tuple(sorted(builtin)))  # fmt: skip
+
+
+def _held_roles(held: Sequence[str], own: Sequence[RoleState], request: str, answer: str) -> list[str]:
+    """The keys of the roles under `[roles]`: built-in ones, or own roles LIST ROLES listed."""
+    known = set(names.BUILTIN_ROLES) | {state.role.key for state in own}
+    keys = []
+    for name in held:
+        if _exact(name, request, answer).lower() not in known:
+            raise _unreadable(request, answer, _line_of(answer, name), "not a role LIST ROLES listed")
+        keys.append(name.lower())
+    return keys
 
 
 def _members(answer: str) -> list[tuple[str, str]]:

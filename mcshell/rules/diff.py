@@ -1,7 +1,8 @@
 """What changed between two states of a project, one line per change: plan's diff, apply's drift.
 
 The order is stable: the project, then each model by name (the model's own lines, then its
-versions by name), then members, roles, role holders and grants. Times (create, last modified,
+versions by name), then members, roles, role holders (of the built-in roles first, then of the
+project's own roles, each by role and user) and grants. Times (create, last modified,
 a member's add time) are not compared, nor the case a version's option keys are shown in:
 a statement that changes only them is no change (docs/remote-plan.md). Every value is shown as
 every other output shows it: APIKEY masked, control characters escaped."""
@@ -16,12 +17,13 @@ from mcshell.catalog.grants import GrantRow
 from mcshell.catalog.records import Model, Project, Version
 from mcshell.catalog.snapshot import ModelState, ProjectState, RoleState, grant_order
 from mcshell.errors import printable, quoted
+from mcshell.rules import privileges as names
 from mcshell.rules.handlers import shown_option_value
 from mcshell.value import Value
 
 ADD, CHANGE, REMOVE = "+", "~", "-"
 T = TypeVar("T")
-_NO_PROJECT = ProjectState(Project("", "", ""), (), (), (), ())
+_NO_PROJECT = ProjectState(Project("", "", ""), (), (), (), (), ())
 
 
 @dataclass(eq=False, repr=False)
@@ -41,6 +43,7 @@ def diff(before: ProjectState | None, after: ProjectState | None) -> list[Change
     roles = _paired_states(before, after, _roles, _role_key)
     for old_role, new_role in roles:
         changes += _presence("role", old_role, new_role, _role_name)
+    changes += _builtin_holders(before, after)
     for old_role, new_role in roles:
         changes += _holders(old_role, new_role)
     project = (after or before or _NO_PROJECT).project.name
@@ -114,6 +117,17 @@ def _holders(old: RoleState | None, new: RoleState | None) -> list[Change]:
             sign = ADD if holder in after else REMOVE
             changes.append(Change(sign, "role holder", f"role {printable(role)} to user {printable(holder)}"))
     return changes
+
+
+def _builtin_holders(before: ProjectState | None, after: ProjectState | None) -> list[Change]:
+    """`+ role Admin to user u`: worded as the holders of the project's own roles."""
+    old = set(before.builtin_holders) if before else set()
+    new = set(after.builtin_holders) if after else set()
+    return [
+        Change(ADD if (key, user) in new else REMOVE, "role holder",
+               f"role {names.BUILTIN_ROLES.get(key, key)} to user {printable(user)}")
+        for key, user in sorted(old ^ new)
+    ]  # fmt: skip
 
 
 # -- models and versions ------------------------------------------------------------------------

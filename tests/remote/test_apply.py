@@ -531,6 +531,33 @@ def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(produc
     catalog.close()
 
 
+def test_an_admin_granted_by_apply_is_planned_and_pulled_back_without_drift(production, mcshell, catalog):
+    endpoint, served = production
+    project = new_project()
+    owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    owner.execute_sql(f"USE {project};")
+    owner.run_security_query(f"ADD USER {ALICE}", output_json=False)
+    run = mcshell("apply", "--yes", "-e", f"GRANT Admin TO {ALICE};", env=target_env(endpoint.url, project))
+    assert run.status == 0, run.stderr
+    assert f"+ role Admin to user {ALICE}\n" in run.stdout + run.stderr
+    assert "drift" not in run.stdout + run.stderr
+    assert f"GRANT Admin TO {ALICE};" in dump_of(mcshell, catalog, project)
+
+
+def test_grants_kept_for_a_user_apply_removes_are_no_drift(production, mcshell):
+    """REMOVE USER keeps the user's grants, which no security query shows (docs/remote-access.md):
+    the second pull cannot see them, and apply does not report them as gone."""
+    endpoint, served = production
+    project = new_project()
+    owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    owner.execute_sql(f"USE {project};")
+    owner.run_security_query(f"ADD USER {BOB}", output_json=False)
+    owner.run_security_query(f"GRANT List ON PROJECT {project} TO USER {BOB}", output_json=False)
+    run = mcshell("apply", "--yes", "-e", f"REMOVE USER {BOB};", env=target_env(endpoint.url, project))
+    assert run.status == 0, run.stderr
+    assert "drift" not in run.stdout + run.stderr
+
+
 def test_a_user_who_may_not_read_the_project_is_stopped_before_anything_is_sent(production, mcshell, tmp_path):
     endpoint, served = production
     project = new_project()

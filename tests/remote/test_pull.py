@@ -35,7 +35,7 @@ NOW = "2026-12-07 14:00:00"
 
 # Models of every source and model type; versions CREATE MODEL made (upper-case keys) and ADD VERSION
 # made (lower case); a default version moved; a first version dropped; comments with unicode and `|`,
-# and none; a REMOTE model with an APIKEY; members, a role and grants (read by read_access).
+# and none; a REMOTE model with an APIKEY; members, a role, an Admin and grants (read by read_access).
 PRODUCTION = f"""
 CREATE MODEL churn WITH VERSION v1 INPUT(f1 BIGINT, f2 DOUBLE)
 OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', MODEL_TYPE = 'BOOSTED_TREE_CLASSIFIER', LOCATION = '{OSS}/churn/v1/',
@@ -72,6 +72,7 @@ CREATE ROLE Reader;
 GRANT Describe ON MODEL churn TO ROLE reader;
 GRANT List ON PROJECT sales TO ROLE reader;
 GRANT reader TO {BOB};
+GRANT Admin TO {BOB};
 GRANT CreateModel, List ON PROJECT sales TO USER {ALICE};
 GRANT Describe, Alter ON MODEL writer TO USER {ALICE};
 """
@@ -342,8 +343,35 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
         f"pulled 4 models, 7 versions, 2 members, 1 role, 6 grants from {url} project sales in "
     )
     assert state_of(local) == without_apikeys(state_of(production_path))
-    assert mcshell("dump", catalog_path=local) == mcshell("dump", catalog_path=production_path)
+    assert state_of(local).builtin_holders == (("admin", BOB),)
+    dumped = mcshell("dump", catalog_path=local)
+    assert dumped == mcshell("dump", catalog_path=production_path)
+    assert f"GRANT Admin, Reader TO {BOB};" in dumped.stdout
     assert OWNER_SECRET not in run.stderr and APIKEY not in run.stderr
+
+
+def test_grants_kept_for_a_removed_user_are_not_in_the_pulled_snapshot(production, tmp_path):
+    """No security query shows them (docs/remote-access.md): the remote's state is what the queries
+    show, so a pull drops those the local snapshot kept."""
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    url, production_path = production
+    local = tmp_path / "local.db"
+    gone = "RAM$1234:gone"
+    script = f"ADD USER {gone};\nGRANT Write ON PROJECT sales TO {gone};\nREMOVE USER {gone};\n"
+    made = CliRunner().invoke(main, ["--catalog", str(local), "--user", OWNER, "--project", "sales", "-f", "-"],
+                              input=script)  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    assert [row.grantee for row in state_of(local).grants] == [gone]
+    catalog = Catalog.open(str(local), NOW)
+    try:
+        pull_project(remote_for(url), catalog, NOW)
+    finally:
+        catalog.close()
+    assert state_of(local) == without_apikeys(state_of(production_path))
+    assert gone not in {row.grantee for row in state_of(local).grants}
 
 
 def test_a_wrong_key_fails_and_writes_nothing(production, tmp_path, mcshell):

@@ -100,7 +100,8 @@ def test_the_access_state_read_through_security_queries_is_the_catalogs(producti
     members = {name for name, _ in state.members}
     kept = tuple(row for row in state.grants if row.kind != ROLE and row.grantee not in members)
     shown = tuple(row for row in state.grants if row not in kept)
-    assert read == AccessState(state.members, state.roles, shown)
+    assert read == AccessState(state.members, state.roles, shown, state.builtin_holders)
+    assert read.builtin_holders == (("admin", ALICE),)  # from the [roles] of SHOW GRANTS FOR alice
     # Grants kept for a removed user: no security query shows them (docs/privileges.md), so pull
     # cannot read them (docs/remote-access.md).
     assert kept == (GrantRow("user", GONE, None, "Write"), GrantRow("user", GONE, "churn", "Drop"))
@@ -160,16 +161,25 @@ def _grid(headers, rows):
     return render_grid(Table(headers, rows))
 
 
+GRANTS_OF_BOB = f"SHOW_GRANTS_FOR_{BOB}"
+
+
 def test_a_stand_in_that_answers_in_the_layouts_is_read():
     stand_in = StandIn()
 
     read = read_access(stand_in, "sales", ["churn"])
 
-    assert read == AccessState(((BOB, "t1"),), (), (GrantRow("user", BOB, "churn", "Describe"),))
+    assert read == AccessState(((BOB, "t1"),), (), (GrantRow("user", BOB, "churn", "Describe"),), ())
     assert stand_in.asked == ["LIST USERS", "LIST ROLES", f"SHOW GRANTS FOR {BOB}"]
 
 
-GRANTS_OF_BOB = f"SHOW_GRANTS_FOR_{BOB}"
+def test_the_built_in_roles_a_member_holds_are_read_from_their_roles_block():
+    shown = f"[roles]\nadmin\nSuper_Administrator\nAuthorization Type: ACL\n[user/{BOB}]\nA projects/sales: List\n"
+
+    read = read_access(StandIn(**{GRANTS_OF_BOB: shown}), "sales", ["churn"])
+
+    assert read.builtin_holders == (("admin", BOB), ("super_administrator", BOB))
+    assert read.roles == () and read.grants == (GrantRow("user", BOB, None, "List"),)
 
 
 @pytest.mark.parametrize(
@@ -202,6 +212,8 @@ GRANTS_OF_BOB = f"SHOW_GRANTS_FOR_{BOB}"
         ({GRANTS_OF_BOB: "Authorization Type: ACL\n[user/RAM$1234:other]\nA projects/sales: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: '[user/RAM$1234:other]': "
          f"not user/{BOB}"),
+        ({GRANTS_OF_BOB: f"[roles]\nAdmin\nghost\nAuthorization Type: ACL\n[user/{BOB}]\nA projects/sales: List\n"},
+         f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 3: 'ghost': not a role LIST ROLES listed"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nA projects/sales: List\nOK\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 3: 'OK': not a line of the grants layout"),
     ],

@@ -29,13 +29,14 @@ def model(name: str, versions: list[Version], **fields: object) -> ModelState:
     return ModelState(dataclasses.replace(base, **fields), tuple(versions))  # type: ignore[arg-type]
 
 
-def state(models=(), members=(), roles=(), grants=()) -> ProjectState:
+def state(models=(), members=(), roles=(), grants=(), builtin=()) -> ProjectState:
     return ProjectState(
         Project("p1", ALICE, T0),
         tuple(sorted(models, key=lambda m: m.model.name)),
         tuple(sorted((name, T0) for name in members)),
         tuple(RoleState(Role("p1", name.lower(), name, T0), tuple(sorted(holders))) for name, holders in roles),
         tuple(grants),
+        tuple(sorted(builtin)),
     )
 
 
@@ -73,6 +74,24 @@ def test_the_lines_of_a_script_that_adds_changes_and_removes():
         "+ grant CreateInstance on project p1 to role analyst",
         "+ grant Describe on model churn to user ALIYUN$alice@example.com",
         "- grant Describe on model churn to user ALIYUN$bob@example.com",
+    ]
+
+
+def test_the_holders_of_the_built_in_roles_are_worded_as_those_of_own_roles():
+    before = state(members=[ALICE, BOB], roles=[("Reader", [BOB])], builtin=[("super_administrator", ALICE)])
+    after = state(members=[ALICE, BOB], roles=[("Reader", [ALICE, BOB])],
+                  builtin=[("admin", BOB), ("admin", ALICE)])  # fmt: skip
+    assert lines(diff(before, after)) == [
+        "+ role Admin to user ALIYUN$alice@example.com",
+        "+ role Admin to user ALIYUN$bob@example.com",
+        "- role Super_Administrator to user ALIYUN$alice@example.com",
+        "+ role Reader to user ALIYUN$alice@example.com",
+    ]
+    assert {change.kind for change in diff(before, after)} == {"role holder"}
+    assert lines(diff(after, None))[3:6] == [
+        "- role Reader",
+        "- role Admin to user ALIYUN$alice@example.com",
+        "- role Admin to user ALIYUN$bob@example.com",
     ]
 
 
@@ -139,6 +158,7 @@ def rows(indices: set[int]) -> list[GrantRow]:
 
 
 ROLES = ["Analyst", "Reader", "Writer"]
+BUILTIN = [("admin", USERS[0]), ("admin", USERS[1]), ("super_administrator", USERS[0])]
 
 
 @strats.composite
@@ -159,8 +179,11 @@ def states_and_edits(draw):
     members = draw(strats.sets(strats.sampled_from(USERS)))
     grants = draw(subset(list(range(len(GRANTS)))))  # indices: a GrantRow is no set member
     roles_before, roles_after, role_adds, role_removes = draw(role_edits())
+    builtin_before, builtin_after = draw(subset(BUILTIN)), draw(subset(BUILTIN))
+    role_adds += len(builtin_after - builtin_before)
+    role_removes += len(builtin_before - builtin_after)
     before = state([model(name, [version(f"v{i}") for i in range(1, n + 1)]) for name, n in models.items()],
-                   members=members, grants=rows(grants), roles=roles_before)  # fmt: skip
+                   members=members, grants=rows(grants), roles=roles_before, builtin=builtin_before)  # fmt: skip
     dropped, recommented, grown = (draw(subset(sorted(models))) for _ in range(3))
     new_models = draw(subset([name for name in NAMES if name not in models]))
     gone_members = draw(subset(sorted(members)))
@@ -175,7 +198,8 @@ def states_and_edits(draw):
         kept.append(model(name, versions, comment="changed" if name in recommented else ""))
     kept += [model(name, [version("v1"), version("v2")]) for name in new_models]
     after = state(kept, members=(members - gone_members) | new_members,
-                  grants=rows((grants - gone_grants) | new_grants), roles=roles_after)  # fmt: skip
+                  grants=rows((grants - gone_grants) | new_grants), roles=roles_after,
+                  builtin=builtin_after)  # fmt: skip
     expected = {
         ADD: len(grown - dropped) + 3 * len(new_models) + len(new_members) + len(new_grants) + role_adds,
         CHANGE: len(recommented - dropped),
