@@ -12,14 +12,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mcshell.catalog.snapshot import read_project
+from mcshell.catalog.records import Version
+from mcshell.catalog.snapshot import ModelState, ProjectState, read_project
 from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
 from mcshell.output.console import Console
+from mcshell.output.masking import is_masked, mask_secret
 from mcshell.output.reporter import Reporter
 from mcshell.remote.client import Remote
 from mcshell.remote.plan import Plan, plan_script, print_plan
@@ -167,7 +170,25 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
         return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
-    drifted = diff(plan.after, actual)
+    drifted = diff(as_pulled(plan.after), actual)
     for change in drifted:
         console.warn(report.drift(change.sign, change.text))
     return ExitStatus.FAILED if drifted else ExitStatus.OK
+
+
+def as_pulled(state: ProjectState | None) -> ProjectState | None:
+    """The predicted state as a pull reads it back: DESC MODEL shows an APIKEY masked, and pull stores
+    it so (docs/remote.md), while the plan's state holds the key the script gave. Without this, every
+    version with an APIKEY the script adds would be drift."""
+    if state is None:
+        return None
+    models = tuple(ModelState(model.model, tuple(_masked_key(version) for version in model.versions))
+                   for model in state.models)  # fmt: skip
+    return dataclasses.replace(state, models=models)
+
+
+def _masked_key(version: Version) -> Version:
+    key = version.options.get("APIKEY")
+    if key is None or is_masked(key):
+        return version
+    return dataclasses.replace(version, options={**version.options, "APIKEY": mask_secret(key)})
