@@ -89,7 +89,7 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
 def creation_order(versions: tuple[Version, ...]) -> list[Version]:
     """Versions in the order they were made, as far as their times tell: by create time, the version
     CREATE MODEL made (upper-case keys) first among equals, then by name (the service gives no finer
-    order than a second: mcshell's decision, docs/remote-pull.md)."""
+    order than a second: mcshell's decision, docs/remote.md)."""
     return sorted(versions, key=lambda v: (v.create_time, v.key_case != "upper", v.name))
 
 

@@ -102,7 +102,7 @@ def test_the_access_state_read_through_security_queries_is_the_catalogs(producti
     shown = tuple(row for row in state.grants if row not in kept)
     assert read == AccessState(state.members, state.roles, shown)
     # Grants kept for a removed user: no security query shows them (docs/privileges.md), so pull
-    # cannot read them (docs/remote-access.md).
+    # cannot read them (docs/remote.md).
     assert kept == (GrantRow("user", GONE, None, "Write"), GrantRow("user", GONE, "churn", "Drop"))
     assert [role.role.name for role in read.roles] == ["Analyst", "idle"]
     assert read.roles[0].holders == tuple(sorted((BOB, CAROL)))
