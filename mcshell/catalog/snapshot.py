@@ -52,7 +52,7 @@ def read_project(catalog: Catalog, name: str) -> ProjectState | None:
 
 def as_pulled(state: ProjectState | None) -> ProjectState | None:
     """The state as a pull reads it back: without the grants to users who are not members, which
-    REMOVE USER keeps but no security query shows (docs/remote-access.md)."""
+    REMOVE USER keeps but no security query shows (docs/remote.md)."""
     if state is None:
         return None
     members = {name for name, _ in state.members}
@@ -106,7 +106,7 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
 def creation_order(versions: tuple[Version, ...]) -> list[Version]:
     """Versions in the order they were made, as far as their times tell: by create time, the version
     CREATE MODEL made (upper-case keys) first among equals, then by name (the service gives no finer
-    order than a second: mcshell's decision, docs/remote-pull.md)."""
+    order than a second: mcshell's decision, docs/remote.md)."""
     return sorted(versions, key=lambda v: (v.create_time, v.key_case != "upper", v.name))
 
 

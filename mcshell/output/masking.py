@@ -59,7 +59,7 @@ def mask_secret(value: str) -> str:
 def is_masked(value: str) -> bool:
     """An APIKEY as outputs show it (`mask_secret`), not a key: what `mcshell pull` stores, since DESC
     shows no more, and what a masked dump restores. No real key is eight asterisks and four
-    characters (mcshell's decision, docs/remote-pull.md)."""
+    characters (mcshell's decision, docs/remote.md)."""
     return value.startswith(MASK) and len(value) <= len(MASK) + 4 and "*" not in value[len(MASK) :]
 
 

@@ -1,5 +1,5 @@
 """`mcshell plan`'s output on standard output: one line per change and the count line, or the same
-as one JSON document (docs/remote-plan.md). The FAILED lines of the script go to standard error,
+as one JSON document (docs/remote.md). The FAILED lines of the script go to standard error,
 as --check writes them."""
 
 from __future__ import annotations

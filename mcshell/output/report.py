@@ -266,7 +266,8 @@ def pulled(models: int, versions: int, members: int, roles: int, grants: int, en
     """`mcshell pull`'s last line on standard error, once the snapshot is written."""
     return (
         f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(members, 'member')}, "
-        f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} in {seconds:.1f} s"
+        f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} "
+        f"in {seconds:.1f} s"
     )
 
 

@@ -12,14 +12,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mcshell.catalog.snapshot import as_pulled, read_project
+from mcshell.catalog import snapshot
+from mcshell.catalog.records import Version
+from mcshell.catalog.snapshot import ModelState, ProjectState, read_project
 from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
 from mcshell.output.console import Console
+from mcshell.output.masking import is_masked, mask_secret
 from mcshell.output.reporter import Reporter
 from mcshell.remote.client import Remote
 from mcshell.remote.plan import Plan, plan_script, print_plan
@@ -171,3 +175,23 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
     for change in drifted:
         console.warn(report.drift(change.sign, change.text))
     return ExitStatus.FAILED if drifted else ExitStatus.OK
+
+
+def as_pulled(state: ProjectState | None) -> ProjectState | None:
+    """The predicted state as a pull reads it back: without the grants kept for users who are not
+    members (no query shows them: snapshot.as_pulled), and with each APIKEY masked, as DESC MODEL
+    shows it and pull stores it (docs/remote.md), while the plan's state holds the key the script
+    gave. Without this, every version with an APIKEY the script adds would be drift."""
+    state = snapshot.as_pulled(state)
+    if state is None:
+        return None
+    models = tuple(ModelState(model.model, tuple(_masked_key(version) for version in model.versions))
+                   for model in state.models)  # fmt: skip
+    return dataclasses.replace(state, models=models)
+
+
+def _masked_key(version: Version) -> Version:
+    key = version.options.get("APIKEY")
+    if key is None or is_masked(key):
+        return version
+    return dataclasses.replace(version, options={**version.options, "APIKEY": mask_secret(key)})

@@ -1,7 +1,7 @@
 """The members, roles and grants of the remote project, read through security queries and parsed
 from the text layouts mcshell prints (the parsers sit beside their printers in mcshell/output/).
 
-The reads (docs/remote-access.md), 2 + R + U queries for R roles and U members:
+The reads (docs/remote.md), 2 + R + U queries for R roles and U members:
 - `LIST USERS`: the members and their add times (the owner's row is not a member);
 - `LIST ROLES`: the project's own roles (`IsBuiltin` false) and their create times;
 - `DESC ROLE r` for each own role: the users holding it (`[users]`) and the grants to it;

@@ -1,7 +1,7 @@
 """Every model and version of the remote project, as the catalog stores them (the models half of
 `mcshell pull`; read_access.py reads the members, roles and grants).
 
-Three reads (docs/remote-pull.md):
+Three reads (docs/remote.md):
 - the catalog API's model listing (all pages): each model's name, source and model type, default
   version and comment;
 - one `m:listVersions` listing per model (all pages): each version's name, path (LOCATION), TASKS

@@ -1,7 +1,7 @@
 """`mcshell apply`'s sending: a script's statements, one at a time, to the remote project.
 
 The script is cut and parsed by mcshell's own splitter and parser (the plan has run it already),
-and each statement goes where pyodps sends it (docs/remote-apply.md):
+and each statement goes where pyodps sends it (docs/remote.md):
 
 - model DDL (CREATE, ALTER, DROP MODEL) through `Remote.sql`, with the hints of the `SET k=v;`
   lines before it, as pyodps turns a script's SET lines into the SQL task's settings;

@@ -4,7 +4,7 @@ The order is stable: the project, then each model by name (the model's own lines
 versions by name), then members, roles, role holders (of the built-in roles first, then of the
 project's own roles, each by role and user) and grants. Times (create, last modified,
 a member's add time) are not compared, nor the case a version's option keys are shown in:
-a statement that changes only them is no change (docs/remote-plan.md). Every value is shown as
+a statement that changes only them is no change (docs/remote.md). Every value is shown as
 every other output shows it: APIKEY masked, control characters escaped."""
 
 from __future__ import annotations

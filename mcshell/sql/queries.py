@@ -1,7 +1,7 @@
 """What `mcshell plan --queries` checks of each statement of a query file: a SELECT (or WITH)
 whole, the SELECT an INSERT writes, and SET (a setting such as odps.namespace.schema changes
 what a query's names mean). Everything else (CREATE TABLE, a DDL statement) is passed over:
-the queries are checked against the state the script leaves, never run (docs/remote-plan.md)."""
+the queries are checked against the state the script leaves, never run (docs/remote.md)."""
 
 from __future__ import annotations
 

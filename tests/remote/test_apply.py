@@ -11,7 +11,7 @@ import typing
 from pathlib import Path
 
 import pytest
-from conftest import IMPORT_V1, import_version
+from conftest import IMPORT_V1, REMOTE_V1, import_version
 from serve.serve_support import OWNER, LogLines, ServeProcess, client, new_project
 
 from mcshell.errors import RemoteLost
@@ -545,7 +545,7 @@ def test_an_admin_granted_by_apply_is_planned_and_pulled_back_without_drift(prod
 
 
 def test_grants_kept_for_a_user_apply_removes_are_no_drift(production, mcshell):
-    """REMOVE USER keeps the user's grants, which no security query shows (docs/remote-access.md):
+    """REMOVE USER keeps the user's grants, which no security query shows (docs/remote.md):
     the second pull cannot see them, and apply does not report them as gone."""
     endpoint, served = production
     project = new_project()
@@ -706,3 +706,26 @@ def test_after_a_remote_failure_the_catalog_is_pulled_and_no_drift_is_looked_for
     assert status == 1
     assert err.splitlines()[-1] == "1 of 3 statements ran; the rest were not sent"
     assert flow.events[-2:] == ["sql DROP MODEL nosuch", "pull into the catalog"]
+
+
+def test_an_apikey_the_remote_shows_masked_is_no_drift(production, tmp_path):
+    """A version with an APIKEY comes back from the pull after the run masked, as DESC MODEL shows
+    it, while the plan predicted the key itself: that alone is no drift (a long key and a short one)."""
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    script = REMOTE_V1 + (
+        "ALTER MODEL PAI_EAS_Qwen25_Omni_3B ADD VERSION v2 WITH OPTIONS(TASKS = 'text-generation', "
+        "PAI_EAS_MODEL_NAME = 'Qwen2.5-Omni-3B', PAI_EAS_SERVICE_NAME = 'test_remote_model', "
+        "ENDPOINT = 'http://1126123000000000.cn-shanghai.pai-eas.aliyuncs.com', APIKEY = 'short', "
+        "PAI_EAS_SYNC_MODE = 'true');\n"
+    )
+    err = io.StringIO()
+    status = run_apply(lambda: remote_for(endpoint.url, project), text_lines(script), "s.sql",
+                       ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True), None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert "drift" not in err.getvalue(), err.getvalue()
+    assert int(status) == 0, err.getvalue()
+    assert err.getvalue().splitlines()[-1] == f"2 statements ran on {endpoint.url} project {project}"

@@ -351,7 +351,7 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
 
 
 def test_grants_kept_for_a_removed_user_are_not_in_the_pulled_snapshot(production, tmp_path):
-    """No security query shows them (docs/remote-access.md): the remote's state is what the queries
+    """No security query shows them (docs/remote.md): the remote's state is what the queries
     show, so a pull drops those the local snapshot kept."""
     from click.testing import CliRunner
 

@@ -103,7 +103,7 @@ def test_the_access_state_read_through_security_queries_is_the_catalogs(producti
     assert read == AccessState(state.members, state.roles, shown, state.builtin_holders)
     assert read.builtin_holders == (("admin", ALICE),)  # from the [roles] of SHOW GRANTS FOR alice
     # Grants kept for a removed user: no security query shows them (docs/privileges.md), so pull
-    # cannot read them (docs/remote-access.md).
+    # cannot read them (docs/remote.md).
     assert kept == (GrantRow("user", GONE, None, "Write"), GrantRow("user", GONE, "churn", "Drop"))
     assert [role.role.name for role in read.roles] == ["Analyst", "idle"]
     assert read.roles[0].holders == tuple(sorted((BOB, CAROL)))
