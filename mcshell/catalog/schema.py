@@ -175,10 +175,46 @@ def _add_public_models(db: sqlite3.Connection) -> None:
             )
 
 
+# Schema 4 -> 5 (renumbered at the merge with the pull record's migration): the projects' tables,
+# their schemas only (catalog/tables.py), and the partitions each holds.
+_SCHEMA_TABLES = """
+CREATE TABLE tables (
+    id INTEGER PRIMARY KEY,
+    project TEXT NOT NULL REFERENCES projects(name),
+    name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    partition_columns TEXT NOT NULL,
+    lifecycle INTEGER,
+    create_time TEXT NOT NULL,
+    last_ddl_time TEXT NOT NULL,
+    last_modified_time TEXT NOT NULL,
+    UNIQUE (project, name)
+);
+CREATE TABLE partitions (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    spec TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    PRIMARY KEY (table_id, spec)
+) WITHOUT ROWID;
+"""
+
+
+def _add_tables(db: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: tables and partitions; a catalog before it had none."""
+    _run(db, _SCHEMA_TABLES)
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_add_members_and_grants, _add_roles, _add_public_models]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _add_members_and_grants,
+    _add_roles,
+    _add_public_models,
+    _add_tables,
+]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 # The public models every new catalog holds (the docs' list of MaxCompute public models).

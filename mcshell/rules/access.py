@@ -87,6 +87,15 @@ def require_on_model(ctx: Context, privilege: str, model: Model) -> None:
     raise no_privilege(ctx, privilege, names.resource(model.project, model.name))
 
 
+def require_on_table(ctx: Context, privilege: str, project: str, name: str, owner: str) -> None:
+    """`privilege` (Describe, Alter or Drop) on a table: its creator and the project's administrators
+    hold every one. Table grants (GRANT ... ON TABLE) are not kept yet: anyone else is refused."""
+    require_in_project(ctx, project)
+    if owner == ctx.user or administers(ctx, project):
+        return
+    raise no_privilege(ctx, privilege, names.resource(project, name, "tables"))
+
+
 def require_administrator(ctx: Context, project: str, action: str) -> None:
     """Only the owner and the holders of Super_Administrator or Admin may `action`."""
     require_in_project(ctx, project)
