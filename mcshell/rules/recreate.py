@@ -14,6 +14,7 @@ from mcshell.catalog.records import Model, Version
 from mcshell.catalog.tables import TableColumnMeta, TableMeta
 from mcshell.rules.validate import OPTION_KEYS
 from mcshell.sql.dialect import TokenType, tokenize
+from mcshell.sql.lexicon import RESERVED_WORDS
 from mcshell.sql.literals import quote
 
 # Derived by mcshell from the source type, never written in OPTIONS.
@@ -24,11 +25,16 @@ Secret = Callable[[str], str]
 
 
 def quote_name(name: str) -> str:
-    """The name bare when the tokenizer reads it back as one plain word, else in backquotes."""
+    """The name bare when the tokenizer reads it back as one plain word that is not a reserved word,
+    else in backquotes."""
     tokens = tokenize(name)
-    if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR and tokens[0].text == name:
+    if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR and tokens[0].text == name and not reserved(name):
         return name
     return f"`{name}`"
+
+
+def reserved(name: str) -> bool:
+    return name.upper() in RESERVED_WORDS
 
 
 def model_statements(model: Model, versions: Iterable[Version], secret: Secret) -> list[str]:
