@@ -49,13 +49,17 @@ def test_the_other_table_statements():
     ]  # fmt: skip
 
 
+RESERVED = "is a reserved word: write `{}` in backquotes to use it as a name"
+
+
 @pytest.mark.parametrize(
     "text, message, offset",
     [
-        ("CREATE TABLE t (select INT)", "'select' is a reserved word: write `select` in backquotes to use it as a name", 16),
-        ("CREATE TABLE table (a INT)", "'table' is a reserved word: write `table` in backquotes to use it as a name", 13),
+        ("CREATE TABLE t (select INT)", f"'select' {RESERVED.format('select')}", 16),
+        ("CREATE TABLE table (a INT)", f"'table' {RESERVED.format('table')}", 13),
         ("CREATE TABLE t (a INT) PARTITIONED BY (d STRING NOT NULL)", "expected ',' or ')', found 'NOT'", 48),
-        ("ALTER TABLE t ADD PARTITION (d=x)", "expected a partition value (a quoted string or a number), found 'x'", 31),
+        ("ALTER TABLE t ADD PARTITION (d=x)", "expected a partition value (a quoted string or a number), found 'x'",
+         31),
         ("ALTER TABLE t RENAME TO u", "expected ADD COLUMNS, ADD PARTITION or DROP PARTITION, found 'RENAME'", 14),
         ("CREATE TABLE t LIKE o PARTITIONED BY (d STRING)", "expected ';', found 'PARTITIONED'", 22),
     ],
