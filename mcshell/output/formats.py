@@ -118,8 +118,9 @@ def distinct_keys(headers: Iterable[str]) -> list[str]:
 
 
 def _table_fields(desc: TableDescribe) -> list[tuple[str, str]]:
-    head = [("Owner", desc.owner), ("Project", desc.project), ("TableComment", desc.comment)]
-    return [*head, *desc.times, ("InternalTable", "YES"), ("Size", str(desc.size))]
+    head = [("Owner", desc.owner), ("Project", desc.project), *([("TableID", desc.table_id)] if desc.table_id else [])]
+    head.append(("TableComment", desc.comment))
+    return [*head, *desc.times, ("InternalTable", "YES"), ("Size", str(desc.size)), *desc.extended]
 
 
 def _json_value(output: Output) -> object:

@@ -76,6 +76,8 @@ def render_table_describe(desc: TableDescribe) -> str:
     """DESC <table> as odpscmd prints it (its DescribeTableCommand's rows, docs/tables.md): values
     longer than their column push the row's end out, as its printf does."""
     lines = [BORDER, f"| Owner: {shown(desc.owner):<16} | Project: {shown(desc.project):<43} |"]
+    if desc.table_id:
+        lines.append(f"| TableID: {desc.table_id:<73} |")
     lines += [f"| TableComment: {shown(desc.comment):<68} |", BORDER]
     lines += [f"| {label + ':':<25} {shown(value):<56} |" for label, value in desc.times]
     lines += [BORDER, f"| InternalTable: YES      | Size: {desc.size:<50} |", BORDER]
@@ -85,6 +87,10 @@ def render_table_describe(desc: TableDescribe) -> str:
     if desc.partitions:
         lines += [_wide_title("Partition Columns:"), BORDER]
         lines += [_input_row(key) for key in desc.partitions]
+        lines.append(BORDER)
+    if desc.extended:
+        lines += [_wide_title("Extended Info:"), BORDER]
+        lines += [f"| {label + ':':<25} {shown(value):<56} |" for label, value in desc.extended]
         lines.append(BORDER)
     return "\n".join(lines) + "\n"
 

@@ -29,6 +29,9 @@ class TableDescribe(Value):
     size: int
     columns: tuple[tuple[str, str, str, str], ...]  # (name, type, label, comment)
     partitions: tuple[tuple[str, str, str], ...]  # (name, type, comment)
+    # DESC EXTENDED: the TableID row under Owner, and the "Extended Info" rows at the end.
+    table_id: str = ""
+    extended: tuple[tuple[str, str], ...] = ()
 
 
 class Rows:

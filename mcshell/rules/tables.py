@@ -169,12 +169,6 @@ def _described(ref: st.ModelRef, ctx: Context) -> TableMeta:
 
 
 def desc_table(stmt: st.DescTable, ctx: Context) -> Result:
-    if stmt.extended:
-        from mcshell.errors import UnsupportedStatement
-
-        raise UnsupportedStatement(
-            "unsupported statement 'DESC EXTENDED': mcshell prints DESC <table>", stmt.table.offset, "DESC EXTENDED"
-        )
     table = _described(stmt.table, ctx)
     times = [("CreateTime", table.create_time), ("LastDDLTime", table.last_ddl_time)]
     times.append(("LastModifiedTime", table.last_modified_time))
@@ -182,7 +176,21 @@ def desc_table(stmt: st.DescTable, ctx: Context) -> Result:
         times.append(("Lifecycle", str(table.lifecycle)))
     columns = tuple((c.name, c.type, "", c.comment) for c in table.columns)
     keys = tuple((c.name, c.type, c.comment) for c in table.partition_columns)
-    return Result(TableDescribe(table.owner, table.project, table.comment, tuple(times), 0, columns, keys))
+    if not stmt.extended:
+        return Result(TableDescribe(table.owner, table.project, table.comment, tuple(times), 0, columns, keys))
+    extended = (("IsArchived", "false"), ("PhysicalSize", "0"), ("FileNum", "0"))  # no data: no bytes, no files
+    desc = TableDescribe(
+        table.owner, table.project, table.comment, tuple(times), 0, columns, keys, table_id(table), extended
+    )
+    return Result(desc)
+
+
+def table_id(table: TableMeta) -> str:
+    """A TableID as MaxCompute shows one (32 hex digits): mcshell's decision, made from the project,
+    the name and the creation time, so a table created again is another table."""
+    import hashlib
+
+    return hashlib.md5(f"{table.project}.{table.name}.{table.create_time}".encode(), usedforsecurity=False).hexdigest()
 
 
 def show_tables(stmt: st.ShowTables, ctx: Context) -> Result:

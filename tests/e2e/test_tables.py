@@ -330,3 +330,21 @@ def test_dump_recreates_tables_and_partitions(mcshell, catalog, tmp_path, sale_d
     assert mcshell(*USER, "-f", "-", stdin=dumped.stdout, catalog_path=restored).status == 0
     again = mcshell(*USER, "-e", "SHOW CREATE TABLE sale_detail; SHOW PARTITIONS sale_detail;", catalog_path=restored)
     assert again.stdout == SHOW_CREATE_SALE_DETAIL + "sale_date=201312/region=hz\n"
+
+
+def test_desc_extended_adds_the_table_id_and_the_extended_info(mcshell, sale_detail):
+    import re
+
+    run = mcshell(*USER, "-e", "DESC EXTENDED sale_detail;")
+    lines = mask_times(run.stdout).splitlines()
+    assert re.fullmatch(r"\| TableID: [0-9a-f]{32} {41} \|", lines[2])
+    assert lines[:2] + lines[3:-6] == DESC_SALE_DETAIL.splitlines()
+    assert lines[-6:] == [
+        "| Extended Info:                                                                     |",
+        "+------------------------------------------------------------------------------------+",
+        "| IsArchived:               false                                                    |",
+        "| PhysicalSize:             0                                                        |",
+        "| FileNum:                  0                                                        |",
+        "+------------------------------------------------------------------------------------+",
+    ]
+    assert (run.stderr, run.status) == ("OK\n", 0)
