@@ -176,7 +176,7 @@ def _add_public_models(db: sqlite3.Connection) -> None:
 
 
 # Schema 4 -> 5 (renumbered at the merge with the pull record's migration): the projects' tables,
-# their schemas only (catalog/tables.py), and the partitions each holds.
+# their schemas only (catalog/tables.py), the partitions each holds, and the grants on them.
 _SCHEMA_TABLES = """
 CREATE TABLE tables (
     id INTEGER PRIMARY KEY,
@@ -198,11 +198,19 @@ CREATE TABLE partitions (
     create_time TEXT NOT NULL,
     PRIMARY KEY (table_id, spec)
 ) WITHOUT ROWID;
+CREATE TABLE table_grants (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (table_id, kind, grantee, privilege)
+) WITHOUT ROWID;
+CREATE INDEX table_grants_by_grantee ON table_grants (kind, grantee);
 """
 
 
 def _add_tables(db: sqlite3.Connection) -> None:
-    """Schema 4 -> 5: tables and partitions; a catalog before it had none."""
+    """Schema 4 -> 5: tables, their partitions and the privileges granted on them; a catalog before it had none."""
     _run(db, _SCHEMA_TABLES)
 
 

@@ -106,8 +106,10 @@ class Tables:
         self._db.execute("UPDATE tables SET last_ddl_time = ? WHERE id = ?", (now, table_id))
 
     def delete(self, table_id: int) -> None:
-        """The table goes with its partitions: one created again under the name starts with none."""
+        """The table goes with its partitions and the grants on it: one created again under the name
+        starts with none (ACL grants do not pass to a re-created object: the GRANT page)."""
         self._db.execute("DELETE FROM partitions WHERE table_id = ?", (table_id,))
+        self._db.execute("DELETE FROM table_grants WHERE table_id = ?", (table_id,))
         self._db.execute("DELETE FROM tables WHERE id = ?", (table_id,))
 
     # -- partitions -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def create_table(stmt: st.CreateTable, ctx: Context) -> Result:
     validate.check_lifecycle(stmt.lifecycle, stmt.lifecycle_offset)
     if stmt.like is not None:
         source = find_table(ctx, access.resolve(stmt.like, ctx, changes=False), stmt.like.offset)
-        access.require_on_table(ctx, privileges.DESCRIBE, source.project, source.name, source.owner)
+        access.require_on_table(ctx, privileges.DESCRIBE, source)
         columns, partitions, comment = source.columns, source.partition_columns, source.comment
     else:
         validate.check_table_columns(stmt.columns, stmt.partitions)
@@ -69,7 +69,7 @@ def drop_table(stmt: st.DropTable, ctx: Context) -> Result:
         if stmt.if_exists:
             return OK
         table = find_table(ctx, target, stmt.table.offset)  # raises "Table not found", with a hint
-    access.require_on_table(ctx, privileges.DROP, table.project, table.name, table.owner)
+    access.require_on_table(ctx, privileges.DROP, table)
     ctx.catalog.tables.delete(table.id)
     return OK
 
@@ -100,7 +100,7 @@ def add_columns(stmt: st.AddColumns, ctx: Context) -> Result:
 def _altered(ref: st.ModelRef, ctx: Context) -> TableMeta:
     """The table an ALTER TABLE changes, once the acting user may alter it."""
     table = find_table(ctx, access.resolve(ref, ctx, changes=True), ref.offset)
-    access.require_on_table(ctx, privileges.ALTER, table.project, table.name, table.owner)
+    access.require_on_table(ctx, privileges.ALTER, table)
     return table
 
 
@@ -164,7 +164,7 @@ def partition_text(table: TableMeta, spec: st.PartitionSpec) -> str:
 # -- statements that read ----------------------------------------------------------------------
 def _described(ref: st.ModelRef, ctx: Context) -> TableMeta:
     table = find_table(ctx, access.resolve(ref, ctx, changes=False), ref.offset)
-    access.require_on_table(ctx, privileges.DESCRIBE, table.project, table.name, table.owner)
+    access.require_on_table(ctx, privileges.DESCRIBE, table)
     return table
 
 

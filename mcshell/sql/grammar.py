@@ -68,7 +68,7 @@ _VERSION_SPEC = (
     Opt("COMMENT", STRING),
 )  # fmt: skip
 _PRIVILEGES_ON = (
-    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
+    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("TABLE", TABLE), ("PROJECT", PROJECT)),
 )  # fmt: skip
 _GRANTEE = Alt(("ROLE", ROLE), (Opt("USER"), USER))  # USER is optional (the SDK's OdpsParser.g4)
 # More partitions: ADD writes them one after another, DROP separates them with commas.
@@ -248,15 +248,18 @@ ALTER MODEL <model> DROP VERSION <version>;""",
         "GRANT",
         ("GRANT", Alt((*_PRIVILEGES_ON, "TO", _GRANTEE), (Many(ROLE, ","), "TO", Opt("USER"), USER))),
         """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO [USER] <user> | ROLE <role>;
+GRANT <privilege>[, <privilege> ...] ON TABLE <table> TO [USER] <user> | ROLE <role>;
 GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO [USER] <user> | ROLE <role>;
 GRANT <role>[, <role> ...] TO [USER] <user>;
-  on a model: Describe, Alter, Drop, All; on a project: Read, Write, CreateTable, CreateResource,
-  CreateInstance, CreateFunction, CreateModel, List, All""",
+  on a model: Describe, Alter, Drop, All; on a table: Describe, Select, Alter, Update, Drop, All;
+  on a project: Read, Write, CreateTable, CreateResource, CreateInstance, CreateFunction, CreateModel,
+  List, All""",
         "grant privileges on a model or a project, or a role (REVOKE takes them back)",
         (
             f"GRANT Describe, Alter ON MODEL churn TO USER {_ALICE};",
             f"GRANT CreateModel ON PROJECT my_project TO {_ALICE};",
             "GRANT Describe ON MODEL churn TO ROLE analyst;",
+            f"GRANT Describe, Select ON TABLE customers TO USER {_ALICE};",
             f"GRANT analyst, Admin TO {_ALICE};",
         ),
     ),
@@ -264,6 +267,7 @@ GRANT <role>[, <role> ...] TO [USER] <user>;
         "REVOKE",
         ("REVOKE", Alt((*_PRIVILEGES_ON, "FROM", _GRANTEE), (Many(ROLE, ","), "FROM", Opt("USER"), USER))),
         """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM [USER] <user> | ROLE <role>;
+REVOKE <privilege>[, <privilege> ...] ON TABLE <table> FROM [USER] <user> | ROLE <role>;
 REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM [USER] <user> | ROLE <role>;
 REVOKE <role>[, <role> ...] FROM [USER] <user>;""",
         None,

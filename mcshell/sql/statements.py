@@ -196,6 +196,13 @@ class ListUsers(Value):
     """`LIST USERS`: the current project's members."""
 
 
+@dataclass(eq=False, repr=False)
+class TableObject(Value):
+    """`ON TABLE <t>` in GRANT or REVOKE (a bare ModelRef target is `ON MODEL <m>`)."""
+
+    table: ModelRef
+
+
 # A grantee: a user (a Text, `[USER] <name>`) or a role (an Ident, `ROLE <name>`).
 Grantee = Union[Text, Ident]
 
@@ -207,7 +214,7 @@ class Grant(Value):
     privilegeproperties), kept so the handler can point at it."""
 
     privileges: tuple[Ident, ...]
-    target: ModelRef | Ident
+    target: ModelRef | Ident | TableObject
     grantee: Grantee
     refused: Ident | None = None
 
@@ -215,7 +222,7 @@ class Grant(Value):
 @dataclass(eq=False, repr=False)
 class Revoke(Value):
     privileges: tuple[Ident, ...]
-    target: ModelRef | Ident
+    target: ModelRef | Ident | TableObject
     grantee: Grantee
     refused: Ident | None = None
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import IMPORT_V1, MCSHELL, catalog_rows
 
 from mcshell.catalog import connection as catalog_connection
+from mcshell.catalog.schema import SCHEMA_VERSION
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
 
@@ -277,8 +278,8 @@ def test_a_read_only_catalog_that_needs_a_migration_is_one_clear_failed_line(tmp
     assert (run.stdout, run.stderr, run.returncode) == (
         "",
         f"FAILED: ODPS-0010000: System internal error - catalog '{catalog}' has schema version 2 and must be "
-        "upgraded to 4 before this mcshell reads it, which needs writing to it: attempt to write a readonly "
-        "database\n",
+        f"upgraded to {SCHEMA_VERSION} before this mcshell reads it, which needs writing to it: attempt to write a "
+        "readonly database\n",
         1,
     )
     assert catalog.read_bytes() == before

@@ -348,3 +348,40 @@ def test_desc_extended_adds_the_table_id_and_the_extended_info(mcshell, sale_det
         "+------------------------------------------------------------------------------------+",
     ]
     assert (run.stderr, run.status) == ("OK\n", 0)
+
+
+def test_table_privileges_are_granted_revoked_shown_and_dumped(mcshell, catalog, sale_detail):
+    bob = "ALIYUN$bob@example.com"
+    setup = (
+        f"ADD USER {bob}; CREATE ROLE analyst; GRANT Describe ON TABLE sale_detail TO ROLE analyst; "
+        f"GRANT analyst TO {bob}; GRANT Select, Drop ON TABLE sale_detail TO {bob};"
+    )
+    assert mcshell(*USER, "-e", setup).status == 0
+    assert mcshell("--user", bob, "-e", "DESC sale_detail;").status == 0  # Describe, through the role
+    shown = mcshell("--user", bob, "-e", "SHOW GRANTS;")
+    assert shown.stdout == (
+        "[roles]\nanalyst\nAuthorization Type: ACL\n[role/analyst]\n"
+        "A projects/my_project/tables/sale_detail: Describe\n"
+        f"[user/{bob}]\nA projects/my_project/tables/sale_detail: Select | Drop\n"
+    )
+    denied = mcshell("--user", bob, "-e", "ALTER TABLE sale_detail ADD PARTITION (sale_date='1', region='x');")
+    assert "You have NO privilege 'odps:Alter' on {acs:odps:*:projects/my_project/tables/sale_detail}" in denied.stderr
+    refused(
+        mcshell, catalog, f"GRANT Nope ON TABLE sale_detail TO {bob};",
+        "FAILED: ODPS-0130071:[1,7] Semantic analysis exception - 'Nope' is not a privilege on a table; use Describe, "
+        "Select, Alter, Update, Drop or All",
+    )  # fmt: skip
+    grantor = mcshell("--user", bob, "-e", f"GRANT Alter ON TABLE sale_detail TO {bob};")
+    assert grantor.stderr.startswith(
+        f"FAILED: ODPS-0130013: Authorization exception - {bob} cannot grant privileges on table "
+        "my_project.sale_detail: only the table's creator, the project owner or a Super_Administrator or Admin can"
+    )
+    dumped = mcshell(*USER, "dump").stdout
+    assert "GRANT Describe ON TABLE sale_detail TO ROLE analyst;\n" in dumped
+    assert f"GRANT Select, Drop ON TABLE sale_detail TO {bob};\n" in dumped
+    assert mcshell(*USER, "-e", f"REVOKE Drop ON TABLE sale_detail FROM {bob};").status == 0
+    assert mcshell("--user", bob, "-e", "DROP TABLE sale_detail;").status == 1
+    assert mcshell(*USER, "-e", f"GRANT Drop ON TABLE sale_detail TO {bob};").status == 0
+    assert mcshell("--user", bob, "-e", "DROP TABLE sale_detail;").status == 0
+    assert mcshell(*USER, "-e", SALE_DETAIL).status == 0  # created again: the old grants are gone
+    assert mcshell("--user", bob, "-e", "DROP TABLE sale_detail;").status == 1

@@ -61,7 +61,7 @@ def test_an_empty_statement_offers_every_statement(names):
     [
         ("SHOW ", ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL", "TABLES", "PARTITIONS"]),  # the table's order
         ("GRANT Describe, Alter ", ["ON", "TO"]),  # TO: the words may be roles
-        ("REVOKE All ON ", ["MODEL", "PROJECT"]),
+        ("REVOKE All ON ", ["MODEL", "TABLE", "PROJECT"]),
         ("GRANT Drop ON MODEL churn ", ["TO"]),
         ("ALTER MODEL churn ", ["ADD", "SET", "DROP"]),
         ("CREATE MODEL m WITH VERSION v ", ["INPUT", "WITH", "OPTIONS", "COMMENT"]),
