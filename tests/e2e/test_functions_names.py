@@ -137,7 +137,8 @@ def test_a_schema_3_catalog_gains_the_new_public_models_and_loses_nothing(shell,
                 (PUBLIC_PROJECT, name),
             )
             db.execute("DELETE FROM models WHERE project = ? AND name = ?", (PUBLIC_PROJECT, name))
-        db.execute("DROP TABLE partitions")  # nor the tables of a later schema
+        db.execute("DROP TABLE table_grants")  # nor the tables of a later schema
+        db.execute("DROP TABLE partitions")
         db.execute("DROP TABLE tables")
         db.execute("PRAGMA user_version=3")
     db.close()
