@@ -153,6 +153,45 @@ class TableNotFound(NotRunLocally):
     kind = "Table not found"
 
 
+class NoSuchTable(McError):
+    """A table statement (DESC, DROP, ALTER ...) names a table the catalog does not hold."""
+
+    code = "ODPS-0130131"
+    kind = "Table not found"
+    has_position = True
+
+
+class TableExists(McError):
+    """CREATE TABLE of a name the project holds already, without IF NOT EXISTS."""
+
+    code = "ODPS-0130211"
+    kind = "Table or view already exists"
+    has_position = True
+
+
+class InvalidPartitionKey(McError):
+    """A partition spec naming a key the table does not have, or missing one of its levels."""
+
+    code = "ODPS-0130191"
+    kind = "Invalid column or partition key"
+    has_position = True
+
+
+class PartitionNotFound(McError):
+    """DROP PARTITION of a partition the table does not hold, without IF EXISTS."""
+
+    code = "ODPS-0130271"
+    kind = "Partition does not exist"
+    has_position = True
+
+
+class PartitionLimit(McError):
+    """More partitions than a table may hold."""
+
+    code = "ODPS-0123031"
+    kind = "ODPS partition exception"
+
+
 class RuntimeCallError(McError):
     """A model function that could not run: model file missing or unloadable, endpoint refused, timed out,
     answered an HTTP error or an answer that is not the expected JSON. The message names model, version and

@@ -94,6 +94,11 @@ class Grants:
             "AND model_id IN (SELECT id FROM models WHERE project = ?)",
             (key, project),
         )
+        self._db.execute(
+            "DELETE FROM table_grants WHERE kind = 'role' AND grantee = ? "
+            "AND table_id IN (SELECT id FROM tables WHERE project = ?)",
+            (key, project),
+        )
         self._db.execute("DELETE FROM roles WHERE project = ? AND key = ?", (project, key))
 
     def role_holders(self, project: str, key: str) -> list[str]:
@@ -126,20 +131,22 @@ class Grants:
 
     # -- grants ---------------------------------------------------------------------------
     def change_grants(
-        self, granting: bool, project: str, model_id: int | None, kind: str, grantee: str, privileges: Iterable[str]
-    ) -> None:
-        """GRANT (`granting`) or REVOKE privileges to a principal, on the project (model_id None) or a model of it."""
-        table, column, key = _grant_table(project, model_id)
+        self, granting: bool, project: str, model_id: int | None, kind: str, grantee: str, privileges: Iterable[str],
+        on_table: bool = False,
+    ) -> None:  # fmt: skip
+        """GRANT (`granting`) or REVOKE privileges to a principal, on the project (model_id None) or a model of
+        it; `on_table`: model_id is a table's id."""
+        table, column, key = _grant_table(project, model_id, on_table)
         if granting:
             sql = f"INSERT OR IGNORE INTO {table} ({column}, kind, grantee, privilege) VALUES (?, ?, ?, ?)"
         else:
             sql = f"DELETE FROM {table} WHERE {column} = ? AND kind = ? AND grantee = ? AND privilege = ?"
         self._db.executemany(sql, [(key, kind, grantee, p) for p in privileges])
 
-    def holds(self, project: str, model_id: int | None, user: str, privilege: str) -> bool:
-        """`privilege` reaches `user` on the project (model_id None) or the model, granted to them or
-        to a role they hold."""
-        table, column, key = _grant_table(project, model_id)
+    def holds(self, project: str, model_id: int | None, user: str, privilege: str, on_table: bool = False) -> bool:
+        """`privilege` reaches `user` on the project (model_id None) or the model (`on_table`: the table),
+        granted to them or to a role they hold."""
+        table, column, key = _grant_table(project, model_id, on_table)
         return self._exists(
             f"SELECT 1 FROM {table} WHERE {column} = ? AND privilege = ? AND ("
             f"(kind = 'user' AND grantee = ?) OR (kind = 'role' AND grantee IN ({_HELD_ROLES})))",
@@ -159,6 +166,16 @@ class Grants:
         )]  # fmt: skip
         return rows
 
+    def table_grants_to(self, project: str, kind: str, grantee: str) -> list[GrantRow]:
+        """Every grant on a table to one principal, by table name (`model` holds the table's name).
+        Apart from grants_to, whose rows the project snapshots compare (catalog/snapshot.py)."""
+        rows = self._db.execute(
+            "SELECT t.name, g.privilege FROM table_grants g JOIN tables t ON t.id = g.table_id "
+            "WHERE t.project = ? AND g.kind = ? AND g.grantee = ? ORDER BY t.name",
+            (project, kind, grantee),
+        )
+        return [GrantRow(kind, grantee, name, privilege) for name, privilege in rows]
+
     def grants_on_model(self, model_id: int) -> list[GrantRow]:
         """Every grant on one model: to roles first, then to users, each by name."""
         rows = self._db.execute(
@@ -173,8 +190,10 @@ class Grants:
         rows = self._db.execute(
             "SELECT grantee FROM project_grants WHERE project = ? AND kind = 'user' UNION "
             "SELECT g.grantee FROM model_grants g JOIN models m ON m.id = g.model_id "
-            "WHERE m.project = ? AND g.kind = 'user' ORDER BY 1",
-            (project, project),
+            "WHERE m.project = ? AND g.kind = 'user' UNION "
+            "SELECT g.grantee FROM table_grants g JOIN tables t ON t.id = g.table_id "
+            "WHERE t.project = ? AND g.kind = 'user' ORDER BY 1",
+            (project, project, project),
         )
         return [r[0] for r in rows]
 
@@ -185,6 +204,8 @@ class Grants:
         return [r[0] for r in rows]
 
 
-def _grant_table(project: str, model_id: int | None) -> tuple[str, str, object]:
-    """The table of grants on a project or on a model, its column naming the object, and its key."""
-    return ("project_grants", "project", project) if model_id is None else ("model_grants", "model_id", model_id)
+def _grant_table(project: str, model_id: int | None, on_table: bool = False) -> tuple[str, str, object]:
+    """The table of grants on a project, a model or a table, its column naming the object, and its key."""
+    if model_id is None:
+        return ("project_grants", "project", project)
+    return ("table_grants", "table_id", model_id) if on_table else ("model_grants", "model_id", model_id)

@@ -192,11 +192,50 @@ def _add_pulls(db: sqlite3.Connection) -> None:
     _run(db, _SCHEMA_5)
 
 
+# Schema 5 -> 6: the projects' tables,
+# their schemas only (catalog/tables.py), the partitions each holds, and the grants on them.
+_SCHEMA_TABLES = """
+CREATE TABLE tables (
+    id INTEGER PRIMARY KEY,
+    project TEXT NOT NULL REFERENCES projects(name),
+    name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    partition_columns TEXT NOT NULL,
+    lifecycle INTEGER,
+    create_time TEXT NOT NULL,
+    last_ddl_time TEXT NOT NULL,
+    last_modified_time TEXT NOT NULL,
+    UNIQUE (project, name)
+);
+CREATE TABLE partitions (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    spec TEXT NOT NULL,
+    create_time TEXT NOT NULL,
+    PRIMARY KEY (table_id, spec)
+) WITHOUT ROWID;
+CREATE TABLE table_grants (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+    grantee TEXT NOT NULL,
+    privilege TEXT NOT NULL,
+    PRIMARY KEY (table_id, kind, grantee, privilege)
+) WITHOUT ROWID;
+CREATE INDEX table_grants_by_grantee ON table_grants (kind, grantee);
+"""
+
+
+def _add_tables(db: sqlite3.Connection) -> None:
+    """Schema 5 -> 6: tables, their partitions and the privileges granted on them; a catalog before it had none."""
+    _run(db, _SCHEMA_TABLES)
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _add_members_and_grants, _add_roles, _add_public_models, _add_pulls,
+    _add_members_and_grants, _add_roles, _add_public_models, _add_pulls, _add_tables,
 ]  # fmt: skip
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

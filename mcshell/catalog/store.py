@@ -28,6 +28,7 @@ from mcshell.catalog.records import (
     version_from_row,
 )
 from mcshell.catalog.schema import prepare, public_models
+from mcshell.catalog.tables import Tables
 from mcshell.catalog.transactions import INSERT_PROJECT, Transactions
 
 _SELECT_MODEL = f"SELECT {MODEL_COLUMNS} FROM models WHERE project = ? AND name = ?"
@@ -43,6 +44,7 @@ class Catalog(Transactions):
         # place or which holds no catalog yet: the session opens the file itself before a write.
         self.stand_in = False
         self.grants = Grants(connection)  # members, roles and granted privileges (grants.py)
+        self.tables = Tables(connection)  # tables and their partitions (tables.py)
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from mcshell.output.acl import COLUMNS, grants_rows
-from mcshell.output.results import NUMERIC_TYPES, Describe, Grants, Message, Output, Record, Table
+from mcshell.output.results import NUMERIC_TYPES, Describe, Grants, Message, Output, Record, Table, TableDescribe
 
 Cells = Sequence[str | None]
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
@@ -52,6 +52,12 @@ def _csv_rows(output: Output) -> Iterator[Cells]:
     elif isinstance(output, Grants):
         yield COLUMNS
         yield from grants_rows(output)
+    elif isinstance(output, TableDescribe):
+        # As DESC MODEL's: section, field, value; a column is (column, name, type), a key (partition, name, type).
+        yield ("section", "field", "value")
+        yield from (("table", label, value) for label, value in _table_fields(output))
+        yield from (("column", name, data_type) for name, data_type, _label, _comment in output.columns)
+        yield from (("partition", name, data_type) for name, data_type, _comment in output.partitions)
     else:
         raise TypeError(f"no csv for {type(output).__name__}")
 
@@ -111,6 +117,12 @@ def distinct_keys(headers: Iterable[str]) -> list[str]:
     return keys
 
 
+def _table_fields(desc: TableDescribe) -> list[tuple[str, str]]:
+    head = [("Owner", desc.owner), ("Project", desc.project), *([("TableID", desc.table_id)] if desc.table_id else [])]
+    head.append(("TableComment", desc.comment))
+    return [*head, *desc.times, ("InternalTable", "YES"), ("Size", str(desc.size)), *desc.extended]
+
+
 def _json_value(output: Output) -> object:
     if isinstance(output, Describe):
         return {
@@ -124,4 +136,10 @@ def _json_value(output: Output) -> object:
         return {"text": output.text}
     if isinstance(output, Grants):
         return [dict(zip(COLUMNS, row, strict=True)) for row in grants_rows(output)]
+    if isinstance(output, TableDescribe):
+        return {
+            "table": dict(_table_fields(output)),
+            "columns": [{"name": n, "type": t, "label": lb, "comment": c} for n, t, lb, c in output.columns],
+            "partitions": [{"name": n, "type": t, "comment": c} for n, t, c in output.partitions],
+        }
     raise TypeError(f"no json for {type(output).__name__}")

@@ -13,7 +13,7 @@ from typing import cast
 
 from mcshell.errors import UnreadableAnswer, printable
 from mcshell.output.answers import answer_lines, same_as_printed
-from mcshell.output.results import Describe, Grants, Message, Output, Record, Table
+from mcshell.output.results import Describe, Grants, Message, Output, Record, Table, TableDescribe
 
 FORMATS = ("box", "csv", "json")
 
@@ -50,6 +50,8 @@ def render_lines(output: Output, fmt: str = "box") -> Iterator[str]:
         from mcshell.output.acl import grants_text
 
         yield grants_text(output)
+    elif isinstance(output, TableDescribe):
+        yield render_table_describe(output)
     else:
         raise TypeError(f"no renderer for {type(output).__name__}")
 
@@ -71,6 +73,38 @@ def render_describe(desc: Describe) -> str:
     lines += [input_row(column) for column in desc.inputs]
     lines.append(BORDER)
     return "\n".join(lines) + "\n"
+
+
+def render_table_describe(desc: TableDescribe) -> str:
+    """DESC <table> as odpscmd prints it (its DescribeTableCommand's rows, docs/tables.md): values
+    longer than their column push the row's end out, as its printf does."""
+    lines = [BORDER, f"| Owner: {shown(desc.owner):<16} | Project: {shown(desc.project):<43} |"]
+    if desc.table_id:
+        lines.append(f"| TableID: {desc.table_id:<73} |")
+    lines += [f"| TableComment: {shown(desc.comment):<68} |", BORDER]
+    lines += [f"| {label + ':':<25} {shown(value):<56} |" for label, value in desc.times]
+    lines += [BORDER, f"| InternalTable: YES      | Size: {desc.size:<50} |", BORDER]
+    lines += [_wide_title("Native Columns:"), BORDER, _column_row(("Field", "Type", "Label", "Comment")), BORDER]
+    lines += [_column_row(column) for column in desc.columns]
+    lines.append(BORDER)
+    if desc.partitions:
+        lines += [_wide_title("Partition Columns:"), BORDER]
+        lines += [input_row(key) for key in desc.partitions]
+        lines.append(BORDER)
+    if desc.extended:
+        lines += [_wide_title("Extended Info:"), BORDER]
+        lines += [f"| {label + ':':<25} {shown(value):<56} |" for label, value in desc.extended]
+        lines.append(BORDER)
+    return "\n".join(lines) + "\n"
+
+
+def _wide_title(text: str) -> str:
+    return f"| {text:<82} |"
+
+
+def _column_row(cells: tuple[str, str, str, str]) -> str:
+    name, data_type, label, comment = (shown(cell) for cell in cells)
+    return f"| {name:<15} | {data_type:<10} | {label:<5} | {comment:<43} |"
 
 
 def title_row(text: str) -> str:

@@ -29,6 +29,22 @@ class Describe(Value):
     inputs: tuple[tuple[str, str, str], ...]  # (name, type, comment)
 
 
+@dataclass(eq=False, repr=False)
+class TableDescribe(Value):
+    """DESC <table>: odpscmd's box of the table's metadata, its columns and its partition keys."""
+
+    owner: str
+    project: str
+    comment: str
+    times: tuple[tuple[str, str], ...]  # (label, value): CreateTime, LastDDLTime, LastModifiedTime, Lifecycle
+    size: int
+    columns: tuple[tuple[str, str, str, str], ...]  # (name, type, label, comment)
+    partitions: tuple[tuple[str, str, str], ...]  # (name, type, comment)
+    # DESC EXTENDED: the TableID row under Owner, and the "Extended Info" rows at the end.
+    table_id: str = ""
+    extended: tuple[tuple[str, str], ...] = ()
+
+
 class Rows:
     """A table's rows, read from their source afresh on each pass and never held all at once: a
     grid reads them twice, first to measure its columns, then to print them."""
@@ -110,7 +126,7 @@ class Grants(Value):
     users: tuple[str, ...] | None = None
 
 
-Output = Union[Describe, Table, Record, Message, Grants]
+Output = Union[Describe, Table, Record, Message, Grants, TableDescribe]
 
 
 @dataclass(eq=False, repr=False)

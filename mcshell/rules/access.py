@@ -15,6 +15,7 @@ it knows the object and before it checks or changes anything else. The rules:
 from __future__ import annotations
 
 from mcshell.catalog.records import PUBLIC_PROJECT, Model
+from mcshell.catalog.tables import TableMeta
 from mcshell.errors import AccessDeniedError, AuthorizationError, NoPrivilegeError
 from mcshell.output import report
 from mcshell.rules import context
@@ -85,6 +86,27 @@ def require_on_model(ctx: Context, privilege: str, model: Model) -> None:
     if ctx.catalog.grants.holds(model.project, model.id, ctx.user, privilege):
         return
     raise no_privilege(ctx, privilege, names.resource(model.project, model.name))
+
+
+def require_on_table(ctx: Context, privilege: str, table: TableMeta) -> None:
+    """`privilege` (Describe, Alter or Drop) on a table: its creator and the project's administrators
+    hold every one; anyone else what was granted to them or to their roles (GRANT ... ON TABLE)."""
+    require_in_project(ctx, table.project)
+    if table.owner == ctx.user or administers(ctx, table.project):
+        return
+    if ctx.catalog.grants.holds(table.project, table.id, ctx.user, privilege, on_table=True):
+        return
+    raise no_privilege(ctx, privilege, names.resource(table.project, table.name, "tables"))
+
+
+def require_table_grantor(ctx: Context, table: TableMeta, action: str) -> None:
+    """Privileges on a table are granted and revoked by its creator or the project's administrators."""
+    require_in_project(ctx, table.project)
+    if table.owner == ctx.user or administers(ctx, table.project):
+        return
+    raise AuthorizationError(
+        f"{ctx.user} cannot {action}: only the table's creator, the project owner or a Super_Administrator or Admin can"
+    )
 
 
 def require_administrator(ctx: Context, project: str, action: str) -> None:

@@ -45,16 +45,21 @@ def _user_grants(ctx: Context, project: Project, user: str) -> Grants:
     groups = [
         AclGroup(
             f"role/{role_name(ctx.catalog, project.name, key)}",
-            _lines(project.name, grants.grants_to(project.name, ROLE, key)),
+            _held_lines(ctx, project.name, ROLE, key),
         )
         for key in held
         if key not in names.BUILTIN_ROLES
     ]
-    own = AclGroup(f"user/{user}", _lines(project.name, grants.grants_to(project.name, USER, user)), bool(held))
+    own = AclGroup(f"user/{user}", _held_lines(ctx, project.name, USER, user), bool(held))
     sections = [_acl([*groups, own])]
     created = [_line(CREATED, project.name, None, (names.ALL,))] if user == project.owner else []
     created += [
         _line(CREATED, project.name, model, (names.ALL,)) for model in grants.models_owned_by(project.name, user)
+    ]
+    created += [
+        AclLine(CREATED, names.resource(project.name, table.name, "tables"), (names.ALL,))
+        for table in ctx.catalog.tables.iter_tables(project.name)
+        if table.owner == user
     ]
     if created:
         sections.append(AclSection(OBJECT_CREATOR, (AclGroup(f"user/{user}", tuple(created), headed=False),)))
@@ -101,8 +106,7 @@ def describe_role(stmt: st.DescribeRole, ctx: Context) -> Result:
 
 def _role_group(ctx: Context, project: str, written: st.Ident, headed: bool) -> AclGroup:
     key = known_role(ctx, project, written)
-    rows = ctx.catalog.grants.grants_to(project, ROLE, key)
-    return AclGroup(f"role/{role_name(ctx.catalog, project, key)}", _lines(project, rows), headed)
+    return AclGroup(f"role/{role_name(ctx.catalog, project, key)}", _held_lines(ctx, project, ROLE, key), headed)
 
 
 def _acl(groups: list[AclGroup]) -> AclSection:
@@ -124,6 +128,19 @@ def _lines(project: str, rows: list[GrantRow]) -> tuple[AclLine, ...]:
         _line(ALLOWED, project, model, names.ordered(held, names.PROJECT if model is None else names.MODEL))
         for model, held in by_object.items()
     )
+
+
+def _held_lines(ctx: Context, project: str, kind: str, grantee: str) -> tuple[AclLine, ...]:
+    """What one principal was granted: on the project and its models, then on its tables by name."""
+    grants = ctx.catalog.grants
+    by_table: dict[str, set[str]] = {}
+    for row in grants.table_grants_to(project, kind, grantee):
+        by_table.setdefault(row.model or "", set()).add(row.privilege)
+    tables = tuple(
+        AclLine(ALLOWED, names.resource(project, table, "tables"), names.ordered(held, names.TABLE))
+        for table, held in by_table.items()
+    )
+    return _lines(project, grants.grants_to(project, kind, grantee)) + tables
 
 
 def _line(mark: str, project: str, model: str | None, privileges: tuple[str, ...]) -> AclLine:

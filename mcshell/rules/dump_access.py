@@ -45,17 +45,21 @@ def _statements(catalog: Catalog, project: str) -> Iterator[str]:
         yield from _grant_statements(
             project, grants.grants_to(project, ROLE, role.key), f"ROLE {quote_name(role.name)}"
         )
+        yield from _table_grants(grants.table_grants_to(project, ROLE, role.key), f"ROLE {quote_name(role.name)}")
     owner = catalog.get_project(project)
     for user in members:
         yield from _grant_statements(project, _user_rows(catalog, project, user), user_text(user))
+        yield from _table_grants(_user_table_rows(catalog, project, user), user_text(user))
         held = [quote_name(role_name(catalog, project, key)) for key in grants.roles_of(project, user)]
         if held:
             yield f"GRANT {', '.join(held)} TO {user_text(user)};"
     creators = {model.owner for model in catalog.iter_models(project)}
+    creators |= {table.owner for table in catalog.tables.iter_tables(project)}
     for user in sorted((set(grants.user_grantees(project)) | creators) - set(members)):
         if owner is not None and user == owner.owner:
             continue
         kept = list(_grant_statements(project, _user_rows(catalog, project, user), user_text(user)))
+        kept += _table_grants(_user_table_rows(catalog, project, user), user_text(user))
         yield from (f"ADD USER {user_text(user)};", *kept, f"REMOVE USER {user_text(user)};")
 
 
@@ -67,6 +71,27 @@ def _user_rows(catalog: Catalog, project: str, user: str) -> list[GrantRow]:
         for model in catalog.grants.models_owned_by(project, user):
             rows += [GrantRow(USER, user, model, privilege) for privilege in names.PRIVILEGES[names.MODEL]]
     return rows
+
+
+def _user_table_rows(catalog: Catalog, project: str, user: str) -> list[GrantRow]:
+    """The table grants to `user`, and every privilege on the tables they created in someone else's project
+    (the restored tables belong to whoever runs the dump)."""
+    rows = catalog.grants.table_grants_to(project, USER, user)
+    found = catalog.get_project(project)
+    for table in catalog.tables.iter_tables(project):
+        if table.owner == user and found is not None and found.owner != user:
+            rows += [GrantRow(USER, user, table.name, privilege) for privilege in names.PRIVILEGES[names.TABLE]]
+    return rows
+
+
+def _table_grants(rows: list[GrantRow], grantee: str) -> list[str]:
+    by_table: dict[str, set[str]] = {}
+    for row in rows:
+        by_table.setdefault(row.model or "", set()).add(row.privilege)
+    return [
+        f"GRANT {', '.join(names.ordered(held, names.TABLE))} ON TABLE {quote_name(table)} TO {grantee};"
+        for table, held in sorted(by_table.items())
+    ]
 
 
 def _grant_statements(project: str, rows: list[GrantRow], grantee: str) -> Iterator[str]:

@@ -24,7 +24,7 @@ from mcshell.output.results import (
     Rows,
     Table,
 )
-from mcshell.rules import access, acl, members, privileges, roles
+from mcshell.rules import access, acl, members, privileges, roles, tables
 from mcshell.rules.context import Context, find_model, find_version
 from mcshell.sql import statements as st
 
@@ -296,6 +296,15 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.ShowAcl: acl.show_acl,
     st.DescribeRole: acl.describe_role,
     st.Select: select,
+    st.CreateTable: tables.create_table,
+    st.DropTable: tables.drop_table,
+    st.DescTable: tables.desc_table,
+    st.ShowTables: tables.show_tables,
+    st.ShowCreateTable: tables.show_create_table,
+    st.AddColumns: tables.add_columns,
+    st.AddPartitions: tables.add_partitions,
+    st.DropPartitions: tables.drop_partitions,
+    st.ShowPartitions: tables.show_partitions,
 }
 
 

@@ -110,11 +110,12 @@ def role_name(catalog: Catalog, project: str, key: str) -> str:
 # -- GRANT and REVOKE of privileges --------------------------------------------------------------
 @dataclass(eq=False, repr=False)
 class _GrantObject(Value):
-    """What GRANT and REVOKE act on: a project, or a model of it."""
+    """What GRANT and REVOKE act on: a project, or a model or a table of it (`table_id`)."""
 
     object_type: str
     project: str
     model: Model | None = None
+    table_id: int | None = None
 
 
 def grant(stmt: st.Grant, ctx: Context) -> Result:
@@ -131,8 +132,10 @@ def _change_grants(stmt: st.Grant | st.Revoke, ctx: Context, granting: bool) -> 
     on = _grant_object(stmt.target, ctx, verb)
     privileges = names.privilege_names(stmt.privileges, on.object_type)
     kind, grantee = _grantee(ctx, on.project, stmt.grantee, granting)
-    model_id = None if on.model is None else on.model.id
-    ctx.catalog.grants.change_grants(granting, on.project, model_id, kind, grantee, privileges)
+    object_id = on.table_id if on.model is None else on.model.id
+    ctx.catalog.grants.change_grants(
+        granting, on.project, object_id, kind, grantee, privileges, on_table=on.table_id is not None
+    )
     return OK
 
 
@@ -151,8 +154,14 @@ def _refuse_clause(clause: st.Ident | None) -> None:
     )
 
 
-def _grant_object(target: st.ModelRef | st.Ident, ctx: Context, verb: str) -> _GrantObject:
+def _grant_object(target: st.ModelRef | st.Ident | st.TableObject, ctx: Context, verb: str) -> _GrantObject:
     """The object of GRANT or REVOKE, once the acting user is known to be allowed to `verb` on it."""
+    if isinstance(target, st.TableObject):
+        from mcshell.rules.tables import find_table
+
+        table = find_table(ctx, access.resolve(target.table, ctx, changes=True), target.table.offset)
+        access.require_table_grantor(ctx, table, f"{verb} privileges on table {table.project}.{table.name}")
+        return _GrantObject(names.TABLE, table.project, table_id=table.id)
     if isinstance(target, st.ModelRef):
         model = find_model(ctx, access.resolve(target, ctx, changes=True))
         access.require_grantor(ctx, model, f"{verb} privileges on model {model.project}.{model.name}")

@@ -17,14 +17,20 @@ ALTER = "Alter"
 DROP = "Drop"
 ALL = "All"
 
+CREATE_TABLE = "CreateTable"
+SELECT = "Select"
+UPDATE = "Update"
+
 PROJECT = "project"
 MODEL = "model"
+TABLE = "table"
 # Each object type's actions, in the order SHOW GRANTS prints them. The project actions are the
 # documented ones (the ACL GRANT template, plus CreateModel from the model pages); mcshell records
 # them all, and only CreateModel and List gate a statement it runs.
 PRIVILEGES = {
-    PROJECT: ("Read", "Write", "CreateTable", "CreateResource", "CreateInstance", "CreateFunction", CREATE_MODEL, LIST),
+    PROJECT: ("Read", "Write", CREATE_TABLE, "CreateResource", "CreateInstance", "CreateFunction", CREATE_MODEL, LIST),
     MODEL: (DESCRIBE, ALTER, DROP),
+    TABLE: (DESCRIBE, SELECT, ALTER, UPDATE, DROP),
 }
 
 # The built-in administrative roles of every project (S19: "Super_Administrator", "Admin"), by key.
@@ -78,6 +84,6 @@ def ordered(privileges: set[str], object_type: str) -> tuple[str, ...]:
     return tuple(name for name in PRIVILEGES[object_type] if name in privileges)
 
 
-def resource(project: str, model: str | None = None) -> str:
-    """What a privilege is held on, as MaxCompute's errors and ACLs name it."""
-    return f"projects/{project}" if model is None else f"projects/{project}/models/{model}"
+def resource(project: str, model: str | None = None, kind: str = "models") -> str:
+    """What a privilege is held on, as MaxCompute's errors and ACLs name it (`kind`: models or tables)."""
+    return f"projects/{project}" if model is None else f"projects/{project}/{kind}/{model}"

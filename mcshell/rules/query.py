@@ -63,11 +63,16 @@ def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context)
     if stmt.source == "tables":
         table = stmt.table
         name = table.text if table is not None else "?"
+        offset = table.offset if table is not None else 0
+        where = "the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>)"
+        if table is not None and ctx.catalog.tables.get(ctx.project, table.key) is not None:
+            raise NotRunLocally(
+                f"table {ctx.project}.{table.key} has no rows here: mcshell keeps table schemas, not rows ({where})",
+                offset,
+                _WORDS,
+            )
         raise TableNotFound(
-            f"table {ctx.project}.{name} cannot be resolved: mcshell keeps no tables (the statement passed its "
-            "checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>))",
-            table.offset if table is not None else 0,
-            _WORDS,
+            f"table {ctx.project}.{name} cannot be resolved: it is not in the catalog ({where})", offset, _WORDS
         )
     if stmt.source == "other":
         raise NotRunLocally(

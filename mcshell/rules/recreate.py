@@ -1,4 +1,5 @@
-"""SQL text from catalog records: the statements that recreate a model (SHOW CREATE MODEL, dump).
+"""SQL text from catalog records: the statements that recreate a model (SHOW CREATE MODEL, dump)
+and a table (SHOW CREATE TABLE, dump).
 
 Strings and names are written so that mcshell's own splitter and tokenizer (and MaxCompute) read
 back exactly the stored value: sql/literals.py's `quote` and `quote_name` are the inverse of the dialect's
@@ -10,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from mcshell.catalog.records import Model, Version
+from mcshell.catalog.tables import TableColumnMeta, TableMeta
 from mcshell.rules.validate import OPTION_KEYS
 from mcshell.sql.dialect import TokenType, tokenize
+from mcshell.sql.lexicon import RESERVED_WORDS
 from mcshell.sql.literals import quote
 
 # Derived by mcshell from the source type, never written in OPTIONS.
@@ -22,11 +25,16 @@ Secret = Callable[[str], str]
 
 
 def quote_name(name: str) -> str:
-    """The name bare when the tokenizer reads it back as one plain word, else in backquotes."""
+    """The name bare when the tokenizer reads it back as one plain word that is not a reserved word,
+    else in backquotes."""
     tokens = tokenize(name)
-    if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR and tokens[0].text == name:
+    if len(tokens) == 1 and tokens[0].token_type == TokenType.VAR and tokens[0].text == name and not reserved(name):
         return name
     return f"`{name}`"
+
+
+def reserved(name: str) -> bool:
+    return name.upper() in RESERVED_WORDS
 
 
 def model_statements(model: Model, versions: Iterable[Version], secret: Secret) -> list[str]:
@@ -110,3 +118,24 @@ def _options(version: Version, types: dict[str, str], secret: Secret) -> list[tu
             values[key] = secret(value) if key == "APIKEY" else value
     known = [key for key in OPTION_KEYS if key in values]
     return [(key, values[key]) for key in known + sorted(set(values) - set(known))]
+
+
+def table_statement(table: TableMeta) -> str:
+    """The CREATE TABLE statement that recreates `table`'s schema (mcshell's layout: docs/tables.md)."""
+    lines = [f"CREATE TABLE {quote_name(table.name)} (", _table_columns(table.columns), ")"]
+    if table.comment:
+        lines.append(f"COMMENT {quote(table.comment)}")
+    if table.partition_columns:
+        lines += ["PARTITIONED BY (", _table_columns(table.partition_columns), ")"]
+    if table.lifecycle is not None:
+        lines.append(f"LIFECYCLE {table.lifecycle}")
+    return "\n".join(lines) + ";"
+
+
+def _table_columns(columns: tuple[TableColumnMeta, ...]) -> str:
+    def column(c: TableColumnMeta) -> str:
+        not_null = " NOT NULL" if c.not_null else ""
+        comment = f" COMMENT {quote(c.comment)}" if c.comment else ""
+        return f"    {quote_name(c.name)} {c.type}{not_null}{comment}"
+
+    return ",\n".join(column(c) for c in columns)

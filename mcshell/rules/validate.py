@@ -361,3 +361,87 @@ def _check_timeout(value: st.Text) -> int:
             value.offset,
         )
     return int(text)
+
+
+# -- tables (docs/tables.md) -------------------------------------------------------------------
+# https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-sql-limits: names of at most
+# 128 bytes, 1,200 columns, 6 partition levels, 60,000 partitions per table.
+TABLE_NAME_MAX = 128
+MAX_COLUMNS = 1200
+MAX_PARTITION_LEVELS = 6
+MAX_PARTITIONS = 60000
+# https://www.alibabacloud.com/help/en/maxcompute/user-guide/partition-and-column-operations
+PARTITION_KEY_TYPES = ("TINYINT", "SMALLINT", "INT", "BIGINT", "VARCHAR", "CHAR", "STRING")
+PARTITION_VALUE_MAX = 255
+# A partition value: no double-byte character, no control character, and none of `/`, `=`, quotes
+# (mcshell's decision: the docs call other characters undefined).
+_PARTITION_VALUE: Final = re.compile(r"[\x20-\x7e]+\Z")
+_PARTITION_VALUE_REFUSED: Final = re.compile(r"[/='\"`\\]")
+
+
+def check_table_name(ident: st.Ident) -> None:
+    _check_name(
+        ident, "table name", _MODEL_NAME,
+        "must start with a letter and contain only letters, digits and underscores", TABLE_NAME_MAX,
+    )  # fmt: skip
+
+
+def check_table_columns(columns: tuple[st.TableColumn, ...], partitions: tuple[st.TableColumn, ...]) -> None:
+    """Names, types and comments of a new table's columns and partition keys, and their limits."""
+    seen: set[str] = set()
+    for column in (*columns, *partitions):
+        check_column(column, seen)
+    if len(columns) > MAX_COLUMNS:
+        raise SemanticError(
+            f"a table has at most {MAX_COLUMNS} columns; this one has {len(columns)}", columns[MAX_COLUMNS].name.offset
+        )
+    if len(partitions) > MAX_PARTITION_LEVELS:
+        raise SemanticError(
+            f"a table has at most {MAX_PARTITION_LEVELS} partition levels; this one has {len(partitions)}",
+            partitions[MAX_PARTITION_LEVELS].name.offset,
+        )
+    for key in partitions:
+        if key.type.name not in PARTITION_KEY_TYPES:
+            raise SemanticError(
+                f"partition key '{key.name.key}' cannot be of type {key.type.sql()}; allowed: "
+                f"{', '.join(t.lower() for t in PARTITION_KEY_TYPES)}",
+                key.type.offset,
+            )
+
+
+def check_column(column: st.TableColumn, seen: set[str]) -> None:
+    """One column: its name (not in `seen`, which it joins), its type and its comment."""
+    _check_name(
+        column.name, "column name", _COLUMN_NAME,
+        "may contain only letters, digits, underscores and Chinese characters", COLUMN_NAME_MAX,
+    )  # fmt: skip
+    if column.name.key in seen:
+        raise SemanticError(f"column '{column.name.key}' is given twice", column.name.offset)
+    seen.add(column.name.key)
+    check_type(column.type)
+    check_comment(column.comment)
+
+
+def check_lifecycle(days: int | None, offset: int) -> None:
+    if days is not None and days < 1:
+        raise SemanticError(f"lifecycle {days} is not a positive number of days", offset)
+
+
+def check_partition_value(key: str, value: st.Text, key_type: str) -> str:
+    """A partition value as stored (text); integer keys take integers in their type's range."""
+    text = value.value
+    if not _PARTITION_VALUE.match(text) or _PARTITION_VALUE_REFUSED.search(text):
+        raise SemanticError(
+            f"partition value '{text}' of {key}: letters, digits, spaces and : _ $ # . ! @ - + are allowed",
+            value.offset,
+        )
+    if len(text) > PARTITION_VALUE_MAX:
+        raise SemanticError(
+            f"partition value of {key} is {len(text)} bytes; at most {PARTITION_VALUE_MAX} are allowed", value.offset
+        )
+    bits = {"TINYINT": 8, "SMALLINT": 16, "INT": 32, "BIGINT": 64}.get(key_type.upper())
+    if bits is not None:
+        digits = text[1:] if text[:1] in "+-" else text
+        if not digits.isdigit() or not -(2 ** (bits - 1)) <= int(text) < 2 ** (bits - 1):
+            raise SemanticError(f"partition value '{text}' of {key} is not a {key_type.lower()}", value.offset)
+    return text

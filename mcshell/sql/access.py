@@ -90,13 +90,15 @@ def _name_list(p: _Parser, what: str) -> tuple[st.Ident, ...]:
     return tuple(names)
 
 
-def _target(p: _Parser) -> st.ModelRef | st.Ident:
-    """`MODEL <m>` or `PROJECT <p>` (privilege names are checked by the handler)."""
+def _target(p: _Parser) -> st.ModelRef | st.Ident | st.TableObject:
+    """`MODEL <m>`, `TABLE <t>` or `PROJECT <p>` (privilege names are checked by the handler)."""
     if p.accept("MODEL"):
         return p.model_ref()
+    if p.accept("TABLE"):
+        return st.TableObject(p.model_ref())
     if p.accept("PROJECT"):
         return p.ident("a project name")
-    raise p.fail("MODEL or PROJECT")
+    raise p.fail("MODEL, TABLE or PROJECT")
 
 
 def _grantee(p: _Parser) -> st.Grantee:

@@ -60,15 +60,21 @@ REST = Slot("rest")  # SET takes the rest of the statement as written
 USER = Slot("user")  # a member of the current project
 ROLE = Slot("role")  # a role of the current project, the built-in ones included
 PRIVILEGE = Slot("privilege")
+TABLE = Slot("table")  # a table of the current project (or `p.t`)
+NUMBER = Slot("number")
 
 _VERSION_SPEC = (
     NEW_NAME, Opt("INPUT", Group("input")), Opt(Opt("WITH"), "OPTIONS", Group("options")),
     Opt("COMMENT", STRING),
 )  # fmt: skip
 _PRIVILEGES_ON = (
-    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("PROJECT", PROJECT)),
+    Many(PRIVILEGE, ","), "ON", Alt(("MODEL", MODEL), ("TABLE", TABLE), ("PROJECT", PROJECT)),
 )  # fmt: skip
 _GRANTEE = Alt(("ROLE", ROLE), (Opt("USER"), USER))  # USER is optional (the SDK's OdpsParser.g4)
+# More partitions: ADD writes them one after another, DROP separates them with commas.
+_MORE_ADDED, _MORE_DROPPED = Opt(), Opt()
+_MORE_ADDED.items = ("PARTITION", Group("partition"), _MORE_ADDED)
+_MORE_DROPPED.items = (",", "PARTITION", Group("partition"), _MORE_DROPPED)
 _TOPICS = Alt()  # HELP's topics: every statement's, filled in below the table
 
 
@@ -242,15 +248,18 @@ ALTER MODEL <model> DROP VERSION <version>;""",
         "GRANT",
         ("GRANT", Alt((*_PRIVILEGES_ON, "TO", _GRANTEE), (Many(ROLE, ","), "TO", Opt("USER"), USER))),
         """GRANT <privilege>[, <privilege> ...] ON MODEL <model> TO [USER] <user> | ROLE <role>;
+GRANT <privilege>[, <privilege> ...] ON TABLE <table> TO [USER] <user> | ROLE <role>;
 GRANT <privilege>[, <privilege> ...] ON PROJECT <project> TO [USER] <user> | ROLE <role>;
 GRANT <role>[, <role> ...] TO [USER] <user>;
-  on a model: Describe, Alter, Drop, All; on a project: Read, Write, CreateTable, CreateResource,
-  CreateInstance, CreateFunction, CreateModel, List, All""",
+  on a model: Describe, Alter, Drop, All; on a table: Describe, Select, Alter, Update, Drop, All;
+  on a project: Read, Write, CreateTable, CreateResource, CreateInstance, CreateFunction, CreateModel,
+  List, All""",
         "grant privileges on a model or a project, or a role (REVOKE takes them back)",
         (
             f"GRANT Describe, Alter ON MODEL churn TO USER {_ALICE};",
             f"GRANT CreateModel ON PROJECT my_project TO {_ALICE};",
             "GRANT Describe ON MODEL churn TO ROLE analyst;",
+            f"GRANT Describe, Select ON TABLE customers TO USER {_ALICE};",
             f"GRANT analyst, Admin TO {_ALICE};",
         ),
     ),
@@ -258,6 +267,7 @@ GRANT <role>[, <role> ...] TO [USER] <user>;
         "REVOKE",
         ("REVOKE", Alt((*_PRIVILEGES_ON, "FROM", _GRANTEE), (Many(ROLE, ","), "FROM", Opt("USER"), USER))),
         """REVOKE <privilege>[, <privilege> ...] ON MODEL <model> FROM [USER] <user> | ROLE <role>;
+REVOKE <privilege>[, <privilege> ...] ON TABLE <table> FROM [USER] <user> | ROLE <role>;
 REVOKE <privilege>[, <privilege> ...] ON PROJECT <project> FROM [USER] <user> | ROLE <role>;
 REVOKE <role>[, <role> ...] FROM [USER] <user>;""",
         None,
@@ -309,6 +319,94 @@ REVOKE <role>[, <role> ...] FROM [USER] <user>;""",
         "the users holding a role and its privileges",
         ("DESCRIBE ROLE analyst;", "DESC ROLE Admin;"),
         aliases=("DESC ROLE",),
+    ),
+    StatementSyntax(
+        "CREATE TABLE",
+        (
+            "CREATE",
+            "TABLE",
+            Opt("IF", "NOT", "EXISTS"),
+            NEW_NAME,
+            Alt(
+                ("LIKE", TABLE, Opt("LIFECYCLE", NUMBER)),
+                (
+                    Group("columns"),
+                    Opt("COMMENT", STRING),
+                    Opt("PARTITIONED", "BY", Group("columns")),
+                    Opt("LIFECYCLE", NUMBER),
+                ),
+            ),
+        ),  # fmt: skip
+        """CREATE TABLE [IF NOT EXISTS] <table>
+(<col> <type> [NOT NULL] [COMMENT '<comment>'], ...)
+[COMMENT '<comment>']
+[PARTITIONED BY (<col> <type> [COMMENT '<comment>'], ...)]
+[LIFECYCLE <days>];
+CREATE TABLE [IF NOT EXISTS] <table> LIKE <other table> [LIFECYCLE <days>];""",
+        "create a table: its schema, in the catalog (SHOW CREATE TABLE prints the statement of one)",
+        (
+            "CREATE TABLE customers (id BIGINT NOT NULL, age INT, spend DOUBLE COMMENT 'last 30 days') "
+            "COMMENT 'churn features' PARTITIONED BY (dt STRING) LIFECYCLE 30;",
+            "CREATE TABLE IF NOT EXISTS sample LIKE customers;",
+        ),
+    ),
+    StatementSyntax(
+        "DROP TABLE",
+        ("DROP", "TABLE", Opt("IF", "EXISTS"), TABLE),
+        "DROP TABLE [IF EXISTS] <table>;",
+        "drop a table",
+        ("DROP TABLE sample;", "DROP TABLE IF EXISTS my_project.sample;"),
+    ),
+    StatementSyntax(
+        "DESC TABLE",
+        (Alt(("DESC",), ("DESCRIBE",)), Opt("EXTENDED"), TABLE),
+        "DESC [EXTENDED] <table>;   (also DESCRIBE)",
+        "describe a table: owner, times, columns, partition keys",
+        ("DESC customers;", "DESCRIBE EXTENDED my_project.customers;"),
+        aliases=("DESCRIBE TABLE", "DESC EXTENDED"),
+    ),
+    StatementSyntax(
+        "SHOW TABLES",
+        ("SHOW", "TABLES", Opt("LIKE", STRING)),
+        "SHOW TABLES [LIKE '<pattern>'];   (<owner>:<table> lines; % and _ are wildcards)",
+        "list the tables of the current project",
+        ("SHOW TABLES;", "SHOW TABLES LIKE 'cust%';"),
+    ),
+    StatementSyntax(
+        "SHOW CREATE TABLE",
+        ("SHOW", "CREATE", "TABLE", TABLE),
+        "SHOW CREATE TABLE <table>;   (the CREATE TABLE statement that recreates it)",
+        None,
+        ("SHOW CREATE TABLE customers;",),
+    ),
+    StatementSyntax(
+        "ALTER TABLE",
+        (
+            "ALTER",
+            "TABLE",
+            TABLE,
+            Alt(
+                ("ADD", "COLUMNS", Opt("IF", "NOT", "EXISTS"), Group("columns")),
+                ("ADD", Opt("IF", "NOT", "EXISTS"), "PARTITION", Group("partition"), _MORE_ADDED),
+                ("DROP", Opt("IF", "EXISTS"), "PARTITION", Group("partition"), _MORE_DROPPED),
+            ),
+        ),  # fmt: skip
+        """ALTER TABLE <table> ADD COLUMNS [IF NOT EXISTS] (<col> <type> [COMMENT '<comment>'], ...);
+ALTER TABLE <table> ADD [IF NOT EXISTS] PARTITION (<key> = '<value>', ...) [PARTITION (...) ...];
+ALTER TABLE <table> DROP [IF EXISTS] PARTITION (<key> = '<value>', ...)[, PARTITION (...) ...];""",
+        "ADD COLUMNS, ADD PARTITION, DROP PARTITION",
+        (
+            "ALTER TABLE customers ADD COLUMNS (visits BIGINT COMMENT 'visits in 30 days');",
+            "ALTER TABLE customers ADD IF NOT EXISTS PARTITION (dt = '20261201') PARTITION (dt = '20261202');",
+            "ALTER TABLE customers DROP IF EXISTS PARTITION (dt = '20261201');",
+        ),
+    ),
+    StatementSyntax(
+        "SHOW PARTITIONS",
+        ("SHOW", "PARTITIONS", TABLE),
+        "SHOW PARTITIONS <table>;   (one <key>=<value>[/<key>=<value> ...] line each)",
+        "list the partitions of a table",
+        ("SHOW PARTITIONS customers;",),
     ),
     StatementSyntax(
         "SELECT",

@@ -27,3 +27,16 @@ def touches(before: Token, after: Token) -> bool:
     """Written together, with nothing between: `1a`, `ALIYUN$alice@example.com` and `USER$x` are
     several tokens that read as one word."""
     return after.start == before.end + 1
+
+
+# MaxCompute's reserved words (https://www.alibabacloud.com/help/doc-detail/27860.htm): a table or
+# column named by one must be written in backquotes.
+RESERVED_WORDS: Final = frozenset(
+    (
+        "ADD", "ALL", "ALTER", "AND", "AS", "ASC", "BETWEEN", "BIGINT", "BOOLEAN", "BY", "CASE", "CAST", "COLUMN",
+        "COMMENT", "CREATE", "DESC", "DISTINCT", "DISTRIBUTE", "DOUBLE", "DROP", "ELSE", "FALSE", "FROM", "FULL",
+        "GROUP", "IF", "IN", "INSERT", "INTO", "IS", "JOIN", "LEFT", "LIFECYCLE", "LIKE", "LIMIT", "MAPJOIN", "NOT",
+        "NULL", "ON", "OR", "ORDER", "OUTER", "OVERWRITE", "PARTITION", "RENAME", "REPLACE", "RIGHT", "RLIKE",
+        "SELECT", "SORT", "STRING", "TABLE", "THEN", "TOUCH", "TRUE", "UNION", "VIEW", "WHEN", "WHERE",
+    )
+)  # fmt: skip

@@ -14,7 +14,7 @@ from operator import attrgetter
 from sqlglot.errors import TokenError
 
 from mcshell.errors import ParseError, UnsupportedStatement
-from mcshell.sql import access
+from mcshell.sql import access, tables
 from mcshell.sql import statements as st
 from mcshell.sql.clauses import ClauseParser
 from mcshell.sql.cursor import HASH, IDENTIFIER, NUMBER, VAR, describe, shortened
@@ -113,6 +113,8 @@ class _Parser(ClauseParser):
     def _create(self) -> st.Statement:
         if self.accept("ROLE"):
             return access.create_role(self)
+        if self.accept("TABLE"):
+            return tables.create_table(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
@@ -121,6 +123,8 @@ class _Parser(ClauseParser):
         return st.CreateModel(model, self.version_spec(), if_not_exists)
 
     def _alter(self) -> st.Statement:
+        if self.accept("TABLE"):
+            return tables.alter_table(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         model = self.model_ref()
@@ -136,6 +140,8 @@ class _Parser(ClauseParser):
     def _drop(self) -> st.Statement:
         if self.accept("ROLE"):
             return access.drop_role(self)
+        if self.accept("TABLE"):
+            return tables.drop_table(self)
         if not self.accept("MODEL"):
             raise self.unsupported()
         if_exists = self.accept("IF", "EXISTS")
@@ -145,7 +151,7 @@ class _Parser(ClauseParser):
         if self.accept("ROLE"):
             return access.describe_role(self)
         if not self.accept("MODEL"):
-            raise self.unsupported()
+            return tables.desc_table(self)  # DESC [EXTENDED] <table>
         model = self.model_ref()
         version = self.ident("a version name") if self.accept("VERSION") else None
         return st.DescModel(model, version)
@@ -163,6 +169,12 @@ class _Parser(ClauseParser):
             return access.show_acl(self)
         if self.accept("CREATE", "MODEL"):
             return st.ShowCreateModel(self.model_ref())
+        if self.accept("TABLES"):
+            return tables.show_tables(self)
+        if self.accept("CREATE", "TABLE"):
+            return st.ShowCreateTable(tables.table_name(self))
+        if self.accept("PARTITIONS"):
+            return tables.show_partitions(self)
         raise self.unsupported()
 
     def _use(self) -> st.Statement:

@@ -196,6 +196,13 @@ class ListUsers(Value):
     """`LIST USERS`: the current project's members."""
 
 
+@dataclass(eq=False, repr=False)
+class TableObject(Value):
+    """`ON TABLE <t>` in GRANT or REVOKE (a bare ModelRef target is `ON MODEL <m>`)."""
+
+    table: ModelRef
+
+
 # A grantee: a user (a Text, `[USER] <name>`) or a role (an Ident, `ROLE <name>`).
 Grantee = Union[Text, Ident]
 
@@ -207,7 +214,7 @@ class Grant(Value):
     privilegeproperties), kept so the handler can point at it."""
 
     privileges: tuple[Ident, ...]
-    target: ModelRef | Ident
+    target: ModelRef | Ident | TableObject
     grantee: Grantee
     refused: Ident | None = None
 
@@ -215,7 +222,7 @@ class Grant(Value):
 @dataclass(eq=False, repr=False)
 class Revoke(Value):
     privileges: tuple[Ident, ...]
-    target: ModelRef | Ident
+    target: ModelRef | Ident | TableObject
     grantee: Grantee
     refused: Ident | None = None
 
@@ -269,6 +276,91 @@ class ShowAcl(Value):
 
     model: ModelRef
     object_type: Ident | None = None
+
+
+# -- tables (docs/tables.md). A table's name is written as a model's: `t`, `p.t` or `p.default.t`.
+TableRef = ModelRef
+
+
+@dataclass(eq=False, repr=False)
+class TableColumn(Value):
+    """A column of CREATE TABLE or ADD COLUMNS, or a partition key (never NOT NULL)."""
+
+    name: Ident
+    type: DataType
+    not_null: bool = False
+    comment: Text | None = None
+
+
+@dataclass(eq=False, repr=False)
+class CreateTable(Value):
+    """`CREATE TABLE [IF NOT EXISTS] t (...) [COMMENT ..] [PARTITIONED BY (...)] [LIFECYCLE n]`, or
+    `CREATE TABLE [IF NOT EXISTS] t LIKE other [LIFECYCLE n]` (`like` set, no columns)."""
+
+    table: ModelRef
+    columns: tuple[TableColumn, ...] = ()
+    comment: Text | None = None
+    partitions: tuple[TableColumn, ...] = ()
+    lifecycle: int | None = None
+    if_not_exists: bool = False
+    like: ModelRef | None = None
+    lifecycle_offset: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(eq=False, repr=False)
+class DropTable(Value):
+    table: ModelRef
+    if_exists: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class DescTable(Value):
+    table: ModelRef
+    extended: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class ShowTables(Value):
+    like: Text | None = None
+
+
+@dataclass(eq=False, repr=False)
+class ShowCreateTable(Value):
+    table: ModelRef
+
+
+@dataclass(eq=False, repr=False)
+class AddColumns(Value):
+    table: ModelRef
+    columns: tuple[TableColumn, ...]
+    if_not_exists: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class PartitionSpec(Value):
+    """`PARTITION (k1='v1', k2=2)`: each key with its value as written (a number's digits as text)."""
+
+    values: tuple[tuple[Ident, Text], ...]
+    offset: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(eq=False, repr=False)
+class AddPartitions(Value):
+    table: ModelRef
+    partitions: tuple[PartitionSpec, ...]
+    if_not_exists: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class DropPartitions(Value):
+    table: ModelRef
+    partitions: tuple[PartitionSpec, ...]
+    if_exists: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class ShowPartitions(Value):
+    table: ModelRef
 
 
 # The SQL functions that call models (the docs' SQL AI function index), in the docs' order.
@@ -328,13 +420,15 @@ Statement = Union[
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants, Select,
     GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
+    CreateTable, DropTable, DescTable, ShowTables, ShowCreateTable, AddColumns, AddPartitions, DropPartitions,
+    ShowPartitions,
 ]  # fmt: skip
 
 
 # Statements that only read the catalog run in a read transaction; any other takes the write lock.
 _READERS = (
     DescModel, ShowModels, ShowVersions, ShowCreateModel, WhoAmI, SetVariable, Help, Quit, ListUsers, ShowGrants,
-    ListRoles, DescribeRole, ShowAcl, Select,
+    ListRoles, DescribeRole, ShowAcl, Select, DescTable, ShowTables, ShowCreateTable, ShowPartitions,
 )  # fmt: skip
 
 

@@ -124,7 +124,7 @@ def test_check_of_a_file_that_is_not_a_catalog_fails_once(shell, tmp_path):
     assert run.status == 1
 
 
-MIXED = f"""CREATE TABLE features (x double);
+MIXED = f"""TRUNCATE TABLE features;
 INSERT INTO features VALUES (1.0);
 CREATE MODEL churn WITH VERSION v1 INPUT(x double) OPTIONS({IMPORT_OPTIONS});
 SELECT ML_PREDICT(churn, v1, x) FROM features;
@@ -136,7 +136,7 @@ def test_skip_unsupported_warns_once_per_statement_and_runs_the_model_statements
     run = shell("--skip-unsupported", "-f", "-", stdin=MIXED)
 
     assert run.stderr.splitlines() == [
-        "WARNING: skipped unsupported statement 'CREATE TABLE' at [1,1]",
+        "WARNING: skipped unsupported statement 'TRUNCATE TABLE' at [1,1]",
         "WARNING: skipped unsupported statement 'INSERT INTO' at [2,1]",
         "OK",
         "WARNING: skipped unsupported statement 'SELECT' at [4,1]",
@@ -152,7 +152,7 @@ def test_check_with_skip_unsupported_over_a_mixed_script(shell, catalog):
     run = shell("--check", "--skip-unsupported", stdin=MIXED + "DROP MODEL churn;\nDROP MODEL churn;\n")
 
     assert run.raw_stderr == (
-        "<stdin>:1:1: WARNING: skipped unsupported statement 'CREATE TABLE'\n"
+        "<stdin>:1:1: WARNING: skipped unsupported statement 'TRUNCATE TABLE'\n"
         "<stdin>:2:1: WARNING: skipped unsupported statement 'INSERT INTO'\n"
         "<stdin>:7:1: FAILED: ODPS-0110061: Failed to run ddltask - Model not found: my_project.churn\n"
         "   7 | DROP MODEL churn;\n"
@@ -167,7 +167,7 @@ def test_without_skip_unsupported_the_first_unsupported_statement_fails(shell):
     run = shell(stdin=MIXED)
 
     assert run.verdicts == [
-        f"FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'CREATE TABLE': "
+        f"FAILED: ODPS-0130161:[1,1] Parse exception - unsupported statement 'TRUNCATE TABLE': "
         f"mcshell runs model statements ({SUPPORTED})"
     ]
     assert run.status == 1

@@ -184,7 +184,7 @@ COMMENT 'PAI EAS remote model binary input';
 def test_show_create_model_errors(shell, built):
     run = shell(
         "--user", USER, "--continue-on-error", "-e",
-        "SHOW CREATE MODEL nope; SHOW CREATE MODEL bigdata_public_modelset.`qwen3-max`; SHOW CREATE TABLE t",
+        "SHOW CREATE MODEL nope; SHOW CREATE MODEL bigdata_public_modelset.`qwen3-max`; SHOW CREATE VIEW t",
         catalog_path=built,
     )  # fmt: skip
     stranger = shell("--user", "ALIYUN$stranger", "-e", "SHOW CREATE MODEL proj_two.churn", catalog_path=built)

@@ -81,7 +81,7 @@ PROBES = {
                              f"public_endpoint = {DEAD}", verdict(PUBLIC_CALL),
                              f"{UDF}AI_GENERATE(bigdata_public_modelset.qwen3-max, v1): connection "
                              f"refused (endpoint {DEAD}/v1/chat/completions)"),
-    "skip_unsupported": Probe(("--skip-unsupported",), None, None, verdict("CREATE TABLE t (a INT);"), "OK"),
+    "skip_unsupported": Probe(("--skip-unsupported",), None, None, verdict("CREATE VIEW v AS SELECT 1;"), "OK"),
     "continue_on_error": Probe(("--continue-on-error",), None, None, after_a_failure, True),
 }  # fmt: skip
 # The CLI's other parameters, and why serve has nothing to take from them.

@@ -59,16 +59,16 @@ def test_an_empty_statement_offers_every_statement(names):
 @pytest.mark.parametrize(
     "text, keywords",
     [
-        ("SHOW ", ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL"]),  # in the grammar table's order
+        ("SHOW ", ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL", "TABLES", "PARTITIONS"]),  # the table's order
         ("GRANT Describe, Alter ", ["ON", "TO"]),  # TO: the words may be roles
-        ("REVOKE All ON ", ["MODEL", "PROJECT"]),
+        ("REVOKE All ON ", ["MODEL", "TABLE", "PROJECT"]),
         ("GRANT Drop ON MODEL churn ", ["TO"]),
         ("ALTER MODEL churn ", ["ADD", "SET", "DROP"]),
         ("CREATE MODEL m WITH VERSION v ", ["INPUT", "WITH", "OPTIONS", "COMMENT"]),
         ("CREATE MODEL m WITH VERSION v INPUT(a int) WITH ", ["OPTIONS"]),
         ("DESC MODEL churn ", ["VERSION"]),
         ("DROP MODEL ", ["IF"]),  # and the models, below
-        ("HELP ALTER ", ["MODEL"]),
+        ("HELP ALTER ", ["MODEL", "TABLE"]),
         ("WHOAMI; DESC M", ["MODEL"]),
     ],
 )
@@ -249,14 +249,14 @@ def test_roles_and_the_new_statements_are_offered(tmp_path):
     session = _session(str(tmp_path / "catalog.db"))
     assert session.run_script(["CREATE ROLE Worker;\n", "CREATE ROLE analyst;\n"]) == 0
     live = SessionNames(session)
-    assert offered("CREATE ", live) == ["MODEL", "ROLE"]
-    assert offered("DROP ", live) == ["MODEL", "ROLE"]
+    assert offered("CREATE ", live) == ["MODEL", "ROLE", "TABLE"]
+    assert offered("DROP ", live) == ["MODEL", "ROLE", "TABLE"]
     assert offered("DROP ROLE ", live) == ["Super_Administrator", "Admin", "analyst", "Worker"]
     assert offered("GRANT wo", live) == ["Worker"]
     assert offered("GRANT Describe ON MODEL m TO ", live) == ["ROLE", "USER"]
     assert offered("REVOKE List ON PROJECT p FROM ROLE a", live) == ["Admin", "analyst"]
     assert offered("SHOW GRANTS FOR ", live) == ["ROLE", "USER"]
-    assert offered("SHOW ", live) == ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL"]
+    assert offered("SHOW ", live) == ["MODELS", "VERSIONS", "CREATE", "GRANTS", "ACL", "TABLES", "PARTITIONS"]
     assert offered("SHOW ACL FOR m ", live) == ["ON"]
     assert offered("LIST ", live) == ["USERS", "ROLES"]
     assert offered("DESCRIBE ROLE s", live) == ["Super_Administrator"]

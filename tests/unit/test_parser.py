@@ -99,7 +99,17 @@ def test_syntax_errors_say_what_was_expected_and_found(text, message, offset):
     assert (raised.value.message, raised.value.offset) == (message, offset)
 
 
-@pytest.mark.parametrize("text", ["UPDATE t SET a = 1", "CREATE TABLE t(a int)", "`desc` MODEL m", "LIST TABLES", "42"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UPDATE t SET a = 1",
+        "CREATE VIEW v AS SELECT 1",
+        "CREATE TABLE t AS SELECT 1",
+        "`desc` MODEL m",
+        "LIST TABLES",
+        "42",
+    ],
+)
 def test_other_statements_are_unsupported(text):
     with pytest.raises(UnsupportedStatement):
         one(text)

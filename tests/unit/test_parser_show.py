@@ -21,5 +21,5 @@ def test_show_models_like_and_show_versions():
 
 def test_other_show_statements_are_unsupported_and_say_which():
     with pytest.raises(UnsupportedStatement) as caught:
-        parse(Chunk("SHOW CREATE TABLE t"))
+        parse(Chunk("SHOW CREATE VIEW v"))
     assert caught.value.words == "SHOW CREATE"

@@ -106,7 +106,7 @@ def test_list_users_and_show_grants():
         ),
         ("SHOW ACL FOR m ON MODEL", "expected 'TYPE', found 'MODEL'", 18),
         ("CREATE ROLE", "expected a role name, found end of statement", 11),
-        ("GRANT Select ON TABLE t TO USER x", "expected MODEL or PROJECT, found 'TABLE'", 16),
+        ("GRANT Select ON VIEW t TO USER x", "expected MODEL, TABLE or PROJECT, found 'VIEW'", 16),
         ("REVOKE Drop ON MODEL m TO USER x", "expected 'FROM', found 'TO'", 23),
         ("GRANT ON MODEL m TO USER x", "expected ON or TO, found 'MODEL'", 9),
         ("SHOW GRANTS FOR", "expected a user name, found end of statement", 15),

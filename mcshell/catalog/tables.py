@@ -1,0 +1,133 @@
+"""The projects' tables: their schemas (columns, partition keys, comments, lifecycle) and their
+partitions. No rows: mcshell keeps no table data (docs/tables.md).
+
+A table belongs to a project, in its one schema `default`, as models do. Its columns are stored as
+JSON, in their order; its partitions as `k1=v1/k2=v2` specs, one row each. DROP TABLE takes the
+partitions along.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mcshell.value import Value
+
+
+@dataclass(eq=False, repr=False)
+class TableColumnMeta(Value):
+    name: str  # lower case, as names are case-insensitive
+    type: str  # as DESC prints it: lower case (`bigint`, `decimal(10,2)`, `array<string>`)
+    comment: str = ""
+    not_null: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class TableMeta(Value):
+    project: str
+    name: str
+    owner: str
+    comment: str
+    columns: tuple[TableColumnMeta, ...]
+    partition_columns: tuple[TableColumnMeta, ...]
+    lifecycle: int | None
+    create_time: str
+    last_ddl_time: str
+    last_modified_time: str
+    id: int = 0  # the catalog's row id: 0 before it is stored
+
+
+_COLUMNS = (
+    "project, name, owner, comment, columns, partition_columns, lifecycle, create_time, last_ddl_time, "
+    "last_modified_time, id"
+)
+
+
+def _columns_json(columns: tuple[TableColumnMeta, ...]) -> str:
+    return json.dumps([[c.name, c.type, c.comment, c.not_null] for c in columns], ensure_ascii=False)
+
+
+def _columns_from(text: str) -> tuple[TableColumnMeta, ...]:
+    return tuple(
+        TableColumnMeta(name, kind, comment, bool(not_null)) for name, kind, comment, not_null in json.loads(text)
+    )
+
+
+def _table_from(row: Any) -> TableMeta:
+    project, name, owner, comment, columns, partitions, *rest = row
+    return TableMeta(project, name, owner, comment, _columns_from(columns), _columns_from(partitions), *rest)
+
+
+class Tables:
+    """The table tables, over the catalog's connection (inside the statement's transaction)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+
+    def get(self, project: str, name: str) -> TableMeta | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM tables WHERE project = ? AND name = ?", (project, name)
+        ).fetchone()
+        return _table_from(row) if row else None
+
+    def names(self, project: str) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM tables WHERE project = ?", (project,))]
+
+    def iter_tables(self, project: str, like: str | None = None) -> Iterator[TableMeta]:
+        """The project's tables sorted by name (LIKE: `%` and `_`, case-insensitive as names are)."""
+        sql = f"SELECT {_COLUMNS} FROM tables WHERE project = ?"
+        args: tuple[str, ...] = (project,)
+        if like is not None:
+            sql, args = sql + " AND name LIKE ?", (project, like)
+        for row in self._db.execute(sql + " ORDER BY name", args):
+            yield _table_from(row)
+
+    def insert(self, table: TableMeta) -> None:
+        self._db.execute(
+            "INSERT INTO tables (project, name, owner, comment, columns, partition_columns, lifecycle, create_time, "
+            "last_ddl_time, last_modified_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                table.project, table.name, table.owner, table.comment, _columns_json(table.columns),
+                _columns_json(table.partition_columns), table.lifecycle, table.create_time, table.last_ddl_time,
+                table.last_modified_time,
+            ),
+        )  # fmt: skip
+
+    def set_columns(self, table_id: int, columns: tuple[TableColumnMeta, ...], now: str) -> None:
+        self._db.execute(
+            "UPDATE tables SET columns = ?, last_ddl_time = ? WHERE id = ?", (_columns_json(columns), now, table_id)
+        )
+
+    def touch(self, table_id: int, now: str) -> None:
+        """LastDDLTime moves on every change to the table's metadata (its partitions too)."""
+        self._db.execute("UPDATE tables SET last_ddl_time = ? WHERE id = ?", (now, table_id))
+
+    def delete(self, table_id: int) -> None:
+        """The table goes with its partitions and the grants on it: one created again under the name
+        starts with none (ACL grants do not pass to a re-created object: the GRANT page)."""
+        self._db.execute("DELETE FROM partitions WHERE table_id = ?", (table_id,))
+        self._db.execute("DELETE FROM table_grants WHERE table_id = ?", (table_id,))
+        self._db.execute("DELETE FROM tables WHERE id = ?", (table_id,))
+
+    # -- partitions -------------------------------------------------------------------------
+    def partitions(self, table_id: int) -> list[str]:
+        """The table's partition specs (`dt=20261201/region=hz`), sorted."""
+        rows = self._db.execute("SELECT spec FROM partitions WHERE table_id = ? ORDER BY spec", (table_id,))
+        return [r[0] for r in rows]
+
+    def partition_count(self, table_id: int) -> int:
+        row = self._db.execute("SELECT count(*) FROM partitions WHERE table_id = ?", (table_id,)).fetchone()
+        return int(row[0])
+
+    def has_partition(self, table_id: int, spec: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM partitions WHERE table_id = ? AND spec = ?", (table_id, spec))
+        return found.fetchone() is not None
+
+    def add_partition(self, table_id: int, spec: str, now: str) -> None:
+        self._db.execute("INSERT INTO partitions (table_id, spec, create_time) VALUES (?, ?, ?)", (table_id, spec, now))
+
+    def drop_partition(self, table_id: int, spec: str) -> None:
+        self._db.execute("DELETE FROM partitions WHERE table_id = ? AND spec = ?", (table_id, spec))
