@@ -43,18 +43,25 @@ class Route(Enum):
     END = "end"  # QUIT: the rest of the script is not run
 
 
-_MODEL_DDL = (st.CreateModel, st.AddVersion, st.SetDefaultVersion, st.DropVersion, st.DropModel)
+# The security statements go through security queries; every other statement that writes (model and
+# table DDL) through run_sql; the readers (sql/statements.py `writes`) are kept, not sent.
 _SECURITY = (st.AddUser, st.RemoveUser, st.Grant, st.Revoke, st.GrantRole, st.RevokeRole, st.CreateRole, st.DropRole)
-_READS = (st.DescModel, st.ShowModels, st.ShowVersions, st.ShowCreateModel, st.WhoAmI, st.Help, st.ListUsers,
-          st.ListRoles, st.DescribeRole, st.ShowGrants, st.ShowAcl)  # fmt: skip
-ROUTES: dict[type, Route] = {
-    **dict.fromkeys(_MODEL_DDL, Route.SQL),
+_SPECIAL: dict[type, Route] = {
     **dict.fromkeys(_SECURITY, Route.SECURITY),
-    **dict.fromkeys((*_READS, st.Use), Route.KEPT),
+    st.Use: Route.KEPT,
     st.SetVariable: Route.HINT,
     st.Select: Route.QUERY,
     st.Quit: Route.END,
 }
+
+
+def route_of(statement: st.Statement) -> Route:
+    special = _SPECIAL.get(type(statement))
+    if special is not None:
+        return special
+    return Route.SQL if st.writes(statement) else Route.KEPT
+
+
 SENT = (Route.SQL, Route.SECURITY)
 
 
@@ -124,7 +131,7 @@ def script_steps(lines: Iterable[str], project: str) -> list[Step]:
         if chunk is None:
             return steps
         statement = _parsed(chunk)
-        route = ROUTES[type(statement)]
+        route = route_of(statement)
         if isinstance(statement, st.Use) and statement.project.key != project:
             raise Refused(ApplyRefused(report.use_elsewhere(statement.project.key, project)), chunk)
         if isinstance(statement, st.SetVariable):

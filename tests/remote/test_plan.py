@@ -354,6 +354,22 @@ def test_a_script_that_changes_another_project_fails(plan):
     assert (json.loads(run.stdout)["statements"], json.loads(run.stdout)["failed"], run.status) == (2, 1, 1)
 
 
+@pytest.mark.parametrize(
+    "script",
+    ["CREATE TABLE t (a BIGINT);", "GRANT Describe ON TABLE t TO USER ALIYUN$bob@example.com;"],
+)
+def test_a_script_that_changes_tables_fails_until_pull_reads_them(plan, script):
+    """pull reads no tables yet: a plan that said `0 to add` for a CREATE TABLE would be wrong."""
+    setup = "CREATE TABLE t (a BIGINT);\n" if "GRANT" in script else ""
+    run = plan("-e", setup + script, "--format", "json")
+    assert run.raw_stderr.splitlines()[-1] == (
+        "<-e>: FAILED: ODPS-0010000: Plan error - the script changes tables (their DDL, partitions or grants), "
+        "which plan and apply do not cover yet: pull reads no tables, so neither the plan nor apply's drift check "
+        "could show what changed (docs/remote.md)"
+    )
+    assert (json.loads(run.stdout)["failed"], run.status) == (1, 1)
+
+
 def test_the_script_s_apikeys_appear_nowhere(plan, tmp_path):
     secret = "sk-plan0123456789secret"
     options = (
