@@ -5,7 +5,7 @@ the target's secrets scrubbed from every text (errors.py: RemoteFailed, RemoteLo
 - `catalog_json(path)`: the model catalog API's JSON, read raw (pyodps's Model objects reload
   themselves on a None field and refuse an unknown modelType for the whole page);
 - `sql(text, hints)`: a statement through `run_sql`, its text result (`get_task_result`);
-- `security(query)`: a security query answered as text (see `_security_request`);
+- `security(query, hints)`: a security query answered as text (see `_security_request`);
 - `project_info()`: the project's owner and create time;
 - `whoami()`: the acting account, as the service names it.
 """
@@ -66,10 +66,10 @@ class Remote:
             results = instance.get_task_results()
             return "".join(str(result) for result in results.values())
 
-    def security(self, query: str) -> str:
+    def security(self, query: str, hints: Mapping[str, str] | None = None) -> str:
         """A security query (GRANT, LIST USERS, SHOW GRANTS ...), its answer as the text layout."""
         with self._errors(query):
-            return _security_request(self._project_object(), query)
+            return _security_request(self._project_object(), query, dict(hints or {}))
 
     def project_info(self) -> tuple[str, str]:
         """The project's owner and create time (`GET /projects/<p>`), the time as the catalog keeps
@@ -114,12 +114,14 @@ class Remote:
             raise RemoteFailed(self.target.scrub(f"{request}: the answer could not be read ({error})")) from None
 
 
-def _security_request(project: Any, query: str) -> str:
+def _security_request(project: Any, query: str, hints: dict[str, str]) -> str:
     """POST /projects/<p>/authorization asking for text. pyodps's own run_security_query always
     asks for JSON (odps/models/project.py, `use_json=True`), whose shapes for LIST USERS and SHOW
     GRANTS are not documented; the text layouts are, so this sends pyodps's request with
-    ResponseInJsonFormat false and reads the answer as pyodps does."""
-    request = project.AuthQueryRequest(query=query, use_json=False)
+    ResponseInJsonFormat false and reads the answer as pyodps does. The hints (a script's SET lines)
+    go in its Settings, as run_security_query sends them."""
+    settings = json.dumps(hints) if hints else None
+    request = project.AuthQueryRequest(query=query, use_json=False, settings=settings)
     answer = project._client.post(
         project.auth_resource(), headers={"Content-Type": "application/xml"}, data=request.serialize()
     )

@@ -70,7 +70,7 @@ class Sender(Protocol):
 
     def sql(self, text: str, hints: Mapping[str, str] | None = None) -> str: ...
 
-    def security(self, query: str) -> str: ...
+    def security(self, query: str, hints: Mapping[str, str] | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def script_steps(lines: Iterable[str], project: str) -> list[Step]:
             hints[statement.key] = statement.value
         if route is Route.END:
             return steps
-        steps.append(Step(chunk, route, tuple(hints.items()) if route is Route.SQL else ()))
+        steps.append(Step(chunk, route, tuple(hints.items()) if route in SENT else ()))
 
 
 def _parsed(chunk: Chunk) -> st.Statement:
@@ -198,7 +198,7 @@ def _send(remote: Sender, step: Step) -> None:
     if step.route is Route.SQL:
         remote.sql(_terminated(step.text), dict(step.hints))
     else:
-        remote.security(step.text)
+        remote.security(step.text, dict(step.hints))
 
 
 def _terminated(text: str) -> str:

@@ -126,11 +126,11 @@ class Recorder:
     def sql(self, text, hints=None):
         return self._call("sql", text, dict(hints or {}))
 
-    def security(self, query):
-        return self._call("security", query)
+    def security(self, query, hints=None):
+        return self._call("security", query, *([dict(hints)] if hints else []))
 
 
-def test_set_lines_go_with_every_sql_statement_after_them_and_security_statements_take_none():
+def test_set_lines_go_with_every_statement_sent_after_them():
     remote = Recorder()
     script = (
         "SET a.b=1;\nCREATE MODEL m WITH VERSION v1 OPTIONS(MODEL_SOURCE_TYPE='IMPORT');\n"
@@ -140,7 +140,7 @@ def test_set_lines_go_with_every_sql_statement_after_them_and_security_statement
     assert send(remote, script, "p")[0] == Sent(Ending.DONE, 3, 3)
     assert remote.calls == [
         ("sql", "CREATE MODEL m WITH VERSION v1 OPTIONS(MODEL_SOURCE_TYPE='IMPORT')", {"a.b": "1"}),
-        ("security", "GRANT Describe ON MODEL m TO USER ALIYUN$x@y.com"),
+        ("security", "GRANT Describe ON MODEL m TO USER ALIYUN$x@y.com", {"a.b": "2", "c": "x y"}),
         ("sql", "ALTER MODEL m DROP VERSION v1", {"a.b": "2", "c": "x y"}),
     ]
 
@@ -198,6 +198,25 @@ def test_the_first_failure_stops_the_run_at_its_position_with_the_services_own_l
     assert [model.name for model in shown.list_models()] == ["test_xgboost_classifier"]  # the DROP was not sent
 
 
+def test_a_security_statement_after_a_set_reads_names_as_the_set_says(production):
+    """pyodps sends a security query with its hints (AuthQueryRequest.settings): with
+    odps.namespace.schema=true, `default.m` is schema default's model m, as the plan read it."""
+    endpoint, _ = production
+    project = new_project()
+    owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    owner.execute_sql(f"USE {project};")
+    owner.execute_sql(IMPORT_V1)
+    owner.run_security_query(f"ADD USER {ALICE}", output_json=False)
+    script = (
+        f"SET odps.namespace.schema=true;\nGRANT Describe ON MODEL default.test_xgboost_classifier TO USER {ALICE};\n"
+    )
+
+    sent, stderr = send(remote_for(endpoint.url, project), script, project)
+
+    assert sent == Sent(Ending.DONE, 1, 1)
+    assert stderr.endswith(" ... OK\n")  # the service read `default.` as the schema, as the plan did
+
+
 def test_a_privilege_the_acting_user_lacks_stops_the_run_with_the_services_line(production):
     endpoint, _ = production
     project = new_project()
@@ -253,9 +272,9 @@ class KillsBefore:
         self._before()
         return self.remote.sql(text, hints)
 
-    def security(self, query):
+    def security(self, query, hints=None):
         self._before()
-        return self.remote.security(query)
+        return self.remote.security(query, hints)
 
 
 def test_a_server_killed_mid_run_names_the_one_statement_whose_outcome_is_unknown(tmp_path):
@@ -503,9 +522,9 @@ class OtherClientFirst:
         self._before(text)
         return self.remote.sql(text, hints)
 
-    def security(self, query):
+    def security(self, query, hints=None):
         self._before(query)
-        return self.remote.security(query)
+        return self.remote.security(query, hints)
 
 
 def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(production, tmp_path):
