@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mcshell.catalog.snapshot import read_project
+from mcshell.catalog.snapshot import ProjectState, read_project
 from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
 from mcshell.output.console import Console
-from mcshell.output.masking import mask_typed
+from mcshell.output.masking import mask_secret, mask_typed
 from mcshell.output.reporter import Reporter
 from mcshell.remote.client import Remote
 from mcshell.remote.plan import Plan, plan_script, print_plan
@@ -170,7 +171,22 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
         return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
-    drifted = diff(plan.after, actual)
+    drifted = diff(_as_pulled(plan.after), actual)
     for change in drifted:
         console.warn(report.drift(change.sign, change.text))
     return ExitStatus.FAILED if drifted else ExitStatus.OK
+
+
+def _as_pulled(state: ProjectState | None) -> ProjectState | None:
+    """The predicted state as a pull reads it back: every APIKEY masked, since DESC shows no more
+    (a key the script sets whole is no drift)."""
+    if state is None:
+        return None
+    models = tuple(
+        dataclasses.replace(model, versions=tuple(
+            dataclasses.replace(version, options={key: mask_secret(value) if key.upper() == "APIKEY" else value
+                                                  for key, value in version.options.items()})
+            for version in model.versions))
+        for model in state.models
+    )  # fmt: skip
+    return dataclasses.replace(state, models=models)
