@@ -360,3 +360,29 @@ def test_the_server_s_access_log_and_output_hold_no_secret(server):
     out, log, _ = server.stop()
     assert log.count(" 200 ") > 20  # every test's requests are in it
     assert not leaked(out) and not leaked(log)
+
+
+# -- Target.scrub's rule ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("access_id", "secret", "text", "scrubbed"),
+    [
+        # a real id (16 to 30 characters) and the secret: masked wherever they occur
+        (ACCESS_ID, SECRET, f"ODPS {ACCESS_ID}:sig x{ACCESS_ID}y {SECRET}", "ODPS ********:sig x********y ********"),
+        # a short id (a test's): masked only as a word of its own, so that `sales` stays `sales`
+        (
+            "a",
+            "s3",
+            "project sales: a wrong key (a) ALIYUN$a@x.com a-b s3",
+            "project sales: ******** wrong key (********) ALIYUN$a@x.com a-b ********",
+        ),
+        ("id-1", "secret-1", "id-1: refused; grid-1 id-10", "********: refused; grid-1 id-10"),
+        # every APIKEY value, whoever quotes it
+        (ACCESS_ID, SECRET, f"APIKEY = '{APPLY_KEY}', x", "APIKEY = '********', x"),
+        (None, None, f"STS: APIKEY='{APPLY_KEY}'", "STS: APIKEY='********'"),
+    ],
+    ids=["real-id", "one-letter-id", "short-id", "apikey", "sts"],
+)
+def test_scrub_masks_the_secret_always_a_short_id_only_as_a_word_and_every_apikey(access_id, secret, text, scrubbed):
+    from mcshell.remote.target import Target
+
+    assert Target("http://h/api", "sales", access_id, secret).scrub(text) == scrubbed
