@@ -265,6 +265,35 @@ def test_an_answer_it_cannot_read_or_a_bug_is_one_clear_error_and_the_catalog_is
     assert_nothing_leaked(err, catalog=catalog, home=private_home)
 
 
+class CtrlC(Remote):
+    """Ctrl-C while the second DESC is read (mid-pull), as a SIGINT raises it in the main thread."""
+
+    def sql(self, text, hints=None):
+        self.count = getattr(self, "count", 0) + 1
+        if self.count == 2:
+            raise KeyboardInterrupt
+        return super().sql(text, hints)
+
+
+INTERRUPTED = {
+    "pull": "Interrupted: nothing was pulled; the project's last snapshot is unchanged",
+    "plan": "Interrupted: no plan (nothing was sent but reads, and the catalog was not changed)",
+    "apply": "Interrupted: nothing was sent",
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_ctrl_c_mid_pull_says_so_and_leaves_the_catalog_unchanged(
+    server, pulled, monkeypatch, catalog, private_home, command
+):
+    catalog.write_bytes(pulled)
+    before = contents(catalog)
+    status, out, err = invoke(monkeypatch, CtrlC, catalog, env_for(server.url), "--debug", *COMMANDS[command])
+    assert (status, out, err) == (130, "", INTERRUPTED[command] + "\n")
+    assert contents(catalog) == before
+    assert_nothing_leaked(err, catalog=catalog, home=private_home)
+
+
 # -- apply's faults: drift, a failure mid-script, the server killed ------------------------------
 class OtherClientBefore(Remote):
     """The real connection; just before the statement starting with `first` is sent, `change` runs
