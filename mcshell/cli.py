@@ -556,7 +556,8 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
         raise click.UsageError("give either -e or -f, not both")
     lines, source, from_stdin = _apply_input(execute, script)
     target = remote_target(ctx)
-    options = ApplyOptions(ctx.obj.catalog_path, target.project, target.endpoint, yes, skip_queries, target.scrub)
+    endpoint = target.scrub(target.endpoint)  # as pull's summary shows it: a URL may carry credentials
+    options = ApplyOptions(ctx.obj.catalog_path, target.project, endpoint, yes, skip_queries, target.scrub)
     console = Console()
     try:
         status = run_apply(lambda: connect(target), lines, source, options, _terminal_ask(console, from_stdin), console)

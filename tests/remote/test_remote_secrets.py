@@ -175,6 +175,21 @@ def test_pull_plan_offline_plan_and_apply_show_no_secret(server, mcshell, catalo
     assert f"********{PLAN_KEY[-4:]}" in shown.stdout
 
 
+def test_an_endpoint_that_carries_the_secret_is_shown_masked(server, mcshell, catalog, private_home):
+    project = own_project(server.url, remote_model("m", PRODUCTION_KEYS[0]))
+    carrying = server.url.replace("http://", f"http://{ACCESS_ID}:{SECRET}@")
+    env = env_for(carrying, project=project)
+    pull = mcshell("pull", env=env)
+    apply = mcshell("apply", "--yes", "-e", "DROP MODEL m;", env=env)
+    masked = server.url.replace("http://", "http://********:********@")
+    assert (pull.status, apply.status) == (0, 0), apply.raw_stderr
+    assert f" from {masked} project {project} in " in pull.stderr
+    assert apply.stderr.endswith(f"1 statement ran on {masked} project {project}\n")
+    assert_nothing_leaked(
+        pull.raw_stderr, apply.raw_stderr, apply.stdout, catalog=catalog, mcshell=mcshell, home=private_home
+    )
+
+
 # -- a wrong key, a non-member: refused; the catalog unchanged -----------------------------------
 COMMANDS = {
     "pull": ("pull",),
