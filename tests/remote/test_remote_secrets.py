@@ -253,15 +253,28 @@ class Buggy(Remote):
         raise RuntimeError(f"signing {ACCESS_ID}:{SECRET} failed for APIKEY = '{PRODUCTION_KEYS[1]}'")
 
 
+class QuotesTheKey(Remote):
+    """pyodps's own exception for an access id the service does not know, its text quoting the id
+    and the request's Authorization header (as a service's message may)."""
+
+    def catalog_json(self, path, params=None):
+        from odps import errors
+
+        with self._errors("GET models"):
+            raise errors.ODPSError(f"Access key id {ACCESS_ID} not found (Authorization: ODPS {ACCESS_ID}:{SECRET})",
+                                   code="InvalidAccessKeyId")  # fmt: skip
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize(
     ("standin", "expected"),
     [
         (MalformedBox, "'| APIKEY ********"),
         (UnknownType, "unknown modelType 'DEEP_FOREST'"),
+        (QuotesTheKey, "InvalidAccessKeyId: Access key id ******** not found (Authorization: ODPS ********:********)"),
         (Buggy, "FAILED: ODPS-0010000: System internal error - RuntimeError: signing ********:******** failed"),
     ],
-    ids=["malformed-desc", "unknown-model-type", "bug"],
+    ids=["malformed-desc", "unknown-model-type", "unknown-access-id", "bug"],
 )
 @pytest.mark.parametrize("debug", [(), ("--debug",)], ids=["", "debug"])
 def test_an_answer_it_cannot_read_or_a_bug_is_one_clear_error_and_the_catalog_is_unchanged(
