@@ -322,6 +322,77 @@ def test_ctrl_c_mid_pull_says_so_and_leaves_the_catalog_unchanged(
     assert_nothing_leaked(err, catalog=catalog, home=private_home)
 
 
+class HoldingRelay:
+    """A TCP relay in front of the server that holds the `hold`-th request to create an instance
+    (a DESC of the pull) until `release` is set: the command is then waiting in the middle of its
+    pull, for an answer, when the test sends it SIGINT (no timing involved)."""
+
+    def __init__(self, port: int, hold: int):
+        import socket
+        import threading
+
+        self.target, self.hold, self.seen = port, hold, 0
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/api"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                near, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            far = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pipe, args=(near, far, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(far, near, False), daemon=True).start()
+
+    def _pipe(self, source, sink, requests: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if requests and chunk.startswith(b"POST ") and b"/instances" in chunk.split(b"\r\n", 1)[0]:
+                    self.seen += 1
+                    if self.seen == self.hold:
+                        self.arrived.set()
+                        self.release.wait(timeout=120)
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                end.close()
+
+    def close(self) -> None:
+        self.release.set()
+        self.listener.close()
+
+
+def test_sigint_to_the_process_mid_pull(server, pulled, catalog, private_home):
+    import signal
+    import subprocess
+
+    from conftest import MCSHELL
+
+    catalog.write_bytes(pulled)
+    before = contents(catalog)
+    relay = HoldingRelay(server.port, hold=2)
+    try:
+        argv = [MCSHELL, "--catalog", str(catalog), "--debug", "pull"]
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, **env_for(relay.url)})  # fmt: skip
+        assert relay.arrived.wait(timeout=120)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        relay.close()
+    assert (process.returncode, out, err) == (130, "", INTERRUPTED["pull"] + "\n")
+    assert contents(catalog) == before
+    assert_nothing_leaked(err, catalog=catalog, home=private_home)
+
+
 # -- apply's faults: drift, a failure mid-script, the server killed ------------------------------
 class OtherClientBefore(Remote):
     """The real connection; just before the statement starting with `first` is sent, `change` runs
