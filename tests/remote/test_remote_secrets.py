@@ -462,13 +462,14 @@ def test_the_server_killed_mid_apply_shows_no_secret_and_leaves_the_catalog_unch
         local = tmp_path / "local.db"
         shutil.copyfile(served, local)  # a catalog that holds something already
         before = contents(local)
-        standin = standin_for(killed.kill, "ALTER MODEL writer SET")
+        standin = standin_for(killed.kill, "ALTER MODEL writer ADD")  # the statement with the script's key
         status, out, err = invoke(monkeypatch, standin, local, env_for(killed.url), "--debug", "apply", "--yes",
                                   "-e", SCRIPT)  # fmt: skip
     finally:
         if killed.process.poll() is None:
             killed.kill()
-    assert status == 1 and "the connection was lost: statement [2/3]" in err, err
+    assert status == 1 and "the connection was lost: statement [1/3] (ALTER MODEL writer ADD VERSION v2" in err, err
+    assert "Connection lost - ALTER MODEL writer ADD VERSION v2 " in err and "APIKEY = '********'" in err
     assert contents(local) == before
     assert_nothing_leaked(out, err, "".join(killed.logged), home=private_home)
 
