@@ -291,6 +291,24 @@ def connect(target: Target) -> Remote:
         sys.exit(int(ExitStatus.USAGE))
 
 
+def remote_failed(console: Console, line: str, target: Target | None) -> ExitStatus:
+    """A FAILED line of pull, plan or apply, with the target's secrets and every APIKEY masked: an
+    answer's text (an unreadable line, the service's own error) may quote them."""
+    from mcshell.output.masking import mask_typed
+
+    console.failed(target.scrub(line) if target is not None else mask_typed(line))
+    return ExitStatus.FAILED
+
+
+def remote_bug(console: Console, bug: Exception, target: Target | None, debug: bool) -> ExitStatus:
+    """An mcshell bug (or an exception of pyodps's that client.py does not know) in pull, plan or
+    apply: a FAILED line, or with --debug the traceback, either way with no secret in it."""
+    import traceback
+
+    shown = "".join(traceback.format_exception(bug)).rstrip("\n") if debug else None
+    return remote_failed(console, shown or report.failed(report.internal_error(bug)), target)
+
+
 # Why a subcommand writes its own format, whatever --format says.
 _OWN_FORMAT = {
     "dump": "it writes a script of statements, text that mcshell -f runs again",
@@ -452,8 +470,9 @@ def _plan(
 
     options: SessionOptions = ctx.obj
     console, now = Console(), local_time()
+    target = None if offline else remote_target(ctx)
     try:
-        catalog, project, user = _offline(options, now) if offline else _pulled(ctx, options, now, console)
+        catalog, project, user = _offline(options, now) if target is None else _pulled(target, options, now, console)
         try:
             with INTERRUPTS.installed():
                 result = plan_script(catalog, project, user, lines, source, console, queries)
@@ -461,8 +480,7 @@ def _plan(
         finally:
             catalog.close()
     except McError as error:
-        console.failed(report.failed(error))
-        return ExitStatus.FAILED
+        return remote_failed(console, report.failed(error), target)
     except PlanStopped as stopped:
         return stopped.status
     except KeyboardInterrupt:  # while pulling: the script's own Ctrl-C is the session's (PlanStopped)
@@ -472,6 +490,10 @@ def _plan(
         return console.stopped(closed)
     except OSError as error:  # a --queries file that went between the glob and the read
         raise click.UsageError(f"cannot read {quoted(str(error.filename))}: {error.strerror}") from None
+    except click.ClickException:  # a usage error (--offline of a project never pulled): click reports it
+        raise
+    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback (unless --debug), never a secret
+        return remote_bug(console, bug, target, options.debug)
     return ExitStatus.OK if result.ok else ExitStatus.FAILED
 
 
@@ -489,12 +511,11 @@ def _offline(options: SessionOptions, now: str) -> tuple[Catalog, str, str]:
     return catalog, options.project, options.user
 
 
-def _pulled(ctx: click.Context, options: SessionOptions, now: str, console: Console) -> tuple[Catalog, str, str]:
+def _pulled(target: Target, options: SessionOptions, now: str, console: Console) -> tuple[Catalog, str, str]:
     """A private copy of --catalog with a fresh pull of the remote project; the user is the one the
     remote says the credentials act as, whose privileges apply will run with."""
     from mcshell.remote.pull import pull_project
 
-    target = remote_target(ctx)
     remote = connect(target)
     catalog = Catalog.open_private_copy(options.catalog_path, now)
     try:
@@ -535,7 +556,8 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
         raise click.UsageError("give either -e or -f, not both")
     lines, source, from_stdin = _apply_input(execute, script)
     target = remote_target(ctx)
-    options = ApplyOptions(ctx.obj.catalog_path, target.project, target.endpoint, yes, skip_queries)
+    endpoint = target.scrub(target.endpoint)  # as pull's summary shows it: a URL may carry credentials
+    options = ApplyOptions(ctx.obj.catalog_path, target.project, endpoint, yes, skip_queries, target.scrub)
     console = Console()
     try:
         status = run_apply(lambda: connect(target), lines, source, options, _terminal_ask(console, from_stdin), console)
@@ -543,11 +565,8 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
         raise click.UsageError(str(usage)) from None
     except OutputClosed as closed:
         status = console.stopped(closed)
-    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback, never a secret
-        if ctx.obj.debug:
-            raise
-        console.failed(target.scrub(report.failed(report.internal_error(bug))))
-        status = ExitStatus.FAILED
+    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback (unless --debug), never a secret
+        status = remote_bug(console, bug, target, ctx.obj.debug)
     sys.exit(int(status))
 
 
@@ -592,10 +611,10 @@ def pull(ctx: click.Context) -> None:
     target = remote_target(ctx)
     if target.project == PUBLIC_PROJECT:  # every catalog holds it already, and no statement changes it
         raise click.UsageError(f"the public project {PUBLIC_PROJECT} is not pulled: every catalog holds it")
-    sys.exit(int(_pull(ctx.obj, lambda: connect(target), Console())))
+    sys.exit(int(_pull(ctx.obj, target, lambda: connect(target), Console())))
 
 
-def _pull(options: SessionOptions, connected: Callable[[], Remote], console: Console) -> ExitStatus:
+def _pull(options: SessionOptions, target: Target, connected: Callable[[], Remote], console: Console) -> ExitStatus:
     from mcshell.remote.pull import pull_project
 
     try:
@@ -612,12 +631,14 @@ def _pull(options: SessionOptions, connected: Callable[[], Remote], console: Con
         ))  # fmt: skip
     except McError as error:
         console.progress_done()
-        console.failed(report.failed(error))
-        return ExitStatus.FAILED
+        return remote_failed(console, report.failed(error), target)
     except OutputClosed as closed:
         return closed.status
     except KeyboardInterrupt:
         console.progress_done()
         console.warn(report.pull_interrupted())
         return ExitStatus.INTERRUPTED
+    except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback (unless --debug), never a secret
+        console.progress_done()
+        return remote_bug(console, bug, target, options.debug)
     return ExitStatus.OK

@@ -23,7 +23,7 @@ from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError
 from mcshell.output import report
 from mcshell.output.console import Console
-from mcshell.output.masking import is_masked, mask_secret
+from mcshell.output.masking import is_masked, mask_secret, mask_typed
 from mcshell.output.reporter import Reporter
 from mcshell.remote.client import Remote
 from mcshell.remote.plan import Plan, plan_script, print_plan
@@ -49,6 +49,8 @@ class ApplyOptions:
     endpoint: str
     yes: bool = False  # --yes: no question
     skip_queries: bool = False  # --skip-queries: the script's queries are checked by the plan, not sent
+    # The FAILED line of a read: the target's secrets masked (Target.scrub); APIKEYs are, at least.
+    scrub: Callable[[str], str] = mask_typed
 
 
 Ask = Callable[[str], bool]  # the question on the terminal; True for yes
@@ -95,7 +97,7 @@ def run_apply(
         remote = connect()
         plan = _plan(remote, script, source, options, console, clock)
     except McError as error:
-        console.failed(report.failed(error))
+        console.failed(options.scrub(report.failed(error)))
         console.warn(report.nothing_sent())
         return ExitStatus.FAILED
     except KeyboardInterrupt:
@@ -163,7 +165,7 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
         finally:
             catalog.close()
     except McError as error:
-        console.failed(report.failed(error))
+        console.failed(options.scrub(report.failed(error)))
         console.warn(report.not_pulled())
         return ExitStatus.FAILED
     except KeyboardInterrupt:

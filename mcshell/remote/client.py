@@ -13,6 +13,7 @@ the target's secrets scrubbed from every text (errors.py: RemoteFailed, RemoteLo
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -96,12 +97,16 @@ class Remote:
 
     @contextmanager
     def _errors(self, request: str) -> Iterator[None]:
-        """pyodps's exceptions as mcshell's, each naming `request`, with the secrets scrubbed."""
+        """pyodps's exceptions as mcshell's, each naming `request`, with the secrets scrubbed. pyodps's
+        warnings are dropped: Python would print them on standard error unscrubbed, and they quote
+        what the call carried (the statement, with its APIKEY)."""
         odps = _odps()
         import requests
 
         try:
-            yield
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                yield
         except odps.errors.ODPSError as error:
             line = self.target.scrub(str(error.args[0]) if error.args else str(error))
             code = getattr(error, "code", None) or ""
