@@ -218,7 +218,7 @@ def main(
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         _check_subcommand(ctx.invoked_subcommand, execute is not None or script is not None or check, options.format)
         ctx.obj = options
-        ctx.meta[_CONFIG] = (settings, project)  # the connection of pull, plan and apply
+        ctx.meta[_CONFIG] = (settings, project, user)  # the connection of pull, plan and apply
         return
     session = Session(options, Console())
     try:
@@ -272,7 +272,7 @@ def remote_target(ctx: click.Context) -> Target:
     (mcshell/remote/target.py); what is missing is a usage error."""
     from mcshell.remote.target import TargetError, find_target
 
-    settings, project = ctx.meta[_CONFIG]
+    settings, project, _ = ctx.meta[_CONFIG]
     try:
         target = find_target(settings, project)
     except TargetError as error:
@@ -472,7 +472,7 @@ def _plan(
     console, now = Console(), local_time()
     target = None if offline else remote_target(ctx)
     try:
-        catalog, project, user = _offline(options, now) if target is None else _pulled(target, options, now, console)
+        catalog, project, user = _offline(ctx, now) if target is None else _pulled(target, options, now, console)
         try:
             with INTERRUPTS.installed():
                 result = plan_script(catalog, project, user, lines, source, console, queries)
@@ -497,18 +497,25 @@ def _plan(
     return ExitStatus.OK if result.ok else ExitStatus.FAILED
 
 
-def _offline(options: SessionOptions, now: str) -> tuple[Catalog, str, str]:
-    """A private copy of --catalog, holding the last pull of the project; the user is --user's."""
+def _offline(ctx: click.Context, now: str) -> tuple[Catalog, str, str]:
+    """A private copy of --catalog, holding the last pull of the project (named as pull names it:
+    --project, --config, ODPS_PROJECT_NAME); the user is --user's, else the one it was pulled as."""
+    from mcshell.remote.target import target_project
+
+    options: SessionOptions = ctx.obj
+    settings, given_project, given_user = ctx.meta[_CONFIG]
+    found = target_project(settings, given_project)
+    project = options.project if found is None else _project_name(found, "the remote project")
     catalog = Catalog.open_private_copy(options.catalog_path, now)
     with catalog.transaction(write=False):
-        pulled = catalog.pull_record(options.project) is not None
-    if not pulled:
+        record = catalog.pull_record(project)
+    if record is None:
         catalog.close()
         raise click.UsageError(
-            f"project {options.project} was never pulled into {quoted(options.catalog_path)}: "
+            f"project {project} was never pulled into {quoted(options.catalog_path)}: "
             "run `mcshell pull` first, or plan without --offline"
         )
-    return catalog, options.project, options.user
+    return catalog, project, given_user or record.user
 
 
 def _pulled(target: Target, options: SessionOptions, now: str, console: Console) -> tuple[Catalog, str, str]:

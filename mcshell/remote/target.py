@@ -54,13 +54,20 @@ class Target:
         return mask_typed(text)
 
 
+def target_project(
+    settings: Mapping[str, str], project: str | None, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """The remote project: --project, then --config's project_name, then ODPS_PROJECT_NAME."""
+    return project or settings.get(CONFIG_PROJECT) or environ.get(ENV_PROJECT) or None
+
+
 def find_target(settings: Mapping[str, str], project: str | None, environ: Mapping[str, str] = os.environ) -> Target:
     """The target from `settings` (the --config file's keys) or else `environ`; `project`
     (--project) wins over both. Credentials come whole from one place, never half from each."""
     endpoint = settings.get(CONFIG_ENDPOINT) or environ.get(ENV_ENDPOINT)
     if not endpoint:
         raise TargetError(f"no endpoint: give --config with {CONFIG_ENDPOINT}=, or set {ENV_ENDPOINT}")
-    project = project or settings.get(CONFIG_PROJECT) or environ.get(ENV_PROJECT)
+    project = target_project(settings, project, environ)
     if not project:
         raise TargetError(f"no project: give --project, {CONFIG_PROJECT}= in --config, or set {ENV_PROJECT}")
     if settings.get(CONFIG_ID) or settings.get(CONFIG_KEY):

@@ -387,3 +387,18 @@ def test_the_script_s_apikeys_appear_nowhere(plan, tmp_path):
         assert "version pai_eas_qwen25_omni_3b.v3" in run.stdout, run.raw_stderr
         assert "keys.sql:2:" in run.raw_stderr
         assert secret not in run.stdout + run.raw_stderr and secret[-12:] not in run.stdout + run.raw_stderr
+
+
+def test_offline_plans_as_the_pulled_user_in_the_project_pull_names(mcshell, pulled):
+    """Without --user, --offline acts as the account the project was pulled as (the pull record);
+    the project is the one pull would name (here ODPS_PROJECT_NAME), not the local default."""
+    script = "ALTER MODEL churn SET DEFAULT_VERSION v2;"
+    as_alice = mcshell("--user", ALICE, "plan", "--offline", "-e", script)
+    run = mcshell("plan", "--offline", "-e", script, env={"MCSHELL_USER": "", "ODPS_PROJECT_NAME": "my_project"})
+    assert (
+        (run.stdout, run.status)
+        == (as_alice.stdout, as_alice.status)
+        == ("~ model churn: default version v1 -> v2\nPlan: 0 to add, 1 to change, 0 to remove.\n", 0)
+    )
+    elsewhere = mcshell("plan", "--offline", "-e", script, env={"ODPS_PROJECT_NAME": "sales"})
+    assert elsewhere.stderr.splitlines()[-1].startswith("Error: project sales was never pulled into")
