@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from mcshell.catalog import snapshot
 from mcshell.catalog.records import Version
 from mcshell.catalog.snapshot import ModelState, ProjectState, read_project
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus, McError
+from mcshell.errors import CatalogError, ExitStatus, McError, quoted
 from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.output.masking import is_masked, mask_secret, mask_typed
@@ -78,6 +79,25 @@ def prepare(lines: Iterable[str], source: str, options: ApplyOptions, ask: Ask |
     return kept, steps
 
 
+def _check_writable(path: str, now: str) -> None:
+    """The user's catalog opens and takes a write transaction (CatalogError otherwise), before anything
+    is sent: an apply whose result could not be pulled into it would leave it behind the remote. A
+    catalog not made yet is not made here: its directory must let it be."""
+    if path == MEMORY:
+        return
+    if not os.path.exists(path):
+        folder = os.path.dirname(path) or "."
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+            raise CatalogError(f"cannot create catalog {quoted(path)}: its directory is missing or not writable")
+        return
+    catalog = Catalog.open(path, now)
+    try:
+        with catalog.transaction(write=True):
+            pass
+    finally:
+        catalog.close()
+
+
 def _keeping(lines: Iterable[str], kept: list[str]) -> Iterable[str]:
     for line in lines:
         kept.append(line)
@@ -94,6 +114,7 @@ def run_apply(
         return ExitStatus.FAILED
     script, steps = prepared
     try:
+        _check_writable(options.catalog_path, clock())  # the pull after the run must land somewhere
         remote = connect()
         plan = _plan(remote, script, source, options, console, clock)
     except McError as error:
@@ -105,7 +126,14 @@ def run_apply(
         return ExitStatus.INTERRUPTED
     if plan is None:
         return ExitStatus.FAILED
-    if plan.changes and not (options.yes or (ask is not None and ask(_question(plan, options)))):
+    try:
+        confirmed = not plan.changes or options.yes or (ask is not None and ask(_question(plan, options)))
+    except KeyboardInterrupt:  # Ctrl-C at the question: nothing sent
+        console.warn(report.interrupted_before_sending())
+        return ExitStatus.INTERRUPTED
+    except EOFError:  # Ctrl-D at the question: no answer is no
+        confirmed = False
+    if not confirmed:
         console.warn(report.apply_cancelled())
         return ExitStatus.FAILED
     sent = send_script(remote, steps, source, console, script) if plan.changes else None

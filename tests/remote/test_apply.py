@@ -656,12 +656,19 @@ class Flow:
         self.events.append(f"plan {len(lines)} lines as {user}")
         return plan
 
-    def run(self, tmp_path, script: str, yes: bool = True, answer: bool | None = None) -> tuple[int, str, str]:
+    def run(self, tmp_path, script: str, yes: bool = True, answer=None, catalog=None) -> tuple[int, str, str]:
         from mcshell.remote.apply import ApplyOptions, run_apply
 
-        options = ApplyOptions(str(tmp_path / "catalog.db"), "p", "http://h/api", yes=yes)
+        options = ApplyOptions(str(catalog or tmp_path / "catalog.db"), "p", "http://h/api", yes=yes)
         asked: list[str] = []
-        ask = None if answer is None else (lambda question: asked.append(question) or answer)
+
+        def ask(question):
+            asked.append(question)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+        ask = None if answer is None else ask
         out, err = io.StringIO(), io.StringIO()
         status = run_apply(lambda: self.remote, text_lines(script), "s.sql", options, ask, Console(out, err))
         self.events += [f"asked {question}" for question in asked]
@@ -757,3 +764,23 @@ def test_an_apikey_the_remote_shows_masked_is_no_drift(production, tmp_path):
     assert "drift" not in err.getvalue(), err.getvalue()
     assert int(status) == 0, err.getvalue()
     assert err.getvalue().splitlines()[-1] == f"2 statements ran on {endpoint.url} project {project}"
+
+
+def test_a_catalog_apply_could_not_pull_into_stops_it_before_anything_is_sent(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan())
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n", catalog=tmp_path)  # a directory
+    assert (status, err.splitlines()[-1]) == (1, "apply stopped: nothing was sent")
+    assert err.splitlines()[0].startswith(
+        f"FAILED: ODPS-0010000: System internal error - cannot open catalog '{tmp_path}'"
+    )
+    assert flow.events == []
+
+
+def test_ctrl_c_at_the_question_sends_nothing(monkeypatch, tmp_path):
+    flow = Flow(monkeypatch, a_plan())
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n", yes=False, answer=KeyboardInterrupt())
+    assert (status, err.splitlines()[-1]) == (130, "Interrupted: nothing was sent")
+    assert not any(event.startswith(("sql", "security")) for event in flow.events)
+    flow = Flow(monkeypatch, a_plan())
+    status, out, err = flow.run(tmp_path, "DROP MODEL a;\n", yes=False, answer=EOFError())
+    assert (status, err.splitlines()[-1]) == (1, "Apply cancelled: nothing was sent.")
