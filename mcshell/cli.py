@@ -277,6 +277,9 @@ def remote_target(ctx: click.Context) -> Target:
         target = find_target(settings, project)
     except TargetError as error:
         raise click.UsageError(str(error)) from None
+    problem = url_problem(target.endpoint)
+    if problem is not None:  # a URL may carry the credentials: scrubbed
+        raise click.UsageError(target.scrub(f"the endpoint {problem}"))
     return dataclasses.replace(target, project=_project_name(target.project, "the remote project"))
 
 

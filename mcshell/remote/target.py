@@ -77,11 +77,26 @@ def find_target(settings: Mapping[str, str], project: str | None, environ: Mappi
         return Target(endpoint, project, *_pair(environ.get(ENV_ID), environ.get(ENV_SECRET), ENV_ID, ENV_SECRET,
                                                  "in the environment"))  # fmt: skip
     if any(environ.get(name) for name in ENV_STS):
+        _check_sts(environ)
         return Target(endpoint, project)
     raise TargetError(
         f"no credentials: give --config with {CONFIG_ID}= and {CONFIG_KEY}=, or set {ENV_ID} and {ENV_SECRET} "
         f"(or pyodps's STS variables, {ENV_STS[2]}, ODPS_STS_ACCESS_KEY_SECRET and {ENV_STS[1]})"
     )
+
+
+# pyodps's StsAccount reads a token file, or all three variables (odps/accounts.py, StsAccount.reload).
+_STS_TRIPLE = ("ODPS_STS_ACCESS_KEY_ID", "ODPS_STS_ACCESS_KEY_SECRET", "ODPS_STS_TOKEN")
+
+
+def _check_sts(environ: Mapping[str, str]) -> None:
+    """pyodps's STS variables, whole: a token file, or the id, the secret and the token together."""
+    if environ.get("ODPS_STS_ACCOUNT_FILE"):
+        return
+    missing = [name for name in _STS_TRIPLE if not environ.get(name)]
+    if missing:
+        given = [name for name in _STS_TRIPLE if name not in missing]
+        raise TargetError(f"{' and '.join(given)} set in the environment but not {' and '.join(missing)}")
 
 
 def _pair(access_id: str | None, secret: str | None, id_name: str, secret_name: str, where: str) -> tuple[str, str]:
