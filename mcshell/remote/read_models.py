@@ -41,7 +41,8 @@ Progress = Callable[[str], None]
 def read_models(remote: Remote, project: str, progress: Progress | None = None) -> tuple[ModelState, ...]:
     """Every model of the project with its versions, by name. Raises RemoteFailed, RemoteLost,
     RemoteRefused or UnreadableAnswer; reads only."""
-    listed = sorted(_pages(remote, "", "GET models"), key=lambda row: row["modelName"])
+    listed = _unique(sorted(_pages(remote, "", "GET models"), key=lambda row: str(row.get("modelName"))),
+                     "modelName", "GET models")  # fmt: skip
     states = []
     for done, row in enumerate(listed, 1):
         states.append(_read_model(remote, project, _checked_model(row)))
@@ -70,6 +71,14 @@ def _pages(remote: Remote, path: str, request: str) -> Iterator[dict[str, Any]]:
         params = {"pageToken": token}
 
 
+def _unique(rows: list[dict[str, Any]], key: str, request: str) -> list[dict[str, Any]]:
+    """A listing names each model (each version) once: a name listed twice is an answer not read."""
+    for earlier, row in zip(rows, rows[1:], strict=False):  # each row beside the next
+        if row.get(key) == earlier.get(key):
+            raise _unreadable_json(request, row, f"'{key}' {row.get(key)!r} is listed twice")
+    return rows
+
+
 def _checked_model(row: dict[str, Any]) -> dict[str, Any]:
     """A listed model whose types mcshell knows (pyodps itself raises ValueError on an unknown one)."""
     request = "GET models"
@@ -88,7 +97,8 @@ def _checked_model(row: dict[str, Any]) -> dict[str, Any]:
 def _read_model(remote: Remote, project: str, row: dict[str, Any]) -> ModelState:
     name = row["modelName"]
     request = f"GET models/{name}:listVersions"
-    listed = sorted(_pages(remote, f"{name}:listVersions", request), key=lambda item: str(item.get("versionName")))
+    pages = _pages(remote, f"{name}:listVersions", request)
+    listed = _unique(sorted(pages, key=lambda item: str(item.get("versionName"))), "versionName", request)
     if not listed:
         raise _unreadable_json(request, {"models": []}, "a model with no version")
     model: Model | None = None

@@ -284,6 +284,31 @@ def test_an_unknown_model_type_in_the_listing_is_refused(production):
         read_models(UnknownType(Target(url, "sales", OWNER_ID, OWNER_SECRET)), "sales")
 
 
+class Twice(Remote):
+    """A listing that names a model, or a version, twice."""
+
+    def __init__(self, target, listing):
+        super().__init__(target)
+        self.listing = listing
+
+    def catalog_json(self, path, params=None):
+        answer = super().catalog_json(path, params)
+        if path == self.listing:
+            answer["models"].append(dict(answer["models"][0]))
+        return answer
+
+
+@pytest.mark.parametrize(
+    ("listing", "message"),
+    [("", "GET models could not be read at line 1: .*'modelName' 'churn' is listed twice"),
+     ("churn:listVersions", "GET models/churn:listVersions could not be read at line 1: .*'versionName' 'v1' is listed twice")],
+)  # fmt: skip
+def test_a_name_listed_twice_is_an_answer_not_read(production, listing, message):
+    url, _ = production
+    with pytest.raises(UnreadableAnswer, match=message):
+        read_models(Twice(Target(url, "sales", OWNER_ID, OWNER_SECRET), listing), "sales")
+
+
 class LeakyListing(Remote):
     """A version listing with an APIKEY whole in it and no versionName: refused, the key masked."""
 
