@@ -301,7 +301,8 @@ class Twice(Remote):
 @pytest.mark.parametrize(
     ("listing", "message"),
     [("", "GET models could not be read at line 1: .*'modelName' 'churn' is listed twice"),
-     ("churn:listVersions", "GET models/churn:listVersions could not be read at line 1: .*'versionName' 'v1' is listed twice")],
+     ("churn:listVersions",
+      "GET models/churn:listVersions could not be read at line 1: .*'versionName' 'v1' is listed twice")],
 )  # fmt: skip
 def test_a_name_listed_twice_is_an_answer_not_read(production, listing, message):
     url, _ = production
