@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mcshell.runtime.calls import RuntimeSettings
 
 T = TypeVar("T")
+_EITHER = "give either -e or -f, not both"
 _PROJECT_RULE = "3 to 28 letters, digits or underscores, starting with a letter"
 
 
@@ -202,7 +203,7 @@ def main(
     reader.
     """
     if execute is not None and script is not None:
-        raise click.UsageError("give either -e or -f, not both")
+        raise click.UsageError(_EITHER)
     settings = _read_config(config_path)
     options = SessionOptions(
         catalog_path=catalog_path or config.default_catalog_path(),
@@ -318,7 +319,7 @@ _OWN_FORMAT = {
     "pull": "it writes no result: its summary goes to standard error",
     "serve": "pyodps reads a job's result as the service writes it, the box and grid "
     "(security queries ask for JSON themselves)",
-    "apply": "it shows the plan and its progress as text, on standard error",
+    "apply": "it shows the plan as text on standard output, and its progress on standard error",
 }
 # The subcommands that take their own script (-e, -f) after their name; plan its own --format too.
 _OWN_SCRIPT = ("plan", "apply")
@@ -433,10 +434,8 @@ def plan(
     are sent, and the catalog file is never changed. Exit status: 0 every statement would succeed and no
     query breaks, 1 otherwise, 2 usage error (docs/remote.md).
     """
-    if execute is not None and script is not None:
-        raise click.UsageError("give either -e or -f, not both")
+    lines, source, _ = _command_script("plan", execute, script)
     queries = _query_files(query_globs)
-    lines, source = _plan_input(execute, script)
     sys.exit(int(_plan(ctx, lines, source, offline, queries, fmt.lower())))
 
 
@@ -452,18 +451,6 @@ def _query_files(globs: tuple[str, ...]) -> list[str]:
             raise click.BadParameter(f"{quoted(pattern)} matches no file", param_hint="'--queries'")
         files.update(dict.fromkeys(found))
     return list(files)
-
-
-def _plan_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterable[str], str]:
-    if execute is not None:
-        return text_lines(execute), "<-e>"
-    stream = script if script is not None else (sys.stdin.buffer if sys.stdin is not None else None)
-    if stream is None:
-        return [], "<stdin>"
-    if script is None and sys.stdin.isatty():
-        raise click.UsageError("plan needs a script: give -f FILE or -e, or pipe the statements in")
-    name = getattr(stream, "name", "-")
-    return decode_lines(BlockLines(stream)), "<stdin>" if name in ("-", "<stdin>") else name
 
 
 def _plan(
@@ -562,9 +549,7 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
     """
     from mcshell.remote.apply import ApplyOptions, ApplyUsage, run_apply
 
-    if execute is not None and script is not None:
-        raise click.UsageError("give either -e or -f, not both")
-    lines, source, from_stdin = _apply_input(execute, script)
+    lines, source, from_stdin = _command_script("apply", execute, script)
     target = remote_target(ctx)
     endpoint = target.scrub(target.endpoint)  # as pull's summary shows it: a URL may carry credentials
     options = ApplyOptions(ctx.obj.catalog_path, target.project, endpoint, yes, skip_queries, target.scrub)
@@ -580,8 +565,10 @@ def apply(ctx: click.Context, execute: str | None, script: IO[bytes] | None, yes
     sys.exit(int(status))
 
 
-def _apply_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterable[str], str, bool]:
-    """apply's script: its lines, its name in FILE:LINE:COL, and whether it is standard input."""
+def _command_script(command: str, execute: str | None, script: IO[bytes] | None) -> tuple[Iterable[str], str, bool]:
+    """The script of plan or apply: its lines, its name in FILE:LINE:COL, and whether it is standard input."""
+    if execute is not None and script is not None:
+        raise click.UsageError(_EITHER)
     if execute is not None:
         return text_lines(execute), "<-e>", False
     if script is not None:
@@ -589,7 +576,7 @@ def _apply_input(execute: str | None, script: IO[bytes] | None) -> tuple[Iterabl
         on_stdin = name in ("-", "<stdin>")
         return decode_lines(BlockLines(script)), "<stdin>" if on_stdin else name, on_stdin
     if sys.stdin is None or sys.stdin.isatty():
-        raise click.UsageError("apply needs a script: give -f FILE or -e, or pipe the statements in")
+        raise click.UsageError(f"{command} needs a script: give -f FILE or -e, or pipe the statements in")
     return decode_lines(BlockLines(sys.stdin.buffer)), "<stdin>", True
 
 

@@ -138,3 +138,9 @@ class Result(Value):
 
 
 OK = Result()  # a statement that prints nothing but OK
+
+
+def table_of(result: Result) -> Table:
+    """The grid of a statement that prints one (SHOW MODELS, LIST USERS ...), for a caller that reads it."""
+    assert isinstance(result.output, Table)
+    return result.output

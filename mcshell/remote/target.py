@@ -20,7 +20,6 @@ ENV_ENDPOINT, ENV_PROJECT = "ODPS_ENDPOINT", "ODPS_PROJECT_NAME"
 ENV_ID, ENV_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
 # pyodps's STS variables (odps/accounts.py, StsAccount.from_environments): pyodps reads them itself.
 ENV_STS = ("ODPS_STS_ACCOUNT_FILE", "ODPS_STS_TOKEN", "ODPS_STS_ACCESS_KEY_ID")
-MASK = "********"
 # Real AccessKey IDs have 16 to 30 characters. A shorter id (a test's `a`) is masked only where it
 # stands as a word of its own, so that it does not mangle the words it is part of (mcshell's
 # decision, docs/remote.md, "Secrets"); the secret is masked wherever it occurs, whatever its length.
@@ -42,7 +41,7 @@ class Target:
     def scrub(self, text: str) -> str:
         """`text` with the secret, the access id (see SHORTEST_ID) and every APIKEY value masked:
         pyodps's exceptions and the service's messages may quote what the request carried."""
-        from mcshell.output.masking import mask_typed
+        from mcshell.output.masking import MASK, mask_typed  # the dialect's: loaded when a text is shown
 
         if self.secret:
             text = text.replace(self.secret, MASK)

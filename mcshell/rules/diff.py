@@ -9,7 +9,7 @@ every other output shows it: APIKEY masked, control characters escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -47,8 +47,10 @@ def diff(before: ProjectState | None, after: ProjectState | None) -> list[Change
     for old_role, new_role in roles:
         changes += _holders(old_role, new_role)
     project = (after or before or _NO_PROJECT).project.name
+    role_names = {**names.BUILTIN_ROLES, **{state.role.key: state.role.name for old, new in roles
+                                             for state in (old, new) if state is not None}}  # fmt: skip
     for old_grant, new_grant in _paired_states(before, after, lambda s: s.grants, grant_order):
-        changes += _presence("grant", old_grant, new_grant, lambda row: grant_text(row, project))
+        changes += _presence("grant", old_grant, new_grant, lambda row: grant_text(row, project, role_names))
     return changes
 
 
@@ -101,10 +103,12 @@ def _presence(kind: str, old: T | None, new: T | None, text: Callable[[T], str])
     return []
 
 
-def grant_text(row: GrantRow, project: str) -> str:
-    """`Describe on model churn to user ALIYUN$bob@example.com`, `CreateInstance on project p to role analyst`."""
+def grant_text(row: GrantRow, project: str, role_names: Mapping[str, str]) -> str:
+    """`Describe on model churn to user ALIYUN$bob@example.com`, `CreateInstance on project p to role
+    Analyst`: a role by its name as created (`role_names`, by key), as its own lines show it."""
     target = f"model {row.model}" if row.model is not None else f"project {project}"
-    return f"{row.privilege} on {target} to {row.kind} {row.grantee}"
+    grantee = role_names.get(row.grantee, row.grantee) if row.kind == "role" else row.grantee
+    return f"{row.privilege} on {target} to {row.kind} {grantee}"
 
 
 def _holders(old: RoleState | None, new: RoleState | None) -> list[Change]:

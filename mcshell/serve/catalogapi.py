@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import islice
 from typing import TypeVar
 
-from mcshell.output.results import Describe, Result, Table
+from mcshell.output.results import Describe, table_of
 from mcshell.rules import handlers
 from mcshell.rules.context import Context, check_schema
 from mcshell.serve import modeljson, wire
@@ -32,7 +32,7 @@ class CatalogRoutes:
         after = req.query.get("pageToken", "")
 
         def listed(ctx: Context) -> dict[str, object]:
-            rows = _table(handlers.show_models(st.ShowModels(), ctx)).rows
+            rows = table_of(handlers.show_models(st.ShowModels(), ctx)).rows
             wanted = (row for row in rows if str(row[0]) > after)
             return modeljson.page([modeljson.listed_model(row) for row in islice(wanted, PAGE_SIZE + 1)],
                                   "modelName", PAGE_SIZE)  # fmt: skip
@@ -52,7 +52,7 @@ class CatalogRoutes:
         ref = _ref(model)
 
         def listed(ctx: Context) -> dict[str, object]:
-            rows = _table(handlers.show_versions(st.ShowVersions(ref), ctx)).rows  # its privilege: List
+            rows = table_of(handlers.show_versions(st.ShowVersions(ref), ctx)).rows  # its privilege: List
             names = [str(row[0]) for row in islice((r for r in rows if str(r[0]) > after), PAGE_SIZE + 1)]
             return modeljson.page([_version(ctx, ref, st.Ident(name)) for name in names], "versionName", PAGE_SIZE)
 
@@ -80,11 +80,6 @@ def _version(ctx: Context, ref: st.ModelRef, version: st.Ident | None) -> dict[s
     record = ctx.catalog.get_version(model.id, dict(described.version)["Version Name"]) if model else None
     assert record is not None  # DESC has just read both in this transaction
     return modeljson.version_record(described, record)
-
-
-def _table(result: Result) -> Table:
-    assert isinstance(result.output, Table)
-    return result.output
 
 
 class CatalogError(HttpError):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 from xml.sax.saxutils import escape
 
-from mcshell.output.results import Grants, Result, Table
+from mcshell.output.results import Grants, Result, table_of
 from mcshell.rules import acl, members, roles
 from mcshell.rules.context import Context
 from mcshell.serve import wire
@@ -67,16 +67,11 @@ class SecurityRoutes:
 
 
 def _member_names(ctx: Context) -> list[str]:
-    return [str(row[0]) for row in _table(members.list_users(st.ListUsers(), ctx)).rows]
+    return [str(row[0]) for row in table_of(members.list_users(st.ListUsers(), ctx)).rows]
 
 
 def _role_names(ctx: Context) -> list[str]:
-    return [str(row[0]) for row in _table(roles.list_roles(st.ListRoles(), ctx)).rows]
-
-
-def _table(result: Result) -> Table:
-    assert isinstance(result.output, Table)
-    return result.output
+    return [str(row[0]) for row in table_of(roles.list_roles(st.ListRoles(), ctx)).rows]
 
 
 def _grants(result: Result) -> Grants:

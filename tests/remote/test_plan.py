@@ -402,3 +402,11 @@ def test_offline_plans_as_the_pulled_user_in_the_project_pull_names(mcshell, pul
     )
     elsewhere = mcshell("plan", "--offline", "-e", script, env={"ODPS_PROJECT_NAME": "sales"})
     assert elsewhere.stderr.splitlines()[-1].startswith("Error: project sales was never pulled into")
+
+
+def test_a_role_is_named_as_created_in_every_line(plan):
+    run = plan("-e", "CREATE ROLE Analyst; GRANT List ON PROJECT my_project TO ROLE Analyst;")
+    assert run.stdout == (
+        "+ role Analyst\n+ grant List on project my_project to role Analyst\n"
+        "Plan: 2 to add, 0 to change, 0 to remove.\n"
+    )

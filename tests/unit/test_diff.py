@@ -71,7 +71,7 @@ def test_the_lines_of_a_script_that_adds_changes_and_removes():
         "- role Reader",
         "+ role Analyst to user ALIYUN$alice@example.com",
         "- role Reader to user ALIYUN$bob@example.com",
-        "+ grant CreateInstance on project p1 to role analyst",
+        "+ grant CreateInstance on project p1 to role Analyst",
         "+ grant Describe on model churn to user ALIYUN$alice@example.com",
         "- grant Describe on model churn to user ALIYUN$bob@example.com",
     ]
