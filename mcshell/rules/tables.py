@@ -6,6 +6,8 @@ catalog, inside the statement's transaction: a refused statement changes nothing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mcshell.catalog.tables import TableColumnMeta, TableMeta
 from mcshell.errors import (
     InvalidPartitionKey,
@@ -16,9 +18,15 @@ from mcshell.errors import (
     TableExists,
 )
 from mcshell.output.results import OK, Message, Result, TableDescribe
-from mcshell.rules import access, privileges, validate
+from mcshell.rules import access, privileges
 from mcshell.rules.context import Context, Target, _did_you_mean
 from mcshell.sql import statements as st
+
+if TYPE_CHECKING:
+    pass
+
+# `validate` is imported by the handlers that apply its rules: a one-shot DESC or SHOW does not pay
+# for it (handlers.py does the same).
 
 
 def find_table(ctx: Context, target: Target, offset: int) -> TableMeta:
@@ -37,6 +45,8 @@ def _columns(columns: tuple[st.TableColumn, ...]) -> tuple[TableColumnMeta, ...]
 
 # -- statements that change the catalog --------------------------------------------------------
 def create_table(stmt: st.CreateTable, ctx: Context) -> Result:
+    from mcshell.rules import validate
+
     target = access.resolve(stmt.table, ctx, changes=True)
     access.require_on_project(ctx, privileges.CREATE_TABLE, target.project)
     validate.check_table_name(stmt.table.name)
@@ -75,6 +85,8 @@ def drop_table(stmt: st.DropTable, ctx: Context) -> Result:
 
 
 def add_columns(stmt: st.AddColumns, ctx: Context) -> Result:
+    from mcshell.rules import validate
+
     table = _altered(stmt.table, ctx)
     seen = {c.name for c in (*table.columns, *table.partition_columns)}
     new: list[st.TableColumn] = []
@@ -105,6 +117,8 @@ def _altered(ref: st.ModelRef, ctx: Context) -> TableMeta:
 
 
 def add_partitions(stmt: st.AddPartitions, ctx: Context) -> Result:
+    from mcshell.rules import validate
+
     table = _altered(stmt.table, ctx)
     specs = [partition_text(table, spec) for spec in stmt.partitions]
     tables = ctx.catalog.tables
@@ -143,6 +157,8 @@ def drop_partitions(stmt: st.DropPartitions, ctx: Context) -> Result:
 
 def partition_text(table: TableMeta, spec: st.PartitionSpec) -> str:
     """`k1=v1/k2=v2`, keys in the table's order: a spec names every level once, values checked."""
+    from mcshell.rules import validate
+
     if not table.partition_columns:
         raise InvalidPartitionKey(f"table {table.project}.{table.name} is not partitioned", spec.offset)
     given: dict[str, str] = {}

@@ -23,6 +23,7 @@ from mcshell.remote.read_models import read_models
 from mcshell.remote.target import Target
 from mcshell.serve import serving
 from mcshell.serve.auth import load_accounts
+from remote.standins import UnknownType
 
 OWNER, ALICE, BOB = "ALIYUN$owner@example.com", "ALIYUN$alice@example.com", "RAM$1234:bob"
 OWNER_ID, OWNER_SECRET = "owner-id", "owner-Secret-0a1b2c3d"
@@ -268,14 +269,6 @@ def test_a_malformed_desc_box_names_the_request_and_its_line(production):
         "the answer to DESC MODEL churn VERSION v1; could not be read at line 4: "
         f"'| Owner{' ' * 21}{OWNER:<56} |': expected a 'Label: value' row"
     )
-
-
-class UnknownType(Remote):
-    def catalog_json(self, path, params=None):
-        answer = super().catalog_json(path, params)
-        if not path:
-            answer["models"][0]["modelType"] = "DEEP_FOREST"
-        return answer
 
 
 def test_an_unknown_model_type_in_the_listing_is_refused(production):

@@ -21,6 +21,7 @@ from serve.serve_support import OWNER, ServeProcess, client, new_project
 
 from mcshell import cli
 from mcshell.remote.client import Remote
+from remote.standins import UnknownType
 
 ACCESS_ID, SECRET = "LTAI5tQz8RkW2mN4pV6xY0bC3dF7gH", "mK9vB2nX7cZ4qW1eR8tY5uI3oP6aS0dF"
 OUTSIDER = "ALIYUN$outsider@example.com"  # an account of the service, no member of the project
@@ -236,14 +237,6 @@ class MalformedBox(Remote):
         answer = super().sql(text, hints)
         lines = [f"| APIKEY {PRODUCTION_KEYS[0]}" if "| APIKEY:" in line else line for line in answer.splitlines()]
         return "\n".join(lines) + "\n"
-
-
-class UnknownType(Remote):
-    def catalog_json(self, path, params=None):
-        answer = super().catalog_json(path, params)
-        if not path:
-            answer["models"][0]["modelType"] = "DEEP_FOREST"
-        return answer
 
 
 class Buggy(Remote):
