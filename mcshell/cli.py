@@ -271,6 +271,7 @@ _CONFIG = "mcshell.config"
 def remote_target(ctx: click.Context) -> Target:
     """The project pull, plan and apply talk to: --project, then --config's keys, then the environment
     (mcshell/remote/target.py); what is missing is a usage error."""
+    from mcshell.catalog.records import PUBLIC_PROJECT
     from mcshell.remote.target import TargetError, find_target
 
     settings, project, _ = ctx.meta[_CONFIG]
@@ -281,7 +282,11 @@ def remote_target(ctx: click.Context) -> Target:
     problem = url_problem(target.endpoint)
     if problem is not None:  # a URL may carry the credentials: scrubbed
         raise click.UsageError(target.scrub(f"the endpoint {problem}"))
-    return dataclasses.replace(target, project=_project_name(target.project, "the remote project"))
+    project = _project_name(target.project, "the remote project")
+    if project == PUBLIC_PROJECT:  # every catalog holds it already, and no statement changes it
+        raise click.UsageError(f"the public project {PUBLIC_PROJECT} is not pulled, planned or applied: "
+                               "every catalog holds it")  # fmt: skip
+    return dataclasses.replace(target, project=project)
 
 
 def connect(target: Target) -> Remote:
@@ -511,18 +516,15 @@ def _offline(ctx: click.Context, now: str) -> tuple[Catalog, str, str]:
 def _pulled(target: Target, options: SessionOptions, now: str, console: Console) -> tuple[Catalog, str, str]:
     """A private copy of --catalog with a fresh pull of the remote project; the user is the one the
     remote says the credentials act as, whose privileges apply will run with."""
-    from mcshell.remote.pull import pull_project
+    from mcshell.remote.pull import pull_shown
 
     remote = connect(target)
     catalog = Catalog.open_private_copy(options.catalog_path, now)
     try:
-        pull_project(remote, catalog, now, console.progress)
-        user = remote.whoami()
+        user = pull_shown(remote, catalog, now, console).user
     except BaseException:
         catalog.close()
         raise
-    finally:
-        console.progress_done()
     return catalog, target.project, user
 
 
@@ -603,39 +605,31 @@ def pull(ctx: click.Context) -> None:
     ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
     that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
     """
-    from mcshell.catalog.records import PUBLIC_PROJECT
-
     target = remote_target(ctx)
-    if target.project == PUBLIC_PROJECT:  # every catalog holds it already, and no statement changes it
-        raise click.UsageError(f"the public project {PUBLIC_PROJECT} is not pulled: every catalog holds it")
     sys.exit(int(_pull(ctx.obj, target, lambda: connect(target), Console())))
 
 
 def _pull(options: SessionOptions, target: Target, connected: Callable[[], Remote], console: Console) -> ExitStatus:
-    from mcshell.remote.pull import pull_project
+    from mcshell.remote.pull import pull_shown
 
     try:
         remote = connected()  # a wrong endpoint may fail here already
         catalog = Catalog.open(options.catalog_path, local_time())
         try:
-            summary = pull_project(remote, catalog, local_time(), console.progress)
+            summary = pull_shown(remote, catalog, local_time(), console)
         finally:
             catalog.close()
-        console.progress_done()
         console.warn(report.pulled(
             summary.models, summary.versions, summary.members, summary.roles, summary.grants, summary.endpoint,
             summary.project, summary.seconds,
         ))  # fmt: skip
     except McError as error:
-        console.progress_done()
         return remote_failed(console, report.failed(error), target)
     except OutputClosed as closed:
         return closed.status
     except KeyboardInterrupt:
-        console.progress_done()
         console.warn(report.pull_interrupted())
         return ExitStatus.INTERRUPTED
     except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback (unless --debug), never a secret
-        console.progress_done()
         return remote_bug(console, bug, target, options.debug)
     return ExitStatus.OK

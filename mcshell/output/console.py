@@ -40,6 +40,7 @@ class Console:
         # write fails as a write to a closed descriptor does.
         self.out = out if out is not None else sys.stdout
         self.err = err if err is not None else sys.stderr
+        self._progress_shown = False  # a progress line waits on standard error, to be cleared
 
     def result(self, text: str) -> None:
         _put(self.out, STDOUT, text)
@@ -79,10 +80,12 @@ class Console:
         `progress_done`): only on a terminal, where it is seen; a pipe or a log gets none of them."""
         if self._err_is_terminal():
             _put(self.err, STDERR, "\r" + line + "\x1b[K")
+            self._progress_shown = True
 
     def progress_done(self) -> None:
-        """Clear the progress line, so what follows starts on a clean line."""
-        if self._err_is_terminal():
+        """Clear the progress line, if one was shown, so what follows starts on a clean line."""
+        if self._progress_shown:
+            self._progress_shown = False
             _put(self.err, STDERR, "\r\x1b[K")
 
     def _err_is_terminal(self) -> bool:

@@ -24,13 +24,14 @@ from mcshell.catalog.store import Catalog
 from mcshell.errors import CatalogError, ExitStatus, McError, quoted
 from mcshell.output import report
 from mcshell.output.console import Console
-from mcshell.output.masking import is_masked, mask_secret, mask_typed
+from mcshell.output.masking import mask_typed
 from mcshell.output.reporter import Reporter
+from mcshell.remote import pull
 from mcshell.remote.client import Remote
 from mcshell.remote.plan import Plan, plan_script, print_plan
-from mcshell.remote.pull import pull_project
 from mcshell.remote.send import Ending, Refused, Route, Step, script_steps, send_script
 from mcshell.rules.diff import diff
+from mcshell.rules.handlers import shown_option_value
 from mcshell.session import local_time
 
 MEMORY = ":memory:"  # the private catalog the plan runs in: never the user's file
@@ -151,10 +152,9 @@ def _plan(remote: Remote, script: list[str], source: str, options: ApplyOptions,
           clock: Callable[[], str]) -> Plan | None:  # fmt: skip
     """The plan of the script against a fresh pull into a private catalog, shown; None (reported)
     when it has failures."""
-    user = remote.whoami()
     private = Catalog.open(MEMORY, clock())
     try:
-        _pull(remote, private, clock(), console)
+        user = pull.pull_shown(remote, private, clock(), console).user  # the plan checks as whom apply sends
         plan = plan_script(private, options.project, user, script, source, console)
     finally:
         private.close()
@@ -165,14 +165,6 @@ def _plan(remote: Remote, script: list[str], source: str, options: ApplyOptions,
     if not plan.changes:
         console.warn(report.no_changes())
     return plan
-
-
-def _pull(remote: Remote, catalog: Catalog, now: str, console: Console) -> None:
-    """A pull, with its progress line on a terminal, cleared when it ends."""
-    try:
-        pull_project(remote, catalog, now, console.progress)
-    finally:
-        console.progress_done()
 
 
 def _question(plan: Plan, options: ApplyOptions) -> str:
@@ -187,7 +179,7 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
     try:
         catalog = Catalog.open(options.catalog_path, clock())
         try:
-            _pull(remote, catalog, clock(), console)
+            pull.pull_shown(remote, catalog, clock(), console)
             with catalog.transaction(write=False):
                 actual = read_project(catalog, options.project)
         finally:
@@ -221,7 +213,6 @@ def as_pulled(state: ProjectState | None) -> ProjectState | None:
 
 
 def _masked_key(version: Version) -> Version:
-    key = version.options.get("APIKEY")
-    if key is None or is_masked(key):
-        return version
-    return dataclasses.replace(version, options={**version.options, "APIKEY": mask_secret(key)})
+    """The version's options as DESC MODEL shows them (rules.handlers.shown_option_value)."""
+    options = {key: shown_option_value(key, value) for key, value in version.options.items()}
+    return dataclasses.replace(version, options=options)

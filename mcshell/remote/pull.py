@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from mcshell.catalog.records import Project, PullRecord
 from mcshell.catalog.snapshot import ProjectState, replace_project
 from mcshell.catalog.store import Catalog
+from mcshell.output.console import Console
 from mcshell.remote.client import Remote
 from mcshell.remote.read_access import read_access
 from mcshell.remote.read_models import read_models
@@ -22,6 +23,7 @@ from mcshell.remote.read_models import read_models
 class PullSummary:
     endpoint: str
     project: str
+    user: str  # the account the credentials act as (WHOAMI): whose privileges a plan checks
     models: int
     versions: int
     members: int
@@ -53,6 +55,14 @@ def pull_project(
     endpoint = remote.target.scrub(remote.target.endpoint)
     replace_project(catalog, state, PullRecord(endpoint, user, now))
     return PullSummary(
-        endpoint, state.project.name, len(state.models), sum(len(model.versions) for model in state.models),
+        endpoint, state.project.name, user, len(state.models), sum(len(model.versions) for model in state.models),
         len(state.members), len(state.roles), len(state.grants), time.monotonic() - started,
     )  # fmt: skip
+
+
+def pull_shown(remote: Remote, catalog: Catalog, now: str, console: Console) -> PullSummary:
+    """`pull_project` with its progress line on a terminal, cleared however the pull ends."""
+    try:
+        return pull_project(remote, catalog, now, console.progress)
+    finally:
+        console.progress_done()

@@ -642,7 +642,9 @@ class Flow:
             return recorded(*what)
 
         self.remote._call = call
-        monkeypatch.setattr(module, "pull_project", self._pull)
+        from mcshell.remote import pull
+
+        monkeypatch.setattr(pull, "pull_project", self._pull)
         monkeypatch.setattr(module, "plan_script", lambda catalog, project, user, lines, source, console: self._plan(
             plan, user, lines))  # fmt: skip
         monkeypatch.setattr(module, "print_plan", lambda plan, console, fmt: console.result(
@@ -650,7 +652,10 @@ class Flow:
         monkeypatch.setattr(module, "diff", lambda before, after: list(drift))
 
     def _pull(self, remote, catalog, now, progress=None):
+        from mcshell.remote.pull import PullSummary
+
         self.events.append(f"pull into {'memory' if catalog.path == ':memory:' else 'the catalog'}")
+        return PullSummary("http://h/api", "p", self.remote.whoami(), 0, 0, 0, 0, 0, 0.0)
 
     def _plan(self, plan, user, lines):
         self.events.append(f"plan {len(lines)} lines as {user}")

@@ -442,7 +442,10 @@ def test_pull_without_a_target_is_a_usage_error(mcshell):
     assert run.status == 2
 
 
-def test_the_public_project_is_not_pulled(mcshell):
-    run = mcshell("--project", "bigdata_public_modelset", "pull", env=environment("http://127.0.0.1:9/api"))
+@pytest.mark.parametrize("command", [["pull"], ["plan", "-e", "WHOAMI;"], ["apply", "--yes", "-e", "WHOAMI;"]])
+def test_the_public_project_is_not_pulled(mcshell, command):
+    run = mcshell("--project", "bigdata_public_modelset", *command, env=environment("http://127.0.0.1:9/api"))
     assert run.status == 2
-    assert "the public project bigdata_public_modelset is not pulled: every catalog holds it" in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "Error: the public project bigdata_public_modelset is not pulled, planned or applied: every catalog holds it"
+    )
