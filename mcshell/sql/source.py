@@ -93,10 +93,13 @@ def decode_lines(binary_lines: Iterable[bytes]) -> Iterator[str]:
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             column = len(raw[: error.start].decode("utf-8", "replace")) + 1
             raise InputError(
                 f"the input is not valid UTF-8: byte 0x{raw[error.start]:02x} cannot be read",
                 (number, column),
             ) from None
+        # The yield stands outside the try: a compiled generator that yields inside one leaves the
+        # exception it handled as the thread's current one, which then chains onto later errors.
+        yield line
