@@ -174,6 +174,7 @@ class Session:
         """The statements of the input; an input error (bad UTF-8) comes out as the error itself."""
         splitter = StatementSplitter()
         source = iter(lines)
+        failure: McError | None = None
         try:
             while True:
                 line = self._next_line(source, drained)
@@ -187,7 +188,9 @@ class Session:
                 if ended:  # the statements so far are reported: keep only the line the next starts on
                     self._reports.lines.keep_last()
         except McError as error:
-            yield error
+            failure = error
+        if failure is not None:  # yielded outside the handler (see test_no_generator_yields_in_an_except)
+            yield failure
             return
         last = splitter.finish()
         if last is not None:

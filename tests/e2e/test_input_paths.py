@@ -90,6 +90,19 @@ def test_input_that_is_not_utf8_fails_at_its_line_and_column(mcshell):
     assert run.status == 1
 
 
+def test_an_input_error_leaves_no_exception_behind_in_the_process(catalog):
+    # In process, as serve and the pull tests run scripts: compiled, a generator that yielded the
+    # error from its except block kept it as the thread's current exception after the run.
+    import sys
+
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    ran = CliRunner().invoke(main, ["--catalog", str(catalog)], input=b"WHOAMI;\nDESC MODEL \xff;\n")
+    assert (ran.exit_code, sys.exc_info()) == (1, (None, None, None))
+
+
 def test_a_byte_order_mark_is_ignored(mcshell):
     run = mcshell(stdin="\ufeffWHOAMI;")
     assert (run.stderr, run.status) == ("OK\n", 0)

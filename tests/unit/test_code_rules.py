@@ -41,3 +41,19 @@ def test_no_function_is_over_60_lines_and_no_class_over_300():
             if limit is not None and node.end_lineno - node.lineno + 1 > limit:
                 too_long.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}")
     assert too_long == []
+
+
+def test_no_generator_yields_in_an_except_block():
+    # A generator compiled by mypyc that yields inside `except` leaves the exception it handles as
+    # the thread's current one, for its caller and for good if the caller drops it: every later
+    # error then chains onto it, and a --debug traceback shows it (an input error under a pull's bug).
+    found = []
+    for path in sorted((ROOT / "mcshell").rglob("*.py")):
+        for handler in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(handler, ast.ExceptHandler):
+                found += [
+                    f"{path.relative_to(ROOT)}:{node.lineno}"
+                    for node in ast.walk(handler)
+                    if isinstance(node, (ast.Yield, ast.YieldFrom))
+                ]
+    assert found == []
