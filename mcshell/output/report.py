@@ -261,11 +261,12 @@ def interrupted_before_sending() -> str:
 
 
 # -- pull -------------------------------------------------------------------------------------
-def pulled(models: int, versions: int, members: int, roles: int, grants: int, endpoint: str, project: str,
-           seconds: float) -> str:  # fmt: skip
+def pulled(models: int, versions: int, tables: int, members: int, roles: int, grants: int, endpoint: str,
+           project: str, seconds: float) -> str:  # fmt: skip
     """`mcshell pull`'s last line on standard error, once the snapshot is written."""
     return (
-        f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(members, 'member')}, "
+        f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(tables, 'table')}, "
+        f"{counted(members, 'member')}, "
         f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} "
         f"in {seconds:.1f} s"
     )
