@@ -621,7 +621,7 @@ def _pull(options: SessionOptions, target: Target, connected: Callable[[], Remot
             catalog.close()
         console.warn(report.pulled(
             summary.models, summary.versions, summary.tables, summary.members, summary.roles, summary.grants,
-            summary.endpoint, summary.project, summary.seconds,
+            summary.endpoint, summary.project, summary.seconds, summary.rows_dropped,
         ))  # fmt: skip
     except McError as error:
         return remote_failed(console, report.failed(error), target)

@@ -112,13 +112,15 @@ def grant_order(row: GrantRow) -> tuple[str, str, str, str]:
     return (row.model or "", row.kind, row.grantee, row.privilege)
 
 
-def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -> None:
+def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -> tuple[str, ...]:
     """The project's snapshot replaced by `state`, with the record of its pull, in ONE write
     transaction opened here: a failure (or a kill) half-way leaves the old snapshot whole.
     Each model's versions are written in the order they were made (`creation_order`), since
-    dump and SHOW CREATE MODEL recreate them in that order."""
+    dump and SHOW CREATE MODEL recreate them in that order. Returns the names of the tables whose
+    local rows went with the old snapshot (docs/remote.md: a pull replaces the tables whole)."""
     name = state.project.name
     with catalog.transaction(write=True):
+        dropped = tables_with_rows(catalog, name)
         _delete_project(catalog, name)
         catalog.replace_project_row(state.project, record)
         for model_state in state.models:
@@ -133,6 +135,14 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
             catalog.grants.give_role(name, key, holder)  # a built-in role has no `roles` row
         _insert_grants(catalog, name, state.grants)
         _insert_tables(catalog, name, state.tables, state.table_grants)
+    return dropped
+
+
+def tables_with_rows(catalog: Catalog, project: str) -> tuple[str, ...]:
+    """The project's tables that hold local rows, by name. The rows' segment records (which rows
+    are live) are the rows part's (issue 21: mcshell/rows/, the catalog's migration 7): until they
+    are in the catalog, no table holds any. The one place a pull asks."""
+    return ()
 
 
 def creation_order(versions: tuple[Version, ...]) -> list[Version]:

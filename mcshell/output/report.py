@@ -262,14 +262,20 @@ def interrupted_before_sending() -> str:
 
 # -- pull -------------------------------------------------------------------------------------
 def pulled(models: int, versions: int, tables: int, members: int, roles: int, grants: int, endpoint: str,
-           project: str, seconds: float) -> str:  # fmt: skip
-    """`mcshell pull`'s last line on standard error, once the snapshot is written."""
-    return (
+           project: str, seconds: float, rows_dropped: tuple[str, ...] = ()) -> str:  # fmt: skip
+    """`mcshell pull`'s last line on standard error, once the snapshot is written; with a second line
+    naming the tables whose local rows the pull dropped, when there were any."""
+    line = (
         f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(tables, 'table')}, "
         f"{counted(members, 'member')}, "
         f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} "
         f"in {seconds:.1f} s"
     )
+    if rows_dropped:
+        names = ", ".join(printable(name) for name in rows_dropped)
+        tables_dropped = counted(len(rows_dropped), "table")
+        line += f"\nthe local rows of {tables_dropped} were dropped ({names}): a pull brings no rows"
+    return line
 
 
 def pull_interrupted() -> str:

@@ -32,6 +32,7 @@ class PullSummary:
     roles: int
     grants: int
     seconds: float
+    rows_dropped: tuple[str, ...] = ()  # the tables whose local rows went with the old snapshot
 
 
 def read_state(remote: Remote, progress: Callable[[str], None] | None = None) -> tuple[ProjectState, str]:
@@ -57,11 +58,11 @@ def pull_project(
     started = time.monotonic()
     state, user = read_state(remote, progress)
     endpoint = remote.target.scrub(remote.target.endpoint)
-    replace_project(catalog, state, PullRecord(endpoint, user, now))
+    dropped = replace_project(catalog, state, PullRecord(endpoint, user, now))
     return PullSummary(
         endpoint, state.project.name, user, len(state.models), sum(len(model.versions) for model in state.models),
         len(state.tables), len(state.members), len(state.roles), len(state.grants) + len(state.table_grants),
-        time.monotonic() - started,
+        time.monotonic() - started, dropped,
     )  # fmt: skip
 
 

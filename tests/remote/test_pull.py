@@ -526,3 +526,23 @@ def test_a_pull_replaces_the_project_s_tables_whole(production, tmp_path, mcshel
     assert state_of(local).tables == state_of(production_path).tables
     assert [table.table.name for table in state_of(local).tables] == ["customers", "sample"]
     assert state_of(local).table_grants == state_of(production_path).table_grants != ()
+
+
+def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tmp_path, monkeypatch):
+    """The summary's second line, when the old snapshot's tables held local rows (which tables do is
+    the rows part's: catalog.snapshot.tables_with_rows, stood in here; catalog/snapshot.py is not
+    compiled)."""
+    from mcshell.catalog import snapshot
+    from mcshell.cli import _pull
+    from mcshell.session import SessionOptions
+
+    url, _ = production
+    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, project: ("customers", "sample"))
+    err = io.StringIO()
+    options = SessionOptions(catalog_path=str(tmp_path / "local.db"), user=OWNER, project="sales")
+    target = Target(url, "sales", OWNER_ID, OWNER_SECRET)
+    status = _pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))
+    assert int(status) == 0, err.getvalue()
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("pulled 4 models, 7 versions, 2 tables, 2 members, 1 role, 9 grants from ")
+    assert lines[1:] == ["the local rows of 2 tables were dropped (customers, sample): a pull brings no rows"]
