@@ -271,11 +271,13 @@ def pulled(models: int, versions: int, tables: int, members: int, roles: int, gr
         f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} "
         f"in {seconds:.1f} s"
     )
-    if rows_dropped:
-        names = ", ".join(printable(name) for name in rows_dropped)
-        tables_dropped = counted(len(rows_dropped), "table")
-        line += f"\nthe local rows of {tables_dropped} were dropped ({names}): a pull brings no rows"
-    return line
+    return line + ("\n" + rows_dropped_line(rows_dropped) if rows_dropped else "")
+
+
+def rows_dropped_line(tables: tuple[str, ...]) -> str:
+    """What a pull (pull's, or apply's last) says when the old snapshot's tables held local rows."""
+    names = ", ".join(printable(name) for name in tables)
+    return f"the local rows of {counted(len(tables), 'table')} were dropped ({names}): a pull brings no rows"
 
 
 def pull_interrupted() -> str:

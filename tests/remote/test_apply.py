@@ -846,3 +846,26 @@ def test_a_partition_another_client_adds_while_apply_runs_is_drift(production, t
     status = run_apply(lambda: remote, text_lines(script), "s.sql", options, None, Console(io.StringIO(), err))
     assert int(status) == 1, err.getvalue()
     assert err.getvalue().splitlines()[-1] == "drift: + partition customers/ds=20261206"
+
+
+def test_apply_s_last_pull_says_which_tables_local_rows_it_dropped(production, tmp_path, monkeypatch):
+    """Apply pulls into the user's catalog after its run, which replaces the project's tables: when
+    they held local rows (catalog.snapshot.tables_with_rows, stood in: snapshot.py is not compiled),
+    it says so, before its drift check."""
+    from mcshell.catalog import snapshot
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, name: ("customers",))
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    script = "CREATE TABLE customers (id BIGINT);\n"
+    status = run_apply(lambda: remote_for(endpoint.url, project), text_lines(script), "s.sql", options, None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert int(status) == 0, err.getvalue()
+    assert err.getvalue().splitlines()[-2:] == [
+        f"1 statement ran on {endpoint.url} project {project}",
+        "the local rows of 1 table were dropped (customers): a pull brings no rows",
+    ]
