@@ -83,6 +83,10 @@ COMMENT 'churn | features – 流失' PARTITIONED BY (dt STRING COMMENT 'snapsho
 ALTER TABLE customers ADD PARTITION (dt = '20261201', region = 'hz') PARTITION (dt = '20261202', region = 'sh');
 ALTER TABLE customers ADD COLUMNS (visits BIGINT COMMENT 'visits in 30 days');
 CREATE TABLE sample (id BIGINT, score DOUBLE);
+CREATE TABLE every_type (a TINYINT, b SMALLINT, c FLOAT, d DATE, e DATETIME, f TIMESTAMP, g BOOLEAN, h BINARY,
+    i CHAR(3), j VARCHAR(5), k MAP<STRING,ARRAY<INT>>, l DECIMAL, m JSON, n TIMESTAMP_NTZ,
+    o STRUCT<x:STRUCT<y:INT>, z:ARRAY<STRING>>, p DECIMAL(38,18)) PARTITIONED BY (q BIGINT, r TINYINT);
+ALTER TABLE every_type ADD PARTITION (q = 5, r = 3);
 GRANT Describe, Select ON TABLE customers TO USER {ALICE};
 GRANT Describe ON TABLE sample TO ROLE reader;
 """
@@ -368,7 +372,7 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
     run = mcshell("--project", "sales", "pull", catalog_path=local, env=environment(url))
     assert (run.stdout, run.status) == ("", 0)
     assert run.stderr.startswith(
-        f"pulled 4 models, 7 versions, 2 tables, 2 members, 1 role, 9 grants from {url} project sales in "
+        f"pulled 4 models, 7 versions, 3 tables, 2 members, 1 role, 9 grants from {url} project sales in "
     )
     assert state_of(local) == without_apikeys(state_of(production_path))
     assert state_of(local).builtin_holders == (("admin", BOB),)
@@ -524,7 +528,7 @@ def test_a_pull_replaces_the_project_s_tables_whole(production, tmp_path, mcshel
     finally:
         catalog.close()
     assert state_of(local).tables == state_of(production_path).tables
-    assert [table.table.name for table in state_of(local).tables] == ["customers", "sample"]
+    assert [table.table.name for table in state_of(local).tables] == ["customers", "every_type", "sample"]
     assert state_of(local).table_grants == state_of(production_path).table_grants != ()
 
 
@@ -544,5 +548,5 @@ def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tm
     status = _pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))
     assert int(status) == 0, err.getvalue()
     lines = err.getvalue().splitlines()
-    assert lines[0].startswith("pulled 4 models, 7 versions, 2 tables, 2 members, 1 role, 9 grants from ")
+    assert lines[0].startswith("pulled 4 models, 7 versions, 3 tables, 2 members, 1 role, 9 grants from ")
     assert lines[1:] == ["the local rows of 2 tables were dropped (customers, sample): a pull brings no rows"]
