@@ -76,7 +76,7 @@ def partition_values(spec: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _partition_columns(table: TableMeta, spec: str) -> str:
+def _partition_columns(spec: str) -> str:
     return "".join(f"<Column Name={quoteattr(key)} Value={quoteattr(value)}/>"
                    for key, value in partition_values(spec))  # fmt: skip
 
@@ -87,13 +87,13 @@ def _partition_times(created: str) -> dict[str, int]:
     return {"createTime": at, "lastDDLTime": at, "lastModifiedTime": at}
 
 
-def partitions_xml(table: TableMeta, partitions: Sequence[tuple[str, str]], marker: str, page_size: int) -> bytes:
+def partitions_xml(partitions: Sequence[tuple[str, str]], marker: str, page_size: int) -> bytes:
     """`GET /projects/<p>/tables/<t>?partitions`: one page of (spec, create time)."""
     listed = []
     for spec, created in partitions:
         times = _partition_times(created)
         listed.append(
-            f"<Partition>{_partition_columns(table, spec)}"
+            f"<Partition>{_partition_columns(spec)}"
             f"{_element('CreationTime', str(times['createTime']))}{_element('LastDDLTime', str(times['lastDDLTime']))}"
             f"{_element('LastModifiedTime', str(times['lastModifiedTime']))}{_element('PartitionSize', '0')}"
             f"{_element('PartitionRecordCount', str(UNKNOWN_COUNT))}</Partition>"
@@ -102,8 +102,8 @@ def partitions_xml(table: TableMeta, partitions: Sequence[tuple[str, str]], mark
     return f"{wire.XML_HEADER}{body}</Partitions>\n".encode()
 
 
-def partition_xml(table: TableMeta, spec: str, created: str) -> bytes:
+def partition_xml(spec: str, created: str) -> bytes:
     """`GET /projects/<p>/tables/<t>?partition=<spec>`: one partition, its metadata as JSON."""
     meta = {**_partition_times(created), "partitionSize": 0, "partitionRecordNum": UNKNOWN_COUNT}
     schema = _element("Schema", json.dumps(meta))
-    return f"{wire.XML_HEADER}<Partition>{_partition_columns(table, spec)}{schema}</Partition>\n".encode()
+    return f"{wire.XML_HEADER}<Partition>{_partition_columns(spec)}{schema}</Partition>\n".encode()

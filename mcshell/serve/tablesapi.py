@@ -104,7 +104,7 @@ def _partitions(ctx: Context, req: Request, name: str) -> bytes:
     )  # fmt: skip
     page = list(islice(found, PAGE_SIZE + 1))
     marker = page[PAGE_SIZE - 1][0] if len(page) > PAGE_SIZE else ""
-    return tablejson.partitions_xml(table, page[:PAGE_SIZE], marker, PAGE_SIZE)
+    return tablejson.partitions_xml(page[:PAGE_SIZE], marker, PAGE_SIZE)
 
 
 def _partition(ctx: Context, query: dict[str, str], name: str) -> bytes:
@@ -112,7 +112,7 @@ def _partition(ctx: Context, query: dict[str, str], name: str) -> bytes:
     wanted = _spec(query["partition"])
     for spec, created in partition_records(ctx.catalog, table.id):
         if dict(tablejson.partition_values(spec)) == dict(wanted):
-            return tablejson.partition_xml(table, spec, created)
+            return tablejson.partition_xml(spec, created)
     shown = ",".join(f"{key}='{value}'" for key, value in wanted)
     line = f"{PartitionNotFound.code}:{PartitionNotFound.kind} - partition {shown} does not exist in {table.name}"
     raise HttpError(404, "NoSuchObject", line)
