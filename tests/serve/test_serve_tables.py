@@ -179,3 +179,12 @@ def test_each_read_needs_the_privilege_of_its_statement(tables):
     with pytest.raises(odps_errors.NoPermission) as raised:
         list(eve.list_tables())
     assert raised.value.args[0] == "ODPS-0420095: Access Denied - You don't exist in project sales."
+
+
+def test_a_project_that_is_not_there_is_no_such_project(tables):
+    o = as_(tables, "owner-id", "nope")
+    with pytest.raises(odps_errors.NoSuchProject) as raised:
+        list(o.list_tables())
+    assert raised.value.args[0] == "ODPS-0110061: Failed to run ddltask - Project not found: nope"
+    with pytest.raises(odps_errors.NoSuchProject):
+        o.get_table("customers").reload()
