@@ -6,7 +6,8 @@ client's floor), against the same server; and the requests each makes.
 
 The floor makes, with pyodps alone, the reads pull makes (docs/remote.md, "Which call reads
 what"): the project, WHOAMI, the catalog API's model listing (every page), one `:listVersions`
-per model, one `DESC MODEL m VERSION v` per version through run_sql, and the security queries
+per model, one `DESC MODEL m VERSION v` per version through run_sql, the table listing with each
+table's own read and partitions (the project has none: one listing), and the security queries
 LIST USERS, LIST ROLES, DESC ROLE per role and SHOW GRANTS FOR per member. It parses nothing and
 writes nothing: mcshell's extra cost is reading the answers and writing the catalog. Both run as
 processes (start-up and pyodps's import included), interleaved, medians compared. The requests
@@ -62,6 +63,10 @@ for model in pages(models, ""):
         instance = o.run_sql(f"DESC MODEL `{name}` VERSION `{version['versionName']}`;")
         instance.wait_for_success(interval=0.1)
         instance.get_task_results()
+for table in o.list_tables():
+    table.reload()
+    if table.table_schema.partitions:
+        list(table.partitions)
 users = auth("LIST USERS")
 roles = auth("LIST ROLES")
 for line in roles.splitlines():

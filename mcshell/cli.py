@@ -601,7 +601,7 @@ def _terminal_ask(console: Console, script_on_stdin: bool) -> Callable[[str], bo
 def pull(ctx: click.Context) -> None:
     """Replace the local snapshot of the remote project with what it holds now.
 
-    Reads every model, version, member, role and grant of the project (--project, --config or the
+    Reads every model, version, table schema, member, role and grant of the project (--project, --config or the
     ODPS_* variables name it and its endpoint) through pyodps, and writes them into --catalog under
     that project in one transaction: a failed or interrupted pull leaves the last snapshot whole.
     """
@@ -620,8 +620,8 @@ def _pull(options: SessionOptions, target: Target, connected: Callable[[], Remot
         finally:
             catalog.close()
         console.warn(report.pulled(
-            summary.models, summary.versions, summary.members, summary.roles, summary.grants, summary.endpoint,
-            summary.project, summary.seconds,
+            summary.models, summary.versions, summary.tables, summary.members, summary.roles, summary.grants,
+            summary.endpoint, summary.project, summary.seconds, summary.rows_dropped,
         ))  # fmt: skip
     except McError as error:
         return remote_failed(console, report.failed(error), target)

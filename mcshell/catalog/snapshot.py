@@ -1,6 +1,7 @@
 """One project's whole state as values: what `mcshell pull` reads from the remote and writes
 whole, what `mcshell plan` compares before and after a script, and what `apply` compares with
-the remote afterwards. Catalog ids are left out (zero), so that two catalogs' states compare."""
+the remote afterwards. Catalog ids are left out (zero), so that two catalogs' states compare.
+Tables come with their schemas, partitions and grants, never their rows (docs/remote.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from mcshell.catalog.grants import USER, GrantRow, Role
 from mcshell.catalog.records import Model, Project, PullRecord, Version
 from mcshell.catalog.store import Catalog
+from mcshell.catalog.tables import TableMeta
 from mcshell.value import Value
 
 
@@ -26,6 +28,12 @@ class RoleState(Value):
 
 
 @dataclass(eq=False, repr=False)
+class TableState(Value):
+    table: TableMeta  # id 0
+    partitions: tuple[tuple[str, str], ...]  # (spec, create time), by spec
+
+
+@dataclass(eq=False, repr=False)
 class ProjectState(Value):
     project: Project
     models: tuple[ModelState, ...]  # by name
@@ -35,6 +43,9 @@ class ProjectState(Value):
     # Who holds the built-in roles (Super_Administrator, Admin), which have no `roles` row:
     # (role key, user), sorted.
     builtin_holders: tuple[tuple[str, str], ...]
+    tables: tuple[TableState, ...] = ()  # by name
+    # The grants on its tables, to users and roles (`model` holds the table's name), sorted.
+    table_grants: tuple[GrantRow, ...] = ()
 
 
 def read_project(catalog: Catalog, name: str) -> ProjectState | None:
@@ -47,7 +58,16 @@ def read_project(catalog: Catalog, name: str) -> ProjectState | None:
                   for role in catalog.grants.iter_roles(name))  # fmt: skip
     members = tuple(catalog.grants.iter_members(name))
     builtin = tuple(catalog.grants.builtin_holders(name))
-    return ProjectState(project, models, members, roles, _grants(catalog, name), builtin)
+    tables = tuple(TableState(dataclasses.replace(table, id=0), tuple(partition_records(catalog, table.id)))
+                   for table in catalog.tables.iter_tables(name))  # fmt: skip
+    return ProjectState(project, models, members, roles, _grants(catalog, name), builtin, tables,
+                        _table_grants(catalog, name))  # fmt: skip
+
+
+def partition_records(catalog: Catalog, table_id: int) -> list[tuple[str, str]]:
+    """(spec, create time) of each partition of the table, by spec."""
+    rows = catalog.db.execute("SELECT spec, create_time FROM partitions WHERE table_id = ? ORDER BY spec", (table_id,))
+    return [(str(spec), str(created)) for spec, created in rows]
 
 
 def as_pulled(state: ProjectState | None) -> ProjectState | None:
@@ -57,7 +77,8 @@ def as_pulled(state: ProjectState | None) -> ProjectState | None:
         return None
     members = {name for name, _ in state.members}
     grants = tuple(row for row in state.grants if row.kind != USER or row.grantee in members)
-    return dataclasses.replace(state, grants=grants)
+    table_grants = tuple(row for row in state.table_grants if row.kind != USER or row.grantee in members)
+    return dataclasses.replace(state, grants=grants, table_grants=table_grants)
 
 
 def _model_state(catalog: Catalog, model: Model) -> ModelState:
@@ -67,12 +88,22 @@ def _model_state(catalog: Catalog, model: Model) -> ModelState:
     )
 
 
+def _principals(catalog: Catalog, project: str) -> list[tuple[str, str]]:
+    principals = [("user", user) for user in catalog.grants.user_grantees(project)]
+    return principals + [("role", role.key) for role in catalog.grants.iter_roles(project)]
+
+
 def _grants(catalog: Catalog, project: str) -> tuple[GrantRow, ...]:
     rows: list[GrantRow] = []
-    principals = [("user", user) for user in catalog.grants.user_grantees(project)]
-    principals += [("role", role.key) for role in catalog.grants.iter_roles(project)]
-    for kind, grantee in principals:
+    for kind, grantee in _principals(catalog, project):
         rows += catalog.grants.grants_to(project, kind, grantee)
+    return tuple(sorted(rows, key=grant_order))
+
+
+def _table_grants(catalog: Catalog, project: str) -> tuple[GrantRow, ...]:
+    rows: list[GrantRow] = []
+    for kind, grantee in _principals(catalog, project):
+        rows += catalog.grants.table_grants_to(project, kind, grantee)
     return tuple(sorted(rows, key=grant_order))
 
 
@@ -81,13 +112,15 @@ def grant_order(row: GrantRow) -> tuple[str, str, str, str]:
     return (row.model or "", row.kind, row.grantee, row.privilege)
 
 
-def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -> None:
+def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -> tuple[str, ...]:
     """The project's snapshot replaced by `state`, with the record of its pull, in ONE write
     transaction opened here: a failure (or a kill) half-way leaves the old snapshot whole.
     Each model's versions are written in the order they were made (`creation_order`), since
-    dump and SHOW CREATE MODEL recreate them in that order."""
+    dump and SHOW CREATE MODEL recreate them in that order. Returns the names of the tables whose
+    local rows went with the old snapshot (docs/remote.md: a pull replaces the tables whole)."""
     name = state.project.name
     with catalog.transaction(write=True):
+        dropped = tables_with_rows(catalog, name)
         _delete_project(catalog, name)
         catalog.replace_project_row(state.project, record)
         for model_state in state.models:
@@ -101,6 +134,15 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
         for key, holder in state.builtin_holders:
             catalog.grants.give_role(name, key, holder)  # a built-in role has no `roles` row
         _insert_grants(catalog, name, state.grants)
+        _insert_tables(catalog, name, state.tables, state.table_grants)
+    return dropped
+
+
+def tables_with_rows(catalog: Catalog, project: str) -> tuple[str, ...]:
+    """The project's tables that hold local rows, by name. The rows' segment records (which rows
+    are live) are the rows part's (issue 21: mcshell/rows/, the catalog's migration 7): until they
+    are in the catalog, no table holds any. The one place a pull asks."""
+    return ()
 
 
 def creation_order(versions: tuple[Version, ...]) -> list[Version]:
@@ -111,6 +153,11 @@ def creation_order(versions: tuple[Version, ...]) -> list[Version]:
 
 
 def _delete_project(catalog: Catalog, name: str) -> None:
+    """Everything the project's snapshot holds. Each table goes as DROP TABLE takes it (Tables.delete:
+    its partitions, the grants on it, and whatever else a table owns), so its local rows go too: a
+    pull replaces the tables whole (docs/remote.md)."""
+    for meta in list(catalog.tables.iter_tables(name)):
+        catalog.tables.delete(meta.id)
     db = catalog.db
     models = "SELECT id FROM models WHERE project = ?"
     db.execute(f"DELETE FROM model_grants WHERE model_id IN ({models})", (name,))
@@ -139,3 +186,20 @@ def _insert_grants(catalog: Catalog, project: str, grants: tuple[GrantRow, ...])
                 model_ids[row.model] = model.id
             model_id = model_ids[row.model]
         catalog.grants.change_grants(True, project, model_id, row.kind, row.grantee, (row.privilege,))
+
+
+def _insert_tables(catalog: Catalog, project: str, tables: tuple[TableState, ...],
+                   grants: tuple[GrantRow, ...]) -> None:  # fmt: skip
+    ids: dict[str, int] = {}
+    for state in tables:
+        catalog.tables.insert(dataclasses.replace(state.table, project=project))
+        written = catalog.tables.get(project, state.table.name)
+        assert written is not None
+        ids[written.name] = written.id
+        for spec, created in state.partitions:
+            catalog.tables.add_partition(written.id, spec, created)
+    for row in grants:
+        table = row.model
+        assert table is not None and table in ids, f"a grant on table {table}, which the snapshot does not hold"
+        catalog.grants.change_grants(True, project, ids[table], row.kind, row.grantee, (row.privilege,),
+                                     on_table=True)  # fmt: skip

@@ -261,14 +261,23 @@ def interrupted_before_sending() -> str:
 
 
 # -- pull -------------------------------------------------------------------------------------
-def pulled(models: int, versions: int, members: int, roles: int, grants: int, endpoint: str, project: str,
-           seconds: float) -> str:  # fmt: skip
-    """`mcshell pull`'s last line on standard error, once the snapshot is written."""
-    return (
-        f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(members, 'member')}, "
+def pulled(models: int, versions: int, tables: int, members: int, roles: int, grants: int, endpoint: str,
+           project: str, seconds: float, rows_dropped: tuple[str, ...] = ()) -> str:  # fmt: skip
+    """`mcshell pull`'s last line on standard error, once the snapshot is written; with a second line
+    naming the tables whose local rows the pull dropped, when there were any."""
+    line = (
+        f"pulled {counted(models, 'model')}, {counted(versions, 'version')}, {counted(tables, 'table')}, "
+        f"{counted(members, 'member')}, "
         f"{counted(roles, 'role')}, {counted(grants, 'grant')} from {printable(endpoint)} project {project} "
         f"in {seconds:.1f} s"
     )
+    return line + ("\n" + rows_dropped_line(rows_dropped) if rows_dropped else "")
+
+
+def rows_dropped_line(tables: tuple[str, ...]) -> str:
+    """What a pull (pull's, or apply's last) says when the old snapshot's tables held local rows."""
+    names = ", ".join(printable(name) for name in tables)
+    return f"the local rows of {counted(len(tables), 'table')} were dropped ({names}): a pull brings no rows"
 
 
 def pull_interrupted() -> str:

@@ -179,7 +179,9 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
     try:
         catalog = Catalog.open(options.catalog_path, clock())
         try:
-            pull.pull_shown(remote, catalog, clock(), console)
+            pulled = pull.pull_shown(remote, catalog, clock(), console)
+            if pulled.rows_dropped:
+                console.warn(report.rows_dropped_line(pulled.rows_dropped))
             with catalog.transaction(write=False):
                 actual = read_project(catalog, options.project)
         finally:

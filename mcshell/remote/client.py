@@ -7,7 +7,9 @@ the target's secrets scrubbed from every text (errors.py: RemoteFailed, RemoteLo
 - `sql(text, hints)`: a statement through `run_sql`, its text result (`get_task_result`);
 - `security(query, hints)`: a security query answered as text (see `_security_request`);
 - `project_info()`: the project's owner and create time;
-- `whoami()`: the acting account, as the service names it.
+- `whoami()`: the acting account, as the service names it;
+- `table_names()` and `table(name)`: the project's tables through `o.list_tables()` and
+  `o.get_table(t)` (its schema and partitions), as plain values (`RemoteTable`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import json
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from mcshell.errors import MissingExtra, RemoteFailed, RemoteLost, RemoteRefused
@@ -26,6 +30,35 @@ POLL_SECONDS = 0.1  # a finished instance answers at once; the service's own job
 _REFUSED = frozenset(
     ("Unauthorized", "SignatureNotMatch", "InvalidAccessKeyId", "NoSuchProject", "AccessDenied", "NoPermission")
 )
+
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the catalog's local times
+
+
+@dataclass(frozen=True)
+class RemoteColumn:
+    name: str
+    type: str  # as pyodps prints it, in lower case, struct field names unquoted: `struct<a:int>`
+    comment: str
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class RemoteTable:
+    """One table as pyodps read it: its fields, columns and partitions (each its (key, value)
+    pairs and create time); a time pyodps did not get is ""."""
+
+    name: str
+    type: str  # MANAGED_TABLE, VIRTUAL_VIEW ... ("" when not given)
+    owner: str
+    comment: str
+    lifecycle: int | None
+    create_time: str
+    last_ddl_time: str
+    last_modified_time: str
+    columns: tuple[RemoteColumn, ...]
+    partition_columns: tuple[RemoteColumn, ...]
+    partitions: tuple[tuple[tuple[tuple[str, str], ...], str], ...]
 
 
 def _odps() -> Any:
@@ -89,6 +122,30 @@ class Remote:
                 return value.strip()
         raise RemoteFailed("WHOAMI answered no 'Name:' line")
 
+    def table_names(self) -> list[str]:
+        """The project's tables, by name (`o.list_tables()`, every page)."""
+        with self._errors("GET tables"):
+            return sorted(str(table.name) for table in self._odps.list_tables(project=self.target.project))
+
+    def table(self, name: str) -> RemoteTable:
+        """One table read afresh (`o.get_table(t).reload()`), with its partitions when it has keys."""
+        with self._errors(f"GET tables/{name}"):
+            table = self._odps.get_table(name, project=self.target.project)
+            table.reload()  # a listed table is pyodps's cached object: its fields as listed
+            schema = table.table_schema
+            keys = tuple(_column(column) for column in schema.partitions)
+            partitions = tuple(
+                (tuple((str(key), str(value)) for key, value in partition.partition_spec.kv.items()),
+                 _time(partition.creation_time))
+                for partition in (table.partitions if keys else ())
+            )  # fmt: skip
+            return RemoteTable(
+                str(table.name), table.type.value if table.type is not None else "", str(table.owner or ""),
+                str(table.comment or ""), None if table.lifecycle is None else int(table.lifecycle),
+                _time(table.creation_time), _time(table.last_meta_modified_time), _time(table.last_data_modified_time),
+                tuple(_column(column) for column in schema.simple_columns), keys, partitions,
+            )  # fmt: skip
+
     # -- the exceptions -------------------------------------------------------------------------
     def _project_object(self) -> Any:
         if self._project is None:
@@ -117,6 +174,16 @@ class Remote:
             raise RemoteLost(self.target.scrub(f"{request}: {type(error).__name__}: {error}")) from None
         except (ValueError, KeyError, TypeError) as error:  # an answer pyodps (or json) could not read
             raise RemoteFailed(self.target.scrub(f"{request}: the answer could not be read ({error})")) from None
+
+
+def _time(value: datetime | None) -> str:
+    return value.strftime(TIME_FORMAT) if value is not None else ""
+
+
+def _column(column: Any) -> RemoteColumn:
+    """A pyodps column: its type as pyodps prints it (`STRUCT<`A`:INT>`) in lower case, unquoted."""
+    return RemoteColumn(str(column.name), str(column.type).lower().replace("`", ""), str(column.comment or ""),
+                        bool(column.nullable))  # fmt: skip
 
 
 def _security_request(project: Any, query: str, hints: dict[str, str]) -> str:

@@ -44,11 +44,13 @@ class AccessState(Value):
     roles: tuple[RoleState, ...]  # the project's own roles (not the built-in ones), by key
     grants: tuple[GrantRow, ...]  # sorted by catalog.snapshot.grant_order
     builtin_holders: tuple[tuple[str, str], ...]  # (built-in role key, user), sorted
+    table_grants: tuple[GrantRow, ...] = ()  # on the tables (`model` holds the table's name), sorted
 
 
-def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessState:
-    """Every member, role (with its holders) and grant of the project, on it and on `models` (names)."""
-    objects = _Objects(project, models)
+def read_access(remote: Remote, project: str, models: Sequence[str], tables: Sequence[str] = ()) -> AccessState:
+    """Every member, role (with its holders) and grant of the project, on it, on `models` and on
+    `tables` (names)."""
+    objects = _Objects(project, models, tables)
     members = _members(remote.security(LIST_USERS))
     roles, grants, builtin = [], [], []
     for role in _roles(remote.security(LIST_ROLES), project):
@@ -66,8 +68,11 @@ def read_access(remote: Remote, project: str, models: Sequence[str]) -> AccessSt
         shown = read_grants(answer, query, f"user/{user}")
         grants += objects.grants(shown, f"user/{user}", USER, user, query, answer)
         builtin += [(key, user) for key in _held_roles(shown.roles, roles, query, answer) if key in names.BUILTIN_ROLES]
+    on_tables = [row for object_type, row in grants if object_type == names.TABLE]
+    others = [row for object_type, row in grants if object_type != names.TABLE]
     return AccessState(tuple(members), tuple(sorted(roles, key=lambda r: r.role.key)),
-                       tuple(sorted(grants, key=grant_order)), tuple(sorted(builtin)))  # fmt: skip
+                       tuple(sorted(others, key=grant_order)), tuple(sorted(builtin)),
+                       tuple(sorted(on_tables, key=grant_order)))  # fmt: skip
 
 
 def _held_roles(held: Sequence[str], own: Sequence[RoleState], request: str, answer: str) -> list[str]:
@@ -113,14 +118,16 @@ def _rows(answer: str, request: str, headers: tuple[str, ...]) -> Iterable[tuple
 
 
 class _Objects:
-    """The project and the models pull listed, by the resource names of the grants layout."""
+    """The project and the models and tables pull listed, by the resource names of the grants
+    layout. Each grant read comes with the type of what it is on (a table's name is its `model`)."""
 
-    def __init__(self, project: str, models: Sequence[str]):
+    def __init__(self, project: str, models: Sequence[str], tables: Sequence[str]):
         self.project = names.resource(project).lower()
         self.models = {names.resource(project, model).lower(): model for model in models}
+        self.tables = {names.resource(project, table, "tables").lower(): table for table in tables}
 
     def grants(self, grants: Grants, principal: str, kind: str, grantee: str, request: str,
-               answer: str) -> list[GrantRow]:  # fmt: skip
+               answer: str) -> list[tuple[str, GrantRow]]:  # fmt: skip
         """The stored grants to `principal` in one answer: its lines in the ACL section (the other
         principals' groups are read from their own answers)."""
         rows = []
@@ -138,22 +145,25 @@ class _Objects:
                     raise _unreadable(request, answer, _line_of(answer, f"[{group.principal}]"), "not " + principal)
         return rows
 
-    def _rows(self, line: AclLine, kind: str, grantee: str, request: str, answer: str) -> list[GrantRow]:
+    def _rows(self, line: AclLine, kind: str, grantee: str, request: str, answer: str) -> list[tuple[str, GrantRow]]:
         printed = f"{line.mark} {line.resource}: {' | '.join(line.privileges)}"
         resource = line.resource.lower()
         if resource == self.project:
             model, object_type = None, names.PROJECT
         elif resource in self.models:
             model, object_type = self.models[resource], names.MODEL
-        elif resource.startswith(self.project + "/models/"):
-            return []  # a model created since pull listed them: the next pull reads it and its grants
+        elif resource in self.tables:
+            model, object_type = self.tables[resource], names.TABLE
+        elif resource.startswith((self.project + "/models/", self.project + "/tables/")):
+            return []  # an object created since pull listed them: the next pull reads it and its grants
         else:
-            raise _unreadable(request, answer, _line_of(answer, printed), "not the project or one of its models")
+            why = "not the project or one of its models or tables"
+            raise _unreadable(request, answer, _line_of(answer, printed), why)
         known = names.PRIVILEGES[object_type]
         if line.mark != ALLOWED or not set(line.privileges) <= set(known):
             why = f"not a privilege on a {object_type} ({', '.join(known)})" if line.mark == ALLOWED else "mark not A"
             raise _unreadable(request, answer, _line_of(answer, printed), why)
-        return [GrantRow(kind, grantee, model, privilege) for privilege in line.privileges]
+        return [(object_type, GrantRow(kind, grantee, model, privilege)) for privilege in line.privileges]
 
 
 def _exact(name: str | None, request: str, answer: str, line_number: int | None = None) -> str:

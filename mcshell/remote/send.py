@@ -3,8 +3,9 @@
 The script is cut and parsed by mcshell's own splitter and parser (the plan has run it already),
 and each statement goes where pyodps sends it (docs/remote.md):
 
-- model DDL (CREATE, ALTER, DROP MODEL) through `Remote.sql`, with the hints of the `SET k=v;`
-  lines before it, as pyodps turns a script's SET lines into the SQL task's settings;
+- model and table DDL (CREATE, ALTER, DROP MODEL; CREATE, ALTER, DROP TABLE) through `Remote.sql`,
+  with the hints of the `SET k=v;` lines before it, as pyodps turns a script's SET lines into the
+  SQL task's settings;
 - security statements (ADD/REMOVE USER, GRANT, REVOKE, CREATE/DROP ROLE) through `Remote.security`;
 - SET and a USE of the target project are kept, not sent; a USE of another project refuses the
   whole script before anything is sent; reads (DESC, SHOW, LIST, WHOAMI, HELP) and queries (with

@@ -1,10 +1,12 @@
 """What changed between two states of a project, one line per change: plan's diff, apply's drift.
 
 The order is stable: the project, then each model by name (the model's own lines, then its
-versions by name), then members, roles, role holders (of the built-in roles first, then of the
-project's own roles, each by role and user) and grants. Times (create, last modified,
-a member's add time) are not compared, nor the case a version's option keys are shown in:
-a statement that changes only them is no change (docs/remote.md). Every value is shown as
+versions by name), then each table by name (its own lines, then its partitions by spec), then
+members, roles, role holders (of the built-in roles first, then of the project's own roles, each
+by role and user) and grants (on the project and models, then on tables). Times (create, last
+modified, last DDL, a member's add time, a partition's create time) are not compared, nor the case
+a version's option keys are shown in: a statement that changes only them is no change
+(docs/remote.md). Every value is shown as
 every other output shows it: APIKEY masked, control characters escaped."""
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any, TypeVar
 
 from mcshell.catalog.grants import GrantRow
 from mcshell.catalog.records import Model, Project, Version
-from mcshell.catalog.snapshot import ModelState, ProjectState, RoleState, grant_order
+from mcshell.catalog.snapshot import ModelState, ProjectState, RoleState, TableState, grant_order
+from mcshell.catalog.tables import TableColumnMeta
 from mcshell.errors import printable, quoted
 from mcshell.rules import privileges as names
 from mcshell.rules.handlers import shown_option_value
@@ -29,7 +32,7 @@ _NO_PROJECT = ProjectState(Project("", "", ""), (), (), (), (), ())
 @dataclass(eq=False, repr=False)
 class Change(Value):
     sign: str  # ADD, CHANGE or REMOVE
-    kind: str  # "project", "model", "version", "member", "role", "role holder", "grant"
+    kind: str  # "project", "model", "version", "table", "partition", "member", "role", "role holder", "grant"
     text: str  # the line after the sign: "version churn.v3", "model churn: default version v2 -> v3"
 
 
@@ -38,6 +41,8 @@ def diff(before: ProjectState | None, after: ProjectState | None) -> list[Change
     changes = list(_project(before, after))
     for old, new in _paired_states(before, after, lambda s: s.models, lambda m: m.model.name):
         changes += _model(old, new)
+    for old_table, new_table in _paired_states(before, after, lambda s: s.tables, lambda t: t.table.name):
+        changes += _table(old_table, new_table)
     for old_member, new_member in _paired_states(before, after, lambda s: s.members, lambda m: m[0]):
         changes += _presence("member", old_member, new_member, lambda m: m[0])
     roles = _paired_states(before, after, _roles, _role_key)
@@ -51,6 +56,9 @@ def diff(before: ProjectState | None, after: ProjectState | None) -> list[Change
                                              for state in (old, new) if state is not None}}  # fmt: skip
     for old_grant, new_grant in _paired_states(before, after, lambda s: s.grants, grant_order):
         changes += _presence("grant", old_grant, new_grant, lambda row: grant_text(row, project, role_names))
+    for old_grant, new_grant in _paired_states(before, after, lambda s: s.table_grants, grant_order):
+        changes += _presence("grant", old_grant, new_grant,
+                             lambda row: grant_text(row, project, role_names, on_table=True))  # fmt: skip
     return changes
 
 
@@ -103,10 +111,12 @@ def _presence(kind: str, old: T | None, new: T | None, text: Callable[[T], str])
     return []
 
 
-def grant_text(row: GrantRow, project: str, role_names: Mapping[str, str]) -> str:
+def grant_text(row: GrantRow, project: str, role_names: Mapping[str, str], on_table: bool = False) -> str:
     """`Describe on model churn to user ALIYUN$bob@example.com`, `CreateInstance on project p to role
-    Analyst`: a role by its name as created (`role_names`, by key), as its own lines show it."""
-    target = f"model {row.model}" if row.model is not None else f"project {project}"
+    Analyst`, `Select on table customers to ...` (`on_table`: `model` names a table): a role by its
+    name as created (`role_names`, by key), as its own lines show it."""
+    kind = "table" if on_table else "model"
+    target = f"{kind} {row.model}" if row.model is not None else f"project {project}"
     grantee = role_names.get(row.grantee, row.grantee) if row.kind == "role" else row.grantee
     return f"{row.privilege} on {target} to {row.kind} {grantee}"
 
@@ -181,6 +191,66 @@ def _version(model: str, old: Version | None, new: Version | None) -> list[Chang
         if old.options.get(key) != new.options.get(key):  # compared whole, shown masked
             changes.append(_changed("version", name, f"option {key}", _option(key, old), _option(key, new)))
     return changes
+
+
+# -- tables and partitions ----------------------------------------------------------------------
+def _table(old: TableState | None, new: TableState | None) -> list[Change]:
+    """`+ table t` with `+ partition t/k=v` for each partition (`-` when it goes); for a table in both,
+    a line per changed field, `~ table t: + column c bigint` per column added last, then its
+    partitions that came or went."""
+    name = printable(_either(old, new).table.name)
+    if old is None or new is None:
+        state = _either(old, new)
+        sign = ADD if new else REMOVE
+        return [Change(sign, "table", f"table {name}")] + [
+            Change(sign, "partition", f"partition {name}/{printable(spec)}") for spec, _ in state.partitions
+        ]
+    before, after = old.table, new.table
+    changes = [
+        _changed("table", f"table {name}", label, old_value, new_value)
+        for label, old_value, new_value in (
+            ("owner", before.owner, after.owner),
+            ("comment", quoted(before.comment), quoted(after.comment)),
+            ("lifecycle", _lifecycle(before.lifecycle), _lifecycle(after.lifecycle)),
+        )
+        if old_value != new_value
+    ]
+    changes += _columns(name, "columns", before.columns, after.columns)
+    changes += _columns(name, "partition keys", before.partition_columns, after.partition_columns)
+    specs_before, specs_after = {spec for spec, _ in old.partitions}, {spec for spec, _ in new.partitions}
+    for spec in sorted(specs_before ^ specs_after):
+        sign = ADD if spec in specs_after else REMOVE
+        changes.append(Change(sign, "partition", f"partition {name}/{printable(spec)}"))
+    return changes
+
+
+Columns = tuple[TableColumnMeta, ...]
+
+
+def _columns(table: str, label: str, old: Columns, new: Columns) -> list[Change]:
+    """Columns added after the old ones (ADD COLUMNS): one `+ column` line each; any other change
+    (what no statement does to a column yet): the whole list, before and after."""
+    if old == new:
+        return []
+    if label == "columns" and new[: len(old)] == old:
+        added = new[len(old) :]
+        return [Change(CHANGE, "table", f"table {table}: + column {printable(_column_text(c))}") for c in added]
+    return [_changed("table", f"table {table}", label, _column_list(old), _column_list(new))]
+
+
+def _column_text(column: TableColumnMeta) -> str:
+    """`visits bigint`, `id bigint NOT NULL comment 'customer id'`."""
+    not_null = " NOT NULL" if column.not_null else ""
+    comment = f" comment {quoted(column.comment)}" if column.comment else ""
+    return f"{column.name} {column.type}{not_null}{comment}"
+
+
+def _column_list(columns: Columns) -> str:
+    return "(" + ", ".join(_column_text(column) for column in columns) + ")"
+
+
+def _lifecycle(days: int | None) -> str:
+    return "(none)" if days is None else str(days)
 
 
 def _inputs(version: Version) -> str:

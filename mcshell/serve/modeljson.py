@@ -6,11 +6,11 @@ and every privilege is checked as the statement checks it. See docs/serve.md."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from mcshell.catalog.records import Version
 from mcshell.output.results import DESC_VERSION_LABELS, Describe
+from mcshell.serve import wire
 
 # DESC's version rows that are the record's own fields; the rest are its options.
 _VERSION_FIELDS = frozenset(DESC_VERSION_LABELS)
@@ -19,7 +19,7 @@ _VERSION_FIELDS = frozenset(DESC_VERSION_LABELS)
 def millis(local: str) -> str:
     """The catalog's local `yyyy-MM-dd HH:mm:ss` as epoch milliseconds, a string of digits
     (pyodps: `to_datetime(int(value))`, a local datetime again)."""
-    return str(int(time.mktime(time.strptime(local, "%Y-%m-%d %H:%M:%S"))) * 1000)
+    return str(wire.local_epoch(local) * 1000)
 
 
 def listed_model(row: tuple[str | None, ...]) -> dict[str, object]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from urllib.parse import unquote
 
 from mcshell.serve import access, wire
@@ -14,12 +13,13 @@ from mcshell.serve.instances import Instance, InstanceStore, new_instance_id
 from mcshell.serve.messages import Request, Response, text
 from mcshell.serve.runner import Runner
 from mcshell.serve.security import SecurityRoutes
+from mcshell.serve.tablesapi import TableRoutes
 from mcshell.serve.wire import HttpError, TaskReport
 
 INSTANCE_ACTIONS = ("taskstatus", "result", "source", "instancestatus", "downloads", "instanceprogress")
 
 
-class Routes(CatalogRoutes, SecurityRoutes):
+class Routes(CatalogRoutes, SecurityRoutes, TableRoutes):
     def __init__(self, runner: Runner, store: InstanceStore, address: str):
         self.runner = runner
         self.store = store
@@ -42,7 +42,7 @@ class Routes(CatalogRoutes, SecurityRoutes):
         info = self.runner.find_project(project)
         if info is None:
             raise HttpError(404, "NoSuchProject", f"ODPS-0110061: Failed to run ddltask - Project not found: {project}")
-        created = wire.http_date(time.mktime(time.strptime(info.create_time, "%Y-%m-%d %H:%M:%S")))
+        created = wire.http_date(wire.local_epoch(info.create_time))
         headers = {"x-odps-owner": info.owner, "x-odps-creation-time": created, "Last-Modified": created}
         return Response(body=wire.project_xml(info.name, info.owner), headers=headers)
 
@@ -132,6 +132,8 @@ ROUTES: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(
         (f"/projects/{NAME}/users/{NAME}", ("GET",), "user"),
         (f"/projects/{NAME}/roles", ("GET",), "roles"),
         (f"/projects/{NAME}/roles/{NAME}", ("GET",), "role"),
+        (f"/projects/{NAME}/tables", ("GET",), "tables"),
+        (f"/projects/{NAME}/tables/{NAME}", ("GET",), "table"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models", ("GET",), "list_models"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models/([^/:]+)", ("GET",), "get_model"),
         (f"/catalog/v1alpha/projects/{NAME}/schemas/{NAME}/models/([^/:]+):listVersions", ("GET",), "list_versions"),

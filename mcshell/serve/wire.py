@@ -52,6 +52,12 @@ def http_date(epoch: float | None = None) -> str:
     return formatdate(time.time() if epoch is None else epoch, usegmt=True)
 
 
+def local_epoch(local: str) -> int:
+    """The catalog's local `yyyy-MM-dd HH:mm:ss` as epoch seconds (what `x-odps-creation-time`,
+    the catalog API's milliseconds and the tables' JSON times are made from)."""
+    return int(time.mktime(time.strptime(local, "%Y-%m-%d %H:%M:%S")))
+
+
 def error_xml(code: str, message: str, request_id: str) -> bytes:
     """pyodps parses an error only when all four elements are there (else a generic error)."""
     return (

@@ -655,7 +655,7 @@ class Flow:
         from mcshell.remote.pull import PullSummary
 
         self.events.append(f"pull into {'memory' if catalog.path == ':memory:' else 'the catalog'}")
-        return PullSummary("http://h/api", "p", self.remote.whoami(), 0, 0, 0, 0, 0, 0.0)
+        return PullSummary("http://h/api", "p", self.remote.whoami(), 0, 0, 0, 0, 0, 0, 0.0)
 
     def _plan(self, plan, user, lines):
         self.events.append(f"plan {len(lines)} lines as {user}")
@@ -789,3 +789,83 @@ def test_ctrl_c_at_the_question_sends_nothing(monkeypatch, tmp_path):
     flow = Flow(monkeypatch, a_plan())
     status, out, err = flow.run(tmp_path, "DROP MODEL a;\n", yes=False, answer=EOFError())
     assert (status, err.splitlines()[-1]) == (1, "Apply cancelled: nothing was sent.")
+
+
+TABLE_SCRIPT = (
+    "CREATE TABLE customers (id BIGINT NOT NULL COMMENT 'customer id', age INT) COMMENT 'churn features' "
+    "PARTITIONED BY (ds STRING) LIFECYCLE 30;\n"
+    "ALTER TABLE customers ADD COLUMNS (visits BIGINT);\n"
+    "ALTER TABLE customers ADD PARTITION (ds = '20261207');\n"
+    f"ADD USER {BOB};\n"
+    f"GRANT Describe, Select ON TABLE customers TO USER {BOB};\n"
+)
+
+
+def test_a_script_of_table_ddl_is_applied_pulled_back_without_drift_and_production_ends_as_run_locally(
+    production, mcshell, tmp_path
+):
+    endpoint, served = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    (tmp_path / "t.sql").write_text(TABLE_SCRIPT)
+    run = mcshell("apply", "-f", str(tmp_path / "t.sql"), "--yes", env=target_env(endpoint.url, project))
+    assert run.status == 0, run.stderr
+    assert run.stdout == (
+        "+ table customers\n"
+        "+ partition customers/ds=20261207\n"
+        f"+ member {BOB}\n"
+        f"+ grant Describe on table customers to user {BOB}\n"
+        f"+ grant Select on table customers to user {BOB}\n"
+        "Plan: 5 to add, 0 to change, 0 to remove.\n"
+    )
+    assert "drift" not in run.stderr
+    assert "[1/5] CREATE TABLE customers (id BIGINT NOT NULL COMMENT 'customer id', age IN... ... OK\n" in run.stderr
+    local = tmp_path / "local.db"
+    assert mcshell("--project", project, "--user", OWNER, "-e", TABLE_SCRIPT, catalog_path=local).status == 0
+    assert dump_of(mcshell, served, project) == dump_of(mcshell, local, project)
+    pulled = tmp_path / "catalog.db"
+    assert dump_of(mcshell, pulled, project) == dump_of(mcshell, served, project)
+
+
+def test_a_partition_another_client_adds_while_apply_runs_is_drift(production, tmp_path):
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    other = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    other.execute_sql(f"USE {project};")
+    other.execute_sql("CREATE TABLE customers (id BIGINT) PARTITIONED BY (ds STRING);")
+    remote = OtherClientFirst(
+        remote_for(endpoint.url, project),
+        lambda: other.execute_sql("ALTER TABLE customers ADD PARTITION (ds = '20261206');"),
+        first="ALTER TABLE",
+    )
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    script = "ALTER TABLE customers ADD PARTITION (ds = '20261207');\n"
+    status = run_apply(lambda: remote, text_lines(script), "s.sql", options, None, Console(io.StringIO(), err))
+    assert int(status) == 1, err.getvalue()
+    assert err.getvalue().splitlines()[-1] == "drift: + partition customers/ds=20261206"
+
+
+def test_apply_s_last_pull_says_which_tables_local_rows_it_dropped(production, tmp_path, monkeypatch):
+    """Apply pulls into the user's catalog after its run, which replaces the project's tables: when
+    they held local rows (catalog.snapshot.tables_with_rows, stood in: snapshot.py is not compiled),
+    it says so, before its drift check."""
+    from mcshell.catalog import snapshot
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, name: ("customers",))
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    script = "CREATE TABLE customers (id BIGINT);\n"
+    status = run_apply(lambda: remote_for(endpoint.url, project), text_lines(script), "s.sql", options, None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert int(status) == 0, err.getvalue()
+    assert err.getvalue().splitlines()[-2:] == [
+        f"1 statement ran on {endpoint.url} project {project}",
+        "the local rows of 1 table were dropped (customers): a pull brings no rows",
+    ]

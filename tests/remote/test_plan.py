@@ -41,6 +41,9 @@ ADD USER ALIYUN$bob@example.com;
 CREATE ROLE reader;
 GRANT reader TO ALIYUN$bob@example.com;
 GRANT Describe ON MODEL churn TO USER ALIYUN$bob@example.com;
+CREATE TABLE customers (id BIGINT NOT NULL, age INT) COMMENT 'churn features' PARTITIONED BY (ds STRING);
+ALTER TABLE customers ADD PARTITION (ds = '20261206');
+CREATE TABLE staging (id BIGINT);
 """  # noqa: E501 - statements as a user writes them
 
 CHANGE = f"""-- release 3 of churn
@@ -354,20 +357,50 @@ def test_a_script_that_changes_another_project_fails(plan):
     assert (json.loads(run.stdout)["statements"], json.loads(run.stdout)["failed"], run.status) == (2, 1, 1)
 
 
-@pytest.mark.parametrize(
-    "script",
-    ["CREATE TABLE t (a BIGINT);", "GRANT Describe ON TABLE t TO USER ALIYUN$bob@example.com;"],
-)
-def test_a_script_that_changes_tables_fails_until_pull_reads_them(plan, script):
-    """pull reads no tables yet: a plan that said `0 to add` for a CREATE TABLE would be wrong."""
-    setup = "CREATE TABLE t (a BIGINT);\n" if "GRANT" in script else ""
-    run = plan("-e", setup + script, "--format", "json")
-    assert run.raw_stderr.splitlines()[-1] == (
-        "<-e>: FAILED: ODPS-0010000: Plan error - the script changes tables (their DDL, partitions or grants), "
-        "which plan and apply do not cover yet: pull reads no tables, so neither the plan nor apply's drift check "
-        "could show what changed (docs/remote.md)"
+TABLES = """CREATE TABLE scores (id BIGINT, score DOUBLE COMMENT 'churn probability') PARTITIONED BY (ds STRING);
+ALTER TABLE scores ADD PARTITION (ds = '20261207');
+ALTER TABLE customers ADD COLUMNS (visits BIGINT, spend DOUBLE COMMENT 'spend in 30 days');
+ALTER TABLE customers ADD PARTITION (ds = '20261207');
+ALTER TABLE customers DROP PARTITION (ds = '20261206');
+DROP TABLE staging;
+GRANT Select ON TABLE customers TO USER ALIYUN$bob@example.com;
+"""
+
+
+def test_the_plan_of_a_script_that_adds_a_table_columns_and_a_partition(plan, pulled):
+    """Tables are planned as models are (pull reads them): their DDL, partitions and grants."""
+    before = pulled.read_bytes()
+    run = plan("-e", TABLES)
+    assert (run.stdout, run.stderr, run.status) == (
+        "~ table customers: + column visits bigint\n"
+        "~ table customers: + column spend double comment 'spend in 30 days'\n"
+        "- partition customers/ds=20261206\n"
+        "+ partition customers/ds=20261207\n"
+        "+ table scores\n"
+        "+ partition scores/ds=20261207\n"
+        "- table staging\n"
+        "+ grant Select on table customers to user ALIYUN$bob@example.com\n"
+        "Plan: 4 to add, 2 to change, 2 to remove.\n",
+        "<-e>: 7 statements checked: 7 ok, 0 failed, 0 skipped (dry run: the catalog was not changed)\n",
+        0,
     )
-    assert (json.loads(run.stdout)["failed"], run.status) == (1, 1)
+    assert pulled.read_bytes() == before
+
+
+def test_a_table_statement_that_would_fail_is_reported_at_its_line(plan):
+    run = plan("-e", "ALTER TABLE customers ADD COLUMNS (age BIGINT);\nCREATE TABLE customers (a BIGINT);")
+    assert run.stdout == "Plan: 0 to add, 0 to change, 0 to remove.\n"
+    assert run.status == 1
+    assert run.raw_stderr == (
+        "<-e>:1:36: FAILED: ODPS-0130071: Semantic analysis exception - column 'age' already exists in "
+        "my_project.customers\n"
+        "   1 | ALTER TABLE customers ADD COLUMNS (age BIGINT);\n"
+        "     |                                    ^\n"
+        "<-e>:2:14: FAILED: ODPS-0130211: Table or view already exists - table my_project.customers already exists\n"
+        "   2 | CREATE TABLE customers (a BIGINT);\n"
+        "     |              ^\n"
+        "<-e>: 2 statements checked: 0 ok, 2 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    )
 
 
 def test_the_script_s_apikeys_appear_nowhere(plan, tmp_path):

@@ -20,6 +20,7 @@ from mcshell.remote.client import Remote
 from mcshell.remote.pull import pull_project
 from mcshell.remote.read_access import read_access
 from mcshell.remote.read_models import read_models
+from mcshell.remote.read_tables import read_tables
 from mcshell.remote.target import Target
 from mcshell.serve import serving
 from mcshell.serve.auth import load_accounts
@@ -76,6 +77,18 @@ GRANT reader TO {BOB};
 GRANT Admin TO {BOB};
 GRANT CreateModel, List ON PROJECT sales TO USER {ALICE};
 GRANT Describe, Alter ON MODEL writer TO USER {ALICE};
+CREATE TABLE customers (id BIGINT NOT NULL COMMENT 'customer id', age INT, spend DECIMAL(10,2),
+    profile STRUCT<city:STRING, zip:INT>, tags ARRAY<STRING>)
+COMMENT 'churn | features – 流失' PARTITIONED BY (dt STRING COMMENT 'snapshot day', region STRING) LIFECYCLE 30;
+ALTER TABLE customers ADD PARTITION (dt = '20261201', region = 'hz') PARTITION (dt = '20261202', region = 'sh');
+ALTER TABLE customers ADD COLUMNS (visits BIGINT COMMENT 'visits in 30 days');
+CREATE TABLE sample (id BIGINT, score DOUBLE);
+CREATE TABLE every_type (a TINYINT, b SMALLINT, c FLOAT, d DATE, e DATETIME, f TIMESTAMP, g BOOLEAN, h BINARY,
+    i CHAR(3), j VARCHAR(5), k MAP<STRING,ARRAY<INT>>, l DECIMAL, m JSON, n TIMESTAMP_NTZ,
+    o STRUCT<x:STRUCT<y:INT>, z:ARRAY<STRING>>, p DECIMAL(38,18)) PARTITIONED BY (q BIGINT, r TINYINT);
+ALTER TABLE every_type ADD PARTITION (q = 5, r = 3);
+GRANT Describe, Select ON TABLE customers TO USER {ALICE};
+GRANT Describe ON TABLE sample TO ROLE reader;
 """
 
 
@@ -149,7 +162,7 @@ def pull_models(url: str, production_path, local_path) -> ProjectState:
     owner, created = remote.project_info()
     access = state_of(production_path)
     models = read_models(remote, "sales")
-    state = dataclasses.replace(access, models=models)
+    state = dataclasses.replace(access, models=models, tables=read_tables(remote, "sales"))
     assert (owner, created) == (access.project.owner, access.project.create_time)
     catalog = Catalog.open(str(local_path), NOW)
     try:
@@ -359,7 +372,7 @@ def test_pull_round_trip_through_the_command(production, tmp_path, mcshell):
     run = mcshell("--project", "sales", "pull", catalog_path=local, env=environment(url))
     assert (run.stdout, run.status) == ("", 0)
     assert run.stderr.startswith(
-        f"pulled 4 models, 7 versions, 2 members, 1 role, 6 grants from {url} project sales in "
+        f"pulled 4 models, 7 versions, 3 tables, 2 members, 1 role, 9 grants from {url} project sales in "
     )
     assert state_of(local) == without_apikeys(state_of(production_path))
     assert state_of(local).builtin_holders == (("admin", BOB),)
@@ -449,3 +462,91 @@ def test_the_public_project_is_not_pulled(mcshell, command):
     assert run.stderr.splitlines()[-1] == (
         "Error: the public project bigdata_public_modelset is not pulled, planned or applied: every catalog holds it"
     )
+
+
+# -- tables -----------------------------------------------------------------------------------------
+class ChangedTable(Remote):
+    """The real client, with one table's answer changed."""
+
+    def __init__(self, target: Target, name: str, change):
+        super().__init__(target)
+        self.name, self.change = name, change
+
+    def table(self, name):
+        answer = super().table(name)
+        return self.change(answer) if name == self.name else answer
+
+
+def changed_column(answer, type_text):
+    columns = (*answer.columns[:1], dataclasses.replace(answer.columns[1], type=type_text))
+    return dataclasses.replace(answer, columns=columns)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda answer: dataclasses.replace(answer, type="VIRTUAL_VIEW"),
+         "the answer to GET tables/sample could not be read at line 1: 'Type: VIRTUAL_VIEW': a table type pull "
+         "does not read (only MANAGED_TABLE)"),
+        (lambda answer: changed_column(answer, "geography"),
+         "the answer to GET tables/sample could not be read at line 3: '    score geography': unknown type "
+         "'geography'; allowed: tinyint, smallint, int, bigint, float, double, string, binary, date, datetime, "
+         "timestamp, timestamp_ntz, boolean, json, decimal, varchar, char, array, map, struct"),
+        (lambda answer: changed_column(answer, "decimal(40,2)"),
+         "the answer to GET tables/sample could not be read at line 3: '    score decimal(40,2)': decimal precision "
+         "40 is out of range 1..38"),
+    ],
+)  # fmt: skip
+def test_a_table_pull_cannot_read_is_refused_naming_its_request_and_nothing_is_written(
+    production, tmp_path, change, message
+):
+    url, production_path = production
+    local = tmp_path / "local.db"
+    pull_models(url, production_path, local)
+    before = snapshot_bytes(tmp_path)
+    catalog = Catalog.open(str(local), NOW)
+    try:
+        with pytest.raises(UnreadableAnswer) as raised:
+            pull_project(ChangedTable(Target(url, "sales", OWNER_ID, OWNER_SECRET), "sample", change), catalog, NOW)
+    finally:
+        catalog.close()
+    assert raised.value.line == message
+    assert snapshot_bytes(tmp_path) == before
+
+
+def test_a_pull_replaces_the_project_s_tables_whole(production, tmp_path, mcshell):
+    """A table only the local catalog has goes, and a pulled table is the remote's, schema,
+    partitions and grants: the local changes to it are gone."""
+    url, production_path = production
+    local = tmp_path / "local.db"
+    script = "CREATE TABLE scratch (id BIGINT); CREATE TABLE customers (id STRING);"
+    made = mcshell("--user", OWNER, "--project", "sales", "-e", script, catalog_path=local)
+    assert made.status == 0
+    catalog = Catalog.open(str(local), NOW)
+    try:
+        pull_project(remote_for(url), catalog, NOW)
+    finally:
+        catalog.close()
+    assert state_of(local).tables == state_of(production_path).tables
+    assert [table.table.name for table in state_of(local).tables] == ["customers", "every_type", "sample"]
+    assert state_of(local).table_grants == state_of(production_path).table_grants != ()
+
+
+def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tmp_path, monkeypatch):
+    """The summary's second line, when the old snapshot's tables held local rows (which tables do is
+    the rows part's: catalog.snapshot.tables_with_rows, stood in here; catalog/snapshot.py is not
+    compiled)."""
+    from mcshell.catalog import snapshot
+    from mcshell.cli import _pull
+    from mcshell.session import SessionOptions
+
+    url, _ = production
+    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, project: ("customers", "sample"))
+    err = io.StringIO()
+    options = SessionOptions(catalog_path=str(tmp_path / "local.db"), user=OWNER, project="sales")
+    target = Target(url, "sales", OWNER_ID, OWNER_SECRET)
+    status = _pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))
+    assert int(status) == 0, err.getvalue()
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("pulled 4 models, 7 versions, 3 tables, 2 members, 1 role, 9 grants from ")
+    assert lines[1:] == ["the local rows of 2 tables were dropped (customers, sample): a pull brings no rows"]

@@ -199,7 +199,7 @@ def test_the_built_in_roles_a_member_holds_are_read_from_their_roles_block():
          "'A projects/sales/models/churn: Describe | Select': not a privilege on a model (Describe, Alter, Drop)"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nA projects/other: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: "
-         "'A projects/other: List': not the project or one of its models"),
+         "'A projects/other: List': not the project or one of its models or tables"),
         ({GRANTS_OF_BOB: "Authorization Type: ACL\nAG projects/sales: List\n"},
          f"the answer to SHOW GRANTS FOR {BOB} could not be read at line 2: 'AG projects/sales: List': mark not A"),
         ({"LIST_ROLES": _grid(("Role", "IsBuiltin", "CreateTime"), [("dev", "false", "t0")]),

@@ -220,3 +220,56 @@ def test_the_counts_of_a_diff_are_the_edits_made(case):
     assert sorted(c.sign for c in back if c.sign != CHANGE) == sorted(
         {ADD: REMOVE, REMOVE: ADD}[c.sign] for c in changes if c.sign != CHANGE
     )
+
+
+# -- tables -----------------------------------------------------------------------------------------
+def table(name: str, columns=(("id", "bigint"),), keys=(), partitions=(), **fields: object):
+    from mcshell.catalog.snapshot import TableState
+    from mcshell.catalog.tables import TableColumnMeta, TableMeta
+
+    made = TableMeta("p1", name, ALICE, "", tuple(TableColumnMeta(*c) for c in columns),
+                     tuple(TableColumnMeta(*k) for k in keys), None, T0, T0, T0)  # fmt: skip
+    return TableState(dataclasses.replace(made, **fields), tuple((spec, T0) for spec in partitions))  # type: ignore[arg-type]
+
+
+def with_tables(tables=(), grants=()) -> ProjectState:
+    return dataclasses.replace(state(), tables=tuple(tables), table_grants=tuple(grants))
+
+
+def test_the_lines_of_a_script_that_adds_changes_and_removes_tables():
+    before = with_tables(
+        [table("customers", keys=(("ds", "string"),), partitions=("ds=1",)), table("staging", partitions=())],
+        [GrantRow("user", BOB, "customers", "Describe")],
+    )
+    after = with_tables(
+        [table("customers", columns=(("id", "bigint"), ("visits", "bigint"), ("spend", "double", "30 days", True)),
+               keys=(("ds", "string"),), partitions=("ds=2",), comment="churn", lifecycle=30, last_ddl_time=T1),
+         table("scores", keys=(("ds", "string"),), partitions=("ds=1", "ds=2"))],
+        [GrantRow("user", BOB, "customers", "Select"), GrantRow("role", "reader", "scores", "Describe")],
+    )  # fmt: skip
+    assert lines(diff(before, after)) == [
+        "~ table customers: comment '' -> 'churn'",
+        "~ table customers: lifecycle (none) -> 30",
+        "~ table customers: + column visits bigint",
+        "~ table customers: + column spend double NOT NULL comment '30 days'",
+        "- partition customers/ds=1",
+        "+ partition customers/ds=2",
+        "+ table scores",
+        "+ partition scores/ds=1",
+        "+ partition scores/ds=2",
+        "- table staging",
+        "- grant Describe on table customers to user ALIYUN$bob@example.com",
+        "+ grant Select on table customers to user ALIYUN$bob@example.com",
+        "+ grant Describe on table scores to role reader",
+    ]
+
+
+def test_columns_that_change_otherwise_show_the_whole_list_and_times_are_no_change():
+    before = with_tables([table("t", columns=(("id", "bigint"), ("age", "int")), keys=(("ds", "string"),))])
+    after = with_tables([table("t", columns=(("id", "string"),), keys=(("dt", "string"),), create_time=T1)])
+    assert lines(diff(before, after)) == [
+        "~ table t: columns (id bigint, age int) -> (id string)",
+        "~ table t: partition keys (ds string) -> (dt string)",
+    ]
+    assert diff(before, dataclasses.replace(before, tables=(table("t", columns=(("id", "bigint"), ("age", "int")),
+                keys=(("ds", "string"),), last_modified_time=T1),))) == []  # fmt: skip
