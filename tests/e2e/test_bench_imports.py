@@ -17,6 +17,8 @@ HEAVY = (
     "mcshell.rules.helptext",
     "odps",
     "mcshell.remote",
+    "duckdb",
+    "mcshell.rows",
 )
 PUBLIC_MODEL = "bigdata_public_modelset.default.`qwen3-max`"
 
