@@ -276,3 +276,13 @@ class RowStoreError(McError):
 
     code = "ODPS-0010000"
     kind = "Row store error"
+
+
+class TunnelError(McError):
+    """tunnel upload or download refused: a bad row of the file (its line and column), a file that
+    cannot be read or written, an option value odpscmd would not take. The code is the one for
+    failures that are not a statement's (odpscmd prints its tunnel errors with none), the kind
+    mcshell's decision (docs/tables.md, "tunnel")."""
+
+    code = "ODPS-0010000"
+    kind = "Tunnel error"
