@@ -92,18 +92,23 @@ class RowStore:
         self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
         return name
 
-    def live_rows_sql(self, table: TableMeta) -> str:
-        """The SELECT behind `view`: one branch per DuckDB table the live segments are in."""
+    def live_rows_sql(self, table: TableMeta, ordered: bool = False) -> str:
+        """The SELECT behind `view`: one branch per DuckDB table the live segments are in. `ordered`:
+        two more columns, `mcshell_branch` and `mcshell_row`, that ORDER BY puts in the order they were
+        written (a download gives a file's rows in its order)."""
         segments = self.catalog.tables.segments(table.id)
         by_storage: dict[int, list[Segment]] = {}
         for segment in segments:
             by_storage.setdefault(segment.storage, []).append(segment)
         stored = self.stored_columns()
-        branches = [self._branch(table, storage, found, stored) for storage, found in by_storage.items()]
+        branches = [self._branch(table, storage, found, stored) for storage, found in sorted(by_storage.items())]
         if not branches:
             nulls = [_typed_null(c) for c in (*table.columns, *table.partition_columns)]
-            return f"SELECT {', '.join(nulls)} WHERE false"
-        return " UNION ALL ".join(branches)
+            order = ", 0 AS mcshell_branch, 0 AS mcshell_row" if ordered else ""
+            return f"SELECT {', '.join(nulls)}{order} WHERE false"
+        if not ordered:
+            return " UNION ALL ".join(f"SELECT * EXCLUDE (mcshell_row) FROM ({b})" for b in branches)
+        return " UNION ALL ".join(f"SELECT {at} AS mcshell_branch, * FROM ({b})" for at, b in enumerate(branches))
 
     def _branch(self, table: TableMeta, storage: int, segments: list[Segment], stored: dict[str, set[str]]) -> str:
         columns = stored.get(f"t{storage}")
@@ -121,7 +126,7 @@ class RowStore:
         live = ", ".join(_live_row(segment, len(table.partition_columns)) for segment in segments)
         names = ", ".join([SEGMENT_COLUMN, *(f"p{at}" for at in range(len(table.partition_columns)))])
         return (
-            f"SELECT {', '.join(select)} FROM {storage_table(storage)} AS r "
+            f"SELECT {', '.join(select)}, r.rowid AS mcshell_row FROM {storage_table(storage)} AS r "
             f"JOIN (VALUES {live}) AS live({names}) ON r.{SEGMENT_COLUMN} = live.{SEGMENT_COLUMN}"
         )
 

@@ -104,16 +104,31 @@ _NEW_LINES = {"\n": "\\n", "\r\n": "\\r\\n", "\r": "\\r"}  # as read_csv's new_l
 
 
 def reader_sql(path: str, table: TableMeta, fmt: TunnelFormat) -> str:
-    """DuckDB's read_csv of the file: one VARCHAR field per data column, no guessing."""
-    columns = ", ".join(f"'f{at}': 'VARCHAR'" for at in range(len(table.columns)))
-    quote = '"' if fmt.csv else ""
-    options = [
-        f"columns = {{{columns}}}", f"delim = {_text(fmt.field_delimiter)}", f"quote = {_text(quote)}",
-        f"escape = {_text(quote)}", f"header = {str(fmt.header).lower()}", f"nullstr = {_text(fmt.null_indicator)}",
-        "allow_quoted_nulls = false", "auto_detect = false", "strict_mode = true",
-        f"new_line = {_text(_NEW_LINES[fmt.record_delimiter])}",
-    ]  # fmt: skip
-    return f"read_csv({_text(path)}, {', '.join(options)})"
+    """The file's records, `f0` ... one VARCHAR (NULL: the null indicator) per data column, then
+    `mcshell_fields`, how many fields the record has. With -cf true DuckDB's read_csv reads it (quotes,
+    "" inside; it refuses a record of another field count itself); a text file is cut at the record
+    and field delimiters as they are, with no quoting (read_csv's strict mode misreads \r\n without
+    quotes: DuckDB 2.0)."""
+    count = len(table.columns)
+    if fmt.csv:
+        columns = ", ".join(f"'f{at}': 'VARCHAR'" for at in range(count))
+        options = [
+            f"columns = {{{columns}}}", f"delim = {_text(fmt.field_delimiter)}", "quote = '\"'", "escape = '\"'",
+            f"header = {str(fmt.header).lower()}", f"nullstr = {_text(fmt.null_indicator)}",
+            "allow_quoted_nulls = false", "auto_detect = false", "strict_mode = true",
+            f"new_line = {_text(_NEW_LINES[fmt.record_delimiter])}",
+        ]  # fmt: skip
+        return f"SELECT *, {count} AS mcshell_fields FROM read_csv({_text(path)}, {', '.join(options)})"
+    rd, ni = _text(fmt.record_delimiter), _text(fmt.null_indicator)
+    body = f"CASE WHEN suffix(content, {rd}) THEN content[:length(content) - length({rd})] ELSE content END"
+    lines = f"CASE WHEN content = '' THEN []::VARCHAR[] ELSE string_split({body}, {rd}) END"
+    fields = ", ".join(f"CASE WHEN f[{at + 1}] = {ni} THEN NULL ELSE f[{at + 1}] END AS f{at}" for at in range(count))
+    return (
+        f"SELECT {fields}, len(f) AS mcshell_fields, mcshell_record FROM (SELECT mcshell_record, "
+        f"string_split(line, {_text(fmt.field_delimiter)}) AS f FROM (SELECT generate_subscripts(l, 1) AS "
+        f"mcshell_record, unnest(l) AS line FROM (SELECT {lines} AS l FROM read_text({_text(path)}))) "
+        f"WHERE mcshell_record > {int(fmt.header)})"
+    )
 
 
 class _BadFile(Exception):
@@ -127,14 +142,16 @@ def upload(ctx: Context, table: TableMeta, partition: str | None, path: str, fmt
     rules = [value_rule(column) for column in table.columns]
 
     def fill(store: RowStore, name: str, key: int) -> int:
-        converted = ", ".join(
+        converted = [
             _converted(rule, column, f"f{at}")
             for at, (rule, column) in enumerate(zip(rules, table.columns, strict=True))
-        )
+        ]
+        converted[0] = f"CASE WHEN mcshell_fields <> {len(rules)} THEN error('{BAD_VALUE}') ELSE {converted[0]} END"
         names = ", ".join([SEGMENT_COLUMN, *(quote_name(c.name) for c in table.columns)])
         try:
             found = store.connection.execute(
-                f"INSERT INTO {name} ({names}) SELECT {key}, {converted} FROM {reader_sql(path, table, fmt)}"
+                f"INSERT INTO {name} ({names}) SELECT {key}, {', '.join(converted)} "
+                f"FROM ({reader_sql(path, table, fmt)})"
             )
         except duckdb_module().Error as error:
             raise _BadFile(str(error)) from None
@@ -178,20 +195,25 @@ def _bad_file(
 def _first_bad_value(
     connection: Any, path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]]
 ) -> TunnelError:
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE mcshell_upload AS SELECT * FROM {reader_sql(path, table, fmt)}")
+    connection.execute(f"CREATE TEMP TABLE mcshell_upload AS {reader_sql(path, table, fmt)}")
+    # A text file numbers its records itself; a CSV file's are in the order read (the header counted).
+    record = "mcshell_record" if not fmt.csv else f"rowid + {1 + int(fmt.header)}"
     checks = [
         f"(f{at} IS NULL AND NOT {str(c.not_null).lower()}) OR coalesce({_substitute(r[0], f'f{at}')}, false)"
         for at, (r, c) in enumerate(zip(rules, table.columns, strict=True))
     ]
     found = connection.execute(
-        f"SELECT rowid, [{', '.join(checks)}], [{', '.join('f' + str(at) for at in range(len(checks)))}] "
-        f"FROM mcshell_upload WHERE NOT ({' AND '.join(f'({c})' for c in checks)}) ORDER BY rowid LIMIT 1"
+        f"SELECT {record} AS line, mcshell_fields, [{', '.join(checks)}], "
+        f"[{', '.join('f' + str(at) for at in range(len(checks)))}] FROM mcshell_upload "
+        f"WHERE mcshell_fields <> {len(checks)} OR NOT ({' AND '.join(f'({c})' for c in checks)}) ORDER BY line LIMIT 1"
     ).fetchone()
     if found is None:
         return TunnelError(f"{path}: a value could not be converted")
-    row, valid, values = found
+    line, fields, valid, values = found
+    if fields != len(checks):
+        return TunnelError(f"{path}, line {line}: {column_mismatch(len(checks), fields)}")
     at = valid.index(False)
-    column, line = table.columns[at], row + 1 + int(fmt.header)
+    column = table.columns[at]
     where = f"{path}, line {line}, column {at + 1} ({column.name}): format error -"
     if values[at] is None:
         return TunnelError(f"{where} NULL in a NOT NULL column")
@@ -205,6 +227,11 @@ def printable_value(value: str) -> str:
     return quoted(value, 64)
 
 
+def column_mismatch(expected: int, found: int) -> str:
+    """odpscmd's documented words for a record of another field count (the tunnel commands page, -dbr)."""
+    return f"column mismatch -,expected {expected} columns, {found} columns found, please check data or delimiter"
+
+
 def _reader_error(path: str, text: str) -> TunnelError:
     """DuckDB's CSV reader's error, in odpscmd's words where they are documented (the record's
     number is DuckDB's `Line`, the header counted)."""
@@ -215,13 +242,10 @@ def _reader_error(path: str, text: str) -> TunnelError:
     counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if counts:
         expected, found = counts.groups()
-        return TunnelError(
-            f"{where}: column mismatch -,expected {expected} columns, {found} columns found, "
-            "please check data or delimiter"
-        )
+        return TunnelError(f"{where}: {column_mismatch(int(expected), int(found))}")
     if "unterminated quote" in text:
         return TunnelError(f"{where}: a quoted value is not closed")
-    if "Invalid unicode" in text:
+    if "Invalid unicode" in text or "valid UTF-8" in text:
         return TunnelError(f"{where}: the file is not UTF-8")
     first = text.splitlines()[0] if text else "cannot be read"
     return TunnelError(f"{where}: {first}")
@@ -232,11 +256,12 @@ def download(ctx: Context, table: TableMeta, partition: str | None, path: str, f
     """The table's (or the partition's) rows into the file, written whole or not at all; the row count."""
     store = RowStore.open(ctx.catalog, write=False)
     try:
-        view = store.view(table)
+        rows = store.live_rows_sql(table, ordered=True)
         where = _partition_filter(table, partition)
         limit = f" LIMIT {fmt.limit}" if fmt.limit is not None else ""
         texts = ", ".join(_as_text(c) for c in table.columns)
-        cursor = store.connection.execute(f"SELECT {texts} FROM {view}{where}{limit}")
+        order = " ORDER BY mcshell_branch, mcshell_row"
+        cursor = store.connection.execute(f"SELECT {texts} FROM ({rows}) AS live{where}{order}{limit}")
         return _write_file(path, fmt, [c.name for c in table.columns], _batches(cursor))
     finally:
         store.close()

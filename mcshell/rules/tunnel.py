@@ -142,14 +142,27 @@ def tunnel_upload(stmt: st.TunnelUpload, ctx: Context) -> Result:
             "(-acp true creates it)",
             stmt.partition.offset if stmt.partition else None,
         )
+    _check_types(table, stmt.table.offset)
+    if ctx.dry_run:  # --check reads neither the file nor the rows
+        _format(given, "\n")
+        return OK
     path = stmt.path.value
     fmt = _format(given, _detected_delimiter(path) if "record_delimiter" not in given else "\n")
-    if ctx.dry_run:
-        return OK
     from mcshell.rows.tunnel import upload
 
     upload(ctx, table, partition, path, fmt, overwrite=given.get("overwrite", False))
     return OK
+
+
+def _check_types(table: TableMeta, offset: int) -> None:
+    """Every data column has a text form the tunnel reads (rows/tunnel.py's value rules)."""
+    from mcshell.rows.tunnel import value_rule
+
+    for column in table.columns:
+        try:
+            value_rule(column)
+        except NotRunLocally as refused:
+            raise NotRunLocally(refused.message, offset) from None
 
 
 def _detected_delimiter(path: str) -> str:
@@ -171,10 +184,10 @@ def tunnel_download(stmt: st.TunnelDownload, ctx: Context) -> Result:
         )
     fmt = _format(options_of(stmt, "download"), "\n")
     path = stmt.path.value
-    if os.path.isdir(path):
-        raise TunnelError(f"{path}: is a directory")
     if ctx.dry_run:
         return OK
+    if os.path.isdir(path):
+        raise TunnelError(f"{path}: is a directory")
     from mcshell.rows.tunnel import download
 
     download(ctx, table, partition, path, fmt)
