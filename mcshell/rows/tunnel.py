@@ -37,27 +37,28 @@ class TunnelFormat(Value):
     limit: int | None = None
 
 
-# -- the value rules: (SQL that is true for a valid text `v`, SQL of its value) per type -----------
+# -- the value rules: per type, (the text's shape, its value, the type's name) --------------------
 _INTEGER = r"[+-]?[0-9]+"
 _REAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DATETIME = _DATE + r" [0-9]{2}:[0-9]{2}:[0-9]{2}"
+_DATETIME = _DATE + r" ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _TIMESTAMP = _DATETIME + r"(\.[0-9]{1,9})?"
-_NUMERIC = {"tinyint", "smallint", "int", "bigint", "float", "double"}
+_INTEGERS = {"tinyint", "smallint", "int", "bigint"}
 MAX_STRING = 8 * 1024 * 1024  # STRING holds at most 8 MB (the data types page)
 
 
 def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
-    """(valid, value, what) for the column's text `v`; `what` names the type in a FAILED line."""
+    """(shape, value, what) for the column's text `v`: `shape` is SQL true for text of the type's form,
+    `value` the SQL of its value, which fails for one out of range (BIGINT's, a DECIMAL's precision, a
+    day that does not exist); `what` names the type in a FAILED line."""
     kind = column.type.lower()
     target = duckdb_type(kind)
     base = kind.split("(", 1)[0]
-    if base in _NUMERIC:
-        pattern = _INTEGER if target in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT") else _REAL
-        return _matches(pattern) + f" AND TRY_CAST(v AS {target}) IS NOT NULL", f"CAST(v AS {target})", base
-    if base == "decimal":
-        return _matches(_DECIMAL) + f" AND TRY_CAST(v AS {target}) IS NOT NULL", f"CAST(v AS {target})", kind
+    shapes = {"float": _REAL, "double": _REAL, "decimal": _DECIMAL, "date": _DATE, "datetime": _DATETIME}
+    shapes.update({"timestamp": _TIMESTAMP, "timestamp_ntz": _TIMESTAMP, **dict.fromkeys(_INTEGERS, _INTEGER)})
+    if base in shapes:
+        return f"regexp_full_match(v, '{shapes[base]}')", f"CAST(v AS {target})", kind if base == "decimal" else base
     if base in ("varchar", "char"):
         size = int(kind[kind.index("(") + 1 : -1])
         return f"length(v) <= {size}", "v", kind
@@ -65,24 +66,15 @@ def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
         return f"strlen(v) <= {MAX_STRING}", "v", base
     if base == "boolean":
         return "lower(v) IN ('true', 'false', '0', '1')", "lower(v) IN ('true', '1')", base
-    if base == "date":
-        return _parsed(_DATE, "%Y-%m-%d"), "CAST(strptime(v, '%Y-%m-%d') AS DATE)", base
-    if base == "datetime":
-        return _parsed(_DATETIME, "%Y-%m-%d %H:%M:%S"), "strptime(v, '%Y-%m-%d %H:%M:%S')", base
-    if base in ("timestamp", "timestamp_ntz"):
-        return _matches(_TIMESTAMP) + f" AND TRY_CAST(v AS {target}) IS NOT NULL", f"CAST(v AS {target})", base
     raise NotRunLocally(
         f"mcshell does not run this locally: tunnel of a {kind} column ({column.name}): odpscmd's text form "
         "of the type is not documented"
     )
 
 
-def _matches(pattern: str) -> str:
-    return f"regexp_full_match(v, '{pattern}')"
-
-
-def _parsed(pattern: str, layout: str) -> str:
-    return _matches(pattern) + f" AND try_strptime(v, '{layout}') IS NOT NULL"
+def _cut_as_text(fmt: TunnelFormat) -> bool:
+    """A text file whose records end in \\r\\n or another delimiter read_csv does not take without quotes."""
+    return not fmt.csv and fmt.record_delimiter not in ("\n", "\r")
 
 
 def _substitute(sql: str, name: str) -> str:
@@ -105,16 +97,17 @@ _NEW_LINES = {"\n": "\\n", "\r\n": "\\r\\n", "\r": "\\r"}  # as read_csv's new_l
 
 def reader_sql(path: str, table: TableMeta, fmt: TunnelFormat) -> str:
     """The file's records, `f0` ... one VARCHAR (NULL: the null indicator) per data column, then
-    `mcshell_fields`, how many fields the record has. With -cf true DuckDB's read_csv reads it (quotes,
-    "" inside; it refuses a record of another field count itself); a text file is cut at the record
-    and field delimiters as they are, with no quoting (read_csv's strict mode misreads \r\n without
-    quotes: DuckDB 2.0)."""
+    `mcshell_fields`, how many fields the record has. DuckDB's read_csv reads a CSV file (-cf true:
+    quotes, "" inside) and a text file whose records end in \\n or \\r (no quotes); it refuses a record
+    of another field count itself. Other text files are cut at the record and field delimiters as they
+    are (read_csv misreads \\r\\n without quotes in DuckDB 2.0, and takes no other record delimiter)."""
     count = len(table.columns)
-    if fmt.csv:
+    if not _cut_as_text(fmt):
         columns = ", ".join(f"'f{at}': 'VARCHAR'" for at in range(count))
+        quote = _text('"' if fmt.csv else "")
         options = [
-            f"columns = {{{columns}}}", f"delim = {_text(fmt.field_delimiter)}", "quote = '\"'", "escape = '\"'",
-            f"header = {str(fmt.header).lower()}", f"nullstr = {_text(fmt.null_indicator)}",
+            f"columns = {{{columns}}}", f"delim = {_text(fmt.field_delimiter)}", f"quote = {quote}",
+            f"escape = {quote}", f"header = {str(fmt.header).lower()}", f"nullstr = {_text(fmt.null_indicator)}",
             "allow_quoted_nulls = false", "auto_detect = false", "strict_mode = true",
             f"new_line = {_text(_NEW_LINES[fmt.record_delimiter])}",
         ]  # fmt: skip
@@ -165,13 +158,14 @@ def upload(ctx: Context, table: TableMeta, partition: str | None, path: str, fmt
 
 
 def _converted(rule: tuple[str, str, str], column: TableColumnMeta, field: str) -> str:
-    valid, value, _ = rule
-    if column.not_null:
-        valid = f"v IS NOT NULL AND {valid}"
+    """The fast pass's value: NULL, the value of text of the right shape, or an error (the value's
+    own, out of range, or BAD_VALUE); the second pass then says which."""
+    shape, value, _ = rule
     name = quote_name(field)
+    null = f"error('{BAD_VALUE}')" if column.not_null else "NULL"
     return (
-        f"CASE WHEN {name} IS NULL AND NOT {str(column.not_null).lower()} THEN NULL "
-        f"WHEN {_substitute(valid, name)} THEN {_substitute(value, name)} ELSE error('{BAD_VALUE}') END"
+        f"CASE WHEN {name} IS NULL THEN {null} "
+        f"WHEN {_substitute(shape, name)} THEN {_substitute(value, name)} ELSE error('{BAD_VALUE}') END"
     )
 
 
@@ -179,27 +173,27 @@ def _bad_file(
     path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]], text: str
 ) -> TunnelError:
     """Where the file is bad: its first bad value (a second pass, on a connection of its own), or
-    what DuckDB's reader said."""
-    if BAD_VALUE not in text.split("\n", 1)[0]:
-        return _reader_error(path, text)
+    what DuckDB's reader said (the second pass reads the file again, and fails as the first did)."""
     duckdb = duckdb_module()
     connection = duckdb.connect(":memory:")
     try:
-        return _first_bad_value(connection, path, table, fmt, rules)
+        found = _first_bad_value(connection, path, table, fmt, rules)
     except duckdb.Error as again:
         return _reader_error(path, str(again))
     finally:
         connection.close()
+    return found if found is not None else _reader_error(path, text)
 
 
 def _first_bad_value(
     connection: Any, path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]]
-) -> TunnelError:
+) -> TunnelError | None:
     connection.execute(f"CREATE TEMP TABLE mcshell_upload AS {reader_sql(path, table, fmt)}")
-    # A text file numbers its records itself; a CSV file's are in the order read (the header counted).
-    record = "mcshell_record" if not fmt.csv else f"rowid + {1 + int(fmt.header)}"
+    # read_text's records are numbered; read_csv's are in the order read (the header counted).
+    record = "mcshell_record" if _cut_as_text(fmt) else f"rowid + {1 + int(fmt.header)}"
     checks = [
-        f"(f{at} IS NULL AND NOT {str(c.not_null).lower()}) OR coalesce({_substitute(r[0], f'f{at}')}, false)"
+        f"(f{at} IS NULL AND NOT {str(c.not_null).lower()}) OR coalesce({_substitute(r[0], f'f{at}')} "
+        f"AND try({_substitute(r[1], f'f{at}')}) IS NOT NULL, false)"
         for at, (r, c) in enumerate(zip(rules, table.columns, strict=True))
     ]
     found = connection.execute(
@@ -208,7 +202,7 @@ def _first_bad_value(
         f"WHERE mcshell_fields <> {len(checks)} OR NOT ({' AND '.join(f'({c})' for c in checks)}) ORDER BY line LIMIT 1"
     ).fetchone()
     if found is None:
-        return TunnelError(f"{path}: a value could not be converted")
+        return None
     line, fields, valid, values = found
     if fields != len(checks):
         return TunnelError(f"{path}, line {line}: {column_mismatch(len(checks), fields)}")

@@ -39,7 +39,7 @@ _LONG = {long: short for short, (long, *_) in _OPTIONS.items()}
 _OTHERS = ("bs", "block-size", "c", "charset", "dfp", "date-format-pattern", "mbr", "max-bad-records", "s", "scan",
            "sd", "session-dir", "ss", "strict-schema", "te", "tunnel_endpoint", "threads", "tz", "time-zone", "e",
            "exponential", "ci", "columns-index", "cn", "columns-name", "time")  # fmt: skip
-# Record delimiters DuckDB's CSV reader takes (its `new_line` option).
+# Record delimiters DuckDB's CSV reader takes (its `new_line` option): a CSV file's (a text file takes any).
 _RECORD_DELIMITERS = ("\n", "\r\n", "\r")
 
 
@@ -109,8 +109,11 @@ def _format(given: dict[str, Any], record_delimiter: str) -> TunnelFormat:
         raise TunnelError("the field delimiter (-fd) is empty")
     if fmt.record_delimiter in fmt.field_delimiter:
         raise TunnelError("the field delimiter (-fd) must not contain the record delimiter (-rd)")
-    if fmt.record_delimiter not in _RECORD_DELIMITERS:
-        raise NotRunLocally("mcshell does not run this locally: a record delimiter (-rd) other than \\n, \\r\\n or \\r")
+    if fmt.csv and fmt.record_delimiter not in _RECORD_DELIMITERS:
+        raise NotRunLocally(
+            "mcshell does not run this locally: a CSV file (-cf true) with a record delimiter (-rd) other than "
+            "\\n, \\r\\n or \\r"
+        )
     return fmt
 
 

@@ -130,7 +130,7 @@ def test_files_and_options_that_cannot_be_used(mcshell, tmp_path):
     tunnel, semantic = "FAILED: ODPS-0010000: Tunnel error - ", "Semantic analysis exception - "
     cases = {
         "tunnel upload missing.csv t;": tunnel + "missing.csv: cannot be read: No such file or directory",
-        "tunnel upload bytes.csv t;": tunnel + "bytes.csv: the file is not UTF-8",
+        "tunnel upload bytes.csv t;": tunnel + "bytes.csv, line 1: the file is not UTF-8",
         "tunnel upload -dbr true bytes.csv t;": f"FAILED: ODPS-0130071:[1,15] {semantic}mcshell does not "
         "run this locally: -dbr true (skipping bad rows); a bad row refuses the whole file",
         "tunnel upload -threads 2 bytes.csv t;": f"FAILED: ODPS-0130071:[1,15] {semantic}mcshell does not "
