@@ -15,7 +15,7 @@ from mcshell.errors import ParseError, UnsupportedStatement
 from mcshell.sql import statements as st
 from mcshell.sql.splitter import content_start
 
-_SUBCOMMANDS = ("upload", "download")
+_SUBCOMMANDS = {"upload": "upload", "u": "upload", "download": "download", "d": "download"}  # odpscmd's short names
 # The other subcommands odpscmd has; mcshell runs none of them.
 _OTHERS = ("resume", "show", "purge", "help", "upsert")
 
@@ -44,7 +44,7 @@ def parse_tunnel(text: str) -> st.Statement:
         else:
             positional.append((word, offset))
             at += 1
-    subcommand = words[1][0].lower()
+    subcommand = _SUBCOMMANDS[words[1][0].lower()]
     if len(positional) != 2:
         shape = "<path> <table>" if subcommand == "upload" else "<table> <path>"
         where = positional[2][1] if len(positional) > 2 else len(text.rstrip())
