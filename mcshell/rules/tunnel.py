@@ -118,6 +118,12 @@ def _format(given: dict[str, Any], record_delimiter: str) -> TunnelFormat:
 
 
 def _target(stmt: st.TunnelUpload | st.TunnelDownload, ctx: Context, changes: bool) -> tuple[TableMeta, str | None]:
+    if not ctx.local_files and not ctx.dry_run:
+        raise NotRunLocally(
+            "mcshell does not run this locally: tunnel commands read and write files of the machine they run "
+            "on, which only the mcshell command does (not mcshell serve)",
+            0,
+        )
     table = find_table(ctx, access.resolve(stmt.table, ctx, changes=changes), stmt.table.offset)
     access.require_on_table(ctx, privileges.UPDATE if changes else privileges.SELECT, table)
     if stmt.partition is None:
