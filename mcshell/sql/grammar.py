@@ -409,24 +409,6 @@ ALTER TABLE <table> DROP [IF EXISTS] PARTITION (<key> = '<value>', ...)[, PARTIT
         ("SHOW PARTITIONS customers;",),
     ),
     StatementSyntax(
-        "TUNNEL",
-        ("TUNNEL", Alt(("UPLOAD", REST), ("DOWNLOAD", REST))),
-        """TUNNEL UPLOAD [<option> <value> ...] <path> <[project.]table>[/<key>=<value>[,<key>=<value> ...]];
-TUNNEL DOWNLOAD [<option> <value> ...] <[project.]table>[/<key>=<value>,...] <path>;
-  odpscmd's commands, as its console takes them; the path is relative to the current directory;
-  options: -fd <field delimiter> (default ,), -rd <record delimiter> (upload: \r\n or \n as the file has
-  it), -h true|false (a header line), -ni <null indicator> (default empty), -cf true|false (CSV quoting),
-  -cp (accepted, no effect); upload: -ow true (overwrite), -acp true (create the partition),
-  -dbr false; download: -limit <rows>""",
-        "move a table's rows between it and a local file (odpscmd's tunnel upload and download)",
-        (
-            "tunnel upload data.csv customers;",
-            "tunnel upload -fd '|' -h true d.csv customers/dt=2026;",
-            "tunnel download customers out.csv;",
-        ),
-        aliases=("TUNNEL UPLOAD", "TUNNEL DOWNLOAD"),
-    ),
-    StatementSyntax(
         "SELECT",
         (Alt(("SELECT",), ("WITH",)), REST),  # sqlglot parses it (sql/select.py); completion: repl/completion.py
         """SELECT <expr> [AS <alias>], ... [FROM VALUES (<v>, ...), ... t(<col>, ...)] [WHERE ...] ...;
@@ -443,6 +425,24 @@ TUNNEL DOWNLOAD [<option> <value> ...] <[project.]table>[/<key>=<value>,...] <pa
             "WITH c AS (SELECT 1 AS a) SELECT a FROM c;",
         ),
         aliases=("WITH",),
+    ),
+    StatementSyntax(
+        "TUNNEL",
+        ("TUNNEL", Alt(("UPLOAD", REST), ("DOWNLOAD", REST))),
+        """TUNNEL UPLOAD [<option> <value> ...] <path> <[project.]table>[/<key>=<value>[,<key>=<value> ...]];
+TUNNEL DOWNLOAD [<option> <value> ...] <[project.]table>[/<key>=<value>,...] <path>;
+  odpscmd's commands, as its console takes them; the path is relative to the current directory;
+  options: -fd <field delimiter> (default ,), -rd <record delimiter> (upload: \r\n or \n as the file has
+  it), -h true|false (a header line), -ni <null indicator> (default empty), -cf true|false (CSV quoting),
+  -cp (accepted, no effect); upload: -ow true (overwrite), -acp true (create the partition),
+  -dbr false; download: -limit <rows>""",
+        "move a table's rows between it and a local file (odpscmd's tunnel upload and download)",
+        (
+            "tunnel upload data.csv customers;",
+            "tunnel upload -fd '|' -h true d.csv customers/dt=2026;",
+            "tunnel download customers out.csv;",
+        ),
+        aliases=("TUNNEL UPLOAD", "TUNNEL DOWNLOAD"),
     ),
 )
 # HELP's topics: the statements, and the model functions (`HELP ML_PREDICT;`, rules/helptext.py).

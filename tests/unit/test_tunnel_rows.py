@@ -80,13 +80,16 @@ def test_random_rows_go_in_as_written_and_come_back_the_same(tmp_path_factory, s
     fmt = TunnelFormat(csv=True)
     try:
         (folder / "in.csv").write_text(
-            "".join(",".join(csv_field(k, v) for k, v in zip(kinds, row)) + "\n" for row in rows), encoding="utf-8"
+            "".join(",".join(csv_field(k, v) for k, v in zip(kinds, row, strict=True)) + "\n" for row in rows),
+            encoding="utf-8",
         )
         with catalog.transaction(write=True):
             catalog.ensure_project("p", "ALIYUN$o", NOW)
             first, second = new_table(ctx, kinds), new_table(ctx, kinds)
             assert upload(ctx, first, None, str(folder / "in.csv"), fmt, overwrite=False) == len(rows)
-            assert stored(ctx, first) == [tuple(_as_stored(k, v) for k, v in zip(kinds, row)) for row in rows]
+            assert stored(ctx, first) == [
+                tuple(_as_stored(k, v) for k, v in zip(kinds, row, strict=True)) for row in rows
+            ]
             assert download(ctx, first, None, str(folder / "out.csv"), fmt) == len(rows)
             upload(ctx, second, None, str(folder / "out.csv"), fmt, overwrite=False)
             assert stored(ctx, second) == stored(ctx, first)
