@@ -92,11 +92,11 @@ class RowStore:
         self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
         return name
 
-    def live_rows_sql(self, table: TableMeta, ordered: bool = False) -> str:
+    def live_rows_sql(self, table: TableMeta, ordered: bool = False, spec: str | None = None) -> str:
         """The SELECT behind `view`: one branch per DuckDB table the live segments are in. `ordered`:
         two more columns, `mcshell_branch` and `mcshell_row`, that ORDER BY puts in the order they were
-        written (a download gives a file's rows in its order)."""
-        segments = self.catalog.tables.segments(table.id)
+        written (a download gives a file's rows in its order). `spec`: the rows of that partition only."""
+        segments = [s for s in self.catalog.tables.segments(table.id) if spec is None or s.spec == spec]
         by_storage: dict[int, list[Segment]] = {}
         for segment in segments:
             by_storage.setdefault(segment.storage, []).append(segment)

@@ -250,12 +250,11 @@ def download(ctx: Context, table: TableMeta, partition: str | None, path: str, f
     """The table's (or the partition's) rows into the file, written whole or not at all; the row count."""
     store = RowStore.open(ctx.catalog, write=False)
     try:
-        rows = store.live_rows_sql(table, ordered=True)
-        where = _partition_filter(table, partition)
+        rows = store.live_rows_sql(table, ordered=True, spec=partition or None)
         limit = f" LIMIT {fmt.limit}" if fmt.limit is not None else ""
         texts = ", ".join(_as_text(c) for c in table.columns)
         order = " ORDER BY mcshell_branch, mcshell_row"
-        cursor = store.connection.execute(f"SELECT {texts} FROM ({rows}) AS live{where}{order}{limit}")
+        cursor = store.connection.execute(f"SELECT {texts} FROM ({rows}) AS live{order}{limit}")
         return _write_file(path, fmt, [c.name for c in table.columns], _batches(cursor))
     finally:
         store.close()
@@ -266,14 +265,6 @@ def _as_text(column: TableColumnMeta) -> str:
     if column.type.lower() == "datetime":
         return f"strftime({name}, '%Y-%m-%d %H:%M:%S')"
     return f"CAST({name} AS VARCHAR)"
-
-
-def _partition_filter(table: TableMeta, partition: str | None) -> str:
-    if not partition:
-        return ""
-    values = dict(part.split("=", 1) for part in partition.split("/"))
-    tests = [f"CAST({quote_name(c.name)} AS VARCHAR) = {_text(values[c.name])}" for c in table.partition_columns]
-    return " WHERE " + " AND ".join(tests)
 
 
 def _batches(cursor: Any) -> Iterator[list[tuple[str | None, ...]]]:

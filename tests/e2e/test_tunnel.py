@@ -181,3 +181,13 @@ def test_a_missing_or_broken_duckdb_is_one_failed_line(mcshell, tmp_path):
         "cannot open shared object file): pip install 'mcshell[tables]'\n",
         1,
     )
+
+
+def test_an_in_memory_catalog_keeps_its_rows_in_memory(mcshell, tmp_path):
+    (tmp_path / "a.csv").write_text("1,a\n2,b\n")
+    done = mcshell(*USER, "-e", "CREATE TABLE t (id BIGINT, s STRING) PARTITIONED BY (dt BIGINT); "
+                   "tunnel upload -acp true a.csv t/dt=02; tunnel download t/dt=02 out.csv;",
+                   catalog_path=":memory:", cwd=tmp_path)  # fmt: skip
+    assert (done.stderr, done.status) == ("OK\nOK\nOK\n", 0)
+    assert (tmp_path / "out.csv").read_text() == "1,a\n2,b\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "out.csv"]  # no file of rows

@@ -48,10 +48,12 @@ def live(ctx: Context, table: TableMeta) -> list[tuple]:
 def test_rows_of_every_scalar_type_go_in_and_read_back_as_written(ctx):
     types = [("a", "tinyint"), ("b", "smallint"), ("c", "int"), ("d", "bigint"), ("e", "float"), ("f", "double"),
              ("g", "decimal(10,2)"), ("h", "string"), ("i", "varchar(5)"), ("j", "boolean"), ("k", "binary"),
-             ("l", "date"), ("m", "datetime"), ("n", "array<bigint>")]  # fmt: skip
+             ("l", "date"), ("m", "datetime"), ("n", "array<bigint>"), ("o", "map<string,bigint>"),
+             ("p", "struct<x:int,y:string>")]  # fmt: skip
     table = make_table(ctx, "t", types)
     row = (1, 2, 3, 2**63 - 1, 0.5, 0.1, Decimal("12.34"), "é'\"", "abc", True, b"\x00\xff",
-           datetime.date(2026, 12, 7), datetime.datetime(2026, 12, 7, 1, 2, 3), [1, None])  # fmt: skip
+           datetime.date(2026, 12, 7), datetime.datetime(2026, 12, 7, 1, 2, 3), [1, None], {"k": 1},
+           {"x": 1, "y": "a"})  # fmt: skip
     with ctx.catalog.transaction(write=True):
         assert insert_rows(ctx, table, None, [row, (None,) * len(types)], overwrite=False) == 2
     assert live(ctx, table) == [row, (None,) * len(types)]
