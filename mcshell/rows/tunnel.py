@@ -66,10 +66,11 @@ def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
         return f"strlen(v) <= {MAX_STRING}", "v", base
     if base == "boolean":
         return "lower(v) IN ('true', 'false', '0', '1')", "lower(v) IN ('true', '1')", base
-    raise NotRunLocally(
-        f"mcshell does not run this locally: tunnel of a {kind} column ({column.name}): odpscmd's text form "
-        "of the type is not documented"
-    )
+    if base.startswith(("array", "map", "struct")):
+        why = "tunnel commands do not upload or download ARRAY, MAP and STRUCT data (the tunnel commands page)"
+    else:
+        why = "odpscmd's text form of the type is not documented"
+    raise NotRunLocally(f"mcshell does not run this locally: tunnel of a {kind} column ({column.name}): {why}")
 
 
 def _cut_as_text(fmt: TunnelFormat) -> bool:
