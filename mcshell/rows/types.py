@@ -4,8 +4,8 @@ Each MaxCompute type maps to the DuckDB type that holds every one of its values 
 DuckDB cannot hold faithfully is refused (NotRunLocally) rather than approximated:
 - DECIMAL with no precision is DECIMAL(38,18) (the DECIMAL data type page,
   https://www.alibabacloud.com/help/en/maxcompute/decimal-data-type, DECIMAL 2.0 enabled);
-- VARCHAR(n) and CHAR(n) are held as DuckDB VARCHAR: their length is checked when a value is
-  written (tunnel, INSERT), since DuckDB does not check it;
+- VARCHAR(n) and CHAR(n) are held as DuckDB VARCHAR, which does not check a length: tunnel upload
+  checks it (rows/tunnel.py); INSERT's values come converted to the column's type by its caller;
 - DATETIME (milliseconds) is TIMESTAMP (microseconds); TIMESTAMP and TIMESTAMP_NTZ (nanoseconds)
   are TIMESTAMP_NS;
 - JSON is refused: DuckDB's JSON type is an extension whose value rules are not MaxCompute's.
