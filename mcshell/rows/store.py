@@ -68,18 +68,26 @@ class RowStore:
             return cls(catalog, held.connection, path, held.writable)
         if held is not None and held.users:
             raise RowStoreError(f"the row store '{path}' was opened for reading by this statement before it wrote")
-        held = _OPEN[id(catalog)] = _Open(catalog, _connect(path, write), write or path == MEMORY)
+        if held is not None:  # kept open for reading by a script's batch (close): opened again to write
+            del _OPEN[id(catalog)]
+            held.connection.close()
+        # DuckDB takes one configuration per file in a process: a reader beside a writer of this
+        # process (another thread's catalog, mcshell serve) opens it as the writer did.
+        writing = write or any(other.writable and rows_path(other.catalog) == path for other in _OPEN.values())
+        held = _OPEN[id(catalog)] = _Open(catalog, _connect(path, writing), writing or path == MEMORY)
         held.users = 1
         return cls(catalog, held.connection, path, held.writable)
 
     def close(self) -> None:
         """Let the file go once the last user of the connection closes it (another process may open it
-        then); an in-memory store lives on with its catalog."""
+        then); an in-memory store lives on with its catalog. Within a script's batch, which holds the
+        catalog's write lock anyway, the file stays open for the batch's next statement (opening and
+        closing it costs more than a small INSERT); the first close after the batch lets it go."""
         held = _OPEN.get(id(self.catalog))
         if held is None or held.connection is not self.connection:
             return
         held.users -= 1
-        if held.users <= 0 and self.path != MEMORY:
+        if held.users <= 0 and self.path != MEMORY and not self.catalog.in_batch:
             del _OPEN[id(self.catalog)]
             self.connection.close()
 

@@ -152,3 +152,33 @@ def test_every_type_maps_faithfully_or_is_refused():
     with pytest.raises(NotRunLocally) as refused:
         duckdb_type("json")
     assert refused.value.message == "mcshell does not run this locally: type json has no faithful DuckDB type"
+
+
+def test_a_scripts_batch_keeps_the_file_open_and_the_first_close_after_it_lets_go(catalog):
+    from mcshell.rows import store as store_module
+
+    table = make_table(catalog, "t", [("id", "bigint")])
+    with catalog.batched_statement():
+        store = RowStore.open(catalog, write=True)
+        store.prepare_table(table, 3)
+        store.close()
+        assert id(catalog) in store_module._OPEN  # kept for the batch's next statement
+        again = RowStore.open(catalog, write=True)
+        assert again.connection is store.connection
+        again.close()
+    catalog.commit_batch()
+    reader = RowStore.open(catalog, write=False)  # after the batch: the same connection, let go at close
+    reader.close()
+    assert id(catalog) not in store_module._OPEN
+
+
+def test_a_reader_beside_a_writer_of_this_process_opens_the_file_as_the_writer_did(catalog, tmp_path):
+    table = make_table(catalog, "t", [("id", "bigint")])
+    write(catalog, table, "", 1, 3, [(1,)])
+    writer = RowStore.open(catalog, write=True)
+    other = Catalog.open(catalog.path, NOW)  # another thread's connection to the same catalog
+    try:
+        assert live(other, table) == [(1,)]
+    finally:
+        writer.close()
+        other.close()
