@@ -191,3 +191,26 @@ def test_an_in_memory_catalog_keeps_its_rows_in_memory(mcshell, tmp_path):
     assert (done.stderr, done.status) == ("OK\nOK\nOK\n", 0)
     assert (tmp_path / "out.csv").read_text() == "1,a\n2,b\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv", "out.csv"]  # no file of rows
+
+
+def test_another_process_holding_the_rows_is_one_failed_line(mcshell, tmp_path, catalog):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.csv").write_text("1\n")
+    assert run(mcshell, tmp_path, "CREATE TABLE t (id BIGINT); tunnel upload a.csv t;").status == 0
+    rows = f"{catalog}.rows"
+    hold = f"import duckdb, sys\nc = duckdb.connect({rows!r})\nprint('held', flush=True)\nsys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        refused = run(mcshell, tmp_path, "tunnel upload a.csv t;")
+    finally:
+        holder.communicate("")
+    assert (refused.stderr, refused.status) == (
+        f"FAILED: ODPS-0010000: Row store error - the row store '{rows}' is in use by another process: DuckDB lets "
+        "one process write it (and none read it meanwhile); try again when that one has finished\n",
+        1,
+    )
+    assert run(mcshell, tmp_path, "tunnel download t out.csv;").status == 0
+    assert (tmp_path / "out.csv").read_text() == "1\n"  # the refused upload wrote nothing
