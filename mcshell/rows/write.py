@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from mcshell.catalog.tables import Segment, TableMeta
-from mcshell.errors import InvalidPartitionKey, PartitionLimit
+from mcshell.errors import InvalidPartitionKey, NotRunLocally, PartitionLimit
 from mcshell.rows.store import SEGMENT_COLUMN, RowStore
 from mcshell.rows.types import duckdb_type, quote_name
 from mcshell.rules.context import Context
@@ -54,6 +54,7 @@ def insert_query(ctx: Context, table: TableMeta, partition: str | None, sql: str
 
 def insert_select(store: RowStore, table: TableMeta, name: str, key: int, sql: str) -> int:
     """`INSERT INTO name SELECT key, <the query's columns, cast to the table's types>`: the count."""
+    check_query_types(store, table, sql)
     columns = ", ".join([SEGMENT_COLUMN, *(quote_name(c.name) for c in table.columns)])
     inner = ", ".join(f"CAST(q.c{at} AS {duckdb_type(c.type)})" for at, c in enumerate(table.columns))
     aliases = ", ".join(f"c{at}" for at in range(len(table.columns)))
@@ -62,6 +63,41 @@ def insert_select(store: RowStore, table: TableMeta, name: str, key: int, sql: s
     )
     (count,) = found.fetchone()
     return int(count)
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+
+
+def check_query_types(store: RowStore, table: TableMeta, sql: str) -> None:
+    """Each column of the query converts to its table column's type without changing its value, or the
+    statement is refused: a conversion DuckDB makes otherwise (DOUBLE to BIGINT rounds where MaxCompute
+    truncates, a DOUBLE's text is not MaxCompute's) would be a wrong answer."""
+    found = [str(row[1]) for row in store.connection.execute(f"DESCRIBE {sql}").fetchall()]
+    if len(found) != len(table.columns):
+        raise NotRunLocally(
+            f"mcshell does not run this locally: the query yields {len(found)} columns for the "
+            f"{len(table.columns)} of {table.project}.{table.name}"
+        )
+    for source, column in zip(found, table.columns, strict=True):
+        target = duckdb_type(column.type)
+        if not _keeps_value(source.upper(), target):
+            raise NotRunLocally(
+                f"mcshell does not run this locally: a {source} value into column {column.name} "
+                f"({column.type}): DuckDB's conversion is not known to be MaxCompute's"
+            )
+
+
+def _keeps_value(source: str, target: str) -> bool:
+    if source in (target, '"NULL"') or (source.startswith("VARCHAR") and target == "VARCHAR"):
+        return True
+    if source in _INTEGERS:
+        wider = target in _INTEGERS and _INTEGERS.index(target) >= _INTEGERS.index(source)
+        return wider or target in ("FLOAT", "DOUBLE", "VARCHAR") or target.startswith("DECIMAL")
+    if source.startswith("DECIMAL(") and target.startswith("DECIMAL("):
+        return int(source[:-1].split(",")[1]) <= int(target[:-1].split(",")[1])  # no digit of scale lost
+    return (source, target) in {("FLOAT", "DOUBLE"), ("DATE", "TIMESTAMP"), ("TIMESTAMP", "TIMESTAMP_NS")} or (
+        source.startswith("DECIMAL(") and target == "DOUBLE"
+    )
 
 
 def write_segment(ctx: Context, table: TableMeta, partition: str | None, overwrite: bool, fill: Filler) -> int:

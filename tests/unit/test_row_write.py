@@ -97,3 +97,27 @@ def test_a_partition_spec_must_match_the_table(ctx):
         with pytest.raises(InvalidPartitionKey) as refused:
             insert_rows(ctx, plain, "dt=a", [(1,)], overwrite=False)
         assert refused.value.message == "table p.plain is not partitioned"
+
+
+def test_a_query_whose_values_duckdb_would_change_on_the_way_in_is_refused(ctx):
+    from mcshell.errors import NotRunLocally
+
+    table = make_table(ctx, "t", [("id", "bigint"), ("name", "string"), ("d", "decimal(10,2)")])
+    with ctx.catalog.transaction(write=True):
+        store = RowStore.open(ctx.catalog, write=True)  # as a caller that compiled the query on it
+        try:
+            assert insert_query(ctx, table, None, "SELECT 1::TINYINT, 'a', 1.5", overwrite=False) == 1
+            refusals = {
+                "SELECT 1.5::DOUBLE, 'a', 1": "a DOUBLE value into column id (bigint)",
+                "SELECT 1, 0.1::DOUBLE, 1": "a DOUBLE value into column name (string)",
+                "SELECT 1, 'a', 1.125": "a DECIMAL(4,3) value into column d (decimal(10,2))",
+            }
+            for sql, what in refusals.items():
+                with pytest.raises(NotRunLocally) as refused:
+                    insert_query(ctx, table, None, sql, overwrite=False)
+                assert refused.value.message == (
+                    f"mcshell does not run this locally: {what}: DuckDB's conversion is not known to be MaxCompute's"
+                )
+        finally:
+            store.close()
+    assert live(ctx, table) == [(1, "a", Decimal("1.50"))]
