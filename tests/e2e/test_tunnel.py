@@ -29,9 +29,13 @@ def run(mcshell, tmp_path, script: str):
 def test_a_csv_of_every_scalar_type_comes_back_as_it_went_in(mcshell, tmp_path):
     (tmp_path / "in.csv").write_text(ALL_TYPES_CSV, encoding="utf-8")
     done = run(mcshell, tmp_path, f"{ALL_TYPES} tunnel upload -cf true in.csv all_types; "
-               "tunnel download -cf true all_types out.csv;")  # fmt: skip
-    assert (done.stdout, done.stderr, done.status) == ("", "OK\nOK\nOK\n", 0)
+               "tunnel download -cf true all_types out.csv; CREATE TABLE copy LIKE all_types; "
+               "tunnel download -cf true -h true all_types header.csv; tunnel upload -cf true -h true header.csv copy; "
+               "tunnel download -cf true copy copy.csv;")  # fmt: skip
+    assert (done.stdout, done.stderr, done.status) == ("", "OK\n" * 7, 0)
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == ALL_TYPES_CSV
+    assert (tmp_path / "header.csv").read_text(encoding="utf-8").startswith("a,b,c,d,e,f,g,h,i,j,k,l,m,n\n")
+    assert (tmp_path / "copy.csv").read_text(encoding="utf-8") == ALL_TYPES_CSV
 
 
 def test_text_files_with_a_header_a_delimiter_and_a_null_indicator(mcshell, tmp_path):
