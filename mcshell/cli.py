@@ -215,6 +215,7 @@ def main(
         skip_unsupported=skip_unsupported,
         check=check,
         runtime=_runtime_settings(oss_root, invoke, public_endpoint, settings, config_path),
+        local_files=True,
     )
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         _check_subcommand(ctx.invoked_subcommand, execute is not None or script is not None or check, options.format)

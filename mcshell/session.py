@@ -79,6 +79,9 @@ class SessionOptions(Value):
     # A mcshell.runtime RuntimeSettings; None: the defaults (no store, no requests), and mcshell.runtime
     # is not even imported. Typed Any: this module is compiled, the runtime is not.
     runtime: Any = None
+    # tunnel upload and download read and write files on this machine: the mcshell command (cli.py)
+    # allows it; a front end that runs others' statements (mcshell serve) does not.
+    local_files: bool = False
 
 
 class Session:
@@ -287,6 +290,7 @@ class Session:
             self._context = Context(
                 catalog, self.options.user, self.options.project, self.clock,
                 dry_run=self.options.check, runtime_settings=self.options.runtime,
+                local_files=self.options.local_files,
             )  # fmt: skip
         return self._context
 

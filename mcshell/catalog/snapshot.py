@@ -139,10 +139,14 @@ def replace_project(catalog: Catalog, state: ProjectState, record: PullRecord) -
 
 
 def tables_with_rows(catalog: Catalog, project: str) -> tuple[str, ...]:
-    """The project's tables that hold local rows, by name. The rows' segment records (which rows
-    are live) are the rows part's (issue 21: mcshell/rows/, the catalog's migration 7): until they
-    are in the catalog, no table holds any. The one place a pull asks."""
-    return ()
+    """The project's tables that hold local rows, by name: those with a live segment of at least one
+    row (catalog/tables.py). The one place a pull asks."""
+    tables = catalog.tables
+    return tuple(
+        meta.name
+        for meta in tables.iter_tables(project)
+        if any(segment.row_count for segment in tables.segments(meta.id))
+    )
 
 
 def creation_order(versions: tuple[Version, ...]) -> list[Version]:

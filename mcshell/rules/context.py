@@ -33,6 +33,8 @@ class Context(Value):
     # only when a model runs.
     runtime_settings: Any = None
     _runtime: Any = None
+    # The statements may read and write files of this machine (tunnel): SessionOptions.local_files.
+    local_files: bool = False
 
     def runtime(self) -> Any:
         """What runs the models, made on first use: one per session, so a model is loaded once."""

@@ -267,6 +267,18 @@ def select(stmt: st.Select, ctx: Context) -> Result:
     return run_select(stmt, ctx)
 
 
+def tunnel_upload(stmt: st.TunnelUpload, ctx: Context) -> Result:
+    from mcshell.rules import tunnel  # the tunnel's rules, loaded by a tunnel command only
+
+    return tunnel.tunnel_upload(stmt, ctx)
+
+
+def tunnel_download(stmt: st.TunnelDownload, ctx: Context) -> Result:
+    from mcshell.rules import tunnel
+
+    return tunnel.tunnel_download(stmt, ctx)
+
+
 HANDLERS: dict[type, Callable[..., Result]] = {
     st.CreateModel: create_model,
     st.AddVersion: add_version,
@@ -305,6 +317,8 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.AddPartitions: tables.add_partitions,
     st.DropPartitions: tables.drop_partitions,
     st.ShowPartitions: tables.show_partitions,
+    st.TunnelUpload: tunnel_upload,
+    st.TunnelDownload: tunnel_download,
 }
 
 

@@ -426,6 +426,24 @@ ALTER TABLE <table> DROP [IF EXISTS] PARTITION (<key> = '<value>', ...)[, PARTIT
         ),
         aliases=("WITH",),
     ),
+    StatementSyntax(
+        "TUNNEL",
+        ("TUNNEL", Alt(("UPLOAD", REST), ("DOWNLOAD", REST))),
+        """TUNNEL UPLOAD [<option> <value> ...] <path> <[project.]table>[/<key>=<value>[,<key>=<value> ...]];
+TUNNEL DOWNLOAD [<option> <value> ...] <[project.]table>[/<key>=<value>,...] <path>;
+  odpscmd's commands, as its console takes them; the path is relative to the current directory;
+  options: -fd <field delimiter> (default ,), -rd <record delimiter> (upload: \r\n or \n as the file has
+  it), -h true|false (a header line), -ni <null indicator> (default empty), -cf true|false (CSV quoting),
+  -cp (accepted, no effect); upload: -ow true (overwrite), -acp true (create the partition),
+  -dbr false; download: -limit <rows>""",
+        "move a table's rows between it and a local file (odpscmd's tunnel upload and download)",
+        (
+            "tunnel upload data.csv customers;",
+            "tunnel upload -fd '|' -h true d.csv customers/dt=2026;",
+            "tunnel download customers out.csv;",
+        ),
+        aliases=("TUNNEL UPLOAD", "TUNNEL DOWNLOAD"),
+    ),
 )
 # HELP's topics: the statements, and the model functions (`HELP ML_PREDICT;`, rules/helptext.py).
 _TOPICS.choices = (

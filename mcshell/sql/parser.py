@@ -34,6 +34,10 @@ def parse(chunk: Chunk) -> st.Statement:
         from mcshell.sql.select import parse_select  # sqlglot's Hive parser, loaded for the first SELECT
 
         return parse_select(chunk.text)
+    if _starts_with(chunk.text, _COMMAND_WORDS):
+        from mcshell.sql.tunnel import parse_tunnel  # a command line, not SQL: not for the tokenizer
+
+        return parse_tunnel(chunk.text)
     try:
         tokens = tokenize(chunk.text)
     except TokenError as error:
@@ -42,14 +46,20 @@ def parse(chunk: Chunk) -> st.Statement:
 
 
 _QUERY_WORDS = ("SELECT", "WITH")
+_COMMAND_WORDS = ("TUNNEL",)  # odpscmd's commands, which its console takes among the statements
 
 
 def _is_query(text: str) -> bool:
     """A SELECT (or WITH ... SELECT): parsed by sqlglot's own parser, not by this one."""
+    return _starts_with(text, _QUERY_WORDS)
+
+
+def _starts_with(text: str, words: tuple[str, ...]) -> bool:
+    """The statement's first word is one of `words` (upper case)."""
     start = content_start(text)
     word = text[start : start + 7].upper()
     return any(word.startswith(w) and (len(word) == len(w) or not (word[len(w)].isalnum() or word[len(w)] == "_"))
-               for w in _QUERY_WORDS)  # fmt: skip
+               for w in words)  # fmt: skip
 
 
 def _left_open(text: str, at: int) -> ParseError:
@@ -227,6 +237,12 @@ class _Parser(ClauseParser):
         self.i = self.n
         return parse_select(self.text)
 
+    def _tunnel(self) -> st.Statement:
+        from mcshell.sql.tunnel import parse_tunnel
+
+        self.i = self.n
+        return parse_tunnel(self.text)
+
     def _revoke(self) -> st.Statement:
         return access.revoke(self)
 
@@ -253,4 +269,5 @@ _STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
     # parse() hands these to sqlglot before tokenizing; here for the grammar table's sake.
     "SELECT": _Parser._query,
     "WITH": _Parser._query,
+    "TUNNEL": _Parser._tunnel,
 }

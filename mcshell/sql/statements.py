@@ -415,13 +415,41 @@ class Select(Value):
     column_refs: tuple[Ident, ...] = ()  # every column it names (not the models and versions of calls)
 
 
+@dataclass(eq=False, repr=False)
+class TunnelOption(Value):
+    """`-fd ","`: an option of a tunnel command, its name as written (`fd`, `field-delimiter`) and value."""
+
+    name: Ident
+    value: Text
+
+
+@dataclass(eq=False, repr=False)
+class TunnelUpload(Value):
+    """odpscmd's `tunnel upload [options] <path> <[project.]table[/partition]>` (sql/tunnel.py)."""
+
+    path: Text
+    table: ModelRef
+    partition: PartitionSpec | None
+    options: tuple[TunnelOption, ...] = ()
+
+
+@dataclass(eq=False, repr=False)
+class TunnelDownload(Value):
+    """odpscmd's `tunnel download [options] <[project.]table[/partition]> <path>` (sql/tunnel.py)."""
+
+    table: ModelRef
+    partition: PartitionSpec | None
+    path: Text
+    options: tuple[TunnelOption, ...] = ()
+
+
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants, Select,
     GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
     CreateTable, DropTable, DescTable, ShowTables, ShowCreateTable, AddColumns, AddPartitions, DropPartitions,
-    ShowPartitions,
+    ShowPartitions, TunnelUpload, TunnelDownload,
 ]  # fmt: skip
 
 
@@ -429,6 +457,7 @@ Statement = Union[
 _READERS = (
     DescModel, ShowModels, ShowVersions, ShowCreateModel, WhoAmI, SetVariable, Help, Quit, ListUsers, ShowGrants,
     ListRoles, DescribeRole, ShowAcl, Select, DescTable, ShowTables, ShowCreateTable, ShowPartitions,
+    TunnelDownload,
 )  # fmt: skip
 
 

@@ -17,6 +17,8 @@ HEAVY = (
     "mcshell.rules.helptext",
     "odps",
     "mcshell.remote",
+    "duckdb",
+    "mcshell.rows",
 )
 PUBLIC_MODEL = "bigdata_public_modelset.default.`qwen3-max`"
 
@@ -42,3 +44,10 @@ def test_reads_load_neither_the_repl_nor_tabulate_nor_the_rules(catalog):
 
 def test_a_write_loads_the_rules_it_applies_and_nothing_for_the_terminal(catalog):
     assert loaded_after(catalog, "USE team_a;") == ["mcshell.rules.validate"]
+
+
+def test_table_ddl_loads_no_row_engine(catalog):
+    """DDL commits in the catalog alone (docs/development.md, "Where rows live"): DuckDB stays unloaded."""
+    assert loaded_after(catalog, "CREATE TABLE t (a INT) PARTITIONED BY (dt STRING); "
+                        "ALTER TABLE t ADD PARTITION (dt='1'); ALTER TABLE t DROP PARTITION (dt='1'); "
+                        "DROP TABLE t;") == ["mcshell.rules.validate"]  # fmt: skip

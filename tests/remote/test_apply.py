@@ -848,24 +848,29 @@ def test_a_partition_another_client_adds_while_apply_runs_is_drift(production, t
     assert err.getvalue().splitlines()[-1] == "drift: + partition customers/ds=20261206"
 
 
-def test_apply_s_last_pull_says_which_tables_local_rows_it_dropped(production, tmp_path, monkeypatch):
+def test_apply_s_last_pull_says_which_tables_local_rows_it_dropped(production, tmp_path, mcshell):
     """Apply pulls into the user's catalog after its run, which replaces the project's tables: when
-    they held local rows (catalog.snapshot.tables_with_rows, stood in: snapshot.py is not compiled),
-    it says so, before its drift check."""
-    from mcshell.catalog import snapshot
+    they held local rows, it says so, before its drift check."""
     from mcshell.remote.apply import ApplyOptions, run_apply
 
     endpoint, _ = production
     project = new_project()
     client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
-    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, name: ("customers",))
-    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
-    err = io.StringIO()
-    script = "CREATE TABLE customers (id BIGINT);\n"
-    status = run_apply(lambda: remote_for(endpoint.url, project), text_lines(script), "s.sql", options, None,
-                       Console(io.StringIO(), err))  # fmt: skip
-    assert int(status) == 0, err.getvalue()
-    assert err.getvalue().splitlines()[-2:] == [
+    catalog = tmp_path / "catalog.db"
+    options = ApplyOptions(str(catalog), project, endpoint.url, yes=True)
+
+    def apply(script: str) -> list[str]:
+        err = io.StringIO()
+        status = run_apply(lambda: remote_for(endpoint.url, project), text_lines(script), "s.sql", options, None,
+                           Console(io.StringIO(), err))  # fmt: skip
+        assert int(status) == 0, err.getvalue()
+        return err.getvalue().splitlines()
+
+    assert apply("CREATE TABLE customers (id BIGINT);\n")[-1] == f"1 statement ran on {endpoint.url} project {project}"
+    (tmp_path / "rows.csv").write_text("1\n2\n")
+    upload = f"tunnel upload {tmp_path / 'rows.csv'} customers;"
+    assert mcshell("--project", project, "--user", OWNER, "-e", upload, catalog_path=catalog).status == 0
+    assert apply("ALTER TABLE customers ADD COLUMNS (age INT);\n")[-2:] == [
         f"1 statement ran on {endpoint.url} project {project}",
         "the local rows of 1 table were dropped (customers): a pull brings no rows",
     ]

@@ -532,21 +532,36 @@ def test_a_pull_replaces_the_project_s_tables_whole(production, tmp_path, mcshel
     assert state_of(local).table_grants == state_of(production_path).table_grants != ()
 
 
-def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tmp_path, monkeypatch):
-    """The summary's second line, when the old snapshot's tables held local rows (which tables do is
-    the rows part's: catalog.snapshot.tables_with_rows, stood in here; catalog/snapshot.py is not
-    compiled)."""
-    from mcshell.catalog import snapshot
+def upload_rows(catalog, table: str, csv: str, tmp_path) -> None:
+    """Local rows in `table` of the catalog's project sales, through tunnel upload."""
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    data = tmp_path / f"{table}.csv"
+    data.write_text(csv)
+    made = CliRunner().invoke(main, ["--catalog", str(catalog), "--user", OWNER, "--project", "sales", "-e",
+                                     f"tunnel upload {data} {table};"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+
+
+def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tmp_path):
+    """The summary's second line, when the old snapshot's tables held local rows."""
     from mcshell.cli import _pull
     from mcshell.session import SessionOptions
 
     url, _ = production
-    monkeypatch.setattr(snapshot, "tables_with_rows", lambda catalog, project: ("customers", "sample"))
-    err = io.StringIO()
-    options = SessionOptions(catalog_path=str(tmp_path / "local.db"), user=OWNER, project="sales")
+    local = tmp_path / "local.db"
+    options = SessionOptions(catalog_path=str(local), user=OWNER, project="sales")
     target = Target(url, "sales", OWNER_ID, OWNER_SECRET)
+    assert int(_pull(options, target, lambda: remote_for(url), Console(io.StringIO(), io.StringIO()))) == 0
+    upload_rows(local, "sample", "1,0.5\n2,0.25\n", tmp_path)
+    err = io.StringIO()
     status = _pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))
     assert int(status) == 0, err.getvalue()
     lines = err.getvalue().splitlines()
     assert lines[0].startswith("pulled 4 models, 7 versions, 3 tables, 2 members, 1 role, 9 grants from ")
-    assert lines[1:] == ["the local rows of 2 tables were dropped (customers, sample): a pull brings no rows"]
+    assert lines[1:] == ["the local rows of 1 table were dropped (sample): a pull brings no rows"]
+    err = io.StringIO()
+    assert int(_pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))) == 0
+    assert len(err.getvalue().splitlines()) == 1  # the rows went with the first pull

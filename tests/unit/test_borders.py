@@ -29,6 +29,7 @@ BORDERS = {
                               imports=("mcshell", "mcshell.errors", "mcshell.output.masking", "mcshell.urls")),
     "mcshell.serve":   Border(owns=("http.server",)),
     "mcshell.remote":  Border(owns=("odps", "requests")),
+    "mcshell.rows":    Border(owns=("duckdb",)),
 }  # fmt: skip
 
 
