@@ -41,6 +41,7 @@ ADD USER ALIYUN$bob@example.com;
 CREATE ROLE reader;
 GRANT reader TO ALIYUN$bob@example.com;
 GRANT Describe ON MODEL churn TO USER ALIYUN$bob@example.com;
+CREATE TABLE photos (image STRING, image_url STRING);
 """  # noqa: E501 - statements as a user writes them
 
 CHANGE = f"""-- release 3 of churn
