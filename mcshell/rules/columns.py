@@ -56,7 +56,7 @@ def output_types(select: st.Select, ctx: Context) -> tuple[str, ...]:
         return ()
     resolver = _Resolver(select, _read_tables(select, ctx, _WORDS))
     resolver.types()
-    return tuple(resolver.level_columns(0).values())
+    return tuple(kind for _, kind in resolver.level_outputs(0))
 
 
 def _read_tables(select: st.Select, ctx: Context, words: str) -> dict[str, TableMeta]:
@@ -129,19 +129,22 @@ class _Resolver:
 
     def level_columns(self, level: int) -> _Columns:
         """A query's result columns, as the query around it reads them."""
-        if level in self._outputs:
-            return self._outputs[level]
-        columns: _Columns = {}
+        if level not in self._outputs:
+            self._outputs[level] = dict(self.level_outputs(level))
+        return self._outputs[level]
+
+    def level_outputs(self, level: int) -> list[tuple[str, str]]:
+        """A query's result columns in order, each with its type; a star gives what it stands for."""
+        columns: list[tuple[str, str]] = []
         sources = self._sources(level)
         for output in self._select.scopes[level].outputs:
             if output.arg is None:  # `*` or `t.*`
                 qualifier = output.name[:-2]
                 for alias, source in sources:
                     if not qualifier or alias == qualifier:
-                        columns.update(source)
+                        columns.extend(source.items())
             else:
-                columns[output.name] = self._arg_type(output.arg)
-        self._outputs[level] = columns
+                columns.append((output.name, self._arg_type(output.arg)))
         return columns
 
     def _arg_type(self, arg: st.Arg) -> str:
@@ -157,7 +160,7 @@ class _Resolver:
             name, columns_list, rest = parts[0], [columns for _, columns in sources], parts[1:]
         matches = [columns[name] for columns in columns_list if name in columns]
         if not matches:
-            self._fail(f"column {shortened('.'.join(parts[: 2 if qualified else 1]))} cannot be resolved", ref)
+            self._fail(f"column {shortened('.'.join(parts[:2]))} cannot be resolved", ref)
             return ""
         if len(matches) > 1:
             self._fail(f"column reference {shortened(name)} is ambiguous: qualify it with its table", ref)
