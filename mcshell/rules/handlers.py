@@ -267,6 +267,12 @@ def select(stmt: st.Select, ctx: Context) -> Result:
     return run_select(stmt, ctx)
 
 
+def insert(stmt: st.Insert, ctx: Context) -> Result:
+    from mcshell.rules.insert import insert as run_insert
+
+    return run_insert(stmt, ctx)
+
+
 HANDLERS: dict[type, Callable[..., Result]] = {
     st.CreateModel: create_model,
     st.AddVersion: add_version,
@@ -305,6 +311,7 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.AddPartitions: tables.add_partitions,
     st.DropPartitions: tables.drop_partitions,
     st.ShowPartitions: tables.show_partitions,
+    st.Insert: insert,
 }
 
 

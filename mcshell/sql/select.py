@@ -59,24 +59,16 @@ _FRAMES_PER_LEVEL = 30
 _OWN_LEVELS = 4
 
 
-def parse_select(text: str) -> st.Select:
-    """The SELECT in `text` (one statement, without its `;`), with every model function call in it."""
-    try:
-        tokens = decode_strings(text, _TOKENIZER.tokenize(text))  # MaxCompute's strings, not Hive's
-    except EscapeError as error:
-        raise ParseError(error.message, error.offset) from None
-    except TokenError:
-        raise ParseError("cannot read the statement", 0) from None
-    _check_parentheses(tokens)
+def parse_select(text: str, start: int = 0) -> st.Select:
+    """The SELECT in `text` (one statement, without its `;`), with every model function call in it.
+    `start`: where it starts in `text` (an INSERT's); what stands before is read as blanks, so that
+    every offset stays one into `text`."""
+    text = blanked(text, start)
+    tokens = _tokens(text)
     sites = _call_sites(tokens)
-    try:
-        with nesting_room():
-            trees = _PARSER.parse(tokens, text)
-    except SqlglotParseError as error:
-        raise _parse_error(error, text) from None
-    tree = trees[0] if len(trees) == 1 else None
+    tree = _tree(tokens, text)
     if not isinstance(tree, exp.Query):
-        raise ParseError("expected one SELECT statement", 0)
+        raise ParseError("expected one SELECT statement", start)
     _check_depth(tree)
     _check_order_limit(tree, tokens)
     nodes = _Nodes(tree)
@@ -90,6 +82,48 @@ def parse_select(text: str) -> st.Select:
     calls = tuple(_calls(found, sites, shape.ref_of))
     tables = tuple(_table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
     return st.Select(text, calls, source, columns, table, tree, (), tables, shape.scopes, shape.refs)
+
+
+def parse_values(text: str, start: int) -> tuple[tuple[st.Arg, ...], ...]:
+    """The rows of the `VALUES (...), ...` that starts at `start` in `text` (an INSERT's): each
+    value as a model function's argument would be (a constant with its type, NULL, an expression)."""
+    text = blanked(text, start)
+    tree = _tree(_tokens(text), text)
+    if not isinstance(tree, exp.Values):
+        raise ParseError("expected VALUES (<value>, ...), ...", start)
+    rows = []
+    for row in tree.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        rows.append(tuple(_arg(item, first_offset(item) or _at(row, start), {}) for item in items))
+    return tuple(rows)
+
+
+def blanked(text: str, start: int) -> str:
+    """`text` with what stands before `start` read as blanks (its line breaks kept)."""
+    if not start:
+        return text
+    return "".join(c if c == "\n" else " " for c in text[:start]) + text[start:]
+
+
+def _tokens(text: str) -> list[Token]:
+    try:
+        tokens = decode_strings(text, _TOKENIZER.tokenize(text))  # MaxCompute's strings, not Hive's
+    except EscapeError as error:
+        raise ParseError(error.message, error.offset) from None
+    except TokenError:
+        raise ParseError("cannot read the statement", 0) from None
+    _check_parentheses(tokens)
+    return tokens
+
+
+def _tree(tokens: list[Token], text: str) -> exp.Expr | None:
+    """The one statement sqlglot reads in `tokens` (None for more than one)."""
+    try:
+        with nesting_room():
+            trees = _PARSER.parse(tokens, text)
+    except SqlglotParseError as error:
+        raise _parse_error(error, text) from None
+    return trees[0] if len(trees) == 1 else None
 
 
 def written_calls(text: str) -> list[tuple[str, int, bool]]:
@@ -499,7 +533,7 @@ class _TableShape:
                 name = node.alias.lower()
             else:
                 name = inner.name.lower() if isinstance(inner, exp.Column) else f"_c{i}"
-            outputs.append(st.Output(name, _arg(inner, _at(inner, 0), self.ref_of)))
+            outputs.append(st.Output(name, _arg(inner, first_offset(inner) or 0, self.ref_of)))
         return tuple(outputs)
 
 

@@ -463,13 +463,29 @@ class Select(Value):
     refs: tuple[ColumnRef, ...] = ()
 
 
+@dataclass(eq=False, repr=False)
+class Insert(Value):
+    """`INSERT INTO|OVERWRITE TABLE t [PARTITION (k = v, ...)] [(col, ...)] VALUES (...), ... | SELECT ...`
+    (https://alibabacloud.com/help/en/maxcompute/user-guide/insert-into-or-overwrite): the rows of
+    VALUES, each value as a model function's argument is read, or the SELECT."""
+
+    table: ModelRef
+    overwrite: bool
+    partition: PartitionSpec | None = None  # the keys given with a value
+    dynamic: tuple[Ident, ...] = ()  # the keys given without one: a dynamic partition
+    columns: tuple[Ident, ...] = ()
+    rows: tuple[tuple[Arg, ...], ...] = ()
+    select: Select | None = None
+    source_offset: int = field(default=0, compare=False, repr=False)  # where VALUES or the SELECT starts
+
+
 Statement = Union[
     CreateModel, AddVersion, SetDefaultVersion, DropVersion, DropModel, DescModel,
     ShowModels, ShowVersions, ShowCreateModel, Use, WhoAmI, SetVariable, Help, Quit,
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants, Select,
     GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
     CreateTable, DropTable, DescTable, ShowTables, ShowCreateTable, AddColumns, AddPartitions, DropPartitions,
-    ShowPartitions,
+    ShowPartitions, Insert,
 ]  # fmt: skip
 
 
