@@ -88,14 +88,31 @@ def parse_values(text: str, start: int) -> tuple[tuple[st.Arg, ...], ...]:
     """The rows of the `VALUES (...), ...` that starts at `start` in `text` (an INSERT's): each
     value as a model function's argument would be (a constant with its type, NULL, an expression)."""
     text = blanked(text, start)
-    tree = _tree(_tokens(text), text)
+    tokens = _tokens(text)
+    starts = _row_starts(tokens)  # from the tokens: sqlglot places no NULL
+    tree = _tree(tokens, text)
     if not isinstance(tree, exp.Values):
         raise ParseError("expected VALUES (<value>, ...), ...", start)
     rows = []
-    for row in tree.expressions:
+    for i, row in enumerate(tree.expressions):
         items = row.expressions if isinstance(row, exp.Tuple) else [row]
-        rows.append(tuple(_arg(item, first_offset(item) or _at(row, start), {}) for item in items))
+        where = starts[i] if i < len(starts) else ()
+        rows.append(tuple(_arg(item, where[j] if j < len(where) else start, {}) for j, item in enumerate(items)))
     return tuple(rows)
+
+
+def _row_starts(tokens: list[Token]) -> list[tuple[int, ...]]:
+    """Where each value of each `(...)` row of VALUES starts."""
+    rows = []
+    depth = 0
+    for j, token in enumerate(tokens):
+        if token.token_type in _OPEN:
+            if depth == 0:
+                rows.append(_arguments(tokens, j)[0])
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+    return rows
 
 
 def blanked(text: str, start: int) -> str:
