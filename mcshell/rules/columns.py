@@ -81,7 +81,17 @@ def table_key(ref: st.ModelRef) -> str:
 
 def table_columns(table: TableMeta) -> _Columns:
     """A table's columns as a query reads them: its data columns, then its partition columns."""
-    return {column.name: base_type(column.type) for column in (*table.columns, *table.partition_columns)}
+    return {column.name: _base_type(column.type) for column in (*table.columns, *table.partition_columns)}
+
+
+_BASE_TYPES: dict[str, str] = {}  # a column type as written -> its base type: a script names few
+
+
+def _base_type(written: str) -> str:
+    found = _BASE_TYPES.get(written)
+    if found is None:
+        found = _BASE_TYPES[written] = base_type(written)
+    return found
 
 
 def arg_type_in(arg: st.Arg, types: Sequence[str]) -> str:

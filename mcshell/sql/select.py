@@ -528,16 +528,17 @@ class _TableShape:
 
     def _refs(self, nodes: _Nodes) -> Iterator[st.ColumnRef]:
         level_of = {id(select): level for level, select in enumerate(self._levels)}
+        one_level = len(self._levels) == 1  # most statements: no walk up from each column
         skipped = _model_names(nodes)
         for column in nodes.columns:
             if id(column) in skipped or isinstance(column.this, exp.Star):
                 continue
-            parts = tuple(part.name.lower() for part in column.parts)
+            parts, first = _column_parts(column)
             if len(parts) == 1 and parts[0] in nodes.aliases:
                 continue  # a result column's alias (ORDER BY, GROUP BY), not a table's column
-            owner = column.find_ancestor(exp.Select)
+            level = 0 if one_level else level_of.get(id(column.find_ancestor(exp.Select)), 0)
             self.ref_of[id(column)] = len(self.ref_of)
-            yield st.ColumnRef(parts, level_of.get(id(owner), 0), _at(column.parts[0], 0))
+            yield st.ColumnRef(parts, level, _at(first, 0))
 
     def _outputs(self, select: exp.Select) -> tuple[st.Output, ...]:
         outputs = []
@@ -552,6 +553,18 @@ class _TableShape:
                 name = inner.name.lower() if isinstance(inner, exp.Column) else f"_c{i}"
             outputs.append(st.Output(name, _arg(inner, first_offset(inner) or 0, self.ref_of)))
         return tuple(outputs)
+
+
+def _column_parts(column: exp.Column) -> tuple[tuple[str, ...], exp.Expr]:
+    """A column's name parts, lower case, and its first part's node (`c` and `t.c` without a walk)."""
+    args = column.args
+    if args.get("db") is None:
+        table = args.get("table")
+        if table is None:
+            return (column.name.lower(),), column.this
+        return (table.name.lower(), column.name.lower()), table
+    parts = column.parts
+    return tuple(part.name.lower() for part in parts), parts[0]
 
 
 def _table_ref(node: exp.Table) -> st.ModelRef:
