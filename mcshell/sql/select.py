@@ -70,8 +70,8 @@ def parse_select(text: str, start: int = 0) -> st.Select:
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", start)
     _check_depth(tree)
-    _check_order_limit(tree, tokens)
     nodes = _Nodes(tree)
+    _check_order_limit([tree, *nodes.queries], tokens)
     found = _mark_calls(nodes.calls, sites)
     source, columns, table = _source(tree, nodes)
     if source != "tables":
@@ -207,10 +207,10 @@ def _check_depth(tree: exp.Expr) -> None:
         pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
 
 
-def _check_order_limit(tree: exp.Expr, tokens: list[Token]) -> None:
+def _check_order_limit(queries: list[exp.Expr], tokens: list[Token]) -> None:
     """MaxCompute refuses ORDER BY without LIMIT (odps.sql.validate.orderby.limit, on by default:
     https://help.aliyun.com/document_detail/617044.html), at the ORDER BY."""
-    for query in tree.find_all(exp.Query):
+    for query in queries:  # the statement and the queries in it, found in _Nodes' one walk
         order = query.args.get("order")
         if order is None or query.args.get("limit") is not None:
             continue
