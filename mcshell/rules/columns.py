@@ -52,11 +52,23 @@ def table_scope(select: st.Select, ctx: Context, words: str = _WORDS) -> Scope:
 def output_types(select: st.Select, ctx: Context) -> tuple[str, ...]:
     """Each result column's MaxCompute type ("" where mcshell cannot know it); a star stands for
     the columns it selects. () for a shape whose columns mcshell does not place."""
+    if select.source in ("none", "values"):
+        return _evaluated_types(select)
     if not select.scopes:
         return ()
     resolver = _Resolver(select, _read_tables(select, ctx, _WORDS))
     resolver.types()
     return tuple(kind for _, kind in resolver.level_outputs(0))
+
+
+def _evaluated_types(select: st.Select) -> tuple[str, ...]:
+    """A SELECT with no FROM or over VALUES: its constants' types, its VALUES columns' types."""
+    from mcshell.sql.select import result_args
+
+    args = result_args(select)
+    if args is None:
+        return ()
+    return tuple(select.columns.get(arg.name, "") if arg.kind == "column" else arg_type_in(arg, ()) for arg in args)
 
 
 def _read_tables(select: st.Select, ctx: Context, words: str) -> dict[str, TableMeta]:

@@ -135,7 +135,11 @@ def _check_select(stmt: st.Insert, select: st.Select, ctx: Context, targets: tup
     from mcshell.rules.functions import check_select
 
     check_select(select, ctx, _WORDS)
-    types = output_types(select, ctx) if select.source == "tables" else ()
+    if select.source in ("none", "values"):
+        from mcshell.rules.query import check_columns
+
+        check_columns(select)
+    types = output_types(select, ctx)
     if not types:  # a shape whose result columns mcshell does not place: MaxCompute checks them
         return
     if len(types) != len(targets):
@@ -143,12 +147,24 @@ def _check_select(stmt: st.Insert, select: st.Select, ctx: Context, targets: tup
             f"{_DIFFERENT}: the table takes {_count(len(targets))} ({_listed(targets)}), the SELECT gives {len(types)}",
             stmt.source_offset,
         )
-    outputs = select.scopes[0].outputs
+    offsets = _result_offsets(select, len(types))
     for i, (column, found) in enumerate(zip(targets, types, strict=True)):
         if found and not accepts((base_type(column.type),), found):
-            output = outputs[i] if len(outputs) == len(types) else None
-            at = output.arg.offset if output is not None and output.arg is not None else stmt.source_offset
+            at = offsets[i] if offsets else stmt.source_offset
             raise SemanticError(f"{_DIFFERENT}: column {column.name} is {column.type}, found {found}", at)
+
+
+def _result_offsets(select: st.Select, count: int) -> list[int]:
+    """Where each result column stands, when each is one expression (no star)."""
+    if select.scopes:
+        args = [output.arg for output in select.scopes[0].outputs]
+    else:
+        from mcshell.sql.select import result_args
+
+        args = list(result_args(select) or ())
+    if len(args) != count or any(arg is None for arg in args):
+        return []
+    return [arg.offset for arg in args if arg is not None]
 
 
 def _count(n: int) -> str:

@@ -31,7 +31,7 @@ _WORDS = "SELECT"
 
 
 def run_select(stmt: st.Select, ctx: Context) -> Result:
-    _check_columns(stmt)
+    check_columns(stmt)
     checked = check_select(stmt, ctx)
     if ctx.dry_run:
         return Result()
@@ -50,7 +50,7 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     return Result(Table(headers, cells, types))
 
 
-def _check_columns(stmt: st.Select) -> None:
+def check_columns(stmt: st.Select) -> None:
     """With no FROM, or over VALUES, every column named must be one of the VALUES list's."""
     if stmt.source not in ("none", "values"):
         return

@@ -567,6 +567,21 @@ def _column_parts(column: exp.Column) -> tuple[tuple[str, ...], exp.Expr]:
     return tuple(part.name.lower() for part in parts), parts[0]
 
 
+def result_args(select: st.Select) -> tuple[st.Arg, ...] | None:
+    """Each result column of a SELECT with no FROM or over VALUES, read as a model function's
+    argument is (a constant with its type, a column ...); None where a star stands among them."""
+    tree = select.query
+    if not isinstance(tree, exp.Select):
+        return None
+    args = []
+    for node in tree.expressions:
+        inner = node.this if isinstance(node, exp.Alias) else node
+        if isinstance(inner, exp.Star) or (isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star)):
+            return None
+        args.append(_arg(inner, first_offset(inner) or 0, {}))
+    return tuple(args)
+
+
 def _table_ref(node: exp.Table) -> st.ModelRef:
     """A table's name as written: `t`, `p.t` or `p.default.t`."""
     parts = [st.Ident(part.name, _at(part, 0)) for part in node.parts]

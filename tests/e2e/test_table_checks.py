@@ -184,6 +184,10 @@ INSERTS = [
     "INSERT OVERWRITE TABLE scores SELECT id, ML_PREDICT(churn, v2, photo, age) FROM customers;",
     "INSERT OVERWRITE TABLE scores SELECT id FROM customers;",
     "INSERT OVERWRITE TABLE scores SELECT photo, id FROM customers;",
+    # a SELECT with no FROM, or over VALUES: its constants' and its VALUES columns' types
+    "INSERT INTO scores SELECT 1, 'a';",
+    "INSERT INTO scores SELECT 1;",
+    "INSERT INTO scores SELECT y, x FROM VALUES (1, 'a') t(x, y);",
 ]
 DIFFERENT = "Cannot insert into target table because column number/types are different"
 
@@ -219,9 +223,12 @@ def test_insert_is_checked_against_its_target_table(shell):
         (18, 31, *semantic_[:1], f"{semantic_[1]}{DIFFERENT}: the table takes 2 columns (id bigint, score string), "
                                  "the SELECT gives 1"),
         (19, 38, *semantic_[:1], f"{semantic_[1]}{DIFFERENT}: column id is bigint, found BINARY"),
+        (21, 20, *semantic_[:1], f"{semantic_[1]}{DIFFERENT}: the table takes 2 columns (id bigint, score string), "
+                                 "the SELECT gives 1"),
+        (22, 27, *semantic_[:1], f"{semantic_[1]}{DIFFERENT}: column id is bigint, found STRING"),
     ]  # fmt: skip
     assert run.raw_stderr == "".join(_failed(*case) for case in expected) + (
-        "<stdin>: 19 statements checked: 4 ok, 15 failed, 0 skipped (dry run: the catalog was not changed)\n"
+        "<stdin>: 22 statements checked: 5 ok, 17 failed, 0 skipped (dry run: the catalog was not changed)\n"
     )
     assert run.status == 1
 
