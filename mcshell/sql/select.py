@@ -69,8 +69,7 @@ def parse_select(text: str, start: int = 0) -> st.Select:
     tree = _tree(tokens, text)
     if not isinstance(tree, exp.Query):
         raise ParseError("expected one SELECT statement", start)
-    _check_depth(tree)
-    nodes = _Nodes(tree)
+    nodes = _Nodes(tree)  # checks the tree's depth as it walks it
     _check_order_limit([tree, *nodes.queries], tokens)
     found = _mark_calls(nodes.calls, sites)
     source, columns, table = _source(tree, nodes)
@@ -196,17 +195,6 @@ def _check_parentheses(tokens: list[Token]) -> None:
             depth -= 1
 
 
-def _check_depth(tree: exp.Expr) -> None:
-    """The depth of the statement's tree (`1+1+...+1` nests with no parenthesis), walked without recursion.
-    Parentheses were counted on the tokens; a few levels are the statement's own (SELECT, an alias, WHERE)."""
-    pending: list[tuple[exp.Expr, int]] = [(tree, 0)]
-    while pending:
-        node, depth = pending.pop()
-        if depth > MAX_NESTING + _OWN_LEVELS:
-            raise _too_deep(_at(node, 0))
-        pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
-
-
 def _check_order_limit(queries: list[exp.Expr], tokens: list[Token]) -> None:
     """MaxCompute refuses ORDER BY without LIMIT (odps.sql.validate.orderby.limit, on by default:
     https://help.aliyun.com/document_detail/617044.html), at the ORDER BY."""
@@ -235,7 +223,11 @@ def first_offset(node: exp.Expr) -> int | None:
 
 class _Nodes:
     """The nodes of a statement the checks look at, found in one walk of its tree (a walk costs as
-    much as a tenth of the parse: one, not one per kind)."""
+    much as a tenth of the parse: one, not one per kind), breadth first as sqlglot's walk() goes.
+
+    The same walk holds the tree's depth (`1+1+...+1` nests with no parenthesis) to MAX_NESTING,
+    without recursion. Parentheses were counted on the tokens; a few levels are the statement's own
+    (SELECT, an alias, WHERE)."""
 
     def __init__(self, tree: exp.Expr):
         self.calls: list[exp.Anonymous] = []
@@ -246,7 +238,15 @@ class _Nodes:
         self.nested = False  # a subquery, a UNION's side ...
         self.queries: list[exp.Expr] = []  # the nested queries
         self.opaque = False  # names a column check cannot place: LATERAL VIEW's, a lambda's
-        for node in tree.walk():
+        limit = MAX_NESTING + _OWN_LEVELS
+        queue: list[tuple[exp.Expr, int]] = [(tree, 0)]
+        at = 0
+        while at < len(queue):
+            node, depth = queue[at]
+            at += 1
+            if depth > limit:
+                raise _too_deep(_at(node, 0))
+            queue.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
             kind = type(node)
             if kind is exp.Column:
                 self.columns.append(cast(exp.Column, node))
