@@ -267,6 +267,7 @@ class _Nodes:
 
 
 _OPAQUE = (exp.Lateral, exp.Lambda, exp.Unnest)
+_HIDING = ("SEMI", "ANTI")  # the joins whose right side's columns the query does not see
 
 
 # -- tokens -----------------------------------------------------------------------------------
@@ -488,7 +489,8 @@ def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
 class _TableShape:
     """The scopes of a SELECT over tables and every column it names, where mcshell can place each:
     one query whose FROM and JOINs read tables, or subqueries that are one query over tables. Any
-    other shape (WITH, UNION, a subquery in WHERE, LATERAL VIEW, a lambda) gets no scopes."""
+    other shape (WITH, UNION, a subquery in WHERE, LATERAL VIEW, a lambda, JOIN ... USING, NATURAL,
+    SEMI and ANTI joins) gets no scopes."""
 
     def __init__(self, tree: exp.Query, nodes: _Nodes):
         self.scopes: tuple[st.QueryScope, ...] = ()
@@ -514,8 +516,11 @@ class _TableShape:
         source = select.args.get("from_")
         if source is None:
             return ()
+        joins = select.args.get("joins") or []
+        if any(join.args.get("using") or join.args.get("method") or join.args.get("kind") in _HIDING for join in joins):
+            return None  # USING, NATURAL: a column both sides have is one; SEMI, ANTI: the right side's are hidden
         items = []
-        for node in [source.this, *(join.this for join in select.args.get("joins") or [])]:
+        for node in [source.this, *(join.this for join in joins)]:
             if isinstance(node, exp.Table):
                 items.append(st.FromItem(node.alias_or_name.lower(), _table_ref(node), offset=_at(node.this, 0)))
             elif subqueries and isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):

@@ -44,6 +44,9 @@ def test_tables_aliases_joins_and_subqueries_are_read_with_each_column_ref():
         "SELECT a FROM t UNION ALL SELECT a FROM u",
         "SELECT x FROM t LATERAL VIEW EXPLODE(arr) e AS x",
         "SELECT a FROM (SELECT a FROM (SELECT a FROM t) i) o",
+        "SELECT id FROM t JOIN u USING (id)",
+        "SELECT id FROM t NATURAL JOIN u",
+        "SELECT id FROM t LEFT SEMI JOIN u ON t.id = u.id",
     ],
 )
 def test_shapes_whose_columns_are_not_placed_still_name_their_tables(sql):
