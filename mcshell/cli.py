@@ -146,7 +146,7 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
 )  # fmt: skip
 @click.option(
     "--skip-unsupported", is_flag=True,
-    help="Skip the SQL mcshell does not run (INSERT, CREATE VIEW ...: any statement but the model statements HELP "
+    help="Skip the SQL mcshell does not run (TRUNCATE, CREATE VIEW ...: any statement but the model statements HELP "
     "lists), and a SELECT that passes its checks but cannot run here (over a table, say), with a warning instead "
     "of failing.",
 )  # fmt: skip

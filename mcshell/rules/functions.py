@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from mcshell.catalog import PUBLIC_PROJECT, Model, Version
 from mcshell.errors import McError, SemanticError, counted, shortened
 from mcshell.rules import access, privileges, signatures
+from mcshell.rules.columns import arg_type_in
 from mcshell.rules.context import Context, find_model, find_version
 from mcshell.rules.signatures import SIGNATURES, Param
 from mcshell.rules.types import (
@@ -36,7 +37,6 @@ EMBEDDING_TASK = "sentence-embedding"
 _NOT_FOR_CLASSIFY = ("text-embedding-v4", "qwen3-vl-8b-instruct")
 # How many constant labels each function takes (the function pages).
 _LABEL_COUNTS = {"AI_CLASSIFY": (2, 20), "AI_EXTRACT": (1, 20), "AI_SENTIMENT": (1, 10)}
-_RETURNS = {"AI_SIMILARITY": "DOUBLE", "AI_EMBEDDING": "VECTOR", "ML_PREDICT": ""}
 
 
 @dataclass(eq=False, repr=False)
@@ -48,21 +48,29 @@ class CheckedCall(Value):
     version: Version
 
 
-def check_select(stmt: st.Select, ctx: Context) -> list[CheckedCall]:
-    return [check_call(call, stmt, ctx) for call in stmt.calls]
+def check_select(stmt: st.Select, ctx: Context, words: str = "SELECT") -> list[CheckedCall]:
+    """Over tables, the tables and columns first (rules/columns.py), then each call against them."""
+    types: tuple[str, ...] = ()
+    if stmt.source == "tables":
+        from mcshell.rules.columns import table_scope
+
+        types = table_scope(stmt, ctx, words).types
+    return [check_call(call, stmt, ctx, types) for call in stmt.calls]
 
 
-def check_call(call: st.FunctionCall, stmt: st.Select, ctx: Context) -> CheckedCall:
+def check_call(call: st.FunctionCall, stmt: st.Select, ctx: Context, types: tuple[str, ...] = ()) -> CheckedCall:
+    """`types`: the type of each of the statement's column refs (`stmt.refs`), a SELECT over tables'."""
     model = _model(call, ctx)
     access.require_on_model(ctx, privileges.DESCRIBE, model)
     version = _version(call, model, ctx)
     _fits_model(call, model, version)
+    typed = _Typed(stmt, types)
     if call.function == "ML_PREDICT":
-        _check_inputs(call, model, version, stmt)
+        _check_inputs(call, model, version, typed)
     elif call.function == "AI_GENERATE" and model.model_type == "MLLM":
-        _check_mllm(call, model, version, stmt)
+        _check_mllm(call, model, version, typed)
     else:
-        _check_params(call, SIGNATURES[call.function].params, stmt)
+        _check_params(call, SIGNATURES[call.function].params, typed)
     _check_values(call, model.model_type == "MLLM")
     return CheckedCall(call, model, version)
 
@@ -136,20 +144,25 @@ def _fits_model(call: st.FunctionCall, model: Model, version: Version) -> None:
 
 
 # -- arguments --------------------------------------------------------------------------------
-def arg_type(arg: st.Arg, stmt: st.Select) -> str:
-    """An argument's MaxCompute type, "" when mcshell cannot know it (a column of a table)."""
-    if arg.kind == "column":
-        if stmt.source in ("none", "values") and arg.name not in stmt.columns:
+@dataclass(eq=False, repr=False)
+class _Typed(Value):
+    """Where an argument's column types come from: the VALUES list's, or the tables' (`types`)."""
+
+    stmt: st.Select
+    types: tuple[str, ...]
+
+
+def arg_type(arg: st.Arg, typed: _Typed) -> str:
+    """An argument's MaxCompute type, "" when mcshell cannot know it (a column it could not place)."""
+    stmt = typed.stmt
+    if arg.kind == "column" and stmt.source in ("none", "values"):
+        if arg.name not in stmt.columns:
             raise SemanticError(f"column {shortened(arg.name)} cannot be resolved", arg.offset)
-        return stmt.columns.get(arg.name, "")
-    if arg.kind == "call":
-        return _RETURNS.get(arg.name, "STRING")
-    if arg.kind == "null":
-        return "NULL"
-    return arg.type
+        return stmt.columns[arg.name]
+    return arg_type_in(arg, typed.types)
 
 
-def _check_params(call: st.FunctionCall, params: tuple[Param, ...], stmt: st.Select) -> None:
+def _check_params(call: st.FunctionCall, params: tuple[Param, ...], typed: _Typed) -> None:
     required = sum(1 for p in params if not p.optional)
     if not required <= len(call.args) <= len(params):
         names = "".join(f" [, {p.name}]" if p.optional else f", {p.name}" for p in params)
@@ -161,7 +174,7 @@ def _check_params(call: st.FunctionCall, params: tuple[Param, ...], stmt: st.Sel
     for param, arg in zip(params, call.args, strict=False):
         if is_empty_array(arg) and any(kind.startswith("ARRAY") for kind in param.types):
             continue  # its element count is checked with the constants (_check_values)
-        found = arg_type(arg, stmt)
+        found = arg_type(arg, typed)
         if not accepts(param.types, found, widen=False):
             raise SemanticError(
                 f"{call.function}: {param.name} must be {_shown(param.types)}, found {described(arg, found)}",
@@ -175,7 +188,7 @@ def _shown(types: tuple[str, ...]) -> str:
     return " or ".join(dict.fromkeys(named))
 
 
-def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: st.Select) -> None:
+def _check_inputs(call: st.FunctionCall, model: Model, version: Version, typed: _Typed) -> None:
     """ML_PREDICT: one value per INPUT column of the version, of a type MaxCompute converts to it."""
     inputs = version.inputs
     if len(call.args) != len(inputs):
@@ -186,7 +199,7 @@ def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: s
             call.offset,
         )
     for (name, column_type), arg in zip(inputs, call.args, strict=True):
-        found = arg_type(arg, stmt)
+        found = arg_type(arg, typed)
         fits = accepts((base_type(column_type),), found)
         if not fits and arg.kind == "constant" and narrower_integer(found, column_type):
             fits = constant_fits(arg, column_type)  # 1 for a TINYINT column
@@ -198,10 +211,10 @@ def _check_inputs(call: st.FunctionCall, model: Model, version: Version, stmt: s
             )
 
 
-def _check_mllm(call: st.FunctionCall, model: Model, version: Version, stmt: st.Select) -> None:
+def _check_mllm(call: st.FunctionCall, model: Model, version: Version, typed: _Typed) -> None:
     """AI_GENERATE on an MLLM: BINARY data needs a BINARY INPUT column; a URL needs its type."""
-    _check_params(call, signatures.MLLM_GENERATE, stmt)
-    data = arg_type(call.args[0], stmt)
+    _check_params(call, signatures.MLLM_GENERATE, typed)
+    data = arg_type(call.args[0], typed)
     media = call.args[2] if len(call.args) > 2 else None
     if data == "BINARY":
         if not any(base_type(kind) == "BINARY" for _, kind in version.inputs):

@@ -279,6 +279,12 @@ def tunnel_download(stmt: st.TunnelDownload, ctx: Context) -> Result:
     return tunnel.tunnel_download(stmt, ctx)
 
 
+def insert(stmt: st.Insert, ctx: Context) -> Result:
+    from mcshell.rules.insert import insert as run_insert
+
+    return run_insert(stmt, ctx)
+
+
 HANDLERS: dict[type, Callable[..., Result]] = {
     st.CreateModel: create_model,
     st.AddVersion: add_version,
@@ -319,6 +325,7 @@ HANDLERS: dict[type, Callable[..., Result]] = {
     st.ShowPartitions: tables.show_partitions,
     st.TunnelUpload: tunnel_upload,
     st.TunnelDownload: tunnel_download,
+    st.Insert: insert,
 }
 
 

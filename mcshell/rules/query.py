@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mcshell.catalog import PUBLIC_PROJECT
-from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
+from mcshell.errors import NotRunLocally, SemanticError, shortened
 from mcshell.output.results import Result, Table
+from mcshell.rules import access
 from mcshell.rules.functions import CheckedCall, check_select
 from mcshell.rules.signatures import SIGNATURES
 from mcshell.sql import statements as st
@@ -30,7 +31,7 @@ _WORDS = "SELECT"
 
 
 def run_select(stmt: st.Select, ctx: Context) -> Result:
-    _check_columns(stmt)
+    check_columns(stmt)
     checked = check_select(stmt, ctx)
     if ctx.dry_run:
         return Result()
@@ -49,7 +50,7 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     return Result(Table(headers, cells, types))
 
 
-def _check_columns(stmt: st.Select) -> None:
+def check_columns(stmt: st.Select) -> None:
     """With no FROM, or over VALUES, every column named must be one of the VALUES list's."""
     if stmt.source not in ("none", "values"):
         return
@@ -60,19 +61,14 @@ def _check_columns(stmt: st.Select) -> None:
 
 def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> None:
     """The one FAILED line of a statement that passed its checks but cannot run here."""
-    if stmt.source == "tables":
-        table = stmt.table
-        name = table.text if table is not None else "?"
-        offset = table.offset if table is not None else 0
+    if stmt.source == "tables":  # its tables exist: check_select found them (rules/columns.py)
+        table = stmt.tables[0] if stmt.tables else None
+        name = str(access.resolve(table, ctx, changes=False)) if table is not None else "?"
         where = "the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>)"
-        if table is not None and ctx.catalog.tables.get(ctx.project, table.key) is not None:
-            raise NotRunLocally(
-                f"table {ctx.project}.{table.key} has no rows here: mcshell keeps table schemas, not rows ({where})",
-                offset,
-                _WORDS,
-            )
-        raise TableNotFound(
-            f"table {ctx.project}.{name} cannot be resolved: it is not in the catalog ({where})", offset, _WORDS
+        raise NotRunLocally(
+            f"table {name} has no rows here: mcshell keeps table schemas, not rows ({where})",
+            table.offset if table is not None else 0,
+            _WORDS,
         )
     if stmt.source == "other":
         raise NotRunLocally(

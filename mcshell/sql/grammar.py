@@ -409,6 +409,26 @@ ALTER TABLE <table> DROP [IF EXISTS] PARTITION (<key> = '<value>', ...)[, PARTIT
         ("SHOW PARTITIONS customers;",),
     ),
     StatementSyntax(
+        "INSERT",
+        (
+            "INSERT",
+            Alt(("INTO", Opt("TABLE")), ("OVERWRITE", "TABLE")),
+            TABLE,
+            Opt("PARTITION", Group("partition")),
+            Opt(Group("columns")),
+            Alt(("VALUES", REST), ("SELECT", REST), ("WITH", REST)),
+        ),  # fmt: skip
+        """INSERT INTO [TABLE] <table> [PARTITION (<key> = <value>, ...)] [(<col>, ...)] VALUES (<v>, ...), ...;
+INSERT INTO [TABLE] | OVERWRITE TABLE <table> [PARTITION (<key> = <value>, ...)] [(<col>, ...)] SELECT ...;
+  (OVERWRITE takes no column list; every value is checked against its column's type)""",
+        "write rows into a table (or its partition): VALUES or a SELECT's result",
+        (
+            "INSERT INTO customers PARTITION (dt = '20261201') VALUES (1, 34, 12.5), (2, NULL, 0.0);",
+            "INSERT INTO TABLE customers PARTITION (dt = '20261201') (id, age) VALUES (3, 41);",
+            "INSERT OVERWRITE TABLE scores SELECT id, ML_PREDICT(churn, DEFAULT_VERSION, age, spend) FROM customers;",
+        ),
+    ),
+    StatementSyntax(
         "SELECT",
         (Alt(("SELECT",), ("WITH",)), REST),  # sqlglot parses it (sql/select.py); completion: repl/completion.py
         """SELECT <expr> [AS <alias>], ... [FROM VALUES (<v>, ...), ... t(<col>, ...)] [WHERE ...] ...;

@@ -246,6 +246,11 @@ class _Parser(ClauseParser):
     def _revoke(self) -> st.Statement:
         return access.revoke(self)
 
+    def _insert(self) -> st.Statement:
+        from mcshell.sql.insert import insert
+
+        return insert(self)
+
 
 # The first word of a statement picks its parser (a table, not getattr: docs/development.md).
 _STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
@@ -266,6 +271,7 @@ _STATEMENTS: dict[str, Callable[[_Parser], st.Statement]] = {
     "LIST": _Parser._list,
     "GRANT": _Parser._grant,
     "REVOKE": _Parser._revoke,
+    "INSERT": _Parser._insert,
     # parse() hands these to sqlglot before tokenizing; here for the grammar table's sake.
     "SELECT": _Parser._query,
     "WITH": _Parser._query,

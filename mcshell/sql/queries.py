@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
 
+from mcshell.errors import McError
 from mcshell.sql.dialect import lex
 from mcshell.sql.splitter import Chunk
 
@@ -31,13 +32,15 @@ def checked_part(chunk: Chunk) -> Chunk | None:
         return chunk
     if tokens[0].token_type is not TokenType.INSERT:
         return None
-    depth = 0
-    for token in tokens[1:]:
-        if token.token_type is TokenType.L_PAREN:
-            depth += 1
-        elif token.token_type is TokenType.R_PAREN:
-            depth -= 1
-        elif depth == 0 and token.token_type in _QUERY_STARTS:
-            line, col = chunk.position(token.start)
-            return Chunk(chunk.text[token.start :], line, col)
-    return None  # INSERT ... VALUES: no query to check
+    from mcshell.sql import statements as st
+    from mcshell.sql.parser import parse
+
+    try:
+        statement = parse(chunk)  # INSERT's own grammar (sql/insert.py) says where its SELECT starts
+    except McError:
+        return chunk  # its check reports the error
+    if not isinstance(statement, st.Insert) or statement.select is None:
+        return None  # INSERT ... VALUES: no query to check
+    start = statement.source_offset
+    line, col = chunk.position(start)
+    return Chunk(chunk.text[start:], line, col)

@@ -59,8 +59,69 @@ _FRAMES_PER_LEVEL = 30
 _OWN_LEVELS = 4
 
 
-def parse_select(text: str) -> st.Select:
-    """The SELECT in `text` (one statement, without its `;`), with every model function call in it."""
+def parse_select(text: str, start: int = 0) -> st.Select:
+    """The SELECT in `text` (one statement, without its `;`), with every model function call in it.
+    `start`: where it starts in `text` (an INSERT's); what stands before is read as blanks, so that
+    every offset stays one into `text`."""
+    text = blanked(text, start)
+    tokens = _tokens(text)
+    sites = _call_sites(tokens)
+    tree = _tree(tokens, text)
+    if not isinstance(tree, exp.Query):
+        raise ParseError("expected one SELECT statement", start)
+    nodes = _Nodes(tree)  # checks the tree's depth as it walks it
+    _check_order_limit([tree, *nodes.queries], tokens)
+    found = _mark_calls(nodes.calls, sites)
+    source, columns, table = _source(tree, nodes)
+    if source != "tables":
+        calls = tuple(_calls(found, sites, {}))
+        refs = _column_refs(nodes) if source in ("none", "values") else ()
+        return st.Select(text, calls, source, columns, table, tree, refs)
+    shape = _TableShape(tree, nodes)
+    calls = tuple(_calls(found, sites, shape.ref_of))
+    tables = tuple(_table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
+    return st.Select(text, calls, source, columns, table, tree, (), tables, shape.scopes, shape.refs)
+
+
+def parse_values(text: str, start: int) -> tuple[tuple[st.Arg, ...], ...]:
+    """The rows of the `VALUES (...), ...` that starts at `start` in `text` (an INSERT's): each
+    value as a model function's argument would be (a constant with its type, NULL, an expression)."""
+    text = blanked(text, start)
+    tokens = _tokens(text)
+    starts = _row_starts(tokens)  # from the tokens: sqlglot places no NULL
+    tree = _tree(tokens, text)
+    if not isinstance(tree, exp.Values):
+        raise ParseError("expected VALUES (<value>, ...), ...", start)
+    rows = []
+    for i, row in enumerate(tree.expressions):
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        where = starts[i] if i < len(starts) else ()
+        rows.append(tuple(_arg(item, where[j] if j < len(where) else start, {}) for j, item in enumerate(items)))
+    return tuple(rows)
+
+
+def _row_starts(tokens: list[Token]) -> list[tuple[int, ...]]:
+    """Where each value of each `(...)` row of VALUES starts."""
+    rows = []
+    depth = 0
+    for j, token in enumerate(tokens):
+        if token.token_type in _OPEN:
+            if depth == 0:
+                rows.append(_arguments(tokens, j)[0])
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+    return rows
+
+
+def blanked(text: str, start: int) -> str:
+    """`text` with what stands before `start` read as blanks (its line breaks kept)."""
+    if not start:
+        return text
+    return "".join(c if c == "\n" else " " for c in text[:start]) + text[start:]
+
+
+def _tokens(text: str) -> list[Token]:
     try:
         tokens = decode_strings(text, _TOKENIZER.tokenize(text))  # MaxCompute's strings, not Hive's
     except EscapeError as error:
@@ -68,22 +129,17 @@ def parse_select(text: str) -> st.Select:
     except TokenError:
         raise ParseError("cannot read the statement", 0) from None
     _check_parentheses(tokens)
-    sites = _call_sites(tokens)
+    return tokens
+
+
+def _tree(tokens: list[Token], text: str) -> exp.Expr | None:
+    """The one statement sqlglot reads in `tokens` (None for more than one)."""
     try:
         with nesting_room():
             trees = _PARSER.parse(tokens, text)
     except SqlglotParseError as error:
         raise _parse_error(error, text) from None
-    tree = trees[0] if len(trees) == 1 else None
-    if not isinstance(tree, exp.Query):
-        raise ParseError("expected one SELECT statement", 0)
-    _check_depth(tree)
-    _check_order_limit(tree, tokens)
-    nodes = _Nodes(tree)
-    calls = tuple(_calls(nodes.calls, sites))
-    source, columns, table = _source(tree, nodes)
-    refs = _column_refs(nodes) if source in ("none", "values") else ()
-    return st.Select(text, calls, source, columns, table, tree, refs)
+    return trees[0] if len(trees) == 1 else None
 
 
 def written_calls(text: str) -> list[tuple[str, int, bool]]:
@@ -139,21 +195,10 @@ def _check_parentheses(tokens: list[Token]) -> None:
             depth -= 1
 
 
-def _check_depth(tree: exp.Expr) -> None:
-    """The depth of the statement's tree (`1+1+...+1` nests with no parenthesis), walked without recursion.
-    Parentheses were counted on the tokens; a few levels are the statement's own (SELECT, an alias, WHERE)."""
-    pending: list[tuple[exp.Expr, int]] = [(tree, 0)]
-    while pending:
-        node, depth = pending.pop()
-        if depth > MAX_NESTING + _OWN_LEVELS:
-            raise _too_deep(_at(node, 0))
-        pending.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
-
-
-def _check_order_limit(tree: exp.Expr, tokens: list[Token]) -> None:
+def _check_order_limit(queries: list[exp.Expr], tokens: list[Token]) -> None:
     """MaxCompute refuses ORDER BY without LIMIT (odps.sql.validate.orderby.limit, on by default:
     https://help.aliyun.com/document_detail/617044.html), at the ORDER BY."""
-    for query in tree.find_all(exp.Query):
+    for query in queries:  # the statement and the queries in it, found in _Nodes' one walk
         order = query.args.get("order")
         if order is None or query.args.get("limit") is not None:
             continue
@@ -178,7 +223,11 @@ def first_offset(node: exp.Expr) -> int | None:
 
 class _Nodes:
     """The nodes of a statement the checks look at, found in one walk of its tree (a walk costs as
-    much as a tenth of the parse: one, not one per kind)."""
+    much as a tenth of the parse: one, not one per kind), breadth first as sqlglot's walk() goes.
+
+    The same walk holds the tree's depth (`1+1+...+1` nests with no parenthesis) to MAX_NESTING,
+    without recursion. Parentheses were counted on the tokens; a few levels are the statement's own
+    (SELECT, an alias, WHERE)."""
 
     def __init__(self, tree: exp.Expr):
         self.calls: list[exp.Anonymous] = []
@@ -187,7 +236,17 @@ class _Nodes:
         self.aliases: set[str] = set()
         self.ctes: set[str] = set()
         self.nested = False  # a subquery, a UNION's side ...
-        for node in tree.walk():
+        self.queries: list[exp.Expr] = []  # the nested queries
+        self.opaque = False  # names a column check cannot place: LATERAL VIEW's, a lambda's
+        limit = MAX_NESTING + _OWN_LEVELS
+        queue: list[tuple[exp.Expr, int]] = [(tree, 0)]
+        at = 0
+        while at < len(queue):
+            node, depth = queue[at]
+            at += 1
+            if depth > limit:
+                raise _too_deep(_at(node, 0))
+            queue.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
             kind = type(node)
             if kind is exp.Column:
                 self.columns.append(cast(exp.Column, node))
@@ -202,6 +261,13 @@ class _Nodes:
                 self.ctes.add(node.alias_or_name.lower())
             elif node is not tree and isinstance(node, exp.Query):
                 self.nested = True
+                self.queries.append(node)
+            elif kind in _OPAQUE:
+                self.opaque = True
+
+
+_OPAQUE = (exp.Lateral, exp.Lambda, exp.Unnest)
+_HIDING = ("SEMI", "ANTI")  # the joins whose right side's columns the query does not see
 
 
 # -- tokens -----------------------------------------------------------------------------------
@@ -261,19 +327,30 @@ def _parse_error(error: SqlglotParseError, text: str) -> ParseError:
 
 
 # -- calls ------------------------------------------------------------------------------------
-def _calls(nodes: list[exp.Anonymous], sites: dict[int, tuple[int, ...]]) -> Iterator[st.FunctionCall]:
+_Found = list[tuple[int, str, exp.Anonymous]]
+
+
+def _mark_calls(nodes: list[exp.Anonymous], sites: dict[int, tuple[int, ...]]) -> _Found:
+    """The model function calls, in text order, each numbered in its node (`mcshell_call`)."""
     found = []
     for node in nodes:
         start = node.meta.get("start")
         if start in sites:
             found.append((start, node.name.upper(), node))
     found.sort(key=lambda item: item[0])
-    for index, (start, name, node) in enumerate(found):
+    for index, (_, _, node) in enumerate(found):
         node.meta["mcshell_call"] = index
-        yield _call(index, name, start, node.expressions, sites[start])
+    return found
 
 
-def _call(index: int, name: str, start: int, args: list[exp.Expr], starts: tuple[int, ...]) -> st.FunctionCall:
+def _calls(found: _Found, sites: dict[int, tuple[int, ...]], ref_of: dict[int, int]) -> Iterator[st.FunctionCall]:
+    for index, (start, name, node) in enumerate(found):
+        yield _call(index, name, start, node.expressions, sites[start], ref_of)
+
+
+def _call(
+    index: int, name: str, start: int, args: list[exp.Expr], starts: tuple[int, ...], ref_of: dict[int, int]
+) -> st.FunctionCall:
     where = list(starts) + [start] * (len(args) - len(starts))
     model: tuple[st.Ident, ...] = ()
     version = None
@@ -281,7 +358,7 @@ def _call(index: int, name: str, start: int, args: list[exp.Expr], starts: tuple
         model = tuple(st.Ident(part.name, _at(part, where[0])) for part in args[0].parts)
     if len(args) > 1:
         version = _version(args[1], where[1])
-    rest = tuple(_arg(arg, where[i]) for i, arg in enumerate(args) if i >= 2)
+    rest = tuple(_arg(arg, where[i], ref_of) for i, arg in enumerate(args) if i >= 2)
     model_offset = where[0] if args else start
     version_offset = where[1] if len(args) > 1 else start
     return st.FunctionCall(name, index, start, model, version, rest, model_offset, version_offset)
@@ -311,8 +388,8 @@ _TYPES = {
 _INT_MAX = 2**31 - 1
 
 
-def _arg(node: exp.Expr, offset: int) -> st.Arg:
-    """What the checks need to know of one argument."""
+def _arg(node: exp.Expr, offset: int, ref_of: dict[int, int]) -> st.Arg:
+    """What the checks need to know of one argument (`ref_of`: the column refs' places, by node)."""
     while isinstance(node, exp.Paren):
         node = node.this
     if isinstance(node, exp.Null):
@@ -322,9 +399,9 @@ def _arg(node: exp.Expr, offset: int) -> st.Arg:
         value, kind = constant
         return st.Arg("constant", offset, kind, value)
     if isinstance(node, exp.Column):
-        return st.Arg("column", offset, name=node.name.lower())
+        return st.Arg("column", offset, name=node.name.lower(), ref=ref_of.get(id(node), -1))
     if isinstance(node, exp.Array):
-        items = tuple(_arg(item, _at(item, offset)) for item in node.expressions)
+        items = tuple(_arg(item, _at(item, offset), ref_of) for item in node.expressions)
         kinds = {item.type for item in items if item.kind != "null"}
         inner = kinds.pop() if len(kinds) == 1 else ""
         return st.Arg("array", offset, f"ARRAY<{inner}>" if inner else "ARRAY", items=items)
@@ -388,12 +465,18 @@ def _cast_type(node: exp.Cast) -> str:
     return _TYPES.get(name, name)
 
 
-def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
-    """The columns the statement names, but for the model and version of the model functions."""
+def _model_names(nodes: _Nodes) -> set[int]:
+    """The nodes of the models and versions of the model function calls: names, not columns."""
     skipped: set[int] = set()
     for node in nodes.calls:
         if "mcshell_call" in node.meta:
             skipped.update(id(arg) for arg in node.expressions[:2])
+    return skipped
+
+
+def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
+    """The columns the statement names, but for the model and version of the model functions."""
+    skipped = _model_names(nodes)
     refs = []
     for column in nodes.columns:
         if id(column) in skipped or isinstance(column.this, exp.Star) or column.name.lower() in nodes.aliases:
@@ -402,10 +485,127 @@ def _column_refs(nodes: _Nodes) -> tuple[st.Ident, ...]:
     return tuple(refs)
 
 
+# -- the columns of a SELECT over tables --------------------------------------------------------
+class _TableShape:
+    """The scopes of a SELECT over tables and every column it names, where mcshell can place each:
+    one query whose FROM and JOINs read tables, or subqueries that are one query over tables. Any
+    other shape (WITH, UNION, a subquery in WHERE, LATERAL VIEW, a lambda, JOIN ... USING, NATURAL,
+    SEMI and ANTI joins) gets no scopes."""
+
+    def __init__(self, tree: exp.Query, nodes: _Nodes):
+        self.scopes: tuple[st.QueryScope, ...] = ()
+        self.refs: tuple[st.ColumnRef, ...] = ()
+        self.ref_of: dict[int, int] = {}
+        if nodes.opaque or not isinstance(tree, exp.Select) or tree.args.get("with_"):
+            return
+        self._levels: list[exp.Select] = [tree]
+        self._accepted: set[int] = set()
+        sources: list[tuple[st.FromItem, ...]] = []
+        while len(sources) < len(self._levels):  # the subqueries are found as their FROM is read
+            items = self._from_items(self._levels[len(sources)], subqueries=not sources)
+            if items is None:
+                return
+            sources.append(items)
+        if any(id(query) not in self._accepted for query in nodes.queries):
+            return
+        self.refs = tuple(self._refs(nodes))
+        outputs = [self._outputs(select) for select in self._levels]
+        self.scopes = tuple(st.QueryScope(items, out) for items, out in zip(sources, outputs, strict=True))
+
+    def _from_items(self, select: exp.Select, subqueries: bool) -> tuple[st.FromItem, ...] | None:
+        source = select.args.get("from_")
+        if source is None:
+            return ()
+        joins = select.args.get("joins") or []
+        if any(join.args.get("using") or join.args.get("method") or join.args.get("kind") in _HIDING for join in joins):
+            return None  # USING, NATURAL: a column both sides have is one; SEMI, ANTI: the right side's are hidden
+        items = []
+        for node in [source.this, *(join.this for join in joins)]:
+            if isinstance(node, exp.Table):
+                items.append(st.FromItem(node.alias_or_name.lower(), _table_ref(node), offset=_at(node.this, 0)))
+            elif subqueries and isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+                self._accepted.update((id(node), id(node.this)))
+                self._levels.append(node.this)
+                items.append(st.FromItem(node.alias.lower(), level=len(self._levels) - 1, offset=_at(node, 0)))
+            else:
+                return None
+        return tuple(items)
+
+    def _refs(self, nodes: _Nodes) -> Iterator[st.ColumnRef]:
+        level_of = {id(select): level for level, select in enumerate(self._levels)}
+        one_level = len(self._levels) == 1  # most statements: no walk up from each column
+        skipped = _model_names(nodes)
+        for column in nodes.columns:
+            if id(column) in skipped or isinstance(column.this, exp.Star):
+                continue
+            parts, first = _column_parts(column)
+            if len(parts) == 1 and parts[0] in nodes.aliases:
+                continue  # a result column's alias (ORDER BY, GROUP BY), not a table's column
+            level = 0 if one_level else level_of.get(id(column.find_ancestor(exp.Select)), 0)
+            self.ref_of[id(column)] = len(self.ref_of)
+            yield st.ColumnRef(parts, level, _at(first, 0))
+
+    def _outputs(self, select: exp.Select) -> tuple[st.Output, ...]:
+        outputs = []
+        for i, node in enumerate(select.expressions):
+            inner = node.this if isinstance(node, exp.Alias) else node
+            if isinstance(inner, exp.Star) or (isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star)):
+                outputs.append(st.Output(f"{inner.table.lower()}.*" if isinstance(inner, exp.Column) else "*"))
+                continue
+            if isinstance(node, exp.Alias):
+                name = node.alias.lower()
+            else:
+                name = inner.name.lower() if isinstance(inner, exp.Column) else f"_c{i}"
+            outputs.append(st.Output(name, _arg(inner, first_offset(inner) or 0, self.ref_of)))
+        return tuple(outputs)
+
+
+def _column_parts(column: exp.Column) -> tuple[tuple[str, ...], exp.Expr]:
+    """A column's name parts, lower case, and its first part's node (`c` and `t.c` without a walk)."""
+    args = column.args
+    if args.get("db") is None:
+        table = args.get("table")
+        if table is None:
+            return (column.name.lower(),), column.this
+        return (table.name.lower(), column.name.lower()), table
+    parts = column.parts
+    return tuple(part.name.lower() for part in parts), parts[0]
+
+
+def result_args(select: st.Select) -> tuple[st.Arg, ...] | None:
+    """Each result column of a SELECT with no FROM or over VALUES, read as a model function's
+    argument is (a constant with its type, a column ...); None where a star stands among them."""
+    tree = select.query
+    if not isinstance(tree, exp.Select):
+        return None
+    args = []
+    for node in tree.expressions:
+        inner = node.this if isinstance(node, exp.Alias) else node
+        if isinstance(inner, exp.Star) or (isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star)):
+            return None
+        args.append(_arg(inner, first_offset(inner) or 0, {}))
+    return tuple(args)
+
+
+def _table_ref(node: exp.Table) -> st.ModelRef:
+    """A table's name as written: `t`, `p.t` or `p.default.t`."""
+    parts = [st.Ident(part.name, _at(part, 0)) for part in node.parts]
+    if len(parts) == 1:
+        return st.ModelRef(parts[0])
+    if len(parts) == 2:
+        return st.ModelRef(parts[1], project=parts[0])
+    return st.ModelRef(parts[-1], project=parts[0], schema=parts[1])
+
+
+def _reads_table(table: exp.Table, nodes: _Nodes) -> bool:
+    """A table, not the name of one of WITH's queries."""
+    return table.name.lower() not in nodes.ctes or bool(table.db)
+
+
 # -- what the statement reads -----------------------------------------------------------------
 def _source(tree: exp.Query, nodes: _Nodes) -> tuple[str, dict[str, str], st.Ident | None]:
     for table in nodes.tables:
-        if table.name.lower() not in nodes.ctes or table.db:
+        if _reads_table(table, nodes):
             return "tables", {}, st.Ident(".".join(p.name for p in table.parts), _at(table.this, 0))
     if not isinstance(tree, exp.Select) or tree.args.get("with_") or tree.args.get("joins"):
         return "other", {}, None

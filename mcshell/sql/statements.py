@@ -382,6 +382,7 @@ class Arg(Value):
     value: Any = None  # a constant's Python value (str, int, float, bool); an array's tuple of items
     name: str = ""  # a column's name, a nested call's function
     items: tuple[Arg, ...] = ()  # an ARRAY(...)'s elements
+    ref: int = -1  # a column: its place in the Select's `refs`
 
 
 @dataclass(eq=False, repr=False)
@@ -399,6 +400,47 @@ class FunctionCall(Value):
 
 
 @dataclass(eq=False, repr=False)
+class ColumnRef(Value):
+    """A column a SELECT over tables names: `c`, `t.c` (`t` a table's name or alias), `s.f` (a
+    STRUCT's field): its name parts, lower case, and the query of the statement it stands in."""
+
+    parts: tuple[str, ...]
+    level: int = 0  # 0: the outer query; i: the i-th subquery in a FROM
+    offset: int = field(default=0, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(eq=False, repr=False)
+class FromItem(Value):
+    """What one query reads in its FROM or a JOIN: a table, or a subquery (`level` its query)."""
+
+    alias: str  # how the query names it: its alias, else the table's name (lower case)
+    table: ModelRef | None = None
+    level: int = -1
+    offset: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(eq=False, repr=False)
+class Output(Value):
+    """One result column of a query: its name (`_c<i>` for an unnamed expression, `*` or `t.*` for
+    a star) and what it is, as a model function's argument would be (`arg` None for a star)."""
+
+    name: str
+    arg: Arg | None = None
+
+
+@dataclass(eq=False, repr=False)
+class QueryScope(Value):
+    """One query of a SELECT over tables: what it reads and what it returns."""
+
+    sources: tuple[FromItem, ...]
+    outputs: tuple[Output, ...]
+
+
+@dataclass(eq=False, repr=False)
 class Select(Value):
     """A SELECT statement: parsed by sqlglot (sql/select.py), run by sql/evaluate.py.
 
@@ -413,6 +455,28 @@ class Select(Value):
     table: Ident | None = None  # the first table read, for the FAILED line
     query: Any = field(default=None, compare=False, repr=False)  # sqlglot's tree, for sql/evaluate.py
     column_refs: tuple[Ident, ...] = ()  # every column it names (not the models and versions of calls)
+    # A SELECT over tables: every table it reads, in text order (not the names of WITH's queries) ...
+    tables: tuple[ModelRef, ...] = ()
+    # ... and, when mcshell resolves its columns (one query, or simple subqueries in its FROM), each
+    # query's scope (0 the outer one) and every column named; `scopes` is () where it does not.
+    scopes: tuple[QueryScope, ...] = ()
+    refs: tuple[ColumnRef, ...] = ()
+
+
+@dataclass(eq=False, repr=False)
+class Insert(Value):
+    """`INSERT INTO|OVERWRITE TABLE t [PARTITION (k = v, ...)] [(col, ...)] VALUES (...), ... | SELECT ...`
+    (https://alibabacloud.com/help/en/maxcompute/user-guide/insert-into-or-overwrite): the rows of
+    VALUES, each value as a model function's argument is read, or the SELECT."""
+
+    table: ModelRef
+    overwrite: bool
+    partition: PartitionSpec | None = None  # the keys given with a value
+    dynamic: tuple[Ident, ...] = ()  # the keys given without one: a dynamic partition
+    columns: tuple[Ident, ...] = ()
+    rows: tuple[tuple[Arg, ...], ...] = ()
+    select: Select | None = None
+    source_offset: int = field(default=0, compare=False, repr=False)  # where VALUES or the SELECT starts
 
 
 @dataclass(eq=False, repr=False)
@@ -449,7 +513,7 @@ Statement = Union[
     AddUser, RemoveUser, ListUsers, Grant, Revoke, ShowGrants, Select,
     GrantRole, RevokeRole, CreateRole, DropRole, ListRoles, DescribeRole, ShowAcl,
     CreateTable, DropTable, DescTable, ShowTables, ShowCreateTable, AddColumns, AddPartitions, DropPartitions,
-    ShowPartitions, TunnelUpload, TunnelDownload,
+    ShowPartitions, Insert, TunnelUpload, TunnelDownload,
 ]  # fmt: skip
 
 

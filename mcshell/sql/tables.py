@@ -165,6 +165,25 @@ def partition_spec(p: _Parser) -> st.PartitionSpec:
     return st.PartitionSpec(tuple(values), at)
 
 
+def insert_partition(p: _Parser) -> tuple[st.PartitionSpec, tuple[st.Ident, ...]]:
+    """INSERT's `PARTITION (k1 = 'v1', k2)`: the keys with a constant value, and those without
+    one (a dynamic partition: the SELECT's last columns give them)."""
+    at = p.here()
+    p.expect("PARTITION")
+    p.expect_type(_L_PAREN, "'('")
+    values, dynamic = [], []
+    while True:
+        if p.peek(1) is not None and p.peek(1).token_type is _EQ:  # type: ignore[union-attr]
+            values.append(_partition_value(p))
+        else:
+            dynamic.append(p.ident("a partition key"))
+        if not p.next_is(_COMMA):
+            break
+        p.i += 1
+    p.expect_type(_R_PAREN, "',' or ')'")
+    return st.PartitionSpec(tuple(values), at), tuple(dynamic)
+
+
 def _partition_value(p: _Parser) -> tuple[st.Ident, st.Text]:
     key = p.ident("a partition key")
     p.expect_type(_EQ, "'='")

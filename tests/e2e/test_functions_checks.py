@@ -12,6 +12,12 @@ from conftest import DATA
 from mcshell.rules.signatures import SIGNATURES
 
 MODELS = (DATA / "functions" / "models.sql").read_text()
+# The tables the calls over a table read: their columns are checked as the calls' arguments (docs/tables.md).
+TABLES = """CREATE TABLE features (a BIGINT, b BIGINT, c BIGINT, d BIGINT);
+CREATE TABLE prompts (p STRING);
+CREATE TABLE clips (url STRING);
+CREATE TABLE docs (id BIGINT, body STRING);
+"""
 PUBLIC = "bigdata_public_modelset.default.`qwen3-max`"
 SCHEMA = "SET odps.namespace.schema=true;\n"
 
@@ -19,7 +25,7 @@ SCHEMA = "SET odps.namespace.schema=true;\n"
 @pytest.fixture
 def checked(shell, catalog):
     """`checked(sql)`: the --check verdict on one statement, over the catalog of models.sql."""
-    assert shell("-f", "-", stdin=MODELS).status == 0
+    assert shell("-f", "-", stdin=MODELS + TABLES).status == 0
 
     def check(sql: str, *args: str) -> str:
         run = shell("--check", *args, "-f", "-", stdin=SCHEMA + sql + "\n")

@@ -178,20 +178,27 @@ def test_a_select_over_a_table_is_checked_then_refused_with_one_line(shell, mode
     run = shell("--continue-on-error", "-e", sql + " WHOAMI;")
     assert run.verdicts == [
         f"FAILED: ODPS-0130131:[1,{sql.index('customers') + 1}] Table not found - "
-        "table my_project.customers cannot be resolved: it is not "
-        "in the catalog (the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) "
-        "t(<columns>))",
+        "table my_project.customers cannot be resolved",
         "OK",
     ]
     assert run.status == 1
+    create = "CREATE TABLE customers (id BIGINT, f1 BIGINT, f2 BIGINT, f3 BIGINT, f4 BIGINT);"
+    assert shell("-e", create).status == 0
+    refused = shell("-e", sql)
+    assert refused.verdicts == [
+        f"FAILED: ODPS-0130071:[1,{sql.index('customers') + 1}] Semantic analysis exception - "
+        "table my_project.customers has no rows here: mcshell keeps table schemas, not rows (the statement passed "
+        "its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>))"
+    ]
     broken = shell("-e", "SELECT ML_PREDICT(test_xgboost_classifier, v1, f1) FROM customers;")
-    assert "4 INPUT columns" in broken.stderr and "Table not found" not in broken.stderr
+    assert "4 INPUT columns" in broken.stderr and "no rows here" not in broken.stderr
     skipped = shell("--skip-unsupported", "-e", sql)
     assert (skipped.stderr, skipped.status) == ("WARNING: skipped unsupported statement 'SELECT' at [1,1]\n", 0)
 
 
 def test_check_counts_selects_and_never_skips_them(shell, models):
     script = (
+        "CREATE TABLE customers (f1 BIGINT, f2 BIGINT, f3 BIGINT, f4 BIGINT);\n"
         "SELECT ML_PREDICT(test_xgboost_classifier, v1, f1, f2, f3, f4) FROM customers;\n"
         "SELECT ML_PREDICT(test_xgboost_classifier, v1, f1) FROM customers;\n"
         "SELECT AI_GENERATE(qwen_chat, v1, 'hello');\n"
@@ -199,7 +206,7 @@ def test_check_counts_selects_and_never_skips_them(shell, models):
     )
     run = shell("--check", "--skip-unsupported", "-f", "-", stdin=script)
     assert run.stderr.splitlines()[-1] == (
-        "<stdin>: 4 statements checked: 2 ok, 1 failed, 1 skipped (dry run: the catalog was not changed)"
+        "<stdin>: 5 statements checked: 3 ok, 1 failed, 1 skipped (dry run: the catalog was not changed)"
     )
     assert run.stdout == ""
 

@@ -356,7 +356,7 @@ def test_quit_stops_the_script(shell):
 @pytest.mark.parametrize(
     "sql, word",
     [("UPDATE t SET a = 1", "UPDATE T"), ("CREATE VIEW v AS SELECT 1", "CREATE VIEW"),
-     ("INSERT INTO t VALUES (1)", "INSERT INTO"), ("TRUNCATE TABLE t", "TRUNCATE TABLE"), ("SHOW VIEWS", "SHOW VIEWS")],
+     ("DELETE FROM t", "DELETE FROM"), ("TRUNCATE TABLE t", "TRUNCATE TABLE"), ("SHOW VIEWS", "SHOW VIEWS")],
 )  # fmt: skip
 def test_other_sql_is_refused(shell, catalog, sql, word):
     failing(
@@ -366,7 +366,7 @@ def test_other_sql_is_refused(shell, catalog, sql, word):
         "USE, WHOAMI, SET, HELP, QUIT, "
         "ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS, SHOW ACL, CREATE ROLE, DROP ROLE, LIST ROLES, "
         "DESCRIBE ROLE, CREATE TABLE, DROP TABLE, DESC TABLE, SHOW TABLES, SHOW CREATE TABLE, ALTER TABLE, "
-        "SHOW PARTITIONS, SELECT, TUNNEL)",
+        "SHOW PARTITIONS, INSERT, SELECT, TUNNEL)",
     )  # fmt: skip
 
 

@@ -44,6 +44,7 @@ GRANT Describe ON MODEL churn TO USER ALIYUN$bob@example.com;
 CREATE TABLE customers (id BIGINT NOT NULL, age INT) COMMENT 'churn features' PARTITIONED BY (ds STRING);
 ALTER TABLE customers ADD PARTITION (ds = '20261206');
 CREATE TABLE staging (id BIGINT);
+CREATE TABLE photos (image STRING, image_url STRING);
 """  # noqa: E501 - statements as a user writes them
 
 CHANGE = f"""-- release 3 of churn

@@ -52,7 +52,7 @@ def offered(text: str, names, requested: bool = True) -> list[str]:
 def test_an_empty_statement_offers_every_statement(names):
     assert offered("", names) == [
         "CREATE", "ALTER", "DROP", "DESC", "DESCRIBE", "SHOW", "USE", "WHOAMI", "SET", "HELP", "QUIT", "EXIT",
-        "ADD", "REMOVE", "LIST", "GRANT", "REVOKE", "SELECT", "WITH", "TUNNEL",
+        "ADD", "REMOVE", "LIST", "GRANT", "REVOKE", "INSERT", "SELECT", "WITH", "TUNNEL",
     ]  # fmt: skip
 
 

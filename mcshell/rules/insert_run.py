@@ -1,0 +1,130 @@
+"""The write of an INSERT that passed its checks (rules/insert.py): its rows as Python values of
+the target columns' types, through the row store (mcshell/rows/write.py: insert_rows, insert_query;
+mcshell/rows/query.py: compile_select). Those are imported here, when an INSERT runs: a build
+without them says so in one FAILED line.
+
+mcshell's decision: VALUES are converted where MaxCompute's implicit conversion is exact (an
+integer to a wider number or to a string, a number to DECIMAL within its scale); any other value
+(a date or time from a string, BINARY, an ARRAY, MAP or STRUCT, an expression, a string longer
+than its VARCHAR/CHAR) is refused with NotRunLocally rather than guessed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from mcshell.catalog.tables import TableColumnMeta, TableMeta
+from mcshell.errors import NotRunLocally
+from mcshell.rules.context import Context
+from mcshell.rules.types import base_type
+from mcshell.sql import statements as st
+
+_WORDS = "INSERT"
+_INTEGERS = ("TINYINT", "SMALLINT", "INT", "BIGINT")
+_STRINGS = ("STRING", "VARCHAR", "CHAR")
+
+
+def run_insert(
+    stmt: st.Insert, ctx: Context, table: TableMeta, partition: str | None, targets: tuple[TableColumnMeta, ...]
+) -> int:
+    """Writes the INSERT's rows; the number written."""
+    write = _rows_module("write", stmt)
+    if stmt.select is None:
+        rows = list(_full_rows(stmt, table, targets))
+        return int(write.insert_rows(ctx, table, partition, rows, stmt.overwrite))
+    query, store = _rows_module("query", stmt), _rows_module("store", stmt)
+    rows_store = store.RowStore.open(ctx.catalog, write=True)
+    try:
+        compiled = query.compile_select(stmt.select, ctx, rows_store)
+    finally:
+        rows_store.close()
+    sql = _placed(compiled.sql, table, targets)
+    return int(write.insert_query(ctx, table, partition, sql, stmt.overwrite))
+
+
+def _rows_module(name: str, stmt: st.Insert) -> Any:
+    """mcshell.rows.<name> (the rows and query parts' modules), or one FAILED line saying it is missing."""
+    try:
+        return importlib.import_module(f"mcshell.rows.{name}")
+    except ImportError:
+        raise NotRunLocally(
+            f"mcshell does not write rows in this build: mcshell.rows.{name} is missing (the statement passed its "
+            "checks)",
+            stmt.source_offset,
+            _WORDS,
+        ) from None
+
+
+def _full_rows(stmt: st.Insert, table: TableMeta, targets: tuple[TableColumnMeta, ...]) -> Iterator[tuple[Any, ...]]:
+    """One value per data column, in the table's order; a column the list leaves out is NULL."""
+    order = [column.name for column in targets]
+    places = [order.index(column.name) if column.name in order else -1 for column in table.columns]
+    for row in stmt.rows:
+        values = [_value(arg, column) for arg, column in zip(row, targets, strict=True)]
+        yield tuple(values[place] if place >= 0 else None for place in places)
+
+
+def _value(arg: st.Arg, column: TableColumnMeta) -> Any:
+    if arg.kind == "null":
+        return None
+    kind = base_type(column.type)
+    value = arg.value
+    if arg.kind == "constant" and not isinstance(value, bool):
+        if kind in _INTEGERS and isinstance(value, int):
+            return value
+        if kind in ("FLOAT", "DOUBLE") and isinstance(value, (int, float)):
+            return float(value)
+        if kind == "DECIMAL" and isinstance(value, (int, float)):
+            return _decimal(arg, value, column)
+        if kind == "STRING" and isinstance(value, (int, str)):
+            return str(value)
+        if kind in _STRINGS and isinstance(value, str) and len(value) <= _length(column.type):
+            return value
+    if arg.kind == "constant" and isinstance(value, bool) and kind == "BOOLEAN":
+        return value
+    raise NotRunLocally(
+        f"mcshell does not convert this value to {column.type} locally (column {column.name}); MaxCompute does",
+        arg.offset,
+        _WORDS,
+    )
+
+
+def _decimal(arg: st.Arg, value: int | float, column: TableColumnMeta) -> Decimal:
+    number = Decimal(str(value))
+    precision, scale = _decimal_shape(column.type)
+    exponent = number.as_tuple().exponent
+    digits = len(number.as_tuple().digits)
+    if isinstance(exponent, int) and -exponent <= scale and digits + exponent <= precision - scale:
+        return number
+    raise NotRunLocally(
+        f"mcshell does not round {value} to {column.type} locally (column {column.name}); MaxCompute does",
+        arg.offset,
+        _WORDS,
+    )
+
+
+def _decimal_shape(written: str) -> tuple[int, int]:
+    """decimal(p,s) -> (p, s); a bare DECIMAL is decimal(38,18) (the data types page)."""
+    inner = written.partition("(")[2].rstrip(")")
+    if not inner:
+        return 38, 18
+    precision, _, scale = inner.partition(",")
+    return int(precision), int(scale or 0)
+
+
+def _length(written: str) -> int:
+    inner = written.partition("(")[2].rstrip(")")
+    return int(inner) if inner.isdigit() else 2**62
+
+
+def _placed(sql: str, table: TableMeta, targets: tuple[TableColumnMeta, ...]) -> str:
+    """The SELECT's columns in the table's order, NULL for a column the list leaves out."""
+    order = [column.name for column in targets]
+    if order == [column.name for column in table.columns]:
+        return sql
+    names = [f"c{i}" for i in range(len(targets))]
+    cells = [f"q.{names[order.index(column.name)]}" if column.name in order else "NULL" for column in table.columns]
+    return f"SELECT {', '.join(cells)} FROM ({sql}) AS q({', '.join(names)})"
