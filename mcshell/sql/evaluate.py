@@ -59,11 +59,12 @@ def evaluate(select: st.Select, run_call: RunCall, result_types: Mapping[int, st
             ) from None
 
 
-def _check_functions(text: str) -> None:
-    """Every function the statement calls by a name the whitelist documents, and in the comma form."""
+def _check_functions(text: str, more: frozenset[str] = frozenset()) -> None:
+    """Every function the statement calls by a name the whitelist documents (or `more` names), and in the
+    comma form."""
     for name, offset, keyword_argument in written_calls(text):
         reason = None
-        if name.upper() not in _DOCUMENTED:
+        if name.upper() not in _DOCUMENTED and name.upper() not in more:
             reason = f"the function {name} is not run locally"
         elif keyword_argument:
             reason = f"{name}(... FROM ...) is not run locally"
@@ -71,6 +72,25 @@ def _check_functions(text: str) -> None:
             refused = Refused(reason)
             refused.offset = offset
             raise refused
+
+
+def check_function_names(text: str, more: frozenset[str]) -> None:
+    """The function names rule (docs/local-evaluation.md) for another engine's path, which also runs `more`:
+    raises Refused at the first name the whitelist does not document."""
+    _check_functions(text, more)
+
+
+def constant(node: exp.Expr) -> Typed:
+    """The value of an expression that reads no column, no model call and no aggregate, on these rules (how
+    sql/translate.py types and computes a query's constants)."""
+    empty = _Query.__new__(_Query)
+    empty.columns, empty.alias, empty.group = [], None, []
+    return _Values(empty, {}).of(node)
+
+
+def headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
+    """MaxCompute's header of a SELECT's result (`columns` are what `*` stands for)."""
+    return _headers(tree, columns)
 
 
 class _Query:

@@ -245,6 +245,12 @@ def _comparison_kind(a: Typed, b: Typed) -> str:
     raise Refused(f"comparing {' with '.join(sorted(kinds))} is not run locally")
 
 
+def comparison_kind(a: str, b: str) -> str:
+    """How values of MaxCompute types `a` and `b` compare (INTEGER, DOUBLE, STRING, BOOLEAN or NULL); a pair
+    no rule gives is Refused."""
+    return _comparison_kind(Typed(None, a), Typed(None, b))
+
+
 def compare(symbol: str, a: Typed, b: Typed, kind: str | None = None) -> Typed:
     """= <> < <= > >=: NULL gives NULL."""
     kind = kind or _comparison_kind(a, b)
