@@ -258,3 +258,21 @@ class ApplyRefused(McError):
 
     code = "ODPS-0010000"
     kind = "Apply refused"
+
+
+class EngineMissing(McError):
+    """Rows were touched (INSERT, tunnel, SELECT over a table) and DuckDB, the row engine, is not
+    installed, does not import, or is too old. MaxCompute has no such error: the code is the one for
+    failures that are not the statement's, the kind mcshell's decision (docs/development.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Row engine unavailable"
+
+
+class RowStoreError(McError):
+    """The row store beside the catalog (`<catalog>.rows`) cannot be used: another mcshell process
+    holds it (DuckDB lets one process write a file), or the file is not a DuckDB file. The code is
+    the one for failures that are not the statement's, the kind mcshell's decision (docs/development.md)."""
+
+    code = "ODPS-0010000"
+    kind = "Row store error"
