@@ -231,11 +231,32 @@ def _add_tables(db: sqlite3.Connection) -> None:
     _run(db, _SCHEMA_TABLES)
 
 
+# Schema 6 -> 7: which rows of each table are live. Rows live in DuckDB beside the catalog
+# (mcshell/rows/, docs/development.md "Where rows live"), each under a random segment key in the
+# DuckDB table named by `storage`; only the segments listed here are the table's rows, so every DDL
+# statement and every write commits here alone. `spec` is the partition (`k=v/k2=v2`, '' for none).
+_SCHEMA_SEGMENTS = """
+CREATE TABLE segments (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    spec TEXT NOT NULL,
+    key INTEGER NOT NULL,
+    row_count INTEGER NOT NULL,
+    storage INTEGER NOT NULL,
+    PRIMARY KEY (table_id, spec, key)
+) WITHOUT ROWID;
+"""
+
+
+def _add_segments(db: sqlite3.Connection) -> None:
+    """Schema 6 -> 7: no table of an older catalog had rows."""
+    _run(db, _SCHEMA_SEGMENTS)
+
+
 # Each step upgrades a catalog by one schema version: MIGRATIONS[0] takes version 1 to 2, and so
 # on. A new catalog is created at version 1 (_SCHEMA) and then taken through every step, so new
 # and migrated catalogs can never differ.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _add_members_and_grants, _add_roles, _add_public_models, _add_pulls, _add_tables,
+    _add_members_and_grants, _add_roles, _add_public_models, _add_pulls, _add_tables, _add_segments,
 ]  # fmt: skip
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 

@@ -1,5 +1,5 @@
 """The projects' tables: their schemas (columns, partition keys, comments, lifecycle) and their
-partitions. No rows: mcshell keeps no table data (docs/tables.md).
+partitions, and which row segments are live (the rows themselves are in DuckDB: mcshell/rows/).
 
 A table belongs to a project, in its one schema `default`, as models do. Its columns are stored as
 JSON, in their order; its partitions as `k1=v1/k2=v2` specs, one row each. DROP TABLE takes the
@@ -109,6 +109,7 @@ class Tables:
         """The table goes with its partitions and the grants on it: one created again under the name
         starts with none (ACL grants do not pass to a re-created object: the GRANT page)."""
         self._db.execute("DELETE FROM partitions WHERE table_id = ?", (table_id,))
+        self._db.execute("DELETE FROM segments WHERE table_id = ?", (table_id,))
         self._db.execute("DELETE FROM table_grants WHERE table_id = ?", (table_id,))
         self._db.execute("DELETE FROM tables WHERE id = ?", (table_id,))
 
@@ -130,4 +131,39 @@ class Tables:
         self._db.execute("INSERT INTO partitions (table_id, spec, create_time) VALUES (?, ?, ?)", (table_id, spec, now))
 
     def drop_partition(self, table_id: int, spec: str) -> None:
+        """The partition goes with its rows: its segments are no longer live."""
         self._db.execute("DELETE FROM partitions WHERE table_id = ? AND spec = ?", (table_id, spec))
+        self._db.execute("DELETE FROM segments WHERE table_id = ? AND spec = ?", (table_id, spec))
+
+    # -- segments: which rows are live (docs/development.md, "Where rows live") -----------------
+    def segments(self, table_id: int) -> list[Segment]:
+        """The table's live segments, by partition spec then key."""
+        rows = self._db.execute(
+            "SELECT spec, key, row_count, storage FROM segments WHERE table_id = ? ORDER BY spec, key", (table_id,)
+        )
+        return [Segment(*row) for row in rows]
+
+    def add_segment(self, table_id: int, segment: Segment) -> None:
+        self._db.execute(
+            "INSERT INTO segments (table_id, spec, key, row_count, storage) VALUES (?, ?, ?, ?, ?)",
+            (table_id, segment.spec, segment.key, segment.row_count, segment.storage),
+        )
+
+    def drop_segments(self, table_id: int, spec: str) -> None:
+        """OVERWRITE: the rows of the partition `spec` ('' for a table without partitions) are gone."""
+        self._db.execute("DELETE FROM segments WHERE table_id = ? AND spec = ?", (table_id, spec))
+
+    def live_segments(self) -> set[tuple[int, int]]:
+        """(storage, key) of every live segment of every table: what the row store keeps."""
+        return {(row[0], row[1]) for row in self._db.execute("SELECT storage, key FROM segments")}
+
+
+@dataclass(eq=False, repr=False)
+class Segment(Value):
+    """Rows written by one statement into one partition: `row_count` rows under `key`, in the DuckDB
+    table named by `storage` (one per catalog table, never reused by a table created again)."""
+
+    spec: str  # `k=v/k2=v2`, '' for a table without partitions
+    key: int
+    row_count: int
+    storage: int

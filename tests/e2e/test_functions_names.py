@@ -138,7 +138,8 @@ def test_a_schema_3_catalog_gains_the_new_public_models_and_loses_nothing(shell,
             )
             db.execute("DELETE FROM models WHERE project = ? AND name = ?", (PUBLIC_PROJECT, name))
         db.execute("DROP TABLE pulls")  # schema 5's
-        db.execute("DROP TABLE table_grants")  # nor the tables of a later schema
+        db.execute("DROP TABLE segments")  # nor the tables of a later schema
+        db.execute("DROP TABLE table_grants")
         db.execute("DROP TABLE partitions")
         db.execute("DROP TABLE tables")
         db.execute("PRAGMA user_version=3")

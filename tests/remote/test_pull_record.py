@@ -19,7 +19,7 @@ NOW = "2026-12-07 14:00:00"
 def test_a_schema_4_catalog_gains_the_pull_records_and_loses_nothing(shell, catalog):
     assert shell("--project", "sales", "-f", "-", stdin=IMPORT_V1).status == 0
     with sqlite3.connect(catalog) as db:  # back to schema 4: no pulls table yet, no tables either
-        for table in ("pulls", "table_grants", "partitions", "tables"):
+        for table in ("pulls", "segments", "table_grants", "partitions", "tables"):
             db.execute(f"DROP TABLE {table}")
         db.execute("PRAGMA user_version=4")
     db.close()
@@ -36,7 +36,7 @@ def test_a_schema_4_catalog_gains_the_pull_records_and_loses_nothing(shell, cata
     after = catalog_rows(catalog)
     assert [row for row in before if row not in after] == []
     with sqlite3.connect(catalog) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (6,)
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (7,)
     db.close()
 
 
