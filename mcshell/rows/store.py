@@ -24,9 +24,16 @@ MEMORY = ":memory:"
 REGISTRY = "mcshell_segments"
 SEGMENT_COLUMN = "_segment"
 
-# The in-memory stores of in-memory catalogs, for the process: a `:memory:` catalog's rows live as
-# long as it does. Keyed by the catalog object's id, the catalog held so that the id stays its own.
-_MEMORY_STORES: dict[int, tuple[Catalog, Any]] = {}
+# The connections open in this process, by catalog (keyed by the catalog object's id, the catalog held
+# so that the id stays its own): a statement that opens the store twice (INSERT ... SELECT compiles its
+# query on it, then writes) shares one connection, as DuckDB allows one configuration per file in a
+# process. A `:memory:` catalog's store lives as long as the process, as its rows must.
+_OPEN: dict[int, _Open] = {}
+
+
+class _Open:
+    def __init__(self, catalog: Catalog, connection: Any, writable: bool):
+        self.catalog, self.connection, self.writable, self.users = catalog, connection, writable, 0
 
 
 def rows_path(catalog: Catalog) -> str:
@@ -52,28 +59,28 @@ class RowStore:
     def open(cls, catalog: Catalog, write: bool) -> RowStore:
         """The store beside `catalog`: created on the first write (mode 0600, as the catalog); a
         missing file reads as no rows. DuckDB lets one process write a file, and none read it while
-        one does: another mcshell holding it is one FAILED line (docs/development.md)."""
-        duckdb = duckdb_module()
+        one does: another mcshell holding it is one FAILED line (docs/development.md). A statement
+        that reads and writes opens it for writing first: the one connection is shared until closed."""
         path = rows_path(catalog)
-        if path == MEMORY:
-            held = _MEMORY_STORES.get(id(catalog))
-            if held is None:
-                held = _MEMORY_STORES[id(catalog)] = (catalog, duckdb.connect(MEMORY))
-            return cls(catalog, held[1], path, writable=True)
-        exists = os.path.exists(path)
-        if not write and not exists:
-            return cls(catalog, duckdb.connect(MEMORY), path, writable=False)
-        try:
-            connection = duckdb.connect(path, read_only=not write)
-        except duckdb.Error as error:
-            raise _unusable(path, error) from None
-        if not exists:
-            os.chmod(path, 0o600)  # rows may be as private as the catalog
-        return cls(catalog, connection, path, writable=write)
+        held = _OPEN.get(id(catalog))
+        if held is not None and (held.writable or not write):
+            held.users += 1
+            return cls(catalog, held.connection, path, held.writable)
+        if held is not None and held.users:
+            raise RowStoreError(f"the row store '{path}' was opened for reading by this statement before it wrote")
+        held = _OPEN[id(catalog)] = _Open(catalog, _connect(path, write), write or path == MEMORY)
+        held.users = 1
+        return cls(catalog, held.connection, path, held.writable)
 
     def close(self) -> None:
-        """Let the file go (another process may open it); an in-memory store lives on with its catalog."""
-        if self.path != MEMORY:
+        """Let the file go once the last user of the connection closes it (another process may open it
+        then); an in-memory store lives on with its catalog."""
+        held = _OPEN.get(id(self.catalog))
+        if held is None or held.connection is not self.connection:
+            return
+        held.users -= 1
+        if held.users <= 0 and self.path != MEMORY:
+            del _OPEN[id(self.catalog)]
             self.connection.close()
 
     # -- reading ----------------------------------------------------------------------------
@@ -198,6 +205,21 @@ def _live_row(segment: Segment, levels: int) -> str:
 
 def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _connect(path: str, write: bool) -> Any:
+    """A new DuckDB connection: memory for a catalog in memory, or for reading a file not yet made."""
+    duckdb = duckdb_module()
+    exists = path != MEMORY and os.path.exists(path)
+    if path == MEMORY or (not write and not exists):
+        return duckdb.connect(MEMORY)
+    try:
+        connection = duckdb.connect(path, read_only=not write)
+    except duckdb.Error as error:
+        raise _unusable(path, error) from None
+    if not exists:
+        os.chmod(path, 0o600)  # rows may be as private as the catalog
+    return connection
 
 
 def _unusable(path: str, error: Exception) -> RowStoreError:
