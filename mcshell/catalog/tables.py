@@ -105,6 +105,10 @@ class Tables:
         """LastDDLTime moves on every change to the table's metadata (its partitions too)."""
         self._db.execute("UPDATE tables SET last_ddl_time = ? WHERE id = ?", (now, table_id))
 
+    def touch_data(self, table_id: int, now: str) -> None:
+        """LastModifiedTime moves when the table's rows change (INSERT, tunnel upload)."""
+        self._db.execute("UPDATE tables SET last_modified_time = ? WHERE id = ?", (now, table_id))
+
     def delete(self, table_id: int) -> None:
         """The table goes with its partitions and the grants on it: one created again under the name
         starts with none (ACL grants do not pass to a re-created object: the GRANT page)."""
