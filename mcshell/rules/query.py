@@ -34,6 +34,8 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     checked = check_select(stmt, ctx)
     if ctx.dry_run:
         return Result()
+    if stmt.source == "tables":
+        return _run_over_tables(stmt, checked, ctx)
     _require_runnable(stmt, checked, ctx)
     from mcshell.sql.evaluate import evaluate
 
@@ -81,6 +83,18 @@ def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context)
             0,
             _WORDS,
         )
+    _require_call_settings(checked, ctx)
+
+
+def _run_over_tables(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> Result:
+    """A SELECT over tables runs on DuckDB over their rows (mcshell/rows/query.py)."""
+    _require_call_settings(checked, ctx)
+    from mcshell.rows.query import run_table_select
+
+    return run_table_select(stmt, ctx, checked)
+
+
+def _require_call_settings(checked: list[CheckedCall], ctx: Context) -> None:
     from mcshell.runtime.calls import RuntimeSettings
 
     settings = ctx.runtime_settings or RuntimeSettings()

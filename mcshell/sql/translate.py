@@ -72,6 +72,7 @@ class CallSite:
 class Key:
     descending: bool
     type: str  # MaxCompute's
+    offset: int  # where the key starts in the statement
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class _Translator:
             sql, kind = self._order_key(node, items)
             if kind not in _ORDERED:
                 raise Refused(f"ORDER BY a {_OUTPUT_TYPES.get(kind, kind) or 'model result'} key is not run locally")
-            keys.append(Key(bool(ordered.args.get("desc")), kind))
+            keys.append(Key(bool(ordered.args.get("desc")), kind, _offset(node)))
             sqls.append(sql)
         return keys, sqls
 

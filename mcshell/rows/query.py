@@ -1,0 +1,366 @@
+"""SELECT over tables, run on DuckDB over the tables' live rows (docs/tables.md, "Queries over rows").
+
+sql/translate.py writes the query as DuckDB SQL on MaxCompute's rules; this module resolves its tables to the
+row store's views, registers the functions that SQL calls (the `mc_*` rules of sql/semantics.py, vectorized,
+and one function per model call site, answered by mcshell.runtime one DuckDB vector at a time), runs it, checks
+what only the result can tell (the order of rows), and prints the cells as the evaluator of VALUES prints them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mcshell.errors import McError, NotRunLocally, TableNotFound
+from mcshell.output.results import Result, Table
+from mcshell.sql import semantics as sem
+from mcshell.sql.semantics import Refused, Typed
+
+if TYPE_CHECKING:
+    from mcshell.rows.store import RowStore
+    from mcshell.rules.context import Context
+    from mcshell.rules.functions import CheckedCall
+    from mcshell.sql import statements as st
+    from mcshell.sql.translate import Translation
+
+_WORDS = "SELECT"
+_UNSUPPORTED = "mcshell does not run this SELECT locally: "
+_NEAR = 1e-13  # DOUBLEs nearer than this may be equal by the 15-digit rule (sem.compare decides for them)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A SELECT over tables as DuckDB SQL on the store's connection (its functions registered there)."""
+
+    sql: str
+    headers: tuple[str, ...]
+    types: tuple[str, ...]  # MaxCompute's, as results carry them
+
+
+def compile_select(select: st.Select, ctx: Context, store: RowStore) -> Compiled:
+    """The DuckDB query of `select` (INSERT ... SELECT writes its rows): its model calls checked again."""
+    from mcshell.rules.functions import check_select
+
+    translation = _prepare(select, ctx, store, check_select(select, ctx), _Failures())
+    return Compiled(translation.sql(translation.limit), translation.headers, translation.types)
+
+
+def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]) -> Result:
+    """Run a SELECT over tables (its checks passed) and give its grid, as odpscmd prints it."""
+    from mcshell.rows.store import RowStore
+
+    store = RowStore.open(ctx.catalog, write=False)
+    try:
+        failures = _Failures()
+        translation = _prepare(select, ctx, store, checked, failures)
+        rows = _Rows(store.connection, translation, failures).fetch()
+    finally:
+        store.close()
+    try:
+        cells = [
+            tuple(_cell(value, kind) for value, kind in zip(row, translation.value_types, strict=True)) for row in rows
+        ]
+    except Refused as refused:
+        raise _refusal(refused) from None
+    return Result(Table(translation.headers, cells, translation.types))
+
+
+def _cell(value: object, kind: str) -> str | None:
+    from mcshell.rules.query import value_text
+
+    shown = sem.printable(Typed(value, kind))
+    return None if shown is None else value_text(shown)
+
+
+def _prepare(
+    select: st.Select, ctx: Context, store: RowStore, checked: list[CheckedCall], failures: _Failures
+) -> Translation:
+    from mcshell.rules.signatures import SIGNATURES
+    from mcshell.sql.select import nesting_room
+    from mcshell.sql.translate import translate
+
+    returns = {item.call.index: SIGNATURES[item.call.function].returns for item in checked}
+    with nesting_room():
+        try:
+            translation = translate(select.query, select.text, _resolver(ctx, store), returns)
+        except Refused as refused:
+            raise _refusal(refused) from None
+    _register(store.connection, translation, ctx, checked, failures)
+    return translation
+
+
+def _refusal(refused: Refused) -> NotRunLocally:
+    return NotRunLocally(f"{_UNSUPPORTED}{refused}", refused.offset or 0, _WORDS)
+
+
+def _resolver(ctx: Context, store: RowStore) -> Callable[[tuple[str, ...], int], Any]:
+    from mcshell.sql.translate import Table as Source
+
+    def resolve(parts: tuple[str, ...], offset: int) -> Source:
+        project = parts[0] if len(parts) > 1 else ctx.project
+        if len(parts) == 3 and parts[1].lower() != "default":
+            raise Refused(f"the schema {parts[1]} (tables live in the schema default here)")
+        table = ctx.catalog.tables.get(project, parts[-1].lower())
+        if table is None:
+            raise TableNotFound(f"table {project}.{parts[-1]} cannot be resolved", offset, _WORDS)
+        columns = tuple((c.name.lower(), c.type.upper()) for c in (*table.columns, *table.partition_columns))
+        return Source(store.view(table), columns)
+
+    return resolve
+
+
+# -- running and checking the result ------------------------------------------------------------------
+class _Failures:
+    """The first error a function raised inside DuckDB (DuckDB reports it as its own error, with its text)."""
+
+    def __init__(self) -> None:
+        self.first: BaseException | None = None
+
+    def guard(self, function: Callable[..., Any], width: int) -> Callable[..., Any]:
+        """`function`, keeping its first error; DuckDB reads how many arguments it takes from its signature."""
+
+        def run(*args: Any) -> Any:
+            try:
+                return function(*args)
+            except (Refused, McError) as error:
+                if self.first is None:
+                    self.first = error
+                raise
+
+        parameters = [inspect.Parameter(f"a{at}", inspect.Parameter.POSITIONAL_ONLY) for at in range(width)]
+        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        return run
+
+
+class _Rows:
+    def __init__(self, connection: Any, translation: Translation, failures: _Failures):
+        self.connection, self.t, self.failures = connection, translation, failures
+        self.width = len(translation.headers)
+
+    def fetch(self) -> list[tuple[object, ...]]:
+        t = self.t
+        try:
+            if not t.keys:
+                if not t.unordered:
+                    return self._execute(t.sql(t.limit))
+                rows = self._execute(t.sql(2))
+                if len(rows) > 1:
+                    raise Refused(t.unordered)
+                return rows[: t.limit]
+            rows = self._execute(t.sql(None if t.limit is None else t.limit + 1, hidden=True))
+            if t.limit is not None and len(rows) > t.limit and self._tie(rows[t.limit - 1], rows[t.limit]):
+                rows = self._execute(t.sql(hidden=True))  # a tie at the cut: every row that ties must agree
+            self._check_order(rows)
+            return [row[: self.width] for row in rows[: t.limit]]
+        except Refused as refused:
+            raise _refusal(refused) from None
+
+    def _execute(self, sql: str) -> list[tuple[object, ...]]:
+        from mcshell.rows.engine import duckdb_module
+
+        duckdb = duckdb_module()
+        try:
+            return [tuple(row) for row in self.connection.execute(sql).fetchall()]
+        except duckdb.Error as error:
+            raise self._failure(error) from None
+
+    def _failure(self, error: Exception) -> BaseException:
+        from mcshell.sql.translate import REFUSED
+
+        if self.failures.first is not None:
+            return self.failures.first
+        text = str(error)
+        if REFUSED + ":" in text:
+            offset, _, reason = text.split(REFUSED + ":", 1)[1].partition(":")
+            refused = Refused(reason.strip())
+            refused.offset = int(offset) if offset.isdigit() else 0
+            return refused
+        if "Overflow" in text:
+            return Refused("a result past its type's range: MaxCompute 2.0 reports an overflow")
+        if "Division by zero" in text:
+            return Refused("% by zero (what MaxCompute gives is not documented)")
+        return Refused(f"DuckDB could not run it ({text.splitlines()[0] if text else type(error).__name__})")
+
+    def _keys(self, row: tuple[object, ...]) -> list[Typed]:
+        return [Typed(row[self.width + at], key.type) for at, key in enumerate(self.t.keys)]
+
+    def _tie(self, a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+        return all(sem.order_of(x, y) == 0 for x, y in zip(self._keys(a), self._keys(b), strict=True))
+
+    def _check_order(self, rows: list[tuple[object, ...]]) -> None:
+        """No NULL key and no STRING key outside ASCII in any row (the guards), and no two rows whose keys tie
+        (by MaxCompute's comparison) unless they are the same row."""
+        guards = self.width + len(self.t.keys)
+        for key, guard in zip(self.t.keys, rows[0][guards:] if rows else (), strict=False):
+            if guard:
+                refused = Refused("ORDER BY a NULL key, or a STRING key outside ASCII, is not run locally")
+                raise _at(refused, key.offset)
+        for before, after in zip(rows, rows[1:], strict=False):
+            if self._tie(before, after) and before[: self.width] != after[: self.width]:
+                raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
+
+
+# -- the functions the SQL calls ------------------------------------------------------------------------
+def _register(connection: Any, t: Translation, ctx: Context, checked: list[CheckedCall], failures: _Failures) -> None:
+    from mcshell.rules.query import model_call
+
+    rules: dict[str, tuple[Callable[..., Any], list[str], str]] = {
+        "mc_arithmetic": (_arithmetic, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "DOUBLE"),
+        "mc_compare_double": (_compare_double, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "BOOLEAN"),
+        "mc_compare_string": (_compare_string, ["VARCHAR", "INTEGER", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+        "mc_string_double": (_string_double, ["INTEGER", "VARCHAR"], "DOUBLE"),
+    }
+    for name, (function, parameters, returns) in rules.items():
+        _create(connection, name, failures.guard(function, len(parameters)), parameters, returns, special=False)
+    runtime = ctx.runtime() if t.calls else None
+    by_index = {item.call.index: item for item in checked}
+    for site in t.calls:
+        call = model_call(by_index[site.index])
+        answer = _model_function(runtime, call, site.returns)
+        guarded = failures.guard(answer, len(site.arguments))
+        _create(connection, site.udf, guarded, list(site.arguments), site.returns, special=True)
+
+
+def _create(connection: Any, name: str, function: Any, parameters: list[str], returns: str, special: bool) -> None:
+    from mcshell.rows.engine import duckdb_module
+
+    duckdb = duckdb_module()
+    try:
+        connection.remove_function(name)
+    except duckdb.Error:
+        pass  # not registered on this connection yet
+    connection.create_function(
+        name,
+        function,
+        [duckdb.sqltype(kind) for kind in parameters],
+        duckdb.sqltype(returns),
+        type="arrow",
+        null_handling="special" if special else "default",
+        side_effects=special,
+    )
+
+
+def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]:
+    """One call site: every row of a DuckDB vector in one batch (Runtime.run), its arguments as Python values."""
+    import pyarrow
+
+    kind = pyarrow.list_(pyarrow.float64()) if returns == "DOUBLE[]" else None
+    if returns == "DOUBLE":
+        kind = pyarrow.float64()
+    elif kind is None:
+        kind = pyarrow.string()
+
+    def answer(*columns: Any) -> Any:
+        rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
+        return pyarrow.array(runtime.run(call, rows), type=kind)
+
+    return answer
+
+
+def _arithmetic(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
+    """+ - * / % of DOUBLEs: IEEE's answer where it is finite and no divisor is zero; any other row goes
+    through sem.arithmetic, which refuses it (overflow, division by zero)."""
+    import numpy
+    import pyarrow
+
+    symbol, offset = symbols[0].as_py(), offsets[0].as_py()
+    nulls = numpy.asarray(a.is_null()) | numpy.asarray(b.is_null())
+    x = numpy.asarray(a.fill_null(1.0), dtype=float)
+    y = numpy.asarray(b.fill_null(1.0), dtype=float)
+    with numpy.errstate(all="ignore"):
+        result = _NUMPY[symbol](x, y)
+    bad = ~nulls & (~numpy.isfinite(result) | ((y == 0) if symbol in "/%" else False))
+    for at in numpy.flatnonzero(bad):
+        result[at] = _rule(offset, sem.arithmetic, symbol, _double(x[at]), _double(y[at]))
+    return pyarrow.array(result, mask=nulls)
+
+
+_NUMPY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda x, y: x + y,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+    "/": lambda x, y: x / y,
+    "%": lambda x, y: __import__("numpy").fmod(x, y),  # Java's % on doubles: truncated, the dividend's sign
+}
+
+
+def _compare_double(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
+    """A comparison of DOUBLEs: exact where they are equal or far apart; for two nearer than _NEAR, the 15-digit
+    rule of sem.compare (which refuses where its readings disagree); NaN is refused."""
+    import numpy
+    import pyarrow
+
+    symbol, offset = symbols[0].as_py(), offsets[0].as_py()
+    nulls = numpy.asarray(a.is_null()) | numpy.asarray(b.is_null())
+    x = numpy.asarray(a.fill_null(0.0), dtype=float)
+    y = numpy.asarray(b.fill_null(0.0), dtype=float)
+    if numpy.isnan(x[~nulls]).any() or numpy.isnan(y[~nulls]).any():
+        raise _at(Refused("comparing a DOUBLE NaN (not documented)"), offset)
+    with numpy.errstate(all="ignore"):
+        result = _ORDER_TESTS[symbol](x, y)
+        near = ~nulls & (x != y) & (numpy.abs(x - y) < _NEAR)
+    for at in numpy.flatnonzero(near):
+        result[at] = _rule(offset, sem.compare, symbol, _double(x[at]), _double(y[at]))
+    return pyarrow.array(result, mask=nulls)
+
+
+_ORDER_TESTS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": lambda x, y: x == y,
+    "<>": lambda x, y: x != y,
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def _compare_string(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
+    """Ordering STRINGs: by their characters where both are ASCII; else sem.compare refuses (the collation is
+    not documented)."""
+    import pyarrow
+    import pyarrow.compute as pc
+
+    symbol, offset = symbols[0].as_py(), offsets[0].as_py()
+    for column in (a, b):
+        ascii_ = pc.fill_null(pc.string_is_ascii(column), True)
+        if not pc.all(ascii_).as_py():
+            at = pc.index(ascii_, False).as_py()
+            _rule(offset, sem.compare, symbol, Typed(column[at].as_py(), "STRING"), Typed("a", "STRING"))
+    tests = {"<": pc.less, "<=": pc.less_equal, ">": pc.greater, ">=": pc.greater_equal}
+    return pyarrow.array(tests[symbol](a, b))
+
+
+def _string_double(offsets: Any, texts: Any) -> Any:
+    """A STRING as MaxCompute reads it as a DOUBLE (sem.to_double: ASCII digits, as Java's parseDouble)."""
+    import pyarrow
+
+    offset = offsets[0].as_py()
+    values = [None if text is None else _to_double(text, offset) for text in texts.to_pylist()]
+    return pyarrow.array(values, type=pyarrow.float64())
+
+
+def _to_double(text: str, offset: int) -> float:
+    try:
+        return sem.to_double(Typed(text, "STRING"), "a STRING read as a DOUBLE")
+    except Refused as refused:
+        raise _at(refused, offset) from None
+
+
+def _double(value: float) -> Typed:
+    return Typed(float(value), "DOUBLE")
+
+
+def _rule(offset: int, run: Callable[..., Typed], *args: Any) -> Any:
+    """The value of a semantics rule (`run(*args)`), its refusal placed at `offset`."""
+    try:
+        return run(*args).value
+    except Refused as refused:
+        raise _at(refused, offset) from None
+
+
+def _at(refused: Refused, offset: int) -> Refused:
+    if refused.offset is None:
+        refused.offset = offset
+    return refused
