@@ -206,6 +206,7 @@ class _Rows:
 def _register(connection: Any, t: Translation, ctx: Context, checked: list[CheckedCall], failures: _Failures) -> None:
     from mcshell.rules.query import model_call
 
+    _require_arrow()
     rules: dict[str, tuple[Callable[..., Any], list[str], str]] = {
         "mc_arithmetic": (_arithmetic, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "DOUBLE"),
         "mc_compare_double": (_compare_double, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "BOOLEAN"),
@@ -221,6 +222,20 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
         answer = _model_function(runtime, call, site.returns)
         guarded = failures.guard(answer, len(site.arguments))
         _create(connection, site.udf, guarded, list(site.arguments), site.returns, special=True)
+
+
+def _require_arrow() -> None:
+    """DuckDB's vectorized Python functions hand over Arrow arrays: pyarrow and numpy are part of the engine."""
+    from mcshell.errors import EngineMissing
+    from mcshell.rows.engine import INSTALL
+
+    try:
+        import numpy  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as error:
+        raise EngineMissing(
+            f"queries over rows need {error.name or 'pyarrow'}, which is not installed: {INSTALL}"
+        ) from None
 
 
 def _create(connection: Any, name: str, function: Any, parameters: list[str], returns: str, special: bool) -> None:
