@@ -62,20 +62,6 @@ def _check_columns(stmt: st.Select) -> None:
 
 def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> None:
     """The one FAILED line of a statement that passed its checks but cannot run here."""
-    if stmt.source == "tables":
-        table = stmt.table
-        name = table.text if table is not None else "?"
-        offset = table.offset if table is not None else 0
-        where = "the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>)"
-        if table is not None and ctx.catalog.tables.get(ctx.project, table.key) is not None:
-            raise NotRunLocally(
-                f"table {ctx.project}.{table.key} has no rows here: mcshell keeps table schemas, not rows ({where})",
-                offset,
-                _WORDS,
-            )
-        raise TableNotFound(
-            f"table {ctx.project}.{name} cannot be resolved: it is not in the catalog ({where})", offset, _WORDS
-        )
     if stmt.source == "other":
         raise NotRunLocally(
             "mcshell runs a single SELECT with no FROM or over FROM VALUES; this one (WITH, UNION, a join or a "
@@ -88,10 +74,24 @@ def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context)
 
 def _run_over_tables(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> Result:
     """A SELECT over tables runs on DuckDB over their rows (mcshell/rows/query.py)."""
+    _require_known_table(stmt, ctx)
     _require_call_settings(checked, ctx)
     from mcshell.rows.query import run_table_select
 
     return run_table_select(stmt, ctx, checked)
+
+
+def _require_known_table(stmt: st.Select, ctx: Context) -> None:
+    table = stmt.table
+    if table is not None and ctx.catalog.tables.get(ctx.project, table.key) is not None:
+        return
+    name = table.text if table is not None else "?"
+    where = "the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>)"
+    raise TableNotFound(
+        f"table {ctx.project}.{name} cannot be resolved: it is not in the catalog ({where})",
+        table.offset if table is not None else 0,
+        _WORDS,
+    )
 
 
 def _require_call_settings(checked: list[CheckedCall], ctx: Context) -> None:
