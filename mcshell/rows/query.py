@@ -68,7 +68,7 @@ def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]
 
 
 def _cell(value: object, kind: str) -> str | None:
-    from mcshell.rules.query import value_text
+    from mcshell.rules.answers import value_text
 
     shown = sem.printable(Typed(value, kind))
     return None if shown is None else value_text(shown)
@@ -204,7 +204,7 @@ class _Rows:
 
 # -- the functions the SQL calls ------------------------------------------------------------------------
 def _register(connection: Any, t: Translation, ctx: Context, checked: list[CheckedCall], failures: _Failures) -> None:
-    from mcshell.rules.query import model_call
+    from mcshell.rules.answers import model_call
 
     _require_arrow()
     rules: dict[str, tuple[Callable[..., Any], list[str], str]] = {
@@ -225,17 +225,24 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
 
 
 def _require_arrow() -> None:
-    """DuckDB's vectorized Python functions hand over Arrow arrays: pyarrow and numpy are part of the engine."""
+    """DuckDB's vectorized Python functions hand over Arrow arrays: pyarrow is part of the engine."""
     from mcshell.errors import EngineMissing
     from mcshell.rows.engine import INSTALL
 
     try:
-        import numpy  # noqa: F401
-        import pyarrow  # noqa: F401
+        _arrow()
     except ImportError as error:
         raise EngineMissing(
             f"queries over rows need {error.name or 'pyarrow'}, which is not installed: {INSTALL}"
         ) from None
+
+
+def _arrow() -> Any:
+    """pyarrow (untyped), with its compute functions loaded."""
+    import pyarrow  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+
+    return pyarrow
 
 
 def _create(connection: Any, name: str, function: Any, parameters: list[str], returns: str, special: bool) -> None:
@@ -259,7 +266,7 @@ def _create(connection: Any, name: str, function: Any, parameters: list[str], re
 
 def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]:
     """One call site: every row of a DuckDB vector in one batch (Runtime.run), its arguments as Python values."""
-    import pyarrow
+    pyarrow = _arrow()
 
     kind = pyarrow.list_(pyarrow.float64()) if returns == "DOUBLE[]" else None
     if returns == "DOUBLE":
@@ -275,67 +282,68 @@ def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]
 
 
 def _arithmetic(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
-    """+ - * / % of DOUBLEs: IEEE's answer where it is finite and no divisor is zero; any other row goes
-    through sem.arithmetic, which refuses it (overflow, division by zero)."""
-    import numpy
-    import pyarrow
-
+    """+ - * / of DOUBLEs: IEEE's answer (Java's) where it is finite and no divisor is zero; at the first row where
+    it is not, sem.arithmetic gives the refusal (overflow, division by zero). `%` runs row by row on its rule."""
+    pc = _arrow().compute
     symbol, offset = symbols[0].as_py(), offsets[0].as_py()
-    nulls = numpy.asarray(a.is_null()) | numpy.asarray(b.is_null())
-    x = numpy.asarray(a.fill_null(1.0), dtype=float)
-    y = numpy.asarray(b.fill_null(1.0), dtype=float)
-    with numpy.errstate(all="ignore"):
-        result = _NUMPY[symbol](x, y)
-    bad = ~nulls & (~numpy.isfinite(result) | ((y == 0) if symbol in "/%" else False))
-    for at in numpy.flatnonzero(bad):
-        result[at] = _rule(offset, sem.arithmetic, symbol, _double(x[at]), _double(y[at]))
-    return pyarrow.array(result, mask=nulls)
+    if symbol == "%":
+        return _row_by_row(offset, sem.arithmetic, symbol, a, b, _arrow().float64())
+    result = _ARROW_OPS[symbol](pc, a, b)
+    bad = pc.invert(pc.is_finite(result))
+    if symbol == "/":
+        bad = pc.or_(bad, pc.equal(b, 0.0))
+    bad = pc.fill_null(bad, False)
+    if pc.any(bad).as_py():
+        at = pc.index(bad, True).as_py()
+        _rule(offset, sem.arithmetic, symbol, _double(a[at].as_py()), _double(b[at].as_py()))
+    return result
 
 
-_NUMPY: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda x, y: x + y,
-    "-": lambda x, y: x - y,
-    "*": lambda x, y: x * y,
-    "/": lambda x, y: x / y,
-    "%": lambda x, y: __import__("numpy").fmod(x, y),  # Java's % on doubles: truncated, the dividend's sign
+_ARROW_OPS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "+": lambda pc, x, y: pc.add(x, y),
+    "-": lambda pc, x, y: pc.subtract(x, y),
+    "*": lambda pc, x, y: pc.multiply(x, y),
+    "/": lambda pc, x, y: pc.divide(x, y),
 }
 
 
+def _row_by_row(offset: int, rule: Callable[..., Typed], symbol: str, a: Any, b: Any, kind: Any) -> Any:
+    values = [
+        None if x is None or y is None else _rule(offset, rule, symbol, _double(x), _double(y))
+        for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)
+    ]
+    return _arrow().array(values, type=kind)
+
+
 def _compare_double(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
-    """A comparison of DOUBLEs: exact where they are equal or far apart; for two nearer than _NEAR, the 15-digit
-    rule of sem.compare (which refuses where its readings disagree); NaN is refused."""
-    import numpy
-    import pyarrow
-
+    """A comparison of DOUBLEs: exact where they are equal or far apart; where two are nearer than _NEAR, every
+    row goes through the 15-digit rule of sem.compare (which refuses where its readings disagree); NaN refused."""
+    pc = _arrow().compute
     symbol, offset = symbols[0].as_py(), offsets[0].as_py()
-    nulls = numpy.asarray(a.is_null()) | numpy.asarray(b.is_null())
-    x = numpy.asarray(a.fill_null(0.0), dtype=float)
-    y = numpy.asarray(b.fill_null(0.0), dtype=float)
-    if numpy.isnan(x[~nulls]).any() or numpy.isnan(y[~nulls]).any():
-        raise _at(Refused("comparing a DOUBLE NaN (not documented)"), offset)
-    with numpy.errstate(all="ignore"):
-        result = _ORDER_TESTS[symbol](x, y)
-        near = ~nulls & (x != y) & (numpy.abs(x - y) < _NEAR)
-    for at in numpy.flatnonzero(near):
-        result[at] = _rule(offset, sem.compare, symbol, _double(x[at]), _double(y[at]))
-    return pyarrow.array(result, mask=nulls)
+    for column in (a, b):
+        if pc.any(pc.fill_null(pc.is_nan(column), False)).as_py():
+            raise _at(Refused("comparing a DOUBLE NaN (not documented)"), offset)
+    near = pc.and_(pc.not_equal(a, b), pc.less(pc.abs(pc.subtract(a, b)), _NEAR))
+    if pc.any(pc.fill_null(near, False)).as_py():
+        return _row_by_row(offset, sem.compare, symbol, a, b, _arrow().bool_())
+    return _ARROW_TESTS[symbol](pc, a, b)
 
 
-_ORDER_TESTS: dict[str, Callable[[Any, Any], Any]] = {
-    "=": lambda x, y: x == y,
-    "<>": lambda x, y: x != y,
-    "<": lambda x, y: x < y,
-    "<=": lambda x, y: x <= y,
-    ">": lambda x, y: x > y,
-    ">=": lambda x, y: x >= y,
+_ARROW_TESTS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "=": lambda pc, x, y: pc.equal(x, y),
+    "<>": lambda pc, x, y: pc.not_equal(x, y),
+    "<": lambda pc, x, y: pc.less(x, y),
+    "<=": lambda pc, x, y: pc.less_equal(x, y),
+    ">": lambda pc, x, y: pc.greater(x, y),
+    ">=": lambda pc, x, y: pc.greater_equal(x, y),
 }
 
 
 def _compare_string(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
     """Ordering STRINGs: by their characters where both are ASCII; else sem.compare refuses (the collation is
     not documented)."""
-    import pyarrow
-    import pyarrow.compute as pc
+    pyarrow = _arrow()
+    pc = pyarrow.compute
 
     symbol, offset = symbols[0].as_py(), offsets[0].as_py()
     for column in (a, b):
@@ -343,13 +351,12 @@ def _compare_string(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
         if not pc.all(ascii_).as_py():
             at = pc.index(ascii_, False).as_py()
             _rule(offset, sem.compare, symbol, Typed(column[at].as_py(), "STRING"), Typed("a", "STRING"))
-    tests = {"<": pc.less, "<=": pc.less_equal, ">": pc.greater, ">=": pc.greater_equal}
-    return pyarrow.array(tests[symbol](a, b))
+    return _ARROW_TESTS[symbol](pc, a, b)
 
 
 def _string_double(offsets: Any, texts: Any) -> Any:
     """A STRING as MaxCompute reads it as a DOUBLE (sem.to_double: ASCII digits, as Java's parseDouble)."""
-    import pyarrow
+    pyarrow = _arrow()
 
     offset = offsets[0].as_py()
     values = [None if text is None else _to_double(text, offset) for text in texts.to_pylist()]

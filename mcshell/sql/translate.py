@@ -121,8 +121,10 @@ class _Source:
     table: Table
 
 
-class _Translator:
-    def __init__(self, tree: exp.Select, resolve: Resolve, call_types: Mapping[int, str]):
+class _Expressions:
+    """The expressions of a SELECT over its tables' columns: each node's DuckDB SQL and MaxCompute type."""
+
+    def __init__(self, tree: exp.Select, call_types: Mapping[int, str]):
         self.tree, self.call_types = tree, call_types
         self.sources: list[_Source] = []
         self.visible = 0  # how many sources a column may read (a join's ON reads those before it)
@@ -136,143 +138,6 @@ class _Translator:
         )
         self.in_aggregate = False
         self.row_level = False  # in WHERE or ON: columns are read before any grouping
-        self.from_sql = self._from(resolve)
-
-    # -- FROM and JOIN ----------------------------------------------------------------------------------
-    def _from(self, resolve: Resolve) -> str:
-        source = self.tree.args["from_"].this
-        joins = self.tree.args.get("joins") or []
-        tables = [source] + [join.this for join in joins]
-        for table in tables:
-            if not isinstance(table, exp.Table) or table.args.get("joins"):
-                raise Refused(f"reading FROM a {node_name(table)} with a table is not run locally")
-            name = (table.alias or table.name).lower()
-            if any(known.name == name for known in self.sources):
-                raise Refused(f"two tables named {name} in one FROM")
-            parts = tuple(part.name for part in table.parts)
-            self.sources.append(_Source(name, resolve(parts, _offset(table))))
-        self.visible = 1
-        text = _from_item(self.sources[0])
-        for at, join in enumerate(joins, start=1):
-            self.visible = at + 1
-            text += self._join(join, self.sources[at])
-        return text
-
-    def _join(self, join: exp.Join, source: _Source) -> str:
-        side, kind = (join.side or "").upper(), (join.kind or "").upper()
-        on = join.args.get("on")
-        if kind not in ("", "INNER", "OUTER") or join.args.get("using") or on is None:
-            raise Refused("a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally")
-        condition, kind_of = self.row_expr(on)
-        sem.boolean(Typed(None, kind_of), "ON")
-        return f" {side or 'INNER'} JOIN {_from_item(source)} ON {condition}"
-
-    # -- the query ------------------------------------------------------------------------------------
-    def run(self) -> Translation:
-        self.visible = len(self.sources)
-        items, types, star = self._items()
-        where = self.tree.args.get("where")
-        body = f"SELECT {'DISTINCT ' if self.tree.args.get('distinct') else ''}"
-        parts = [f"{sql} AS c{i}" for i, sql in enumerate(items)]
-        keys, key_sql = self._order(items)
-        parts += [f"{sql} AS k{i}" for i, sql in enumerate(key_sql)]
-        parts += [f"{_guard(sql, key.type)} AS g{i}" for i, (sql, key) in enumerate(zip(key_sql, keys, strict=True))]
-        body += ", ".join(parts) + " FROM " + self.from_sql
-        if where is not None:
-            condition, kind = self.row_expr(where.this)
-            sem.boolean(Typed(None, kind), "WHERE")
-            body += f" WHERE {condition}"
-        body += self._grouping()
-        if self.tree.args.get("distinct") and any(kind not in _KEYS for kind in types):
-            raise Refused("DISTINCT over DOUBLE or model results is not run locally")
-        return Translation(
-            body=body,
-            headers=headers(self.tree, star),
-            types=tuple(_OUTPUT_TYPES.get(kind, kind) for kind in types),
-            value_types=tuple(types),
-            keys=tuple(keys),
-            limit=_limit(self.tree),
-            unordered=self._unordered(),
-            calls=tuple(self.calls[index] for index in sorted(self.calls)),
-        )
-
-    def _unordered(self) -> str:
-        if self.aggregated and self.group or self.tree.args.get("distinct"):
-            return "GROUP BY or DISTINCT with more rows than one and no ORDER BY (MaxCompute defines no order)"
-        if len(self.sources) > 1:
-            return "a join with more rows than one and no ORDER BY (MaxCompute defines no order)"
-        return ""
-
-    def _items(self) -> tuple[list[str], list[str], list[str]]:
-        items: list[str] = []
-        types: list[str] = []
-        star: list[str] = []
-        for item in self.tree.expressions:
-            if isinstance(item, exp.Star):
-                for source in self.sources:
-                    for name, kind in source.table.columns:
-                        sql, kind = self._column_of(source, name, kind, item)
-                        items.append(sql)
-                        types.append(kind)
-                        star.append(name)
-                continue
-            sql, kind = self.expr(item.this if isinstance(item, exp.Alias) else item)
-            items.append(sql)
-            types.append(kind)
-        return items, types, star
-
-    def _grouping(self) -> str:
-        text = ""
-        if self.group:
-            keys = [self._group_key(node) for node in self.group]
-            text += " GROUP BY " + ", ".join(keys)
-        conditions = [
-            f"(CASE WHEN {key} IS NULL THEN {_error(_offset(node), 'GROUP BY a NULL key is not run locally')} "
-            "ELSE TRUE END)"
-            for key, node in zip([self.expr(node)[0] for node in self.group], self.group, strict=True)
-        ]
-        having = self.tree.args.get("having")
-        if having is not None:
-            condition, kind = self.expr(having.this)
-            sem.boolean(Typed(None, kind), "HAVING")
-            conditions.append(condition)
-        return text + (" HAVING " + " AND ".join(conditions) if conditions else "")
-
-    def _group_key(self, node: exp.Expr) -> str:
-        if not isinstance(node, exp.Column):
-            raise Refused("GROUP BY an expression other than a column is not run locally")
-        sql, kind = self.expr(node)
-        if kind not in _KEYS:
-            raise Refused(f"GROUP BY a {kind} key is not run locally")
-        return sql
-
-    def _order(self, items: list[str]) -> tuple[list[Key], list[str]]:
-        order = self.tree.args.get("order")
-        keys: list[Key] = []
-        sqls: list[str] = []
-        for ordered in order.expressions if order is not None else []:
-            node = ordered.this
-            if isinstance(node, exp.Literal):
-                raise Refused("ORDER BY a position is not run locally")
-            sql, kind = self._order_key(node, items)
-            if kind not in _ORDERED:
-                raise Refused(f"ORDER BY a {_OUTPUT_TYPES.get(kind, kind) or 'model result'} key is not run locally")
-            keys.append(Key(bool(ordered.args.get("desc")), kind, _offset(node)))
-            sqls.append(sql)
-        return keys, sqls
-
-    def _order_key(self, node: exp.Expr, items: list[str]) -> tuple[str, str]:
-        """A select list alias names its column (an alias that is also a column is refused, as the evaluator's)."""
-        if isinstance(node, exp.Column) and not node.table:
-            for item in self.tree.expressions:
-                if isinstance(item, exp.Alias) and item.alias.lower() == node.name.lower():
-                    if any(node.name.lower() == name for source in self.sources for name, _ in source.table.columns):
-                        if not (isinstance(item.this, exp.Column) and item.this.name.lower() == node.name.lower()):
-                            raise Refused(f"ORDER BY {node.name}: both an alias and a column")
-                    return self.expr(item.this)
-        if self.tree.args.get("distinct") and not any(node == item for item in self.tree.expressions):
-            raise Refused("ORDER BY a key that is not selected, with DISTINCT")
-        return self.expr(node)
 
     # -- expressions ----------------------------------------------------------------------------------
     def expr(self, node: exp.Expr) -> tuple[str, str]:
@@ -429,6 +294,150 @@ class _Translator:
         return _AGGREGATE_RULES[type(node)](sql, kind, _offset(node))
 
 
+class _Translator(_Expressions):
+    """The clauses of the SELECT: FROM and its joins, the select list, WHERE, GROUP BY, HAVING, ORDER BY."""
+
+    def __init__(self, tree: exp.Select, resolve: Resolve, call_types: Mapping[int, str]):
+        super().__init__(tree, call_types)
+        self.from_sql = self._from(resolve)
+
+    # -- FROM and JOIN ----------------------------------------------------------------------------------
+    def _from(self, resolve: Resolve) -> str:
+        source = self.tree.args["from_"].this
+        joins = self.tree.args.get("joins") or []
+        tables = [source] + [join.this for join in joins]
+        for table in tables:
+            if not isinstance(table, exp.Table) or table.args.get("joins"):
+                raise Refused(f"reading FROM a {node_name(table)} with a table is not run locally")
+            name = (table.alias or table.name).lower()
+            if any(known.name == name for known in self.sources):
+                raise Refused(f"two tables named {name} in one FROM")
+            parts = tuple(part.name for part in table.parts)
+            self.sources.append(_Source(name, resolve(parts, _offset(table))))
+        self.visible = 1
+        text = _from_item(self.sources[0])
+        for at, join in enumerate(joins, start=1):
+            self.visible = at + 1
+            text += self._join(join, self.sources[at])
+        return text
+
+    def _join(self, join: exp.Join, source: _Source) -> str:
+        side, kind = (join.side or "").upper(), (join.kind or "").upper()
+        on = join.args.get("on")
+        if kind not in ("", "INNER", "OUTER") or join.args.get("using") or on is None:
+            raise Refused("a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally")
+        condition, kind_of = self.row_expr(on)
+        _boolean(kind_of, "ON", on)
+        return f" {side or 'INNER'} JOIN {_from_item(source)} ON {condition}"
+
+    # -- the query ------------------------------------------------------------------------------------
+    def run(self) -> Translation:
+        self.visible = len(self.sources)
+        items, types, star = self._items()
+        where = self.tree.args.get("where")
+        body = f"SELECT {'DISTINCT ' if self.tree.args.get('distinct') else ''}"
+        parts = [f"{sql} AS c{i}" for i, sql in enumerate(items)]
+        keys, key_sql = self._order(items)
+        parts += [f"{sql} AS k{i}" for i, sql in enumerate(key_sql)]
+        parts += [f"{_guard(sql, key.type)} AS g{i}" for i, (sql, key) in enumerate(zip(key_sql, keys, strict=True))]
+        body += ", ".join(parts) + " FROM " + self.from_sql
+        if where is not None:
+            condition, kind = self.row_expr(where.this)
+            _boolean(kind, "WHERE", where.this)
+            body += f" WHERE {condition}"
+        body += self._grouping()
+        if self.tree.args.get("distinct") and any(kind not in _KEYS for kind in types):
+            raise Refused("DISTINCT over DOUBLE or model results is not run locally")
+        return Translation(
+            body=body,
+            headers=headers(self.tree, star),
+            types=tuple(_OUTPUT_TYPES.get(kind, kind) for kind in types),
+            value_types=tuple(types),
+            keys=tuple(keys),
+            limit=_limit(self.tree),
+            unordered=self._unordered(),
+            calls=tuple(self.calls[index] for index in sorted(self.calls)),
+        )
+
+    def _unordered(self) -> str:
+        if self.aggregated and self.group or self.tree.args.get("distinct"):
+            return "GROUP BY or DISTINCT with more rows than one and no ORDER BY (MaxCompute defines no order)"
+        if len(self.sources) > 1:
+            return "a join with more rows than one and no ORDER BY (MaxCompute defines no order)"
+        return ""
+
+    def _items(self) -> tuple[list[str], list[str], list[str]]:
+        items: list[str] = []
+        types: list[str] = []
+        star: list[str] = []
+        for item in self.tree.expressions:
+            if isinstance(item, exp.Star):
+                for source in self.sources:
+                    for name, kind in source.table.columns:
+                        sql, kind = self._column_of(source, name, kind, item)
+                        items.append(sql)
+                        types.append(kind)
+                        star.append(name)
+                continue
+            sql, kind = self.expr(item.this if isinstance(item, exp.Alias) else item)
+            items.append(sql)
+            types.append(kind)
+        return items, types, star
+
+    def _grouping(self) -> str:
+        text = ""
+        if self.group:
+            keys = [self._group_key(node) for node in self.group]
+            text += " GROUP BY " + ", ".join(keys)
+        conditions = [
+            f"(CASE WHEN {key} IS NULL THEN {_error(_offset(node), 'GROUP BY a NULL key is not run locally')} "
+            "ELSE TRUE END)"
+            for key, node in zip([self.expr(node)[0] for node in self.group], self.group, strict=True)
+        ]
+        having = self.tree.args.get("having")
+        if having is not None:
+            condition, kind = self.expr(having.this)
+            _boolean(kind, "HAVING", having.this)
+            conditions.append(condition)
+        return text + (" HAVING " + " AND ".join(conditions) if conditions else "")
+
+    def _group_key(self, node: exp.Expr) -> str:
+        if not isinstance(node, exp.Column):
+            raise Refused("GROUP BY an expression other than a column is not run locally")
+        sql, kind = self.expr(node)
+        if kind not in _KEYS:
+            raise Refused(f"GROUP BY a {kind} key is not run locally")
+        return sql
+
+    def _order(self, items: list[str]) -> tuple[list[Key], list[str]]:
+        order = self.tree.args.get("order")
+        keys: list[Key] = []
+        sqls: list[str] = []
+        for ordered in order.expressions if order is not None else []:
+            node = ordered.this
+            if isinstance(node, exp.Literal):
+                raise Refused("ORDER BY a position is not run locally")
+            sql, kind = self._order_key(node, items)
+            if kind not in _ORDERED:
+                raise Refused(f"ORDER BY a {_OUTPUT_TYPES.get(kind, kind) or 'model result'} key is not run locally")
+            keys.append(Key(bool(ordered.args.get("desc")), kind, _offset(node)))
+            sqls.append(sql)
+        return keys, sqls
+
+    def _order_key(self, node: exp.Expr, items: list[str]) -> tuple[str, str]:
+        """A select list alias names its column (an alias that is also a column is refused, as the evaluator's)."""
+        if isinstance(node, exp.Column) and not node.table:
+            for item in self.tree.expressions:
+                if isinstance(item, exp.Alias) and item.alias.lower() == node.name.lower():
+                    if any(node.name.lower() == name for source in self.sources for name, _ in source.table.columns):
+                        if not (isinstance(item.this, exp.Column) and item.this.name.lower() == node.name.lower()):
+                            raise Refused(f"ORDER BY {node.name}: both an alias and a column")
+                    return self.expr(item.this)
+        if self.tree.args.get("distinct") and not any(node == item for item in self.tree.expressions):
+            raise Refused("ORDER BY a key that is not selected, with DISTINCT")
+        return self.expr(node)
+
+
 # -- aggregates (the aggregate functions page: AGGREGATES_PAGE) ---------------------------------------------
 def _count(sql: str, kind: str, offset: int) -> tuple[str, str]:
     return f"count({sql})", "BIGINT"
@@ -490,7 +499,7 @@ _AGGREGATE_RULES: dict[type, Callable[[str, str, int], tuple[str, str]]] = {
     exp.Min: _extreme("MIN"),
     exp.Max: _extreme("MAX"),
 }
-_Rule = Callable[[_Translator, exp.Expr], tuple[str, str]]
+_Rule = Callable[[_Expressions, exp.Expr], tuple[str, str]]
 _RULES: dict[type, _Rule] = {
     exp.Paren: lambda t, n: t.paren(cast(exp.Paren, n)),
     exp.Column: lambda t, n: t.column(cast(exp.Column, n)),
@@ -557,6 +566,15 @@ def _guard(sql: str, kind: str) -> str:
     holds a character outside ASCII (the collation is not documented)."""
     test = f"{sql} IS NULL" + (f" OR strlen({sql}) <> length({sql})" if kind == "STRING" else "")
     return f"bool_or({test}) OVER ()"
+
+
+def _boolean(kind: str, what: str, node: exp.Expr) -> None:
+    """A condition must be BOOLEAN (nothing converts to BOOLEAN implicitly: sem.boolean)."""
+    try:
+        sem.boolean(Typed(None, kind), what)
+    except Refused as refused:
+        refused.offset = _offset(node)
+        raise
 
 
 def _offset(node: exp.Expr) -> int:

@@ -1,0 +1,251 @@
+"""SELECT over tables (rows/query.py, sql/translate.py): DuckDB computes MaxCompute's rules over the rows,
+and refuses what they leave open; the result is printed as the evaluator of VALUES prints its own."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import without_excerpts
+
+from mcshell.output.console import Console
+from mcshell.rows.query import compile_select
+from mcshell.rows.store import RowStore
+from mcshell.rows.write import insert_rows
+from mcshell.session import Session, SessionOptions
+from mcshell.sql.select import parse_select
+
+NOW = "2026-12-07 16:00:00"
+T = [
+    (1, "north", 31, 10.5, True),
+    (2, "south", 25, 3.25, False),
+    (3, "north", 40, None, None),
+    (4, "east", 50, 0.30000000000000004, True),
+]
+U = [(1, "gold"), (3, "silver"), (9, "bronze")]
+
+
+@pytest.fixture
+def session(catalog):
+    out, err = io.StringIO(), io.StringIO()
+    s = Session(SessionOptions(str(catalog), "ALIYUN$alice", "my_project"), Console(out, err), lambda: NOW)
+    s.run_script(
+        [
+            "CREATE TABLE t (id BIGINT, region STRING, age INT, spend DOUBLE, ok BOOLEAN);\n",
+            "CREATE TABLE u (id BIGINT, tier STRING);\n",
+            "CREATE TABLE d (id BIGINT, price DECIMAL(10,2));\n",
+        ]
+    )
+    ctx = s.context()
+    with ctx.catalog.transaction(write=True):
+        for name, rows in (("t", T), ("u", U)):
+            insert_rows(ctx, ctx.catalog.tables.get("my_project", name), None, rows, overwrite=False)
+    yield s
+    s.close()
+
+
+def run(session, sql: str) -> tuple[str, str]:
+    for stream in (session.console.out, session.console.err):
+        stream.seek(0)
+        stream.truncate()
+    session.run_script([sql + "\n"])
+    return session.console.out.getvalue(), without_excerpts(session.console.err.getvalue())
+
+
+def grid(*lines: str) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def test_a_scan_prints_every_row_and_type_as_odpscmd_does(session):
+    assert run(session, "SELECT * FROM t;") == (
+        grid(
+            "+----+--------+-----+---------------------+-------+",
+            "| id | region | age | spend               | ok    |",
+            "+----+--------+-----+---------------------+-------+",
+            "| 1  | north  | 31  | 10.5                | true  |",
+            "| 2  | south  | 25  | 3.25                | false |",
+            "| 3  | north  | 40  | NULL                | NULL  |",
+            "| 4  | east   | 50  | 0.30000000000000004 | true  |",
+            "+----+--------+-----+---------------------+-------+",
+        ),
+        "OK\n",
+    )
+
+
+def test_arithmetic_keeps_maxcompute_types_integer_division_is_double_and_where_filters(session):
+    assert run(
+        session, "SELECT id, age / 2 AS half, age * 2 + 1, spend - 1, age % 7 FROM t WHERE age > 30 AND ok;"
+    ) == (
+        grid(
+            "+----+------+-----+------+-----+",
+            "| id | half | _c2 | _c3  | _c4 |",
+            "+----+------+-----+------+-----+",
+            "| 1  | 15.5 | 63  | 9.5  | 3   |",
+            "| 4  | 25.0 | 101 | -0.7 | 1   |",
+            "+----+------+-----+------+-----+",
+        ),
+        "OK\n",
+    )
+
+
+def test_group_by_with_every_aggregate_their_documented_types_and_order_by(session):
+    sql = (
+        "SELECT region, COUNT(*) AS n, SUM(age), AVG(age), MIN(id), MAX(region), COUNT(spend) FROM t "
+        "GROUP BY region HAVING COUNT(*) > 0 ORDER BY region LIMIT 10;"
+    )
+    assert run(session, sql) == (
+        grid(
+            "+--------+---+-----+------+-----+-------+-----+",
+            "| region | n | _c2 | _c3  | _c4 | _c5   | _c6 |",
+            "+--------+---+-----+------+-----+-------+-----+",
+            "| east   | 1 | 50  | 50.0 | 4   | east  | 1   |",
+            "| north  | 2 | 71  | 35.5 | 1   | north | 1   |",
+            "| south  | 1 | 25  | 25.0 | 2   | south | 1   |",
+            "+--------+---+-----+------+-----+-------+-----+",
+        ),
+        "OK\n",
+    )
+
+
+def test_a_left_join_gives_null_for_the_rows_it_does_not_match(session):
+    assert run(session, "SELECT t.id, u.tier FROM t LEFT JOIN u ON t.id = u.id ORDER BY t.id LIMIT 10;") == (
+        grid(
+            "+----+--------+",
+            "| id | tier   |",
+            "+----+--------+",
+            "| 1  | gold   |",
+            "| 2  | NULL   |",
+            "| 3  | silver |",
+            "| 4  | NULL   |",
+            "+----+--------+",
+        ),
+        "OK\n",
+    )
+
+
+def test_strings_and_numbers_compare_as_double_and_doubles_by_the_15_digit_rule(session):
+    # 0.30000000000000004 = 0.3 is true in MaxCompute 2.0 (its first 15 digits after the point match).
+    assert run(session, "SELECT id, '2' * age, id = '1', spend = 0.3 FROM t ORDER BY id LIMIT 4;") == (
+        grid(
+            "+----+-------+-------+-------+",
+            "| id | _c1   | _c2   | _c3   |",
+            "+----+-------+-------+-------+",
+            "| 1  | 62.0  | true  | false |",
+            "| 2  | 50.0  | false | false |",
+            "| 3  | 80.0  | false | NULL  |",
+            "| 4  | 100.0 | false | true  |",
+            "+----+-------+-------+-------+",
+        ),
+        "OK\n",
+    )
+
+
+def test_distinct_negation_three_valued_logic_and_rows_that_tie_but_are_the_same(session):
+    assert run(session, "SELECT DISTINCT region FROM t ORDER BY region LIMIT 5;")[0] == grid(
+        "+--------+", "| region |", "+--------+", "| east   |", "| north  |", "| south  |", "+--------+"
+    )
+    assert run(session, "SELECT id, -age, -spend FROM t WHERE spend IS NOT NULL ORDER BY id DESC LIMIT 2;")[0] == grid(
+        "+----+-----+----------------------+",
+        "| id | _c1 | _c2                  |",
+        "+----+-----+----------------------+",
+        "| 4  | -50 | -0.30000000000000004 |",
+        "| 2  | -25 | -3.25                |",
+        "+----+-----+----------------------+",
+    )
+    sql = "SELECT id FROM t WHERE region < 'p' AND spend IS NULL OR NOT ok ORDER BY id LIMIT 5;"
+    assert run(session, sql)[0] == grid("+----+", "| id |", "+----+", "| 2  |", "| 3  |", "+----+")
+    assert run(session, "SELECT region FROM t ORDER BY region LIMIT 3;")[0] == grid(
+        "+--------+", "| region |", "+--------+", "| east   |", "| north  |", "| north  |", "+--------+"
+    )
+
+
+def test_sums_and_averages_of_doubles_run_where_every_order_of_adding_agrees(session):
+    assert run(session, "SELECT SUM(spend), AVG(spend) FROM t WHERE id < 3;")[0] == grid(
+        "+-------+-------+", "| _c0   | _c1   |", "+-------+-------+", "| 13.75 | 6.875 |", "+-------+-------+"
+    )
+
+
+REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
+
+
+@pytest.mark.parametrize(
+    "sql, column, reason",
+    [
+        (
+            "SELECT id, age * 2147483647 FROM t;",
+            1,
+            "a result past its type's range: MaxCompute 2.0 reports an overflow",
+        ),
+        ("SELECT id FROM t WHERE spend > 1e308 * 10;", 32, "a DOUBLE overflow (MaxCompute 2.0 reports an error)"),
+        ("SELECT id, spend / 0 FROM t;", 12, "division by zero (what MaxCompute gives is not documented)"),
+        ("SELECT id, age % 0 FROM t;", 1, "% by zero (what MaxCompute gives is not documented)"),
+        (
+            "SELECT id, 'abc' * age FROM t;",
+            12,
+            "a STRING read as a DOUBLE: the string 'abc' is not a number (what MaxCompute does is not documented)",
+        ),
+        (
+            "SELECT region FROM t GROUP BY region;",
+            1,
+            "GROUP BY or DISTINCT with more rows than one and no ORDER BY (MaxCompute defines no order)",
+        ),
+        (
+            "SELECT t.id, u.tier FROM t JOIN u ON t.id = u.id;",
+            1,
+            "a join with more rows than one and no ORDER BY (MaxCompute defines no order)",
+        ),
+        (
+            "SELECT id FROM t ORDER BY spend LIMIT 10;",
+            27,
+            "ORDER BY a NULL key, or a STRING key outside ASCII, is not run locally",
+        ),
+        (
+            "SELECT id FROM t ORDER BY region LIMIT 2;",
+            1,
+            "ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)",
+        ),
+        ("SELECT md5(region) FROM t;", 8, "the function md5 is not run locally"),
+        ("SELECT SUM(spend) FROM t;", 8, "SUM of DOUBLEs whose result depends on the order they are added in"),
+        ("SELECT MAX(spend) FROM t;", 8, "MAX of a DOUBLE value is not run locally"),
+        ("SELECT id FROM t WHERE id IN (SELECT id FROM u);", 24, "the syntax IN is not run locally"),
+        ("SELECT * FROM d;", 1, "a DECIMAL(10,2) column (price) is not run locally"),
+        ("SELECT id FROM t WHERE ok > false;", 24, "ordering BOOLEAN values is not run locally"),
+        ("SELECT id FROM t WHERE age;", 24, "WHERE of a INT value (no implicit conversion to BOOLEAN)"),
+        ("SELECT COUNT(*), region FROM t;", 18, "the column region is neither grouped nor aggregated"),
+        ("SELECT id FROM t, u;", 1, "a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally"),
+        (
+            "SELECT id FROM t UNION ALL SELECT id FROM u;",
+            1,
+            "a query other than one SELECT (UNION, ...) is not run locally",
+        ),
+        ("SELECT id FROM t ORDER BY id LIMIT 2 OFFSET 1;", 1, "the OFFSET clause is not run locally"),
+        ("SELECT COUNT(DISTINCT region) FROM t;", 8, "the aggregate COUNT is not run locally"),
+    ],
+)
+def test_what_the_rules_leave_open_is_refused_at_its_node(session, sql, column, reason):
+    assert run(session, sql) == ("", REFUSED.format(column, reason))
+
+
+def test_a_table_the_catalog_lacks_is_table_not_found(session):
+    assert run(session, "SELECT id FROM nope;")[1] == (
+        "FAILED: ODPS-0130131:[1,16] Table not found - table my_project.nope cannot be resolved: it is not in "
+        "the catalog (the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) "
+        "t(<columns>))\n"
+    )
+
+
+def test_compile_select_gives_the_sql_insert_select_writes_with_the_result_types(session):
+    ctx = session.context()
+    statement = parse_select("SELECT id, age / 2, region FROM t WHERE ok ORDER BY id LIMIT 2")
+    with ctx.catalog.transaction(write=False):
+        store = RowStore.open(ctx.catalog, write=False)
+        try:
+            compiled = compile_select(statement, ctx, store)
+            rows = store.connection.execute(compiled.sql).fetchall()
+        finally:
+            store.close()
+    assert (compiled.headers, compiled.types, rows) == (
+        ("id", "_c1", "region"),
+        ("BIGINT", "DOUBLE", "STRING"),
+        [(1, 15.5, "north"), (4, 25.0, "east")],
+    )
