@@ -214,7 +214,8 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
         "mc_string_double": (_string_double, ["INTEGER", "VARCHAR"], "DOUBLE"),
     }
     for name, (function, parameters, returns) in rules.items():
-        _create(connection, name, failures.guard(function, len(parameters)), parameters, returns, special=False)
+        rule = failures.guard(_nonempty(function, returns), len(parameters))
+        _create(connection, name, rule, parameters, returns, special=False)
     runtime = ctx.runtime() if t.calls else None
     by_index = {item.call.index: item for item in checked}
     for site in t.calls:
@@ -222,6 +223,19 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
         answer = _model_function(runtime, call, site.returns)
         guarded = failures.guard(answer, len(site.arguments))
         _create(connection, site.udf, guarded, list(site.arguments), site.returns, special=True)
+
+
+def _nonempty(function: Callable[..., Any], returns: str) -> Callable[..., Any]:
+    """DuckDB hands a rule a vector with no rows when every row had a NULL argument."""
+    kind = {"DOUBLE": "float64", "BOOLEAN": "bool_"}[returns]
+
+    def run(*columns: Any) -> Any:
+        if len(columns[0]) == 0:
+            pyarrow = _arrow()
+            return pyarrow.array([], type=getattr(pyarrow, kind)())
+        return function(*columns)
+
+    return run
 
 
 def _require_arrow() -> None:

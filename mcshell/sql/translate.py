@@ -416,10 +416,11 @@ class _Translator(_Expressions):
         for ordered in order.expressions if order is not None else []:
             node = ordered.this
             if isinstance(node, exp.Literal):
-                raise Refused("ORDER BY a position is not run locally")
+                raise _placed(Refused("ORDER BY a position is not run locally"), node)
             sql, kind = self._order_key(node, items)
             if kind not in _ORDERED:
-                raise Refused(f"ORDER BY a {_OUTPUT_TYPES.get(kind, kind) or 'model result'} key is not run locally")
+                what = _OUTPUT_TYPES.get(kind, kind) or "model result"
+                raise _placed(Refused(f"ORDER BY a {what} key is not run locally"), node)
             keys.append(Key(bool(ordered.args.get("desc")), kind, _offset(node)))
             sqls.append(sql)
         return keys, sqls
@@ -573,8 +574,12 @@ def _boolean(kind: str, what: str, node: exp.Expr) -> None:
     try:
         sem.boolean(Typed(None, kind), what)
     except Refused as refused:
-        refused.offset = _offset(node)
-        raise
+        raise _placed(refused, node) from None
+
+
+def _placed(refused: Refused, node: exp.Expr) -> Refused:
+    refused.offset = _offset(node)
+    return refused
 
 
 def _offset(node: exp.Expr) -> int:

@@ -249,3 +249,11 @@ def test_compile_select_gives_the_sql_insert_select_writes_with_the_result_types
         ("BIGINT", "DOUBLE", "STRING"),
         [(1, 15.5, "north"), (4, 25.0, "east")],
     )
+
+
+def test_a_parenthesized_condition_after_or_and_not_is_no_function_call(session):
+    # The function names rule read `OR (` as a call of a function OR, over VALUES too.
+    sql = "SELECT id FROM t WHERE (age = 31) OR (age = 25) AND NOT (id = 9) ORDER BY id LIMIT 5;"
+    assert run(session, sql) == (grid("+----+", "| id |", "+----+", "| 1  |", "| 2  |", "+----+"), "OK\n")
+    values = "SELECT a FROM VALUES (1), (2) t(a) WHERE (a = 1) OR (a = 3);"
+    assert run(session, values) == (grid("+---+", "| a |", "+---+", "| 1 |", "+---+"), "OK\n")
