@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mcshell.rules.context import Context
     from mcshell.rules.functions import CheckedCall
     from mcshell.sql import statements as st
-    from mcshell.sql.translate import Translation
+    from mcshell.sql.translate import CallSite, Translation
 
 _WORDS = "SELECT"
 _UNSUPPORTED = "mcshell does not run this SELECT locally: "
@@ -158,30 +158,7 @@ class _Rows:
             raise _refusal(refused) from None
 
     def _execute(self, sql: str) -> list[tuple[object, ...]]:
-        from mcshell.rows.engine import duckdb_module
-
-        duckdb = duckdb_module()
-        try:
-            return [tuple(row) for row in self.connection.execute(sql).fetchall()]
-        except duckdb.Error as error:
-            raise self._failure(error) from None
-
-    def _failure(self, error: Exception) -> BaseException:
-        from mcshell.sql.translate import REFUSED
-
-        if self.failures.first is not None:
-            return self.failures.first
-        text = str(error)
-        if REFUSED + ":" in text:
-            offset, _, reason = text.split(REFUSED + ":", 1)[1].partition(":")
-            refused = Refused(reason.strip())
-            refused.offset = int(offset) if offset.isdigit() else 0
-            return refused
-        if "Overflow" in text:
-            return Refused("a result past its type's range: MaxCompute 2.0 reports an overflow")
-        if "Division by zero" in text:
-            return Refused("% by zero (what MaxCompute gives is not documented)")
-        return Refused(f"DuckDB could not run it ({text.splitlines()[0] if text else type(error).__name__})")
+        return [tuple(row) for row in _run(self.connection, sql, self.failures).fetchall()]
 
     def _keys(self, row: tuple[object, ...]) -> list[Typed]:
         return [Typed(row[self.width + at], key.type) for at, key in enumerate(self.t.keys)]
@@ -200,6 +177,36 @@ class _Rows:
         for before, after in zip(rows, rows[1:], strict=False):
             if self._tie(before, after) and before[: self.width] != after[: self.width]:
                 raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
+
+
+def _run(connection: Any, sql: str, failures: _Failures, arrow: bool = False) -> Any:
+    """The DuckDB result of `sql` (as an Arrow table if `arrow`); an error is the first one a function raised, or
+    the refusal DuckDB carries."""
+    from mcshell.rows.engine import duckdb_module
+
+    duckdb = duckdb_module()
+    try:
+        return connection.sql(sql).to_arrow_table() if arrow else connection.execute(sql)
+    except duckdb.Error as error:
+        raise _failure(error, failures) from None
+
+
+def _failure(error: Exception, failures: _Failures) -> BaseException:
+    from mcshell.sql.translate import REFUSED
+
+    if failures.first is not None:
+        return failures.first
+    text = str(error)
+    if REFUSED + ":" in text:
+        offset, _, reason = text.split(REFUSED + ":", 1)[1].partition(":")
+        refused = Refused(reason.strip())
+        refused.offset = int(offset) if offset.isdigit() else 0
+        return refused
+    if "Overflow" in text:
+        return Refused("a result past its type's range: MaxCompute 2.0 reports an overflow")
+    if "Division by zero" in text:
+        return Refused("% by zero (what MaxCompute gives is not documented)")
+    return Refused(f"DuckDB could not run it ({text.splitlines()[0] if text else type(error).__name__})")
 
 
 # -- the functions the SQL calls ------------------------------------------------------------------------
@@ -221,8 +228,23 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
     for site in t.calls:
         call = model_call(by_index[site.index])
         answer = _model_function(runtime, call, site.returns)
+        if site.collect:
+            _answer_batch(connection, site, answer, failures)
+            continue
         guarded = failures.guard(answer, len(site.arguments))
         _create(connection, site.udf, guarded, list(site.arguments), site.returns, special=True)
+
+
+def _answer_batch(connection: Any, site: CallSite, answer: Callable[..., Any], failures: _Failures) -> None:
+    """A batched call site: its distinct argument tuples answered in one batch, registered as the relation
+    `site.udf` (a0, ..., answer) that the query joins."""
+    tuples = _run(connection, site.collect, failures, arrow=True)
+    answers = answer(*tuples.columns)
+    try:
+        connection.unregister(site.udf)
+    except Exception:  # noqa: BLE001 - not registered yet on this connection
+        pass
+    connection.register(site.udf, tuples.append_column("answer", answers))
 
 
 def _nonempty(function: Callable[..., Any], returns: str) -> Callable[..., Any]:

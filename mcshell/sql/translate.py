@@ -66,6 +66,9 @@ class CallSite:
     udf: str
     arguments: tuple[str, ...]  # DuckDB types
     returns: str  # DuckDB type
+    # Batched: `collect` selects the distinct argument tuples (a0, ...) of the rows the call may see, whose answers
+    # rows/query.py registers as the relation `udf` (a0, ..., answer) that the query joins; "": a function `udf`.
+    collect: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class _Expressions:
         )
         self.in_aggregate = False
         self.row_level = False  # in WHERE or ON: columns are read before any grouping
+        self.in_on = False
+        self.batched: dict[int, list[str]] = {}  # the batched calls' argument expressions
 
     # -- expressions ----------------------------------------------------------------------------------
     def expr(self, node: exp.Expr) -> tuple[str, str]:
@@ -262,8 +267,24 @@ class _Expressions:
         if self.call_types.get(index, "").startswith("VECTOR") or self.call_types.get(index) == "ARRAY<FLOAT>":
             returns = "DOUBLE[]"
         udf = f"mc_call_{index}"
-        self.calls[index] = CallSite(index, udf, tuple(duck for _, duck in arguments), returns)
+        types = tuple(duck for _, duck in arguments)
+        if self._batched(node):
+            self.batched[index] = [sql for sql, _ in arguments]
+            self.calls[index] = CallSite(index, udf, types, returns, collect="pending")
+            return f"{_quote(udf)}.answer", kind
+        self.calls[index] = CallSite(index, udf, types, returns)
         return f"{udf}({', '.join(sql for sql, _ in arguments)})", kind
+
+    def _batched(self, node: exp.Anonymous) -> bool:
+        """Whether a call is answered for all its rows at once, joined by its arguments: not in a join's ON, not
+        over another call, not outside the aggregates of a grouped query (its answer would not be grouped)."""
+        if (
+            self.in_on
+            or (self.aggregated and not self.in_aggregate and not self.row_level)
+            or len(node.expressions) < 3
+        ):
+            return False
+        return not any("mcshell_call" in found.meta for arg in node.expressions[2:] for found in arg.walk())
 
     def _argument(self, node: exp.Expr) -> tuple[str, str]:
         if not _reads(node):
@@ -326,7 +347,11 @@ class _Translator(_Expressions):
         on = join.args.get("on")
         if kind not in ("", "INNER", "OUTER") or join.args.get("using") or on is None:
             raise Refused("a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally")
-        condition, kind_of = self.row_expr(on)
+        self.in_on = True
+        try:
+            condition, kind_of = self.row_expr(on)
+        finally:
+            self.in_on = False
         _boolean(kind_of, "ON", on)
         return f" {side or 'INNER'} JOIN {_from_item(source)} ON {condition}"
 
@@ -340,12 +365,14 @@ class _Translator(_Expressions):
         keys, key_sql = self._order(items)
         parts += [f"{sql} AS k{i}" for i, sql in enumerate(key_sql)]
         parts += [f"{_guard(sql, key.type)} AS g{i}" for i, (sql, key) in enumerate(zip(key_sql, keys, strict=True))]
-        body += ", ".join(parts) + " FROM " + self.from_sql
+        condition = ""
         if where is not None:
             condition, kind = self.row_expr(where.this)
             _boolean(kind, "WHERE", where.this)
-            body += f" WHERE {condition}"
-        body += self._grouping()
+        grouping = self._grouping()
+        plain_where = f" WHERE {condition}" if condition and not _calls_in(where) else ""
+        body += ", ".join(parts) + " FROM " + self.from_sql + self._answers(plain_where)
+        body += (f" WHERE {condition}" if condition else "") + grouping
         if self.tree.args.get("distinct") and any(kind not in _KEYS for kind in types):
             raise Refused("DISTINCT over DOUBLE or model results is not run locally")
         return Translation(
@@ -358,6 +385,26 @@ class _Translator(_Expressions):
             unordered=self._unordered(),
             calls=tuple(self.calls[index] for index in sorted(self.calls)),
         )
+
+    def _answers(self, plain_where: str) -> str:
+        """The joins of the batched calls' answers (by their arguments, NULL matching NULL), and each call's query
+        of the distinct arguments of the rows it may see (WHERE narrows them when it calls no model)."""
+        joins = ""
+        for index, arguments in self.batched.items():
+            site = self.calls[index]
+            names = [f"a{at}" for at in range(len(arguments))]
+            collect = (
+                f"SELECT DISTINCT {', '.join(f'{sql} AS {name}' for sql, name in zip(arguments, names, strict=True))}"
+            )
+            self.calls[index] = CallSite(
+                index, site.udf, site.arguments, site.returns, f"{collect} FROM {self.from_sql}{plain_where}"
+            )
+            match = " AND ".join(
+                f"{_quote(site.udf)}.{name} IS NOT DISTINCT FROM {sql}"
+                for sql, name in zip(arguments, names, strict=True)
+            )
+            joins += f" LEFT JOIN {_quote(site.udf)} ON {match or 'TRUE'}"
+        return joins
 
     def _unordered(self) -> str:
         if self.aggregated and self.group or self.tree.args.get("distinct"):
@@ -465,9 +512,13 @@ def _average(sql: str, kind: str, offset: int) -> tuple[str, str]:
 
 def _exact(value: str, result: str, offset: int, what: str) -> str:
     """`result` where the DOUBLE `value`s of the group add up exactly in any order: each a whole number of
-    2^-k (k 0, 16 or 32) and their magnitudes under 2^53 * 2^-k; NULL for no value; else refused."""
-    scaled = [(value, _TWO_53)] + [(f"({value} * {2.0**k!r})", _TWO_53) for k in (16, 32)]
-    exact = " OR ".join(f"(bool_and({x} = trunc({x})) AND sum(abs({x})) < {bound})" for x, bound in scaled)
+    2^-k (k 0, 16 or 32) and their magnitudes under 2^53 * 2^-k; NULL for no value; else refused. (One
+    sum of magnitudes, scaled: DuckDB computes each distinct aggregate once.)"""
+    magnitudes = f"sum(abs({value}))"
+    exact = " OR ".join(
+        f"(bool_and({x} = trunc({x})) AND {magnitudes} * {2.0**k!r} < {_TWO_53})"
+        for k, x in ((0, value), (16, f"({value} * 65536.0)"), (32, f"({value} * 4294967296.0)"))
+    )
     reason = f"{what} of DOUBLEs whose result depends on the order they are added in"
     return (
         f"(CASE WHEN count({value}) = 0 THEN CAST(NULL AS DOUBLE) WHEN {exact} THEN {result} "
@@ -514,6 +565,10 @@ _RULES: dict[type, _Rule] = {
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
+def _calls_in(node: exp.Expr | None) -> bool:
+    return node is not None and any("mcshell_call" in found.meta for found in node.walk())
+
+
 def _reads(node: exp.Expr) -> bool:
     """Whether `node` reads a column, a model call or an aggregate (else it is a constant)."""
     for found in node.walk():

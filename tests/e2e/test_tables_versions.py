@@ -97,3 +97,17 @@ def test_two_versions_score_the_same_rows_as_the_page_shows_and_as_xgboost_predi
             features = numpy.asarray([[numpy.nan if v is None else v for v in row[1 : 1 + FEATURES[version]]]])
             expected = boosters[version].predict(xgboost.DMatrix(features.astype(numpy.float32)))[0]
             assert numpy.float32(float(cell)) == expected
+
+
+def test_a_call_over_grouped_columns_answers_as_the_batched_call_does(mcshell, catalog, store):
+    # Outside an aggregate of a grouped query the call is a DuckDB function of each vector of rows; elsewhere it
+    # is answered for its distinct arguments at once and joined back: both give the runtime's answers.
+    root, _ = store
+    prepare(catalog, page_blocks()["sql"])
+    batched = "SELECT id, ML_PREDICT(churn, v1, age, visits) AS p FROM sample ORDER BY id LIMIT 10;"
+    grouped = (
+        "SELECT id, ML_PREDICT(churn, v1, age, visits) AS p FROM sample GROUP BY id, age, visits ORDER BY id LIMIT 10;"
+    )
+    first, second = mcshell("--oss-root", str(root), "-e", batched), mcshell("--oss-root", str(root), "-e", grouped)
+    assert (first.stderr, second.stderr) == ("OK\n", "OK\n")
+    assert first.stdout == second.stdout and len(first.stdout.splitlines()) == 8
