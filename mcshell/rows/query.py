@@ -223,6 +223,9 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
     for name, (function, parameters, returns) in rules.items():
         rule = failures.guard(_nonempty(function, returns), len(parameters))
         _create(connection, name, rule, parameters, returns, special=False)
+    for rule_site in t.rules:
+        row_rule = failures.guard(_rows_of(rule_site.run, rule_site.returns), len(rule_site.arguments))
+        _create(connection, rule_site.udf, row_rule, list(rule_site.arguments), rule_site.returns, special=True)
     runtime = ctx.runtime() if t.calls else None
     by_index = {item.call.index: item for item in checked}
     for site in t.calls:
@@ -245,6 +248,19 @@ def _answer_batch(connection: Any, site: CallSite, answer: Callable[..., Any], f
     except Exception:  # noqa: BLE001 - not registered yet on this connection
         pass
     connection.register(site.udf, tuples.append_column("answer", answers))
+
+
+def _rows_of(run: Callable[[tuple[object, ...]], object], returns: str) -> Callable[..., Any]:
+    """A rule of the evaluator of VALUES over each row of a DuckDB vector (its NULLs are the rule's to handle)."""
+    kinds = {"TINYINT": "int8", "SMALLINT": "int16", "INTEGER": "int32", "BIGINT": "int64", "DOUBLE": "float64"}
+    kinds.update({"VARCHAR": "string", "BOOLEAN": "bool_"})
+
+    def answer(*columns: Any) -> Any:
+        pyarrow = _arrow()
+        rows = zip(*(column.to_pylist() for column in columns), strict=True)
+        return pyarrow.array([run(row) for row in rows], type=getattr(pyarrow, kinds[returns])())
+
+    return answer
 
 
 def _nonempty(function: Callable[..., Any], returns: str) -> Callable[..., Any]:

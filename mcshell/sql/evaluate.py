@@ -83,9 +83,16 @@ def check_function_names(text: str, more: frozenset[str]) -> None:
 def constant(node: exp.Expr) -> Typed:
     """The value of an expression that reads no column, no model call and no aggregate, on these rules (how
     sql/translate.py types and computes a query's constants)."""
+    return value_of(node, lambda found: None)
+
+
+def value_of(node: exp.Expr, leaves: Callable[[exp.Expr], Typed | None]) -> Typed:
+    """The value of `node` on these rules, where `leaves(sub-node)` gives the value of a sub-expression the caller
+    computed itself (sql/translate.py: a column, an aggregate, DuckDB's part of the expression), or None to
+    compute it here."""
     empty = _Query.__new__(_Query)
     empty.columns, empty.alias, empty.group = [], None, []
-    return _Values(empty, {}).of(node)
+    return _Leaves(empty, {}, leaves).of(node)
 
 
 def headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
@@ -250,6 +257,16 @@ class _Values:
 
     def concat(self, args: Sequence[exp.Expr]) -> Typed:
         return concat([self.of(arg) for arg in args])
+
+
+class _Leaves(_Values):
+    def __init__(self, query: _Query, row: Row, leaves: Callable[[exp.Expr], Typed | None]):
+        super().__init__(query, row)
+        self.leaves = leaves
+
+    def of(self, node: exp.Expr) -> Typed:
+        found = self.leaves(node)
+        return super().of(node) if found is None else found
 
 
 # -- the source rows --------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import cast
 from sqlglot import exp
 
 from mcshell.sql import semantics as sem
-from mcshell.sql.evaluate import check_function_names, constant, headers
-from mcshell.sql.nodes import node_name
+from mcshell.sql.evaluate import check_function_names, constant, headers, value_of
+from mcshell.sql.nodes import NODES, node_name
 from mcshell.sql.select import first_offset
 from mcshell.sql.semantics import Refused, Typed
 
@@ -72,6 +72,17 @@ class CallSite:
 
 
 @dataclass(frozen=True)
+class RuleSite:
+    """An expression DuckDB has no faithful operator for (CASE, IN, LIKE, CAST, ROUND, SUBSTR ...), computed row by
+    row by the evaluator of VALUES (evaluate.value_of) in the DuckDB function `udf` of its leaves."""
+
+    udf: str
+    arguments: tuple[str, ...]  # DuckDB types of the leaves
+    returns: str  # DuckDB type
+    run: Callable[[tuple[object, ...]], object]  # the leaves' values of a row -> the value; raises Refused
+
+
+@dataclass(frozen=True)
 class Key:
     descending: bool
     type: str  # MaxCompute's
@@ -91,6 +102,7 @@ class Translation:
     limit: int | None
     unordered: str  # why rows past one have no defined order without ORDER BY ("" for a scan of one table)
     calls: tuple[CallSite, ...]
+    rules: tuple[RuleSite, ...] = ()
 
     def sql(self, limit: int | None = None, hidden: bool = False) -> str:
         """The whole query: its result's columns (and the hidden ones), ordered, cut at `limit`."""
@@ -143,6 +155,7 @@ class _Expressions:
         self.row_level = False  # in WHERE or ON: columns are read before any grouping
         self.in_on = False
         self.batched: dict[int, list[str]] = {}  # the batched calls' argument expressions
+        self.rules: list[RuleSite] = []
 
     # -- expressions ----------------------------------------------------------------------------------
     def expr(self, node: exp.Expr) -> tuple[str, str]:
@@ -151,6 +164,8 @@ class _Expressions:
             if not _reads(node):
                 return _literal(constant(node))
             rule = _RULES.get(type(node))
+            if rule is None and type(node) in NODES and not isinstance(node, exp.AggFunc):
+                return self.semantic(node)
             if rule is None:
                 what = "the function" if isinstance(node, exp.Func) else "the syntax"
                 raise Refused(f"{what} {node_name(node)} is not run locally")
@@ -167,6 +182,39 @@ class _Expressions:
             return self.expr(node)
         finally:
             self.row_level = False
+
+    def semantic(self, node: exp.Expr) -> tuple[str, str]:
+        """`node` computed row by row by the evaluator of VALUES, its leaves (the parts that read a column, a model
+        call or an aggregate) computed by DuckDB: their types found by evaluating it once over NULLs of them."""
+        leaves: dict[int, int] = {}  # id of a leaf node -> its position among the function's arguments
+        sqls: list[str] = []
+        types: list[str] = []
+
+        def probe(found: exp.Expr) -> Typed | None:
+            if found is node or not _reads(found):
+                return None
+            if id(found) not in leaves:
+                sql, kind = self.expr(found)
+                if kind not in DUCKDB_NAMES:
+                    raise Refused(
+                        f"{node_name(node)} of a {_OUTPUT_TYPES.get(kind, kind) or 'model'} value is not run locally"
+                    )
+                leaves[id(found)] = len(sqls)
+                sqls.append(sql)
+                types.append(kind)
+            return Typed(None, types[leaves[id(found)]])
+
+        try:
+            kind = value_of(node, probe).type
+        except (TypeError, ValueError, ArithmeticError):
+            raise Refused(f"{node_name(node)} over columns is not run locally") from None
+        if kind not in DUCKDB_NAMES:
+            raise Refused(f"{node_name(node)} giving a {kind} value is not run locally")
+        udf = f"mc_rule_{len(self.rules)}"
+        self.rules.append(
+            RuleSite(udf, tuple(DUCKDB_NAMES[t] for t in types), DUCKDB_NAMES[kind], _row_rule(node, leaves, types))
+        )
+        return f"{udf}({', '.join(sqls)})", kind
 
     def paren(self, node: exp.Paren) -> tuple[str, str]:
         sql, kind = self.expr(node.this)
@@ -261,7 +309,7 @@ class _Expressions:
     def call(self, node: exp.Anonymous) -> tuple[str, str]:
         index = node.meta.get("mcshell_call")
         if not isinstance(index, int):
-            raise Refused(f"the function {node.name.upper()} is not run locally")
+            return self.semantic(node)  # TOLOWER, TOUPPER ...: the evaluator knows its functions, and refuses others
         arguments = [self._argument(arg) for arg in node.expressions[2:]]
         kind, returns = _CALL_RESULTS.get(self.call_types.get(index, ""), ("CALL", "VARCHAR"))
         if self.call_types.get(index, "").startswith("VECTOR") or self.call_types.get(index) == "ARRAY<FLOAT>":
@@ -384,6 +432,7 @@ class _Translator(_Expressions):
             limit=_limit(self.tree),
             unordered=self._unordered(),
             calls=tuple(self.calls[index] for index in sorted(self.calls)),
+            rules=tuple(self.rules),
         )
 
     def _answers(self, plain_where: str) -> str:
@@ -565,6 +614,14 @@ _RULES: dict[type, _Rule] = {
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
+def _row_rule(node: exp.Expr, leaves: dict[int, int], types: list[str]) -> Callable[[tuple[object, ...]], object]:
+    def run(row: tuple[object, ...]) -> object:
+        values = {key: Typed(row[at], types[at]) for key, at in leaves.items()}
+        return value_of(node, lambda found: None if found is node else values.get(id(found))).value
+
+    return run
+
+
 def _calls_in(node: exp.Expr | None) -> bool:
     return node is not None and any("mcshell_call" in found.meta for found in node.walk())
 

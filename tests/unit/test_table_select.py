@@ -207,7 +207,18 @@ REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell doe
         ("SELECT md5(region) FROM t;", 8, "the function md5 is not run locally"),
         ("SELECT SUM(spend) FROM t;", 8, "SUM of DOUBLEs whose result depends on the order they are added in"),
         ("SELECT MAX(spend) FROM t;", 8, "MAX of a DOUBLE value is not run locally"),
-        ("SELECT id FROM t WHERE id IN (SELECT id FROM u);", 24, "the syntax IN is not run locally"),
+        ("SELECT id FROM t WHERE id IN (SELECT id FROM u);", 24, "IN with QUERY is not run locally"),
+        ("SELECT ROUND(spend, age) FROM t;", 8, "ROUND's argument 2 must be a constant"),
+        (
+            "SELECT CAST(region AS BIGINT) FROM t;",
+            13,
+            "CAST: the string 'north' is not a number (what MaxCompute does is not documented)",
+        ),
+        (
+            "SELECT id, 1 IN (id, NULL) FROM t ORDER BY id LIMIT 5;",
+            12,
+            "IN over a list holding NULL that does not match (not documented)",
+        ),
         ("SELECT * FROM d;", 1, "a DECIMAL(10,2) column (price) is not run locally"),
         ("SELECT id FROM t WHERE ok > false;", 24, "ordering BOOLEAN values is not run locally"),
         ("SELECT id FROM t WHERE age;", 24, "WHERE of a INT value (no implicit conversion to BOOLEAN)"),
@@ -257,3 +268,43 @@ def test_a_parenthesized_condition_after_or_and_not_is_no_function_call(session)
     assert run(session, sql) == (grid("+----+", "| id |", "+----+", "| 1  |", "| 2  |", "+----+"), "OK\n")
     values = "SELECT a FROM VALUES (1), (2) t(a) WHERE (a = 1) OR (a = 3);"
     assert run(session, values) == (grid("+---+", "| a |", "+---+", "| 1 |", "+---+"), "OK\n")
+
+
+def test_the_evaluators_functions_run_row_by_row_on_its_rules_over_duckdbs_columns(session):
+    sql = (
+        "SELECT id, ROUND(spend, 1), ABS(age - 40), CASE WHEN age > 30 THEN 'old' ELSE 'young' END, region LIKE 'n%', "
+        "age BETWEEN 30 AND 45, id IN (1, 3), CAST(age AS STRING), TOLOWER(TOUPPER(region)), CONCAT(region, '-', id) "
+        "FROM t ORDER BY id LIMIT 10;"
+    )
+    assert run(session, sql) == (
+        grid(
+            "+----+------+-----+-------+-------+-------+-------+-----+-------+---------+",
+            "| id | _c1  | _c2 | _c3   | _c4   | _c5   | _c6   | _c7 | _c8   | _c9     |",
+            "+----+------+-----+-------+-------+-------+-------+-----+-------+---------+",
+            "| 1  | 10.5 | 9   | old   | true  | true  | true  | 31  | north | north-1 |",
+            "| 2  | 3.3  | 15  | young | false | false | false | 25  | south | south-2 |",
+            "| 3  | NULL | 0   | old   | true  | true  | true  | 40  | north | north-3 |",
+            "| 4  | 0.3  | 10  | old   | false | false | false | 50  | east  | east-4  |",
+            "+----+------+-----+-------+-------+-------+-------+-----+-------+---------+",
+        ),
+        "OK\n",
+    )
+    sql = (
+        "SELECT id, SUBSTR(region, 2, 3), LENGTH(region), region || 'x', IF(ok, 1, 0), FLOOR(spend), CEIL(spend), "
+        "spend <=> NULL FROM t ORDER BY id LIMIT 10;"
+    )
+    assert run(session, sql)[0] == grid(
+        "+----+-----+-----+--------+-----+------+------+-------+",
+        "| id | _c1 | _c2 | _c3    | _c4 | _c5  | _c6  | _c7   |",
+        "+----+-----+-----+--------+-----+------+------+-------+",
+        "| 1  | ort | 5   | northx | 1   | 10   | 11   | false |",
+        "| 2  | out | 5   | southx | 0   | 3    | 4    | false |",
+        "| 3  | ort | 5   | northx | 0   | NULL | NULL | true  |",
+        "| 4  | ast | 4   | eastx  | 1   | 0    | 1    | false |",
+        "+----+-----+-----+--------+-----+------+------+-------+",
+    )
+    sql = "SELECT ROUND(AVG(age), 2), region FROM t WHERE region IS NOT NULL GROUP BY region ORDER BY region LIMIT 5;"
+    assert run(session, sql)[0] == grid(
+        "+------+--------+", "| _c0  | region |", "+------+--------+", "| 50.0 | east   |", "| 35.5 | north  |",
+        "| 25.0 | south  |", "+------+--------+",
+    )  # fmt: skip
