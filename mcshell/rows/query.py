@@ -41,9 +41,12 @@ class Compiled:
 
 def compile_select(select: st.Select, ctx: Context, store: RowStore) -> Compiled:
     """The DuckDB query of `select` (INSERT ... SELECT writes its rows): its model calls checked again."""
+    from mcshell.rules.answers import require_call_settings
     from mcshell.rules.functions import check_select
 
-    translation = _prepare(select, ctx, store, check_select(select, ctx), _Failures())
+    checked = check_select(select, ctx)
+    require_call_settings(checked, ctx)
+    translation = _prepare(select, ctx, store, checked, _Failures())
     return Compiled(translation.sql(translation.limit), translation.headers, translation.types)
 
 

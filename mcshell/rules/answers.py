@@ -8,10 +8,53 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mcshell.catalog import PUBLIC_PROJECT
+from mcshell.errors import NotRunLocally
 
 if TYPE_CHECKING:
+    from mcshell.rules.context import Context
     from mcshell.rules.functions import CheckedCall
-    from mcshell.runtime.calls import ModelCall
+    from mcshell.runtime.calls import ModelCall, RuntimeSettings
+
+_WORDS = "SELECT"
+
+
+def require_call_settings(checked: list[CheckedCall], ctx: Context) -> None:
+    """What lets each call site run here: ML_PREDICT the local model store, the AI_* functions --invoke (and a
+    public model --public-endpoint); else the one FAILED line that says so."""
+    from mcshell.runtime.calls import RuntimeSettings
+
+    settings = ctx.runtime_settings or RuntimeSettings()
+    for item in checked:
+        _require_settings(item, settings)
+
+
+def _require_settings(item: CheckedCall, settings: RuntimeSettings) -> None:
+    call, model, version = item.call, item.model, item.version
+    where = f"version {version.name} of {model.project}.{model.name}"
+    if call.function == "ML_PREDICT":
+        if not settings.oss_root:
+            raise NotRunLocally(
+                f"ML_PREDICT loads the model file of {where} from {version.location or 'its location'}: give "
+                "--oss-root DIR (or MCSHELL_OSS_ROOT) to read it from DIR/<bucket>/<path>/",
+                call.offset,
+                _WORDS,
+            )
+        return
+    if not settings.invoke:
+        target = "a public model" if model.project == PUBLIC_PROJECT else version.options.get("ENDPOINT", "")
+        raise NotRunLocally(
+            f"{call.function} would call {where} ({target}): mcshell sends no request without --invoke "
+            "(or MCSHELL_INVOKE=1)",
+            call.offset,
+            _WORDS,
+        )
+    if model.project == PUBLIC_PROJECT and not settings.public_endpoint:
+        raise NotRunLocally(
+            f"{call.function} calls the public model {model.name}: give --public-endpoint URL, an "
+            "OpenAI-compatible server that serves it",
+            call.offset,
+            _WORDS,
+        )
 
 
 def model_call(item: CheckedCall) -> ModelCall:

@@ -13,17 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mcshell.catalog import PUBLIC_PROJECT
 from mcshell.errors import NotRunLocally, SemanticError, TableNotFound, shortened
 from mcshell.output.results import Result, Table
-from mcshell.rules.answers import model_call, value_text
+from mcshell.rules.answers import model_call, require_call_settings, value_text
 from mcshell.rules.functions import CheckedCall, check_select
 from mcshell.rules.signatures import SIGNATURES
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
     from mcshell.rules.context import Context
-    from mcshell.runtime.calls import Runtime, RuntimeSettings
+    from mcshell.runtime.calls import Runtime
 
 _WORDS = "SELECT"
 
@@ -68,13 +67,13 @@ def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context)
             0,
             _WORDS,
         )
-    _require_call_settings(checked, ctx)
+    require_call_settings(checked, ctx)
 
 
 def _run_over_tables(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> Result:
     """A SELECT over tables runs on DuckDB over their rows (mcshell/rows/query.py)."""
     _require_known_table(stmt, ctx)
-    _require_call_settings(checked, ctx)
+    require_call_settings(checked, ctx)
     from mcshell.rows.query import run_table_select
 
     return run_table_select(stmt, ctx, checked)
@@ -91,40 +90,3 @@ def _require_known_table(stmt: st.Select, ctx: Context) -> None:
         table.offset if table is not None else 0,
         _WORDS,
     )
-
-
-def _require_call_settings(checked: list[CheckedCall], ctx: Context) -> None:
-    from mcshell.runtime.calls import RuntimeSettings
-
-    settings = ctx.runtime_settings or RuntimeSettings()
-    for item in checked:
-        _require_settings(item, settings)
-
-
-def _require_settings(item: CheckedCall, settings: RuntimeSettings) -> None:
-    call, model, version = item.call, item.model, item.version
-    where = f"version {version.name} of {model.project}.{model.name}"
-    if call.function == "ML_PREDICT":
-        if not settings.oss_root:
-            raise NotRunLocally(
-                f"ML_PREDICT loads the model file of {where} from {version.location or 'its location'}: give "
-                "--oss-root DIR (or MCSHELL_OSS_ROOT) to read it from DIR/<bucket>/<path>/",
-                call.offset,
-                _WORDS,
-            )
-        return
-    if not settings.invoke:
-        target = "a public model" if model.project == PUBLIC_PROJECT else version.options.get("ENDPOINT", "")
-        raise NotRunLocally(
-            f"{call.function} would call {where} ({target}): mcshell sends no request without --invoke "
-            "(or MCSHELL_INVOKE=1)",
-            call.offset,
-            _WORDS,
-        )
-    if model.project == PUBLIC_PROJECT and not settings.public_endpoint:
-        raise NotRunLocally(
-            f"{call.function} calls the public model {model.name}: give --public-endpoint URL, an "
-            "OpenAI-compatible server that serves it",
-            call.offset,
-            _WORDS,
-        )

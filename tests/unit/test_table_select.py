@@ -4,6 +4,7 @@ and refuses what they leave open; the result is printed as the evaluator of VALU
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 from conftest import without_excerpts
@@ -308,3 +309,12 @@ def test_the_evaluators_functions_run_row_by_row_on_its_rules_over_duckdbs_colum
         "+------+--------+", "| _c0  | region |", "+------+--------+", "| 50.0 | east   |", "| 35.5 | north  |",
         "| 25.0 | south  |", "+------+--------+",
     )  # fmt: skip
+
+
+def test_without_pyarrow_a_query_over_rows_is_one_failed_line_naming_the_extra(session, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` fails, as where it is not installed
+    assert run(session, "SELECT id FROM t;") == (
+        "",
+        "FAILED: ODPS-0010000: Row engine unavailable - queries over rows need pyarrow, which is not installed: "
+        "pip install 'mcshell[tables]'\n",
+    )
