@@ -5,7 +5,8 @@ The grammar keeps to what MaxCompute and SQLite compute alike: BIGINT, DOUBLE, S
 is 0/1 in SQLite), DOUBLEs that are whole numbers of quarters (so every sum is exact, in any order, and equal DOUBLEs
 are equal by the 15-digit rule too), ASCII strings (whose order is their bytes' in both), comparisons of a column
 with a constant of its own type (MaxCompute compares a STRING with a number as DOUBLE, SQLite puts every number
-before every string: not generated), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX,
+before every string: not generated), + - * % of integers, `/` (a DOUBLE in MaxCompute: SQLite is given 4.0 where
+the query divides by 4), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX,
 ORDER BY and LIMIT. Where MaxCompute's rule is not SQLite's, the test states MaxCompute's: a NULL GROUP BY key is
 refused here (as by the evaluator of VALUES), where SQLite makes it a group.
 """
@@ -72,8 +73,16 @@ def queries(draw, types):
     limit = draw(s.integers(0, 15))
     keys = [at for at, kind in enumerate(types) if kind in ("BIGINT", "STRING")]  # ordering BOOLEAN: refused
     if not keys or draw(s.booleans()):
-        columns = ", ".join(["id", *(f"c{at}" for at in range(len(types)))])
-        return f"SELECT {columns} FROM t{where} ORDER BY id LIMIT {limit}", ("BIGINT", *types), None
+        columns = ["id", *(f"c{at}" for at in range(len(types)))]
+        kinds = ["BIGINT", *types]
+        for at, kind in enumerate(types):
+            if kind == "BIGINT":  # `/` gives a DOUBLE in MaxCompute (SQLite divides integers: its query says 4.0)
+                columns += [f"c{at} / 4", f"c{at} % 7", f"c{at} * 3 - id"]
+                kinds += ["DOUBLE", "BIGINT", "BIGINT"]
+            if kind == "DOUBLE":
+                columns += [f"c{at} * 2 + 0.5"]
+                kinds += ["DOUBLE"]
+        return f"SELECT {', '.join(columns)} FROM t{where} ORDER BY id LIMIT {limit}", tuple(kinds), None
     key = draw(s.sampled_from(keys))
     items, kinds = [f"c{key}", "COUNT(*)"], [types[key], "BIGINT"]
     for at, kind in enumerate(types):
@@ -106,7 +115,7 @@ def sqlite_answer(types, rows, sql: str, kinds, null_keys: str | None) -> tuple[
     )
     connection.execute(f"CREATE TABLE t ({columns})")
     connection.executemany(f"INSERT INTO t VALUES ({', '.join('?' * (len(types) + 1))})", rows)
-    found = connection.execute(sql.replace("TRUE", "1").replace("FALSE", "0")).fetchall()
+    found = connection.execute(sql.replace("TRUE", "1").replace("FALSE", "0").replace(" / 4", " / 4.0")).fetchall()
     shown = [tuple(_shown(value, kind) for value, kind in zip(row, kinds, strict=True)) for row in found]
     return shown, bool(
         null_keys and connection.execute(null_keys.replace("TRUE", "1").replace("FALSE", "0")).fetchone()[0]
