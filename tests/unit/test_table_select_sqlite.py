@@ -6,9 +6,9 @@ is 0/1 in SQLite), DOUBLEs that are whole numbers of quarters (so every sum is e
 are equal by the 15-digit rule too), ASCII strings (whose order is their bytes' in both), comparisons of a column
 with a constant of its own type (MaxCompute compares a STRING with a number as DOUBLE, SQLite puts every number
 before every string: not generated), + - * % of integers, `/` (a DOUBLE in MaxCompute: SQLite is given 4.0 where
-the query divides by 4), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX,
-ORDER BY and LIMIT. Where MaxCompute's rule is not SQLite's, the test states MaxCompute's: a NULL GROUP BY key is
-refused here (as by the evaluator of VALUES), where SQLite makes it a group.
+the query divides by 4), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX, ORDER BY and
+LIMIT, [LEFT] JOIN ... ON. Where MaxCompute's rule is not SQLite's, the test states MaxCompute's: a NULL GROUP BY
+key is refused here (as by the evaluator of VALUES), where SQLite makes it a group.
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ def queries(draw, types):
     where = f" WHERE {condition(draw, types)}" if draw(s.booleans()) else ""
     limit = draw(s.integers(0, 15))
     keys = [at for at, kind in enumerate(types) if kind in ("BIGINT", "STRING")]  # ordering BOOLEAN: refused
+    joined = [at for at, kind in enumerate(types) if kind == "BIGINT"]
+    if joined and draw(s.integers(0, 3)) == 0:
+        at, side = draw(s.sampled_from(joined)), draw(s.sampled_from(("", "LEFT ")))
+        sql = f"SELECT t.id, t.c{at}, u.x FROM t {side}JOIN u ON t.c{at} = u.k{where} ORDER BY t.id LIMIT {limit}"
+        return sql, ("BIGINT", "BIGINT", "STRING"), None
     if not keys or draw(s.booleans()):
         columns = ["id", *(f"c{at}" for at in range(len(types)))]
         kinds = ["BIGINT", *types]
@@ -100,6 +105,10 @@ def queries(draw, types):
     return sql, tuple(kinds), f"SELECT COUNT(*) FROM (SELECT * FROM t{where}) WHERE c{key} IS NULL"
 
 
+# The table u that joins read: k unique (so a row of t matches one row of u at most, and ORDER BY t.id orders all).
+U_ROWS = [(-3, "x"), (0, "y"), (1, None), (7, "z"), (20, "w")]
+
+
 def sqlite_answer(types, rows, sql: str, kinds, null_keys: str | None) -> tuple[list[tuple], bool]:
     """SQLite's rows, as odpscmd prints the values of the result's MaxCompute types; and whether a group's key
     is NULL."""
@@ -115,6 +124,8 @@ def sqlite_answer(types, rows, sql: str, kinds, null_keys: str | None) -> tuple[
     )
     connection.execute(f"CREATE TABLE t ({columns})")
     connection.executemany(f"INSERT INTO t VALUES ({', '.join('?' * (len(types) + 1))})", rows)
+    connection.execute("CREATE TABLE u (k INTEGER, x TEXT)")
+    connection.executemany("INSERT INTO u VALUES (?, ?)", U_ROWS)
     found = connection.execute(sql.replace("TRUE", "1").replace("FALSE", "0").replace(" / 4", " / 4.0")).fetchall()
     shown = [tuple(_shown(value, kind) for value, kind in zip(row, kinds, strict=True)) for row in found]
     return shown, bool(
@@ -139,10 +150,11 @@ def mcshell_answer(types, rows, sql: str) -> tuple[list[tuple], str]:
         session = Session(options, Console(out, err), lambda: NOW)
         try:
             columns = ", ".join(["id BIGINT", *(f"c{at} {kind}" for at, kind in enumerate(types))])
-            session.run_script([f"CREATE TABLE t ({columns});\n"])
+            session.run_script([f"CREATE TABLE t ({columns});\n", "CREATE TABLE u (k BIGINT, x STRING);\n"])
             ctx = session.context()
             with ctx.catalog.transaction(write=True):
                 insert_rows(ctx, ctx.catalog.tables.get("my_project", "t"), None, rows, overwrite=False)
+                insert_rows(ctx, ctx.catalog.tables.get("my_project", "u"), None, U_ROWS, overwrite=False)
             out.seek(0)
             out.truncate()
             err.seek(0)
