@@ -37,6 +37,13 @@ class Compiled:
     sql: str
     headers: tuple[str, ...]
     types: tuple[str, ...]  # MaxCompute's, as results carry them
+    failures: _Failures | None = None
+
+    def error(self, error: Exception) -> BaseException:
+        """What a DuckDB error raised while `sql` ran means: the refusal it carries (NotRunLocally), or the error a
+        rule or a model call raised inside it (INSERT ... SELECT raises this instead of DuckDB's own)."""
+        found = _failure(error, self.failures or _Failures())
+        return _refusal(found) if isinstance(found, Refused) else found
 
 
 def compile_select(select: st.Select, ctx: Context, store: RowStore) -> Compiled:
@@ -46,8 +53,9 @@ def compile_select(select: st.Select, ctx: Context, store: RowStore) -> Compiled
 
     checked = check_select(select, ctx)
     require_call_settings(checked, ctx)
-    translation = _prepare(select, ctx, store, checked, _Failures())
-    return Compiled(translation.sql(translation.limit), translation.headers, translation.types)
+    failures = _Failures()
+    translation = _prepare(select, ctx, store, checked, failures)
+    return Compiled(translation.sql(translation.limit), translation.headers, translation.types, failures)
 
 
 def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]) -> Result:

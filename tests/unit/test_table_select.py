@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import sys
 
+import duckdb
 import pytest
 from conftest import without_excerpts
 
@@ -317,4 +318,23 @@ def test_without_pyarrow_a_query_over_rows_is_one_failed_line_naming_the_extra(s
         "",
         "FAILED: ODPS-0010000: Row engine unavailable - queries over rows need pyarrow, which is not installed: "
         "pip install 'mcshell[tables]'\n",
+    )
+
+
+def test_a_refusal_while_an_insert_select_runs_is_explained_by_the_compiled_query(session):
+    ctx = session.context()
+    statement = parse_select("SELECT id, spend / 0 FROM t")
+    with ctx.catalog.transaction(write=False):
+        store = RowStore.open(ctx.catalog, write=False)
+        try:
+            compiled = compile_select(statement, ctx, store)
+            with pytest.raises(duckdb.Error) as raised:
+                store.connection.execute(compiled.sql).fetchall()
+        finally:
+            store.close()
+    explained = compiled.error(raised.value)
+    assert (type(explained).__name__, str(explained), explained.offset) == (
+        "NotRunLocally",
+        "mcshell does not run this SELECT locally: division by zero (what MaxCompute gives is not documented)",
+        11,
     )
