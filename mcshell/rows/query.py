@@ -161,6 +161,7 @@ class _Rows:
                     raise Refused(t.unordered)
                 return rows[: t.limit]
             rows = self._execute(t.sql(None if t.limit is None else t.limit + 1, hidden=True))
+            self._check_guards(rows)
             if t.limit is not None and len(rows) > t.limit and self._tie(rows[t.limit - 1], rows[t.limit]):
                 rows = self._execute(t.sql(hidden=True))  # a tie at the cut: every row that ties must agree
             self._check_order(rows)
@@ -177,14 +178,18 @@ class _Rows:
     def _tie(self, a: tuple[object, ...], b: tuple[object, ...]) -> bool:
         return all(sem.order_of(x, y) == 0 for x, y in zip(self._keys(a), self._keys(b), strict=True))
 
-    def _check_order(self, rows: list[tuple[object, ...]]) -> None:
-        """No NULL key and no STRING key outside ASCII in any row (the guards), and no two rows whose keys tie
-        (by MaxCompute's comparison) unless they are the same row."""
+    def _check_guards(self, rows: list[tuple[object, ...]]) -> None:
+        """No NULL, NaN or infinite key and no STRING key outside ASCII in any row (the guards, over every row)."""
         guards = self.width + len(self.t.keys)
         for key, guard in zip(self.t.keys, rows[0][guards:] if rows else (), strict=False):
             if guard:
-                refused = Refused("ORDER BY a NULL key, or a STRING key outside ASCII, is not run locally")
+                refused = Refused(
+                    "ORDER BY a NULL, NaN or infinite key, or a STRING key outside ASCII, is not run locally"
+                )
                 raise _at(refused, key.offset)
+
+    def _check_order(self, rows: list[tuple[object, ...]]) -> None:
+        """No two rows whose keys tie (by MaxCompute's comparison) unless they are the same row."""
         for before, after in zip(rows, rows[1:], strict=False):
             if self._tie(before, after) and before[: self.width] != after[: self.width]:
                 raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")

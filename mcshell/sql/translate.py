@@ -675,9 +675,14 @@ def _error(offset: int, reason: str) -> str:
 
 
 def _guard(sql: str, kind: str) -> str:
-    """TRUE when any row's key is NULL (where MaxCompute sorts NULL is not documented) or, for a STRING key,
-    holds a character outside ASCII (the collation is not documented)."""
-    test = f"{sql} IS NULL" + (f" OR strlen({sql}) <> length({sql})" if kind == "STRING" else "")
+    """TRUE when any row's key is NULL (where MaxCompute sorts NULL is not documented), a DOUBLE key NaN or
+    infinite (no digits for the 15-digit rule), or a STRING key holds a character outside ASCII (the collation is
+    not documented)."""
+    test = f"{sql} IS NULL"
+    if kind == "STRING":
+        test += f" OR strlen({sql}) <> length({sql})"
+    elif kind == "DOUBLE":
+        test += f" OR NOT isfinite({sql})"
     return f"bool_or({test}) OVER ()"
 
 

@@ -199,7 +199,7 @@ REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell doe
         (
             "SELECT id FROM t ORDER BY spend LIMIT 10;",
             27,
-            "ORDER BY a NULL key, or a STRING key outside ASCII, is not run locally",
+            "ORDER BY a NULL, NaN or infinite key, or a STRING key outside ASCII, is not run locally",
         ),
         (
             "SELECT id FROM t ORDER BY region LIMIT 2;",
@@ -337,4 +337,21 @@ def test_a_refusal_while_an_insert_select_runs_is_explained_by_the_compiled_quer
         "NotRunLocally",
         "mcshell does not run this SELECT locally: division by zero (what MaxCompute gives is not documented)",
         11,
+    )
+
+
+def test_a_nan_or_an_infinite_double_is_never_ordered_compared_or_printed(session):
+    session.run_script(["CREATE TABLE n (id BIGINT, x DOUBLE);\n"])
+    ctx = session.context()
+    with ctx.catalog.transaction(write=True):
+        rows = [(1, float("nan")), (2, float("inf")), (3, 1.5)]
+        insert_rows(ctx, ctx.catalog.tables.get("my_project", "n"), None, rows, overwrite=False)
+    order = "ORDER BY a NULL, NaN or infinite key, or a STRING key outside ASCII, is not run locally"
+    assert run(session, "SELECT id FROM n ORDER BY x LIMIT 5;")[1] == REFUSED.format(27, order)
+    compared = "comparing a DOUBLE NaN (not documented)"
+    assert run(session, "SELECT id FROM n WHERE x > 1;")[1] == REFUSED.format(24, compared)
+    printed = "printing the DOUBLE nan (where MaxCompute's exponent form starts is not documented)"
+    assert run(session, "SELECT x FROM n WHERE id = 1;")[1] == REFUSED.format(1, printed)
+    assert run(session, "SELECT x FROM n WHERE id = 3;")[0] == grid(
+        "+-----+", "| x   |", "+-----+", "| 1.5 |", "+-----+"
     )
