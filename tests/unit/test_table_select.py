@@ -355,3 +355,42 @@ def test_a_nan_or_an_infinite_double_is_never_ordered_compared_or_printed(sessio
     assert run(session, "SELECT x FROM n WHERE id = 3;")[0] == grid(
         "+-----+", "| x   |", "+-----+", "| 1.5 |", "+-----+"
     )
+
+
+def test_an_ai_function_over_a_table_runs_only_with_invoke_once_per_distinct_argument(catalog):
+    from standin import StandIn
+
+    from mcshell.runtime.calls import RuntimeSettings
+
+    with StandIn() as server:
+        server.chat = lambda prompt: "positive" if "north" in prompt else "neutral"
+        model = (
+            "CREATE MODEL chat WITH VERSION v1 OPTIONS(MODEL_SOURCE_TYPE = 'REMOTE', MODEL_TYPE = 'LLM', "
+            "TASKS = 'chat', PAI_EAS_MODEL_NAME = 'Qwen3-8B', PAI_EAS_SERVICE_NAME = 'chat_service', "
+            f"ENDPOINT = '{server.url}', APIKEY = '5ecre7apikey0123456789abcdef0123456789ab', "
+            "PAI_EAS_SYNC_MODE = 'true');\n"
+        )
+        sql = "SELECT id, AI_SENTIMENT(chat, v1, region) AS s FROM t ORDER BY id LIMIT 10;"
+        for invoke in (False, True):
+            out, err = io.StringIO(), io.StringIO()
+            options = SessionOptions(str(catalog), "ALIYUN$alice", "my_project", runtime=RuntimeSettings(invoke=invoke))
+            s = Session(options, Console(out, err), lambda: NOW)
+            try:
+                if not invoke:
+                    s.run_script(["CREATE TABLE t (id BIGINT, region STRING);\n", model])
+                    ctx = s.context()
+                    with ctx.catalog.transaction(write=True):
+                        insert_rows(ctx, ctx.catalog.tables.get("my_project", "t"), None, [r[:2] for r in T], False)
+                    err.seek(0)
+                    err.truncate()
+                s.run_script([sql + "\n"])
+            finally:
+                s.close()
+            if not invoke:
+                assert "mcshell sends no request without --invoke (or MCSHELL_INVOKE=1)" in err.getvalue()
+                assert server.requests == []
+        assert out.getvalue() == grid(
+            "+----+----------+", "| id | s        |", "+----+----------+", "| 1  | positive |", "| 2  | neutral  |",
+            "| 3  | positive |", "| 4  | neutral  |", "+----+----------+",
+        )  # fmt: skip
+        assert len(server.requests) == 3  # north, south, east: the call answered once per distinct argument
