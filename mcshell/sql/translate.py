@@ -5,10 +5,12 @@ DuckDB's own operator gives the same answer it is used (integer arithmetic with 
 MaxCompute's result type, so DuckDB's overflow error is MaxCompute's; comparisons of integers; equality of
 strings; three-valued AND, OR, NOT; COUNT), and where it does not, the expression calls one of the `mc_*`
 functions rows/query.py registers, which run sql/semantics.py's rule (DOUBLE arithmetic with its overflow and
-division by zero, DOUBLE comparison by the 15-digit rule, ordering of strings, a STRING read as a DOUBLE).
-Types come from the same rules (sem.arithmetic, sem.comparison_kind, sem.total); constants are computed by
-the faithful evaluator (evaluate.constant). Any other node is refused with Refused naming it, never left to
-DuckDB's defaults.
+division by zero, DOUBLE comparison by the 15-digit rule, ordering of strings, a STRING read as a DOUBLE), or
+the evaluator of VALUES itself, row by row over the parts DuckDB computes (IN, LIKE, CASE, CAST, ROUND, SUBSTR
+...: evaluate.value_of). Types come from the same rules (sem.arithmetic, sem.comparison_kind, sem.total);
+constants are computed by the evaluator (evaluate.constant). Any other node is refused with Refused naming it,
+never left to DuckDB's defaults. A model call site is answered for the distinct arguments of its rows in one
+batch (CallSite.collect), joined back by its arguments.
 
 What DuckDB cannot check per row while it runs (the order of rows whose keys tie, NULL keys, DOUBLE keys
 equal by the 15-digit rule) is returned as hidden columns for rows/query.py to check on the result.
@@ -22,17 +24,17 @@ from typing import cast
 
 from sqlglot import exp
 
+from mcshell.rows.types import duckdb_type
 from mcshell.sql import semantics as sem
 from mcshell.sql.evaluate import check_function_names, constant, headers, value_of
 from mcshell.sql.nodes import NODES, node_name
 from mcshell.sql.select import first_offset
 from mcshell.sql.semantics import Refused, Typed
 
-# The MaxCompute scalar types the translator computes with, by their DuckDB names.
+# The MaxCompute scalar types the translator computes with, by their DuckDB names (the row store's types).
 DUCKDB_NAMES = {
-    "TINYINT": "TINYINT", "SMALLINT": "SMALLINT", "INT": "INTEGER", "BIGINT": "BIGINT", "DOUBLE": "DOUBLE",
-    "STRING": "VARCHAR", "BOOLEAN": "BOOLEAN",
-}  # fmt: skip
+    kind: duckdb_type(kind) for kind in ("TINYINT", "SMALLINT", "INT", "BIGINT", "DOUBLE", "STRING", "BOOLEAN")
+}
 AGGREGATES_PAGE = "https://help.aliyun.com/document_detail/201095.htm"
 # The aggregates run here, as the aggregate functions page names them (also the function names rule's).
 AGGREGATE_NAMES = frozenset({"COUNT", "SUM", "AVG", "MIN", "MAX"})
