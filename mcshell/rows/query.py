@@ -69,19 +69,21 @@ def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]
         rows = _Rows(store.connection, translation, failures).fetch()
     finally:
         store.close()
-    try:
-        cells = [
-            tuple(_cell(value, kind) for value, kind in zip(row, translation.value_types, strict=True)) for row in rows
-        ]
-    except Refused as refused:
-        raise _refusal(refused) from None
+    columns = list(zip(translation.value_types, translation.offsets, strict=True))
+    cells = [
+        tuple(_cell(value, kind, offset) for value, (kind, offset) in zip(row, columns, strict=True)) for row in rows
+    ]
     return Result(Table(translation.headers, cells, translation.types))
 
 
-def _cell(value: object, kind: str) -> str | None:
+def _cell(value: object, kind: str, offset: int) -> str | None:
+    """A value as odpscmd prints it (sem.printable refuses what the docs do not show), the refusal at its column."""
     from mcshell.rules.answers import value_text
 
-    shown = sem.printable(Typed(value, kind))
+    try:
+        shown = sem.printable(Typed(value, kind))
+    except Refused as refused:
+        raise _refusal(_at(refused, offset)) from None
     return None if shown is None else value_text(shown)
 
 

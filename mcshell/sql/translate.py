@@ -100,6 +100,7 @@ class Translation:
     headers: tuple[str, ...]
     types: tuple[str, ...]  # MaxCompute's, as results carry them ("" where not known)
     value_types: tuple[str, ...]  # the types the cells are printed by (sem.printable)
+    offsets: tuple[int, ...]  # where each result column's expression starts (a refusal to print points there)
     keys: tuple[Key, ...]
     limit: int | None
     unordered: str  # why rows past one have no defined order without ORDER BY ("" for a scan of one table)
@@ -158,6 +159,7 @@ class _Expressions:
         self.in_on = False
         self.batched: dict[int, list[str]] = {}  # the batched calls' argument expressions
         self.rules: list[RuleSite] = []
+        self.offsets: list[int] = []
 
     # -- expressions ----------------------------------------------------------------------------------
     def expr(self, node: exp.Expr) -> tuple[str, str]:
@@ -430,6 +432,7 @@ class _Translator(_Expressions):
             headers=headers(self.tree, star),
             types=tuple(_OUTPUT_TYPES.get(kind, kind) for kind in types),
             value_types=tuple(types),
+            offsets=tuple(self.offsets),
             keys=tuple(keys),
             limit=_limit(self.tree),
             unordered=self._unordered(),
@@ -476,10 +479,12 @@ class _Translator(_Expressions):
                         items.append(sql)
                         types.append(kind)
                         star.append(name)
+                        self.offsets.append(_offset(item))
                 continue
             sql, kind = self.expr(item.this if isinstance(item, exp.Alias) else item)
             items.append(sql)
             types.append(kind)
+            self.offsets.append(_offset(item))
         return items, types, star
 
     def _grouping(self) -> str:
