@@ -1,9 +1,11 @@
 """SELECT over tables, run on DuckDB over the tables' live rows (docs/tables.md, "Queries over rows").
 
 sql/translate.py writes the query as DuckDB SQL on MaxCompute's rules; this module resolves its tables to the
-row store's views, registers the functions that SQL calls (the `mc_*` rules of sql/semantics.py, vectorized,
-and one function per model call site, answered by mcshell.runtime one DuckDB vector at a time), runs it, checks
-what only the result can tell (the order of rows), and prints the cells as the evaluator of VALUES prints them.
+row store's views, registers what that SQL calls (the `mc_*` rules of sql/semantics.py, vectorized; the
+evaluator's rules row by row; each model call site's answers, computed by mcshell.runtime in one batch for the
+distinct arguments of its rows, or a function of each DuckDB vector where the call cannot be joined back), runs
+it, checks what only the result can tell (the order of rows), and prints the cells as the evaluator of VALUES
+prints them.
 """
 
 from __future__ import annotations
