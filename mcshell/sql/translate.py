@@ -36,6 +36,8 @@ DUCKDB_NAMES = {
     kind: duckdb_type(kind) for kind in ("TINYINT", "SMALLINT", "INT", "BIGINT", "DOUBLE", "STRING", "BOOLEAN")
 }
 AGGREGATES_PAGE = "https://help.aliyun.com/document_detail/201095.htm"
+# "NULL is considered smaller than any value when ORDER BY sorts" (ascending: NULLs first; descending: last).
+SELECT_SYNTAX = "https://help.aliyun.com/zh/maxcompute/user-guide/select-syntax"
 # The aggregates run here, as the aggregate functions page names them (also the function names rule's).
 AGGREGATE_NAMES = frozenset({"COUNT", "SUM", "AVG", "MIN", "MAX"})
 REFUSED = "mcshell-refused"  # the prefix of a refusal DuckDB raises with error(): `mcshell-refused:<offset>:<why>`
@@ -94,7 +96,7 @@ class Key:
 @dataclass(frozen=True)
 class Translation:
     """`body` selects the result's columns c0..., then the ORDER BY keys k0..., then one guard g<i> per key that
-    is TRUE when a row's key is NULL or a STRING key holds a character outside ASCII (over every row)."""
+    is TRUE when a DOUBLE key is NaN or infinite, or a STRING key holds a character outside ASCII (over every row)."""
 
     body: str
     headers: tuple[str, ...]
@@ -116,7 +118,7 @@ class Translation:
         text = f"SELECT {', '.join(names[:width])} FROM ({self.body}) AS q"
         if self.keys:
             text += " ORDER BY " + ", ".join(
-                f"k{i} {'DESC' if key.descending else 'ASC'}" for i, key in enumerate(self.keys)
+                f"k{i} {'DESC NULLS LAST' if key.descending else 'ASC NULLS FIRST'}" for i, key in enumerate(self.keys)
             )
         return text + (f" LIMIT {limit}" if limit is not None else "")
 
@@ -682,14 +684,13 @@ def _error(offset: int, reason: str) -> str:
 
 
 def _guard(sql: str, kind: str) -> str:
-    """TRUE when any row's key is NULL (where MaxCompute sorts NULL is not documented), a DOUBLE key NaN or
-    infinite (no digits for the 15-digit rule), or a STRING key holds a character outside ASCII (the collation is
-    not documented)."""
-    test = f"{sql} IS NULL"
+    """TRUE when any row's DOUBLE key is NaN or infinite (no digits for the 15-digit rule), or a STRING key holds a
+    character outside ASCII (the collation is not documented). NULL sorts before any value (SELECT_SYNTAX)."""
+    test = "FALSE"
     if kind == "STRING":
-        test += f" OR strlen({sql}) <> length({sql})"
+        test = f"strlen({sql}) <> length({sql})"
     elif kind == "DOUBLE":
-        test += f" OR NOT isfinite({sql})"
+        test = f"NOT isfinite({sql})"
     return f"bool_or({test}) OVER ()"
 
 

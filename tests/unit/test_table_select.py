@@ -197,9 +197,9 @@ REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell doe
             "a join with more rows than one and no ORDER BY (MaxCompute defines no order)",
         ),
         (
-            "SELECT id FROM t ORDER BY spend LIMIT 10;",
-            27,
-            "ORDER BY a NULL, NaN or infinite key, or a STRING key outside ASCII, is not run locally",
+            "SELECT id FROM t ORDER BY region, ok LIMIT 9;",
+            35,
+            "ORDER BY a BOOLEAN key is not run locally",
         ),
         (
             "SELECT id FROM t ORDER BY region LIMIT 2;",
@@ -346,7 +346,7 @@ def test_a_nan_or_an_infinite_double_is_never_ordered_compared_or_printed(sessio
     with ctx.catalog.transaction(write=True):
         rows = [(1, float("nan")), (2, float("inf")), (3, 1.5)]
         insert_rows(ctx, ctx.catalog.tables.get("my_project", "n"), None, rows, overwrite=False)
-    order = "ORDER BY a NULL, NaN or infinite key, or a STRING key outside ASCII, is not run locally"
+    order = "ORDER BY a NaN or infinite key, or a STRING key outside ASCII, is not run locally"
     assert run(session, "SELECT id FROM n ORDER BY x LIMIT 5;")[1] == REFUSED.format(27, order)
     compared = "comparing a DOUBLE NaN (not documented)"
     assert run(session, "SELECT id FROM n WHERE x > 1;")[1] == REFUSED.format(24, compared)
@@ -394,3 +394,20 @@ def test_an_ai_function_over_a_table_runs_only_with_invoke_once_per_distinct_arg
             "| 3  | positive |", "| 4  | neutral  |", "+----+----------+",
         )  # fmt: skip
         assert len(server.requests) == 3  # north, south, east: the call answered once per distinct argument
+
+
+def test_null_sorts_before_every_value_ascending_and_after_them_descending(session):
+    # The SELECT syntax page: NULL is smaller than any value when ORDER BY sorts.
+    assert run(session, "SELECT id, spend FROM t ORDER BY spend LIMIT 10;")[0] == grid(
+        "+----+---------------------+", "| id | spend               |", "+----+---------------------+",
+        "| 3  | NULL                |", "| 4  | 0.30000000000000004 |", "| 2  | 3.25                |",
+        "| 1  | 10.5                |", "+----+---------------------+",
+    )  # fmt: skip
+    assert run(session, "SELECT id FROM t ORDER BY spend DESC LIMIT 10;")[0] == grid(
+        "+----+", "| id |", "+----+", "| 1  |", "| 2  |", "| 4  |", "| 3  |", "+----+"
+    )
+    sql = "SELECT t.id, u.tier FROM t FULL JOIN u ON t.id = u.id ORDER BY u.tier, t.id LIMIT 10;"
+    assert run(session, sql)[0] == grid(
+        "+------+--------+", "| id   | tier   |", "+------+--------+", "| 2    | NULL   |", "| 4    | NULL   |",
+        "| NULL | bronze |", "| 1    | gold   |", "| 3    | silver |", "+------+--------+",
+    )  # fmt: skip

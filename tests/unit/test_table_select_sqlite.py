@@ -6,9 +6,10 @@ is 0/1 in SQLite), DOUBLEs that are whole numbers of quarters (so every sum is e
 are equal by the 15-digit rule too), ASCII strings (whose order is their bytes' in both), comparisons of a column
 with a constant of its own type (MaxCompute compares a STRING with a number as DOUBLE, SQLite puts every number
 before every string: not generated), + - * % of integers, `/` (a DOUBLE in MaxCompute: SQLite is given 4.0 where
-the query divides by 4), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX, ORDER BY and
-LIMIT, [LEFT] JOIN ... ON. Where MaxCompute's rule is not SQLite's, the test states MaxCompute's: a NULL GROUP BY
-key is refused here (as by the evaluator of VALUES), where SQLite makes it a group.
+the query divides by 4), three-valued AND, OR and NOT, GROUP BY with COUNT, SUM, AVG, MIN and MAX, ORDER BY (NULL
+first ascending, last descending, in both) and LIMIT, [LEFT] JOIN ... ON. Where MaxCompute's rule is not SQLite's,
+the test states MaxCompute's: a NULL GROUP BY key is refused here (as by the evaluator of VALUES), where SQLite
+makes it a group.
 """
 
 from __future__ import annotations
@@ -87,7 +88,10 @@ def queries(draw, types):
             if kind == "DOUBLE":
                 columns += [f"c{at} * 2 + 0.5"]
                 kinds += ["DOUBLE"]
-        return f"SELECT {', '.join(columns)} FROM t{where} ORDER BY id LIMIT {limit}", tuple(kinds), None
+        order = "id"
+        if keys and draw(s.booleans()):  # NULL sorts before every value (as in SQLite), ties broken by id
+            order = f"c{draw(s.sampled_from(keys))}{draw(s.sampled_from(('', ' DESC')))}, id"
+        return f"SELECT {', '.join(columns)} FROM t{where} ORDER BY {order} LIMIT {limit}", tuple(kinds), None
     key = draw(s.sampled_from(keys))
     items, kinds = [f"c{key}", "COUNT(*)"], [types[key], "BIGINT"]
     for at, kind in enumerate(types):
