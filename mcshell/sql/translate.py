@@ -135,7 +135,7 @@ def translate(tree: exp.Expr, text: str, resolve: Resolve, call_types: Mapping[i
     return _Translator(tree, resolve, call_types).run()
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Source:
     name: str  # as the query names it: its alias, else the table's name
     table: Table
