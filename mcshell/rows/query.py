@@ -126,10 +126,6 @@ def _resolver(ctx: Context, store: RowStore) -> Callable[[tuple[str, ...], int],
     return resolve
 
 
-def _both(x: Typed, y: Typed) -> bool:
-    return x.value is not None and y.value is not None
-
-
 # -- running and checking the result ------------------------------------------------------------------
 class _Failures:
     """The first error a function raised inside DuckDB (DuckDB reports it as its own error, with its text)."""
@@ -184,9 +180,8 @@ class _Rows:
         return [Typed(row[self.width + at], key.type) for at, key in enumerate(self.t.keys)]
 
     def _tie(self, a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-        """Whether two rows' keys tie by MaxCompute's comparison (two NULLs tie: NULL sorts as the least value)."""
-        pairs = zip(self._keys(a), self._keys(b), strict=True)
-        return all(x.value is None and y.value is None or _both(x, y) and sem.order_of(x, y) == 0 for x, y in pairs)
+        """Whether two rows' keys tie by MaxCompute's order (sem.order_of: two NULLs tie)."""
+        return all(sem.order_of(x, y) == 0 for x, y in zip(self._keys(a), self._keys(b), strict=True))
 
     def _check_guards(self, rows: list[tuple[object, ...]]) -> None:
         """No NaN or infinite key and no STRING key outside ASCII in any row (the guards, over every row)."""

@@ -12,8 +12,9 @@ constants are computed by the evaluator (evaluate.constant). Any other node is r
 never left to DuckDB's defaults. A model call site is answered for the distinct arguments of its rows in one
 batch (CallSite.collect), joined back by its arguments.
 
-What DuckDB cannot check per row while it runs (the order of rows whose keys tie, NULL keys, DOUBLE keys
-equal by the 15-digit rule) is returned as hidden columns for rows/query.py to check on the result.
+What DuckDB cannot check per row while it runs (the order of rows whose keys tie, DOUBLE keys equal by the
+15-digit rule, NaN keys, STRING keys outside ASCII) is returned as hidden columns for rows/query.py to check on
+the result.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ DUCKDB_NAMES = {
     kind: duckdb_type(kind) for kind in ("TINYINT", "SMALLINT", "INT", "BIGINT", "DOUBLE", "STRING", "BOOLEAN")
 }
 AGGREGATES_PAGE = "https://help.aliyun.com/document_detail/201095.htm"
-# "NULL is considered smaller than any value when ORDER BY sorts" (ascending: NULLs first; descending: last).
-SELECT_SYNTAX = "https://help.aliyun.com/zh/maxcompute/user-guide/select-syntax"
 # The aggregates run here, as the aggregate functions page names them (also the function names rule's).
 AGGREGATE_NAMES = frozenset({"COUNT", "SUM", "AVG", "MIN", "MAX"})
 REFUSED = "mcshell-refused"  # the prefix of a refusal DuckDB raises with error(): `mcshell-refused:<offset>:<why>`
@@ -685,7 +684,7 @@ def _error(offset: int, reason: str) -> str:
 
 def _guard(sql: str, kind: str) -> str:
     """TRUE when any row's DOUBLE key is NaN or infinite (no digits for the 15-digit rule), or a STRING key holds a
-    character outside ASCII (the collation is not documented). NULL sorts before any value (SELECT_SYNTAX)."""
+    character outside ASCII (the collation is not documented). NULL sorts before any value (sem.SELECT_SYNTAX)."""
     test = "FALSE"
     if kind == "STRING":
         test = f"strlen({sql}) <> length({sql})"

@@ -411,3 +411,13 @@ def test_null_sorts_before_every_value_ascending_and_after_them_descending(sessi
         "+------+--------+", "| id   | tier   |", "+------+--------+", "| 2    | NULL   |", "| 4    | NULL   |",
         "| NULL | bronze |", "| 1    | gold   |", "| 3    | silver |", "+------+--------+",
     )  # fmt: skip
+
+
+def test_over_values_too_null_sorts_before_every_value(session):
+    sql = "SELECT a FROM VALUES (2), (NULL), (1) t(a) ORDER BY a {} LIMIT 5;"
+    assert run(session, sql.format("ASC"))[0] == grid(
+        "+------+", "| a    |", "+------+", "| NULL |", "| 1    |", "| 2    |", "+------+"
+    )
+    assert run(session, sql.format("DESC"))[0] == grid(
+        "+------+", "| a    |", "+------+", "| 2    |", "| 1    |", "| NULL |", "+------+"
+    )
