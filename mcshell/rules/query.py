@@ -10,22 +10,19 @@ the runtime is asked anything.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from mcshell.catalog import PUBLIC_PROJECT
 from mcshell.errors import NotRunLocally, SemanticError, shortened
 from mcshell.output.results import Result, Table
-from mcshell.rules import access
+from mcshell.rules.answers import model_call, require_call_settings, value_text
 from mcshell.rules.functions import CheckedCall, check_select
 from mcshell.rules.signatures import SIGNATURES
 from mcshell.sql import statements as st
 
 if TYPE_CHECKING:
     from mcshell.rules.context import Context
-    from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings
+    from mcshell.runtime.calls import Runtime
 
 _WORDS = "SELECT"
 
@@ -35,6 +32,8 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     checked = check_select(stmt, ctx)
     if ctx.dry_run:
         return Result()
+    if stmt.source == "tables":
+        return _run_over_tables(stmt, checked, ctx)
     _require_runnable(stmt, checked, ctx)
     from mcshell.sql.evaluate import evaluate
 
@@ -61,15 +60,6 @@ def check_columns(stmt: st.Select) -> None:
 
 def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> None:
     """The one FAILED line of a statement that passed its checks but cannot run here."""
-    if stmt.source == "tables":  # its tables exist: check_select found them (rules/columns.py)
-        table = stmt.tables[0] if stmt.tables else None
-        name = str(access.resolve(table, ctx, changes=False)) if table is not None else "?"
-        where = "the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) t(<columns>)"
-        raise NotRunLocally(
-            f"table {name} has no rows here: mcshell keeps table schemas, not rows ({where})",
-            table.offset if table is not None else 0,
-            _WORDS,
-        )
     if stmt.source == "other":
         raise NotRunLocally(
             "mcshell runs a single SELECT with no FROM or over FROM VALUES; this one (WITH, UNION, a join or a "
@@ -77,86 +67,13 @@ def _require_runnable(stmt: st.Select, checked: list[CheckedCall], ctx: Context)
             0,
             _WORDS,
         )
-    from mcshell.runtime.calls import RuntimeSettings
-
-    settings = ctx.runtime_settings or RuntimeSettings()
-    for item in checked:
-        _require_settings(item, settings)
+    require_call_settings(checked, ctx)
 
 
-def _require_settings(item: CheckedCall, settings: RuntimeSettings) -> None:
-    call, model, version = item.call, item.model, item.version
-    where = f"version {version.name} of {model.project}.{model.name}"
-    if call.function == "ML_PREDICT":
-        if not settings.oss_root:
-            raise NotRunLocally(
-                f"ML_PREDICT loads the model file of {where} from {version.location or 'its location'}: give "
-                "--oss-root DIR (or MCSHELL_OSS_ROOT) to read it from DIR/<bucket>/<path>/",
-                call.offset,
-                _WORDS,
-            )
-        return
-    if not settings.invoke:
-        target = "a public model" if model.project == PUBLIC_PROJECT else version.options.get("ENDPOINT", "")
-        raise NotRunLocally(
-            f"{call.function} would call {where} ({target}): mcshell sends no request without --invoke "
-            "(or MCSHELL_INVOKE=1)",
-            call.offset,
-            _WORDS,
-        )
-    if model.project == PUBLIC_PROJECT and not settings.public_endpoint:
-        raise NotRunLocally(
-            f"{call.function} calls the public model {model.name}: give --public-endpoint URL, an "
-            "OpenAI-compatible server that serves it",
-            call.offset,
-            _WORDS,
-        )
+def _run_over_tables(stmt: st.Select, checked: list[CheckedCall], ctx: Context) -> Result:
+    """A SELECT over tables runs on DuckDB over their rows (mcshell/rows/query.py); check_select found
+    each of its tables (rules/columns.py) and checked Select on them."""
+    require_call_settings(checked, ctx)
+    from mcshell.rows.query import run_table_select
 
-
-def model_call(item: CheckedCall) -> ModelCall:
-    """The runtime's view of one call site (mcshell/runtime/calls.py)."""
-    from mcshell.runtime.calls import ModelCall
-
-    model, version = item.model, item.version
-    return ModelCall(
-        function=item.call.function,
-        project=model.project,
-        model=model.name,
-        version=version.name,
-        model_type=model.model_type,
-        source_type=model.source_type,
-        public=model.project == PUBLIC_PROJECT,
-        location=version.location,
-        options={key.upper(): value for key, value in version.options.items()},
-        inputs=version.inputs,
-        tasks=version.tasks,
-    )
-
-
-# -- values as MaxCompute prints them ---------------------------------------------------------
-def value_text(value: object) -> str:
-    """A result cell: NULL, true/false, a DOUBLE as Java prints it, an array as `[a, b]`."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return double_text(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(value_text(item) for item in value) + "]"
-    return str(value)
-
-
-def double_text(value: float) -> str:
-    """Java's Double.toString: the shortest digits, plain from 10^-3 to 10^7 (`12.5`, `1.0`), else `1.0E10`."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0 or 1e-3 <= abs(value) < 1e7:
-        return repr(value)
-    digits = Decimal(repr(value)).normalize().as_tuple().digits
-    mantissa, _, exponent = f"{value:.{max(len(digits) - 1, 0)}e}".partition("e")
-    return f"{mantissa if '.' in mantissa else mantissa + '.0'}E{int(exponent)}"
+    return run_table_select(stmt, ctx, checked)

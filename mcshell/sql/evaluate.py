@@ -59,11 +59,12 @@ def evaluate(select: st.Select, run_call: RunCall, result_types: Mapping[int, st
             ) from None
 
 
-def _check_functions(text: str) -> None:
-    """Every function the statement calls by a name the whitelist documents, and in the comma form."""
+def _check_functions(text: str, more: frozenset[str] = frozenset()) -> None:
+    """Every function the statement calls by a name the whitelist documents (or `more` names), and in the
+    comma form."""
     for name, offset, keyword_argument in written_calls(text):
         reason = None
-        if name.upper() not in _DOCUMENTED:
+        if name.upper() not in _DOCUMENTED and name.upper() not in more:
             reason = f"the function {name} is not run locally"
         elif keyword_argument:
             reason = f"{name}(... FROM ...) is not run locally"
@@ -71,6 +72,32 @@ def _check_functions(text: str) -> None:
             refused = Refused(reason)
             refused.offset = offset
             raise refused
+
+
+def check_function_names(text: str, more: frozenset[str]) -> None:
+    """The function names rule (docs/local-evaluation.md) for another engine's path, which also runs `more`:
+    raises Refused at the first name the whitelist does not document."""
+    _check_functions(text, more)
+
+
+def constant(node: exp.Expr) -> Typed:
+    """The value of an expression that reads no column, no model call and no aggregate, on these rules (how
+    sql/translate.py types and computes a query's constants)."""
+    return value_of(node, lambda found: None)
+
+
+def value_of(node: exp.Expr, leaves: Callable[[exp.Expr], Typed | None]) -> Typed:
+    """The value of `node` on these rules, where `leaves(sub-node)` gives the value of a sub-expression the caller
+    computed itself (sql/translate.py: a column, an aggregate, DuckDB's part of the expression), or None to
+    compute it here."""
+    empty = _Query.__new__(_Query)
+    empty.columns, empty.alias, empty.group = [], None, []
+    return _Leaves(empty, {}, leaves).of(node)
+
+
+def headers(tree: exp.Select, columns: list[str]) -> tuple[str, ...]:
+    """MaxCompute's header of a SELECT's result (`columns` are what `*` stands for)."""
+    return _headers(tree, columns)
 
 
 class _Query:
@@ -230,6 +257,16 @@ class _Values:
 
     def concat(self, args: Sequence[exp.Expr]) -> Typed:
         return concat([self.of(arg) for arg in args])
+
+
+class _Leaves(_Values):
+    def __init__(self, query: _Query, row: Row, leaves: Callable[[exp.Expr], Typed | None]):
+        super().__init__(query, row)
+        self.leaves = leaves
+
+    def of(self, node: exp.Expr) -> Typed:
+        found = self.leaves(node)
+        return super().of(node) if found is None else found
 
 
 # -- the source rows --------------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ _KNOWN_FUNCTIONS = frozenset(
     {*_HIVE.parser_class.FUNCTIONS, *_HIVE.parser_class.FUNCTION_PARSERS, *_HIVE.parser_class.NO_PAREN_FUNCTION_PARSERS}
 )
 _KEYWORD_ARGUMENTS = (TokenType.FROM, TokenType.FOR)
+# Tokens before a `(` that call nothing: a string, and the logical operators (sqlglot also knows OR as a function).
+_NOT_CALLS = frozenset({TokenType.STRING, TokenType.AND, TokenType.OR, TokenType.NOT})
 _OPEN = (TokenType.L_PAREN, TokenType.L_BRACKET)
 _CLOSE = (TokenType.R_PAREN, TokenType.R_BRACKET)
 # mcshell's decision (docs/local-evaluation.md): how deep a SELECT may nest, in parentheses and in its
@@ -148,7 +150,7 @@ def written_calls(text: str) -> list[tuple[str, int, bool]]:
     tokens = _TOKENIZER.tokenize(text)
     found = []
     for i, token in enumerate(tokens[:-1]):
-        if tokens[i + 1].token_type is not TokenType.L_PAREN or token.token_type is TokenType.STRING:
+        if tokens[i + 1].token_type is not TokenType.L_PAREN or token.token_type in _NOT_CALLS:
             continue
         if token.text.upper() in _KNOWN_FUNCTIONS:
             found.append((token.text, token.start, _keyword_argument(tokens, i + 1)))

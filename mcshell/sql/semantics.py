@@ -23,6 +23,8 @@ OPERATORS = "https://www.alibabacloud.com/help/en/maxcompute/operator"
 EDITION_2 = "https://www.alibabacloud.com/help/en/maxcompute/maxcompute-v2-0-data-type-edition"
 CONVERSIONS = "https://www.alibabacloud.com/help/doc-detail/57792.html"
 MATH = "https://www.alibabacloud.com/help/en/maxcompute/mathematical-functions"
+# The SELECT syntax page: "NULL is considered smaller than any value when ORDER BY sorts" (as MySQL, not Oracle).
+SELECT_SYNTAX = "https://help.aliyun.com/zh/maxcompute/user-guide/select-syntax"
 
 
 class Refused(Exception):
@@ -245,6 +247,12 @@ def _comparison_kind(a: Typed, b: Typed) -> str:
     raise Refused(f"comparing {' with '.join(sorted(kinds))} is not run locally")
 
 
+def comparison_kind(a: str, b: str) -> str:
+    """How values of MaxCompute types `a` and `b` compare (INTEGER, DOUBLE, STRING, BOOLEAN or NULL); a pair
+    no rule gives is Refused."""
+    return _comparison_kind(Typed(None, a), Typed(None, b))
+
+
 def compare(symbol: str, a: Typed, b: Typed, kind: str | None = None) -> Typed:
     """= <> < <= > >=: NULL gives NULL."""
     kind = kind or _comparison_kind(a, b)
@@ -443,10 +451,10 @@ def total(values: Sequence[Typed]) -> Typed:
 
 
 def order_of(a: Typed, b: Typed) -> int:
-    """How two ORDER BY keys sort: by the comparison rules; NULL keys (where NULL sorts is not in mcshell's
-    notes) are refused."""
+    """How two ORDER BY keys sort: by the comparison rules; NULL is smaller than any value (SELECT_SYNTAX), and two
+    NULLs tie."""
     if is_null(a) or is_null(b):
-        raise Refused("ORDER BY a NULL key is not run locally")
+        return int(is_null(b)) - int(is_null(a))
     if compare("<", a, b).value:
         return -1
     return 1 if compare(">", a, b).value else 0
