@@ -1,7 +1,7 @@
 """The write of an INSERT that passed its checks (rules/insert.py): its rows as Python values of
 the target columns' types, through the row store (mcshell/rows/write.py: insert_rows, insert_query;
-mcshell/rows/query.py: compile_select). Those are imported here, when an INSERT runs: a build
-without them says so in one FAILED line.
+mcshell/rows/query.py: compile_select), imported when an INSERT runs: DuckDB is loaded by a
+statement that writes rows only.
 
 mcshell's decision: VALUES are converted where MaxCompute's implicit conversion is exact (an
 integer to a wider number or to a string, a number to DECIMAL within its scale); any other value
@@ -11,13 +11,12 @@ than its VARCHAR/CHAR) is refused with NotRunLocally rather than guessed.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from mcshell.catalog.tables import TableColumnMeta, TableMeta
-from mcshell.errors import NotRunLocally
+from mcshell.errors import McError, NotRunLocally
 from mcshell.rules.context import Context
 from mcshell.rules.types import base_type
 from mcshell.sql import statements as st
@@ -31,31 +30,26 @@ def run_insert(
     stmt: st.Insert, ctx: Context, table: TableMeta, partition: str | None, targets: tuple[TableColumnMeta, ...]
 ) -> int:
     """Writes the INSERT's rows; the number written."""
-    write = _rows_module("write", stmt)
+    from mcshell.rows import write
+
     if stmt.select is None:
         rows = list(_full_rows(stmt, table, targets))
-        return int(write.insert_rows(ctx, table, partition, rows, stmt.overwrite))
-    query, store = _rows_module("query", stmt), _rows_module("store", stmt)
-    rows_store = store.RowStore.open(ctx.catalog, write=True)
+        return write.insert_rows(ctx, table, partition, rows, stmt.overwrite)
+    from mcshell.rows.query import compile_select
+    from mcshell.rows.store import RowStore
+
+    store = RowStore.open(ctx.catalog, write=True)  # the one connection insert_query writes on
     try:
-        compiled = query.compile_select(stmt.select, ctx, rows_store)
+        compiled = compile_select(stmt.select, ctx, store)
+        sql = _placed(compiled.sql, table, targets)
+        try:
+            return write.insert_query(ctx, table, partition, sql, stmt.overwrite)
+        except McError:
+            raise
+        except Exception as error:  # noqa: BLE001 - DuckDB's own error, raised inside the compiled query
+            raise compiled.error(error) from None
     finally:
-        rows_store.close()
-    sql = _placed(compiled.sql, table, targets)
-    return int(write.insert_query(ctx, table, partition, sql, stmt.overwrite))
-
-
-def _rows_module(name: str, stmt: st.Insert) -> Any:
-    """mcshell.rows.<name> (the rows and query parts' modules), or one FAILED line saying it is missing."""
-    try:
-        return importlib.import_module(f"mcshell.rows.{name}")
-    except ImportError:
-        raise NotRunLocally(
-            f"mcshell does not write rows in this build: mcshell.rows.{name} is missing (the statement passed its "
-            "checks)",
-            stmt.source_offset,
-            _WORDS,
-        ) from None
+        store.close()
 
 
 def _full_rows(stmt: st.Insert, table: TableMeta, targets: tuple[TableColumnMeta, ...]) -> Iterator[tuple[Any, ...]]:

@@ -250,16 +250,26 @@ def test_insert_needs_update_on_its_target_and_select_on_what_it_reads(shell):
     assert shell("--user", BOB, "--check", "-e", sql).status == 0
 
 
-def test_an_insert_that_passes_its_checks_writes_through_the_row_store(shell):
-    """Until the row store is part of the build (the rows part: mcshell/rows/write.py), one FAILED line
-    says what is missing, and the catalog is unchanged."""
+def test_an_insert_writes_its_rows_and_a_select_reads_them(shell):
+    """VALUES into a table and into a partition it creates, then OVERWRITE from a query of the table."""
     assert shell("-e", TARGETS).status == 0
-    run = shell("-e", INSERTS[0])
-    assert run.verdicts == [
-        "FAILED: ODPS-0130071:[1,20] Semantic analysis exception - mcshell does not write rows in this build: "
-        "mcshell.rows.write is missing (the statement passed its checks)"
-    ]
-    assert run.status == 1
+    script = (
+        INSERTS[0] + INSERTS[1] + "SELECT id, v, b, ti, dt, region FROM daily;"
+        "INSERT OVERWRITE TABLE scores SELECT id + 10, score FROM scores;"
+        "SELECT id, score FROM scores ORDER BY id LIMIT 10; SHOW PARTITIONS daily;"
+    )
+    run = shell("-e", script)
+    assert (run.stdout, run.verdicts, run.status) == (
+        "+----+-----+------+-----+----------+--------+\n"
+        "| id | v   | b    | ti  | dt       | region |\n"
+        "+----+-----+------+-----+----------+--------+\n"
+        "| 1  | 2.0 | true | 127 | 20261201 | hz     |\n"
+        "+----+-----+------+-----+----------+--------+\n"
+        "+----+-------+\n| id | score |\n+----+-------+\n| 11 | a     |\n| 12 | NULL  |\n+----+-------+\n"
+        "dt=20261201/region=hz\n",
+        ["OK"] * 6,
+        0,
+    )
 
 
 def test_insert_writes_and_select_reads():
