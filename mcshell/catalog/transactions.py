@@ -8,7 +8,7 @@ CatalogError here, after the transaction is rolled back.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from mcshell.catalog.connection import catalog_error
@@ -36,12 +36,17 @@ class Transactions:
         # One cursor for the statements every ADD VERSION of a script runs (Connection.execute
         # makes a new cursor each time); listings that stream their rows keep cursors of their own.
         self._execute = db.cursor().execute
+        # What else lives as long as this connection (the rows beside it: rows/store.py), let go on close.
+        self.on_close: dict[str, Callable[[], None]] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
         return self._db
 
     def close(self) -> None:
+        for release in list(self.on_close.values()):
+            release()
+        self.on_close.clear()
         self._db.close()
 
     def transaction(self, write: bool) -> Transaction:

@@ -27,7 +27,7 @@ SEGMENT_COLUMN = "_segment"
 # The connections open in this process, by catalog (keyed by the catalog object's id, the catalog held
 # so that the id stays its own): a statement that opens the store twice (INSERT ... SELECT compiles its
 # query on it, then writes) shares one connection, as DuckDB allows one configuration per file in a
-# process. A `:memory:` catalog's store lives as long as the process, as its rows must.
+# process. Each lives until its catalog closes (_release), a `:memory:` catalog's rows with it.
 _OPEN: dict[int, _Open] = {}
 
 
@@ -75,6 +75,7 @@ class RowStore:
         # process (another thread's catalog, mcshell serve) opens it as the writer did.
         writing = write or any(other.writable and rows_path(other.catalog) == path for other in _OPEN.values())
         held = _OPEN[id(catalog)] = _Open(catalog, _connect(path, writing), writing or path == MEMORY)
+        catalog.on_close["rows"] = lambda: _release(catalog)
         held.users = 1
         return cls(catalog, held.connection, path, held.writable)
 
@@ -243,3 +244,11 @@ def _unusable(path: str, error: Exception) -> RowStoreError:
             "(and none read it meanwhile); try again when that one has finished"
         )
     return RowStoreError(f"the row store '{path}' cannot be opened: {text}")
+
+
+def _release(catalog: Catalog) -> None:
+    """The catalog closes: its rows' connection goes with it (a file then free for other processes,
+    the rows of a `:memory:` catalog gone with the catalog's own)."""
+    held = _OPEN.pop(id(catalog), None)
+    if held is not None:
+        held.connection.close()
