@@ -13,7 +13,8 @@ cuts the rows before the select list's calls when no ORDER BY, DISTINCT or aggre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cmp_to_key
 
 from sqlglot import exp
@@ -42,6 +43,23 @@ _CLAUSES = {"expressions", "from_", "where", "group", "having", "order", "limit"
 # model function's labels) and the model functions: any other name is refused as written, though sqlglot's Hive
 # parser reads LEN as LENGTH, CEILING as CEIL, POWER as POW, MOD as %, IIF as IF or TRY_CAST as CAST.
 _DOCUMENTED = frozenset({*FUNCTIONS, "SUBSTRING", "IF", "CAST", "COUNT", "SUM", "ARRAY", *st.MODEL_FUNCTIONS})
+
+
+@contextmanager
+def placed(node: exp.Expr) -> Iterator[None]:
+    """A refusal from inside `node` that no inner expression placed is placed at `node`'s start."""
+    try:
+        yield
+    except Refused as refused:
+        if refused.offset is None:
+            refused.offset = first_offset(node)
+        raise
+
+
+def not_run(node: exp.Expr) -> Refused:
+    """The refusal of a node the whitelist does not hold."""
+    what = "the function" if isinstance(node, exp.Func) else "the syntax"
+    return Refused(f"{what} {node_name(node)} is not run locally")
 
 
 def evaluate(select: st.Select, run_call: RunCall, result_types: Mapping[int, str] | None = None) -> Grid:
@@ -198,15 +216,10 @@ class _Values:
 
     def of(self, node: exp.Expr) -> Typed:
         rule = NODES.get(type(node))
-        try:
+        with placed(node):
             if rule is None:
-                what = "the function" if isinstance(node, exp.Func) else "the syntax"
-                raise Refused(f"{what} {node_name(node)} is not run locally")
+                raise not_run(node)
             return rule(self, node)
-        except Refused as refused:
-            if refused.offset is None:
-                refused.offset = first_offset(node)
-            raise
 
     def column(self, node: exp.Column) -> Typed:
         name, table = node.name.lower(), node.table.lower()

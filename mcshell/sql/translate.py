@@ -27,7 +27,7 @@ from sqlglot import exp
 
 from mcshell.rows.types import duckdb_type
 from mcshell.sql import semantics as sem
-from mcshell.sql.evaluate import check_function_names, constant, headers, value_of
+from mcshell.sql.evaluate import check_function_names, constant, headers, not_run, placed, value_of
 from mcshell.sql.nodes import NODES, node_name
 from mcshell.sql.select import first_offset
 from mcshell.sql.semantics import Refused, Typed
@@ -165,20 +165,15 @@ class _Expressions:
     # -- expressions ----------------------------------------------------------------------------------
     def expr(self, node: exp.Expr) -> tuple[str, str]:
         """The DuckDB expression of `node` and its MaxCompute type."""
-        try:
+        with placed(node):
             if not _reads(node):
                 return _literal(constant(node))
             rule = _RULES.get(type(node))
             if rule is None and type(node) in NODES and not isinstance(node, exp.AggFunc):
                 return self.semantic(node)
             if rule is None:
-                what = "the function" if isinstance(node, exp.Func) else "the syntax"
-                raise Refused(f"{what} {node_name(node)} is not run locally")
+                raise not_run(node)
             return rule(self, node)
-        except Refused as refused:
-            if refused.offset is None:
-                refused.offset = first_offset(node)
-            raise
 
     def row_expr(self, node: exp.Expr) -> tuple[str, str]:
         """An expression of WHERE or ON: of one row, before any grouping, and with no aggregate."""

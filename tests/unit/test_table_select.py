@@ -225,7 +225,7 @@ REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell doe
         ("SELECT id FROM t WHERE ok > false;", 24, "ordering BOOLEAN values is not run locally"),
         ("SELECT id FROM t WHERE age;", 24, "WHERE of a INT value (no implicit conversion to BOOLEAN)"),
         ("SELECT COUNT(*), region FROM t;", 18, "the column region is neither grouped nor aggregated"),
-        ("SELECT id FROM t, u;", 1, "a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally"),
+        ("SELECT t.id FROM t, u;", 1, "a join other than [INNER|LEFT|RIGHT|FULL] JOIN ... ON is not run locally"),
         (
             "SELECT id FROM t UNION ALL SELECT id FROM u;",
             1,
@@ -241,9 +241,7 @@ def test_what_the_rules_leave_open_is_refused_at_its_node(session, sql, column, 
 
 def test_a_table_the_catalog_lacks_is_table_not_found(session):
     assert run(session, "SELECT id FROM nope;")[1] == (
-        "FAILED: ODPS-0130131:[1,16] Table not found - table my_project.nope cannot be resolved: it is not in "
-        "the catalog (the statement passed its checks; it runs in MaxCompute, or here over FROM VALUES (...) "
-        "t(<columns>))\n"
+        "FAILED: ODPS-0130131:[1,16] Table not found - table my_project.nope cannot be resolved\n"
     )
 
 
