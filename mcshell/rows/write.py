@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from mcshell.catalog.tables import Segment, TableMeta
-from mcshell.errors import InvalidPartitionKey, NotRunLocally, PartitionLimit
+from mcshell.errors import InvalidPartitionKey, NotRunLocally, PartitionLimit, SemanticError
 from mcshell.rows.store import SEGMENT_COLUMN, RowStore
 from mcshell.rows.types import duckdb_type, quote_name
 from mcshell.rules.context import Context
@@ -62,7 +62,19 @@ def insert_select(store: RowStore, table: TableMeta, name: str, key: int, sql: s
         f"INSERT INTO {name} ({columns}) SELECT {key}, {inner} FROM ({sql}) AS q({aliases})"
     )
     (count,) = found.fetchone()
+    _require_not_null(store, table, name, key)
     return int(count)
+
+
+def _require_not_null(store: RowStore, table: TableMeta, name: str, key: int) -> None:
+    """A NOT NULL column the query gave a NULL fails the statement (its rows, in the open DuckDB
+    transaction, go with it), as a VALUES NULL does in the checks (rules/insert.py)."""
+    for column in (c for c in table.columns if c.not_null):
+        found = store.connection.execute(
+            f"SELECT 1 FROM {name} WHERE {SEGMENT_COLUMN} = {key} AND {quote_name(column.name)} IS NULL LIMIT 1"
+        ).fetchone()
+        if found is not None:
+            raise SemanticError(f"column {column.name} is NOT NULL: the query gives it a NULL", 0)
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")

@@ -280,3 +280,15 @@ def test_insert_writes_and_select_reads():
     statement = parse(Chunk(INSERTS[0], 1, 1))
     assert writes(statement)
     assert not writes(parse(Chunk("SELECT id FROM scores", 1, 1)))
+
+
+def test_an_insert_select_that_gives_a_not_null_column_a_null_writes_nothing(shell):
+    assert shell("-e", TARGETS + "CREATE TABLE src (id BIGINT, score STRING);").status == 0
+    fill = "INSERT INTO src VALUES (1, 'a'), (NULL, 'b');"
+    run = shell("-e", fill + "INSERT INTO scores SELECT id, score FROM src; SELECT COUNT(*) FROM scores;")
+    assert run.verdicts == [
+        "OK",
+        "FAILED: ODPS-0130071:[1,46] Semantic analysis exception - column id is NOT NULL: the query gives it a NULL",
+    ]
+    counted = shell("-e", "SELECT COUNT(*) FROM scores;")
+    assert counted.stdout == "+-----+\n| _c0 |\n+-----+\n| 0   |\n+-----+\n"
