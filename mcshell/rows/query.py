@@ -208,7 +208,8 @@ def _order_of(a: Typed, b: Typed) -> int:
 
     if not held.held(a.type) or a.value is None or b.value is None:
         return sem.order_of(a, b)
-    return (a.value > b.value) - (a.value < b.value)  # type: ignore[operator]
+    x, y = a.value, b.value
+    return int(x > y) - int(x < y)
 
 
 def _run(connection: Any, sql: str, failures: _Failures, arrow: bool = False) -> Any:
