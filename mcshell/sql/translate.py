@@ -349,7 +349,8 @@ class _Expressions:
             return "CAST(NULL AS VARCHAR)", "VARCHAR"
         duck = DUCKDB_NAMES.get(kind) or _CALL_RESULTS.get("FLOAT" if kind == sem.RESULT_FLOAT else "", ("", ""))[1]
         if not duck:
-            raise Refused(f"a {kind} value as a model function's argument is not run locally")
+            why = " (how it is converted to the parameter's type is not documented)" if held.held(kind) else ""
+            raise Refused(f"a {kind} value as a model function's argument is not run locally{why}")
         return sql, duck
 
     def aggregate(self, node: exp.AggFunc) -> tuple[str, str]:

@@ -231,3 +231,40 @@ def test_compile_select_types_decimal_datetime_and_varchar_columns(session):
         ("DECIMAL", "DATETIME", "STRING", "DECIMAL"),
         [(Decimal("3.00"), dt.datetime(2025, 12, 31, 23, 59, 59), "apple", Decimal("3.00"))],
     )
+
+
+def test_a_varchar_column_goes_to_a_model_function_as_a_string(catalog):
+    from standin import StandIn
+
+    from mcshell.runtime.calls import RuntimeSettings
+
+    with StandIn() as server:
+        server.chat = lambda prompt: "positive" if "pear" in prompt else "neutral"
+        model = (
+            "CREATE MODEL chat WITH VERSION v1 OPTIONS(MODEL_SOURCE_TYPE = 'REMOTE', MODEL_TYPE = 'LLM', "
+            "TASKS = 'chat', PAI_EAS_MODEL_NAME = 'Qwen3-8B', PAI_EAS_SERVICE_NAME = 'chat_service', "
+            f"ENDPOINT = '{server.url}', APIKEY = '5ecre7apikey0123456789abcdef0123456789ab', "
+            "PAI_EAS_SYNC_MODE = 'true');\n"
+        )
+        out, err = io.StringIO(), io.StringIO()
+        options = SessionOptions(str(catalog), "ALIYUN$alice", "my_project", runtime=RuntimeSettings(invoke=True))
+        s = Session(options, Console(out, err), lambda: NOW)
+        try:
+            s.run_script([SCHEMA, model])
+            ctx = s.context()
+            with ctx.catalog.transaction(write=True):
+                insert_rows(ctx, ctx.catalog.tables.get("my_project", "k"), None, K, overwrite=False)
+            err.seek(0)
+            err.truncate()
+            s.run_script(["SELECT id, AI_SENTIMENT(chat, v1, name) AS s FROM k WHERE id < 3 ORDER BY id LIMIT 9;\n"])
+            s.run_script(["SELECT AI_SENTIMENT(chat, v1, price) FROM k;\n"])
+        finally:
+            s.close()
+    assert out.getvalue() == grid(
+        "+----+----------+", "| id | s        |", "+----+----------+", "| 1  | positive |", "| 2  | neutral  |",
+        "+----+----------+",
+    )  # fmt: skip
+    assert without_excerpts(err.getvalue()) == (  # the checks refuse a DECIMAL where a STRING is wanted
+        "OK\nFAILED: ODPS-0130071:[1,31] Semantic analysis exception - AI_SENTIMENT: input must be STRING, "
+        "found DECIMAL\n"
+    )
