@@ -26,7 +26,6 @@ _STRINGS = re.compile(r"VARCHAR\(\d+\)")
 _INTEGER_DIGITS = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
 _WHY = {
     "CHAR": "whether MaxCompute pads a CHAR(n) value with spaces, and compares it so, is not documented",
-    "FLOAT": "odpscmd's text of a FLOAT value is not documented",
 }
 
 

@@ -51,6 +51,8 @@ _ORDERED = frozenset({*sem.INTEGERS, "DOUBLE", "STRING"})  # ORDER BY keys (orde
 _CALL_RESULTS = {"STRING": ("STRING", "VARCHAR"), "FLOAT": (sem.RESULT_FLOAT, "DOUBLE")}
 _OUTPUT_TYPES = {sem.RESULT_FLOAT: "FLOAT", "CALL": "", "NULL": ""}
 _TWO_53 = "9007199254740992.0"
+# A FLOAT column is read as the evaluator holds a FLOAT (sem): compared with a DOUBLE or a FLOAT widened to DOUBLE
+# exactly, counted; printing it, keys, arithmetic and the rest are refused by the rules they meet.
 Resolve = Callable[[tuple[str, ...], int], "Table"]
 
 
@@ -241,7 +243,7 @@ class _Expressions:
 
     def _column_of(self, source: _Source, name: str, kind: str, node: exp.Expr) -> tuple[str, str]:
         kind = held.column_kind(kind)
-        if kind not in DUCKDB_NAMES and not held.held(kind):
+        if kind not in DUCKDB_NAMES and kind != "FLOAT" and not held.held(kind):
             why = held.why_not(kind)
             raise Refused(f"a {kind} column ({name}) is not run locally{f': {why}' if why else ''}")
         if self.aggregated and isinstance(node, exp.Star):
