@@ -81,8 +81,11 @@ def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]
 def _cell(value: object, kind: str, offset: int) -> str | None:
     """A value as odpscmd prints it (sem.printable refuses what the docs do not show), the refusal at its column."""
     from mcshell.rules.answers import value_text
+    from mcshell.sql import column_types as held
 
     try:
+        if held.held(kind):
+            return held.cell_text(value, kind)
         shown = sem.printable(Typed(value, kind))
     except Refused as refused:
         raise _refusal(_at(refused, offset)) from None
@@ -181,7 +184,7 @@ class _Rows:
 
     def _tie(self, a: tuple[object, ...], b: tuple[object, ...]) -> bool:
         """Whether two rows' keys tie by MaxCompute's order (sem.order_of: two NULLs tie)."""
-        return all(sem.order_of(x, y) == 0 for x, y in zip(self._keys(a), self._keys(b), strict=True))
+        return all(_order_of(x, y) == 0 for x, y in zip(self._keys(a), self._keys(b), strict=True))
 
     def _check_guards(self, rows: list[tuple[object, ...]]) -> None:
         """No NaN or infinite key and no STRING key outside ASCII in any row (the guards, over every row)."""
@@ -196,6 +199,17 @@ class _Rows:
         for before, after in zip(rows, rows[1:], strict=False):
             if self._tie(before, after) and before[: self.width] != after[: self.width]:
                 raise Refused("ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)")
+
+
+def _order_of(a: Typed, b: Typed) -> int:
+    """How two ORDER BY keys sort: a DECIMAL's or a time's exactly, as DuckDB sorted them (NULL before any
+    value, as sem.order_of); any other key by sem.order_of."""
+    from mcshell.sql import column_types as held
+
+    if not held.held(a.type) or a.value is None or b.value is None:
+        return sem.order_of(a, b)
+    x, y = a.value, b.value
+    return int(x > y) - int(x < y)
 
 
 def _run(connection: Any, sql: str, failures: _Failures, arrow: bool = False) -> Any:

@@ -26,6 +26,7 @@ from typing import cast
 from sqlglot import exp
 
 from mcshell.rows.types import duckdb_type
+from mcshell.sql import column_types as held
 from mcshell.sql import semantics as sem
 from mcshell.sql.evaluate import check_function_names, constant, headers, not_run, placed, value_of
 from mcshell.sql.nodes import NODES, node_name
@@ -50,6 +51,8 @@ _ORDERED = frozenset({*sem.INTEGERS, "DOUBLE", "STRING"})  # ORDER BY keys (orde
 _CALL_RESULTS = {"STRING": ("STRING", "VARCHAR"), "FLOAT": (sem.RESULT_FLOAT, "DOUBLE")}
 _OUTPUT_TYPES = {sem.RESULT_FLOAT: "FLOAT", "CALL": "", "NULL": ""}
 _TWO_53 = "9007199254740992.0"
+# A FLOAT column is read as the evaluator holds a FLOAT (sem): compared with a DOUBLE or a FLOAT widened to DOUBLE
+# exactly, counted; printing it, keys, arithmetic and the rest are refused by the rules they meet.
 Resolve = Callable[[tuple[str, ...], int], "Table"]
 
 
@@ -239,8 +242,10 @@ class _Expressions:
         return self._column_of(found[0][0], name, found[0][1], node)
 
     def _column_of(self, source: _Source, name: str, kind: str, node: exp.Expr) -> tuple[str, str]:
-        if kind not in DUCKDB_NAMES:
-            raise Refused(f"a {kind} column ({name}) is not run locally")
+        kind = held.column_kind(kind)
+        if kind not in DUCKDB_NAMES and kind != "FLOAT" and not held.held(kind):
+            why = held.why_not(kind)
+            raise Refused(f"a {kind} column ({name}) is not run locally{f': {why}' if why else ''}")
         if self.aggregated and isinstance(node, exp.Star):
             raise Refused("SELECT * with GROUP BY or an aggregate")
         return f"{_quote(source.name)}.{_quote(name)}", kind
@@ -268,6 +273,8 @@ class _Expressions:
     def comparison(self, node: exp.Binary) -> tuple[str, str]:
         symbol = _COMPARISONS[type(node)]
         (a, a_type), (b, b_type) = self.expr(node.this), self.expr(node.expression)
+        if held.held(a_type) or held.held(b_type):
+            return _held_comparison(symbol, (a, a_type), (b, b_type)), "BOOLEAN"
         kind = sem.comparison_kind(a_type, b_type)
         ordering = symbol not in ("=", "<>")
         if kind == "NULL":
@@ -344,7 +351,8 @@ class _Expressions:
             return "CAST(NULL AS VARCHAR)", "VARCHAR"
         duck = DUCKDB_NAMES.get(kind) or _CALL_RESULTS.get("FLOAT" if kind == sem.RESULT_FLOAT else "", ("", ""))[1]
         if not duck:
-            raise Refused(f"a {kind} value as a model function's argument is not run locally")
+            why = " (how it is converted to the parameter's type is not documented)" if held.held(kind) else ""
+            raise Refused(f"a {kind} value as a model function's argument is not run locally{why}")
         return sql, duck
 
     def aggregate(self, node: exp.AggFunc) -> tuple[str, str]:
@@ -421,12 +429,12 @@ class _Translator(_Expressions):
         plain_where = f" WHERE {condition}" if condition and not _calls_in(where) else ""
         body += ", ".join(parts) + " FROM " + self.from_sql + self._answers(plain_where)
         body += (f" WHERE {condition}" if condition else "") + grouping
-        if self.tree.args.get("distinct") and any(kind not in _KEYS for kind in types):
+        if self.tree.args.get("distinct") and not all(_keyed(kind) for kind in types):
             raise Refused("DISTINCT over DOUBLE or model results is not run locally")
         return Translation(
             body=body,
             headers=headers(self.tree, star),
-            types=tuple(_OUTPUT_TYPES.get(kind, kind) for kind in types),
+            types=tuple(_output_type(kind) for kind in types),
             value_types=tuple(types),
             offsets=tuple(self.offsets),
             keys=tuple(keys),
@@ -504,7 +512,7 @@ class _Translator(_Expressions):
         if not isinstance(node, exp.Column):
             raise Refused("GROUP BY an expression other than a column is not run locally")
         sql, kind = self.expr(node)
-        if kind not in _KEYS:
+        if not _keyed(kind):
             raise Refused(f"GROUP BY a {kind} key is not run locally")
         return sql
 
@@ -517,7 +525,7 @@ class _Translator(_Expressions):
             if isinstance(node, exp.Literal):
                 raise _placed(Refused("ORDER BY a position is not run locally"), node)
             sql, kind = self._order_key(node, items)
-            if kind not in _ORDERED:
+            if kind not in _ORDERED and not held.held(kind):
                 what = _OUTPUT_TYPES.get(kind, kind) or "model result"
                 raise _placed(Refused(f"ORDER BY a {what} key is not run locally"), node)
             keys.append(Key(bool(ordered.args.get("desc")), kind, _offset(node)))
@@ -546,6 +554,10 @@ def _count(sql: str, kind: str, offset: int) -> tuple[str, str]:
 def _sum(sql: str, kind: str, offset: int) -> tuple[str, str]:
     """SUM: an exact BIGINT of integers (past its range refused); of DOUBLEs only where every order of adding
     gives the same value (sem.total's rule, checked over the group: _exact)."""
+    if held.decimal(kind):
+        reason = f"SUM of DECIMALs past {kind} (the aggregate page does not give the SUM's precision)"
+        fits = held.sum_fits(kind).format(f"sum({sql})")
+        return f"(CASE WHEN {fits} IS NOT FALSE THEN sum({sql}) ELSE {_error(offset, reason)} END)", kind
     result = sem.total([Typed(None, kind)]).type
     if result == "BIGINT":
         return f"CAST(sum({sql}) AS BIGINT)", "BIGINT"
@@ -558,7 +570,8 @@ def _average(sql: str, kind: str, offset: int) -> tuple[str, str]:
     if kind in sem.INTEGERS:
         return _exact(f"CAST({sql} AS DOUBLE)", f"(CAST(sum({sql}) AS DOUBLE) / count({sql}))", offset, "AVG"), "DOUBLE"
     if kind != "DOUBLE":
-        raise Refused(f"AVG of a {kind} value is not run locally")
+        why = " (the aggregate page gives a DECIMAL, not its scale)" if held.decimal(kind) else ""
+        raise Refused(f"AVG of a {kind} value is not run locally{why}")
     return _exact(sql, f"(sum({sql}) / count({sql}))", offset, "AVG"), "DOUBLE"
 
 
@@ -582,6 +595,8 @@ def _extreme(name: str) -> Callable[[str, str, int], tuple[str, str]]:
     def run(sql: str, kind: str, offset: int) -> tuple[str, str]:
         """MIN and MAX: the value's own type; BOOLEAN is refused by the page; DOUBLEs (whose equality is the
         15-digit rule) and strings outside ASCII (whose order is not documented) are refused here."""
+        if held.held(kind):
+            return f"{name.lower()}({sql})", kind  # exact, as the comparison of its type
         if kind not in sem.INTEGERS and kind != "STRING":
             raise Refused(f"{name} of a {_OUTPUT_TYPES.get(kind, kind) or 'model result'} value is not run locally")
         if kind == "STRING":
@@ -617,6 +632,25 @@ _RULES: dict[type, _Rule] = {
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
+def _held_comparison(symbol: str, a: tuple[str, str], b: tuple[str, str]) -> str:
+    """A comparison of a DECIMAL, DATE, DATETIME or TIMESTAMP (column_types.comparison: exact, or refused)."""
+    if "NULL" in (a[1], b[1]):
+        return "CAST(NULL AS BOOLEAN)"
+    common = held.comparison(a[1], b[1])
+    x, y = (f"CAST({sql} AS {common})" if common else sql for sql, _ in (a, b))
+    return f"({x} {symbol} {y})"
+
+
+def _keyed(kind: str) -> bool:
+    """Whether GROUP BY and DISTINCT take `kind` as a key: equal keys are equal by an exact comparison."""
+    return kind in _KEYS or held.held(kind)
+
+
+def _output_type(kind: str) -> str:
+    """A result column's type as results carry it: DECIMAL(p,s) as DECIMAL (the json writer's number)."""
+    return "DECIMAL" if held.decimal(kind) else _OUTPUT_TYPES.get(kind, kind)
+
+
 def _row_rule(node: exp.Expr, leaves: dict[int, int], types: list[str]) -> Callable[[tuple[object, ...]], object]:
     def run(row: tuple[object, ...]) -> object:
         values = {key: Typed(row[at], types[at]) for key, at in leaves.items()}
