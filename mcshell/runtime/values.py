@@ -7,10 +7,11 @@ notation (`1.0E-4`). Pure Python; the batch form takes anything iterable, numpy 
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not installed, NDArray is Any
     import numpy
@@ -83,20 +84,45 @@ def float_texts(values: Iterable[float]) -> list[str]:
 
 # `%.0f.0E%d`, `%.1fE%d` ...: a scientific value's mantissa with its digits (Java writes `1.0E-4`, never `1E-4`).
 _SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 10)]
+_ZERO, _POINT, _MINUS, _END = ord("0"), ord("."), ord("-"), ord(",")  # _END: after each text; no number holds one
 
 
 def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
-    """Shortest digits by rounding every value to 1, 2, ... 9 significant digits, keeping the first that
-    reads back as the same 32-bit float. The double nearest that decimal prints, by Python's repr, as that
-    very decimal, which is Java's text for a plain value (10^-3 to 10^7); the scientific ones get their
-    mantissa and exponent, zeros and non-finite values float_text."""
+    """float_text of every value: the shortest digits of all of them at once (_shortest), the plain ones (10^-3 to
+    10^7, and zeros) written in one pass (_plain_texts), the scientific ones from their mantissa and exponent, the
+    non-finite ones by float_text."""
     wide = array.astype(numpy.float64)
     magnitude = numpy.abs(wide)
     finite = numpy.isfinite(wide) & (magnitude > 0)
+    decimal, digits, exponent, integer, shift = _shortest(numpy, array, wide, finite)
+    plain = (finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)) | (wide == 0)
+    if plain.all():
+        return _plain_texts(numpy, numpy.signbit(wide), integer, shift)
+    texts = numpy.empty(array.shape, dtype=object)
+    texts[plain] = _plain_texts(numpy, numpy.signbit(wide[plain]), integer[plain], shift[plain])
+    scientific = numpy.flatnonzero(finite & ~plain)
+    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
+    for index, mantissa, power, digit in zip(
+        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
+    ):
+        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
+    for index in numpy.flatnonzero(~finite & (wide != 0)).tolist():
+        texts[index] = float_text(float(wide[index]))
+    listed: list[str] = texts.tolist()
+    return listed
+
+
+def _shortest(numpy: ModuleType, array: NDArray[numpy.float32], wide: Any, finite: Any) -> tuple[Any, ...]:
+    """Shortest digits by rounding every finite nonzero value to 1, 2, ... 9 significant digits, keeping the first
+    that reads back as the same 32-bit float: for each value the double nearest that decimal, its digit count,
+    its decimal exponent, and the decimal as an integer and a shift (integer / 10**shift; zeros: 0 and 0)."""
+    magnitude = numpy.abs(wide)
     exponent = numpy.zeros(array.shape, dtype=numpy.int64)
     exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
     decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
     digits = numpy.ones(array.shape, dtype=numpy.int64)
+    integer = numpy.zeros(array.shape, dtype=numpy.int64)
+    shifts = numpy.zeros(array.shape, dtype=numpy.int64)
     pending = numpy.flatnonzero(finite)
     with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
         for precision in range(1, 10):
@@ -112,18 +138,56 @@ def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
             decimal[found] = candidate[good]
             digits[found] = precision
             exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
+            integer[found] = rounded[good].astype(numpy.int64)  # at most 10^9: exact
+            shifts[found] = shift[good]
             pending = pending[~good]
-    plain = finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)
-    texts = list(map(repr, decimal.tolist()))
-    scientific = numpy.flatnonzero(finite & ~plain)
-    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
-    for index, mantissa, power, digit in zip(
-        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
-    ):
-        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
-    for index in numpy.flatnonzero(~finite).tolist():
-        texts[index] = float_text(float(wide[index]))
-    return texts
+    return decimal, digits, exponent, integer, shifts
+
+
+def _plain_texts(numpy: ModuleType, negative: Any, integer: Any, shift: Any) -> list[str]:
+    """Each (-)integer / 10**shift (a plain FLOAT's shortest decimal: at most 9 digits, below 10^7, at most 11
+    after the point) written as float_text writes it: its digits, no trailing zero, at least one digit on each side
+    of the point (`0.001`, `20.03961`, `1.0`). Every value is laid out in a row of ASCII codes, 9 digits before
+    the point and 11 after, and its text cut from that row: all rows in one pass, one string cut apart at the end."""
+    integer, shift = integer.copy(), shift.copy()
+    while True:  # 10 / 10**3 (0.0099999998 to one digit) is 0.01: no trailing zeros
+        zeros = (integer % 10 == 0) & (integer != 0)
+        if not zeros.any():
+            break
+        integer[zeros] //= 10
+        shift[zeros] -= 1
+    decimals = numpy.maximum(shift, 1)  # digits after the point: 1.0, not 1.
+    scaled = integer * numpy.power(10, 11 - shift)  # the value in units of 10^-11, below 10^18
+    before = numpy.maximum(numpy.searchsorted(_POWERS, scaled // 10**11, side="right"), 1)  # digits before the point
+    codes = numpy.empty((len(scaled), 22), dtype=numpy.uint8)  # 9 digits, the point, 11 digits, the end
+    digits = _digit_codes(numpy, scaled)
+    codes[:, :9], codes[:, 9], codes[:, 10:21] = digits[:, :9], _POINT, digits[:, 9:]
+    rows = numpy.arange(len(scaled))
+    first = 9 - before - negative
+    codes[rows[negative], first[negative]] = _MINUS
+    last = 10 + decimals
+    codes[rows, last] = _END
+    columns = numpy.arange(22, dtype=numpy.int8)  # bytes compare faster than the int64 the columns are
+    keep = (columns >= first.astype(numpy.int8)[:, None]) & (columns <= last.astype(numpy.int8)[:, None])
+    text: str = codes[keep].tobytes().decode("ascii")
+    return text.split(chr(_END))[:-1]
+
+
+_POWERS = [10**power for power in range(19)]
+
+
+def _digit_codes(numpy: ModuleType, numbers: Any) -> Any:
+    """The 20 decimal digits of each number below 10^20 (leading zeros included) as ASCII codes, a row each."""
+    quads = _quads(numpy)
+    return numpy.stack([quads[numbers // 10 ** (4 * at) % 10**4] for at in range(4, -1, -1)], axis=1).view(numpy.uint8)
+
+
+@functools.cache
+def _quads(numpy: ModuleType) -> Any:
+    """The ASCII codes of the four digits of each of 0000 to 9999, as one 32-bit word each (picked in one step)."""
+    numbers = numpy.arange(10**4)
+    codes = (_ZERO + numpy.stack([numbers // 10**at % 10 for at in (3, 2, 1, 0)], axis=1)).astype(numpy.uint8)
+    return codes.view(numpy.uint32).ravel()
 
 
 def float_value(value: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcshell.runtime.values import float_text, float_texts, prediction_struct, to_float32, vector_text
@@ -46,6 +46,21 @@ def test_a_float_is_the_shortest_decimal_in_javas_layout(value, text):
 
 @given(st.lists(FLOAT32, max_size=40))
 def test_the_batch_form_agrees_with_the_single_one(values):
+    assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
+
+
+# The batch form writes plain values (10^-3 to 10^7, and zeros) in one pass of its own: against float_text on every
+# 32-bit pattern (each exponent as likely: NaN, infinities, subnormals, scientific values among the plain ones),
+# on plain values, and on short decimals (1 to 9 digits, trailing zeros, the bounds of the plain range).
+BITS = st.integers(0, 2**32 - 1).map(lambda bits: float(np.array(bits, dtype=np.uint32).view(np.float32)))
+PLAIN = st.floats(1e-3, 1e7, exclude_max=True).flatmap(lambda value: st.sampled_from([value, -value]))
+SHORT = st.builds(lambda digits, places: digits / 10**places, st.integers(-(10**9), 10**9), st.integers(0, 12))
+EDGES = st.sampled_from([1e-3, 0.0009999999, 0.0099999998, 9999999.0, 9999999.5, 1e7, 0.0, -0.0, 1.0, 1.4e-45])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(BITS, PLAIN, SHORT, EDGES), max_size=400))
+def test_the_batch_form_agrees_with_the_single_one_on_many_values(values):
     assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
 
 
