@@ -115,33 +115,73 @@ def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
 def _shortest(numpy: ModuleType, array: NDArray[numpy.float32], wide: Any, finite: Any) -> tuple[Any, ...]:
     """Shortest digits by rounding every finite nonzero value to 1, 2, ... 9 significant digits, keeping the first
     that reads back as the same 32-bit float: for each value the double nearest that decimal, its digit count,
-    its decimal exponent, and the decimal as an integer and a shift (integer / 10**shift; zeros: 0 and 0)."""
-    magnitude = numpy.abs(wide)
-    exponent = numpy.zeros(array.shape, dtype=numpy.int64)
-    exponent[finite] = numpy.floor(numpy.log10(magnitude[finite])).astype(numpy.int64)
-    decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
-    digits = numpy.ones(array.shape, dtype=numpy.int64)
-    integer = numpy.zeros(array.shape, dtype=numpy.int64)
-    shifts = numpy.zeros(array.shape, dtype=numpy.int64)
-    pending = numpy.flatnonzero(finite)
-    with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
-        for precision in range(1, 10):
-            if not pending.size:
-                break
-            shift = precision - 1 - exponent[pending]
-            up = shift >= 0
-            power = numpy.power(10.0, numpy.abs(shift).astype(numpy.float64))  # exact up to 10^22
-            rounded = numpy.rint(numpy.where(up, magnitude[pending] * power, magnitude[pending] / power))
-            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), wide[pending])
-            good = candidate.astype(numpy.float32) == array[pending]
-            found = pending[good]
-            decimal[found] = candidate[good]
-            digits[found] = precision
-            exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
-            integer[found] = rounded[good].astype(numpy.int64)  # at most 10^9: exact
-            shifts[found] = shift[good]
-            pending = pending[~good]
-    return decimal, digits, exponent, integer, shifts
+    its decimal exponent, and the decimal as an integer and a shift (integer / 10**shift; zeros: 0 and 0).
+
+    Most values need 7 to 9 digits, and 6 digits tell which do: a decimal of at most 6 digits that reads back as
+    the value lies within half a FLOAT step of it, and the 6-digit decimals of its decade lie more than 8 steps
+    apart (10^(e-5) against at most 1.2 * 10^(e-6)), so it is the nearest of them, the value's rounding to 6 digits.
+    Where that rounding does not read back, no shorter one does either: those values start at 7 digits."""
+    found = _Found(numpy, array, wide)
+    start = numpy.flatnonzero(finite)
+    six = found.reads_back(6, start)
+    for pending, precisions in ((start[six], range(1, 7)), (start[~six], range(7, 10))):
+        for precision in precisions:
+            pending = pending[~found.take(precision, pending)]
+    return found.decimal, found.digits, found.exponent, found.integer, found.shift
+
+
+class _Found:
+    """_shortest's work: each value's digits as far as they are found, and one rounding of some values at a time."""
+
+    def __init__(self, numpy: ModuleType, array: NDArray[numpy.float32], wide: Any):
+        self.numpy, self.array, self.wide = numpy, array, wide
+        self.magnitude = numpy.abs(wide)
+        finite = numpy.isfinite(wide) & (self.magnitude > 0)
+        self.exponent = numpy.zeros(array.shape, dtype=numpy.int64)
+        self.exponent[finite] = numpy.floor(numpy.log10(self.magnitude[finite])).astype(numpy.int64)
+        self.decimal = wide.copy()  # becomes the double nearest each value's shortest decimal
+        self.digits = numpy.ones(array.shape, dtype=numpy.int64)
+        self.integer = numpy.zeros(array.shape, dtype=numpy.int64)
+        self.shift = numpy.zeros(array.shape, dtype=numpy.int64)
+
+    def _rounded(self, precision: int, at: Any) -> tuple[Any, Any, Any]:
+        """The values `at` rounded to `precision` digits: the integer of those digits, its shift, its double."""
+        numpy = self.numpy
+        shift = precision - 1 - self.exponent[at]
+        up = shift >= 0
+        power = _tens(numpy)[numpy.abs(shift)]
+        magnitude = self.magnitude[at]
+        with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
+            rounded = numpy.rint(numpy.where(up, magnitude * power, magnitude / power))
+            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), self.wide[at])
+        return rounded, shift, candidate
+
+    def reads_back(self, precision: int, at: Any) -> Any:
+        """Whether each value `at` rounded to `precision` digits reads back as itself."""
+        candidate = self._rounded(precision, at)[2]
+        with self.numpy.errstate(over="ignore"):
+            good: Any = candidate.astype(self.numpy.float32) == self.array[at]
+        return good
+
+    def take(self, precision: int, at: Any) -> Any:
+        """Rounds the values `at` to `precision` digits and keeps the digits of those that read back: which did."""
+        numpy = self.numpy
+        rounded, shift, candidate = self._rounded(precision, at)
+        with numpy.errstate(over="ignore"):
+            good: Any = candidate.astype(numpy.float32) == self.array[at]
+        found = at[good]
+        self.decimal[found] = candidate[good]
+        self.digits[found] = precision
+        self.exponent[found] += rounded[good] >= 10.0**precision  # 0.0099999998 rounds to 0.01
+        self.integer[found] = rounded[good].astype(numpy.int64)  # at most 10^9: exact
+        self.shift[found] = shift[good]
+        return good
+
+
+@functools.cache
+def _tens(numpy: ModuleType) -> Any:
+    """The doubles nearest 10^0 ... 10^59 (exact up to 10^22): a shift is at most 53."""
+    return numpy.array([float(10**power) for power in range(60)])
 
 
 def _plain_texts(numpy: ModuleType, negative: Any, integer: Any, shift: Any) -> list[str]:
