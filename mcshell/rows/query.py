@@ -367,7 +367,7 @@ def _numeric(column: Any) -> bool:
 def _numbers(column: Any) -> Any:
     """A numeric column as a numpy array of doubles, NaN for NULL (xgboost's missing value, as None becomes)."""
     pyarrow = _arrow()
-    return pyarrow.compute.cast(column, pyarrow.float64(), safe=False).to_numpy()
+    return pyarrow.compute.cast(column, pyarrow.float64(), safe=False).to_numpy(zero_copy_only=False)
 
 
 def _arithmetic(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:
