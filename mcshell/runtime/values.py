@@ -152,8 +152,12 @@ class _Found:
         power = _tens(numpy)[numpy.abs(shift)]
         magnitude = self.magnitude[at]
         with numpy.errstate(over="ignore"):  # 3.4028235e38 to one digit is 4e38: no FLOAT, so not it
-            rounded = numpy.rint(numpy.where(up, magnitude * power, magnitude / power))
-            candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), self.wide[at])
+            if up.all():  # the common case (values of 1 to 10^7 at 7 digits and more): one side computed
+                rounded = numpy.rint(magnitude * power)
+                candidate = numpy.copysign(rounded / power, self.wide[at])
+            else:
+                rounded = numpy.rint(numpy.where(up, magnitude * power, magnitude / power))
+                candidate = numpy.copysign(numpy.where(up, rounded / power, rounded * power), self.wide[at])
         return rounded, shift, candidate
 
     def reads_back(self, precision: int, at: Any) -> Any:
