@@ -350,11 +350,22 @@ def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]
 
     def answer(*columns: Any) -> Any:
         if call.function in ML_FUNCTIONS and columns and all(map(_numeric, columns)):
-            return pyarrow.array(runtime.run_columns(call, [_numbers(column) for column in columns]), type=kind)
+            return _arrow_answers(runtime.run_columns(call, [_numbers(column) for column in columns]), kind)
         rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
         return pyarrow.array(runtime.run(call, rows), type=kind)
 
     return answer
+
+
+def _arrow_answers(answers: Any, kind: Any) -> Any:
+    """A call site's answers as an Arrow array: a TextColumn's buffers taken as they are, else from Python values."""
+    from mcshell.runtime.values import TextColumn
+
+    pyarrow = _arrow()
+    if isinstance(answers, TextColumn) and kind == pyarrow.string():
+        offsets, data = pyarrow.py_buffer(answers.offsets), pyarrow.py_buffer(answers.data)
+        return pyarrow.StringArray.from_buffers(len(answers), offsets, data)
+    return pyarrow.array(list(answers), type=kind)
 
 
 def _numeric(column: Any) -> bool:

@@ -15,6 +15,7 @@ from mcshell.runtime.records import AI_FUNCTIONS, ML_FUNCTIONS, ModelCall, Runti
 
 if TYPE_CHECKING:  # predict (and with it the model store) is imported only when ML_PREDICT runs
     from mcshell.runtime.predict import ModelCache
+    from mcshell.runtime.values import TextColumn
 
 __all__ = ["AI_FUNCTIONS", "ML_FUNCTIONS", "ModelCall", "Runtime", "RuntimeSettings"]
 
@@ -49,11 +50,12 @@ class Runtime:
 
         return invoke_rows(self.settings, call, rows)
 
-    def run_columns(self, call: ModelCall, columns: Sequence[Any]) -> list[object]:
+    def run_columns(self, call: ModelCall, columns: Sequence[Any]) -> list[object] | TextColumn:
         """Runtime.run for ML_PREDICT over the rows these columns hold, without a Python value a row: one numpy
         array per argument, all of one length (numbers, NaN for SQL NULL: a NULL and a NaN both reach xgboost
         as its missing value). Gives what run gives for the same rows as Python values (their numbers rounded
-        to float32 alike); raises as run does."""
+        to float32 alike), or a regressor's texts as one TextColumn (mcshell.runtime.values: the same texts end
+        to end in one buffer, as an Arrow string array holds them); raises as run does."""
         if call.function not in ML_FUNCTIONS:
             from mcshell.errors import RuntimeCallError
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import modelfile, store
 from mcshell.runtime.records import ModelCall
-from mcshell.runtime.values import float_texts, prediction_struct
+from mcshell.runtime.values import TextColumn, float_text_column, float_texts, prediction_struct
 
 if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not installed, NDArray is Any
     import numpy
@@ -216,9 +216,12 @@ def predict_rows(
     return _predictions(call, model, _matrix(call, rows, model.features))
 
 
-def predict_columns(cache: ModelCache, oss_root: str | None, call: ModelCall, columns: Sequence[Any]) -> list[object]:
+def predict_columns(
+    cache: ModelCache, oss_root: str | None, call: ModelCall, columns: Sequence[Any]
+) -> list[object] | TextColumn:
     """predict_rows for the rows these columns hold (numpy arrays of numbers, one per argument, NaN for NULL): the
-    matrix filled a column at a time, each number rounded to float32 as numpy rounds the row's value."""
+    matrix filled a column at a time, each number rounded to float32 as numpy rounds the row's value; a regressor's
+    texts as a TextColumn where float_text_column gives one."""
     import numpy
 
     model = _ready_model(cache, oss_root, call)
@@ -230,7 +233,10 @@ def predict_columns(cache: ModelCache, oss_root: str | None, call: ModelCall, co
     matrix: Matrix = numpy.empty((count, model.features), dtype=numpy.float32)
     for at, column in enumerate(columns):
         matrix[:, at] = column
-    return _predictions(call, model, matrix)
+    if model.classes:
+        return _classes(call, model, matrix)
+    texts = float_text_column(_regressed(call, model, matrix))
+    return texts if isinstance(texts, TextColumn) else list(texts)
 
 
 def _ready_model(cache: ModelCache, oss_root: str | None, call: ModelCall) -> LoadedModel:
@@ -246,13 +252,18 @@ def _predictions(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[ob
     """Each row's prediction: a regressor's value as a FLOAT's text, a classifier's label and probabilities."""
     if model.classes:
         return _classes(call, model, matrix)
+    return list(float_texts(_regressed(call, model, matrix)))
+
+
+def _regressed(call: ModelCall, model: LoadedModel, matrix: Matrix) -> Any:
+    """A regressor's value for each row."""
     try:
         values = _predicted(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
     # One value a row: a model of several targets (or classes, taken above) was refused as it loaded.
     assert values.shape == (len(matrix),), values.shape
-    return list(float_texts(values.reshape(-1)))
+    return values
 
 
 def _predicted(model: LoadedModel, matrix: Matrix, margin: bool = False) -> Any:

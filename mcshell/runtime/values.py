@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -87,15 +87,52 @@ _SCIENTIFIC = ["", "%.0f.0E%d"] + [f"%.{digits - 1}fE%d" for digits in range(2, 
 _ZERO, _POINT, _MINUS, _END = ord("0"), ord("."), ord("-"), ord(",")  # _END: after each text; no number holds one
 
 
+class TextColumn:
+    """Texts end to end in one ASCII buffer, as an Arrow string array holds them: text i is
+    data[offsets[i]:offsets[i + 1]] (offsets: numpy int32, one more than the texts)."""
+
+    def __init__(self, data: bytes, offsets: Any):
+        self.data, self.offsets = data, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        bounds = self.offsets.tolist()
+        return (self.data[a:b].decode("ascii") for a, b in zip(bounds, bounds[1:], strict=False))
+
+
+def float_text_column(values: Any) -> TextColumn | list[str]:
+    """float_texts of a numpy array, as a TextColumn where every value is plain or zero (a regressor's predictions,
+    mostly: no Python string a value), else as float_texts gives them."""
+    import numpy
+
+    array = numpy.asarray(values, dtype=numpy.float32).ravel()
+    wide, finite, plain, found = _digits(numpy, array)
+    if not array.size or not plain.all():
+        return _batch_texts(numpy, array) if array.size else []
+    data, lengths = _plain_codes(numpy, numpy.signbit(wide), found[3], found[4], end=False)
+    offsets = numpy.zeros(len(array) + 1, dtype=numpy.int32)
+    numpy.cumsum(lengths, out=offsets[1:])
+    return TextColumn(data, offsets)
+
+
+def _digits(numpy: ModuleType, array: NDArray[numpy.float32]) -> tuple[Any, Any, Any, tuple[Any, ...]]:
+    """The values as doubles, which are finite and nonzero, which are plain (10^-3 to 10^7, and zeros), and their
+    shortest digits (_shortest)."""
+    wide = array.astype(numpy.float64)
+    magnitude = numpy.abs(wide)
+    finite = numpy.isfinite(wide) & (magnitude > 0)
+    found = _shortest(numpy, array, wide, finite)
+    plain = (finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)) | (wide == 0)
+    return wide, finite, plain, found
+
+
 def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
     """float_text of every value: the shortest digits of all of them at once (_shortest), the plain ones (10^-3 to
     10^7, and zeros) written in one pass (_plain_texts), the scientific ones from their mantissa and exponent, the
     non-finite ones by float_text."""
-    wide = array.astype(numpy.float64)
-    magnitude = numpy.abs(wide)
-    finite = numpy.isfinite(wide) & (magnitude > 0)
-    decimal, digits, exponent, integer, shift = _shortest(numpy, array, wide, finite)
-    plain = (finite & (magnitude >= _PLAIN_LOW) & (magnitude < _PLAIN_HIGH)) | (wide == 0)
+    wide, finite, plain, (decimal, digits, exponent, integer, shift) = _digits(numpy, array)
     if plain.all():
         return _plain_texts(numpy, numpy.signbit(wide), integer, shift)
     texts = numpy.empty(array.shape, dtype=object)
@@ -189,10 +226,17 @@ def _tens(numpy: ModuleType) -> Any:
 
 
 def _plain_texts(numpy: ModuleType, negative: Any, integer: Any, shift: Any) -> list[str]:
+    """_plain_codes' texts, cut apart."""
+    text = _plain_codes(numpy, negative, integer, shift, end=True)[0].decode("ascii")
+    return text.split(chr(_END))[:-1]
+
+
+def _plain_codes(numpy: ModuleType, negative: Any, integer: Any, shift: Any, end: bool) -> tuple[bytes, Any]:
     """Each (-)integer / 10**shift (a plain FLOAT's shortest decimal: at most 9 digits, below 10^7, at most 11
     after the point) written as float_text writes it: its digits, no trailing zero, at least one digit on each side
     of the point (`0.001`, `20.03961`, `1.0`). Every value is laid out in a row of ASCII codes, 9 digits before
-    the point and 11 after, and its text cut from that row: all rows in one pass, one string cut apart at the end."""
+    the point and 11 after, and its text cut from that row: all rows in one pass. Gives the texts end to end (each
+    followed by a comma if `end`) and the length of each."""
     integer, shift = integer.copy(), shift.copy()
     while True:  # 10 / 10**3 (0.0099999998 to one digit) is 0.01: no trailing zeros
         zeros = (integer % 10 == 0) & (integer != 0)
@@ -212,9 +256,9 @@ def _plain_texts(numpy: ModuleType, negative: Any, integer: Any, shift: Any) -> 
     last = 10 + decimals
     codes[rows, last] = _END
     columns = numpy.arange(22, dtype=numpy.int8)  # bytes compare faster than the int64 the columns are
-    keep = (columns >= first.astype(numpy.int8)[:, None]) & (columns <= last.astype(numpy.int8)[:, None])
-    text: str = codes[keep].tobytes().decode("ascii")
-    return text.split(chr(_END))[:-1]
+    keep = (columns >= first.astype(numpy.int8)[:, None]) & (columns < (last + end).astype(numpy.int8)[:, None])
+    text: bytes = codes[keep].tobytes()
+    return text, last - first
 
 
 _POWERS = [10**power for power in range(19)]

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcshell.runtime.values import float_text, float_texts, prediction_struct, to_float32, vector_text
+from mcshell.runtime.values import (
+    TextColumn,
+    float_text,
+    float_text_column,
+    float_texts,
+    prediction_struct,
+    to_float32,
+    vector_text,
+)
 
 np = pytest.importorskip("numpy")  # installed with xgboost (the predict extra, part of the test extra)
 
@@ -64,6 +72,19 @@ EDGES = st.sampled_from([1e-3, 0.0009999999, 0.0099999998, 9999999.0, 9999999.5,
 @given(st.lists(st.one_of(BITS, PLAIN, SHORT, POWERS, EDGES), max_size=400))
 def test_the_batch_form_agrees_with_the_single_one_on_many_values(values):
     assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
+    assert list(float_text_column(np.array(values, dtype=np.float32))) == [float_text(v) for v in values]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(PLAIN, SHORT.filter(lambda v: v == 0 or 1e-3 <= abs(v) < 1e7)), min_size=1, max_size=200))
+def test_plain_values_come_as_one_buffer_of_texts_end_to_end(values):
+    column = float_text_column(np.array(values, dtype=np.float32))
+    texts = [float_text(v) for v in values]
+    assert isinstance(column, TextColumn) or any(abs(np.float32(v)) >= 1e7 for v in values)  # rounded up to 10^7
+    if isinstance(column, TextColumn):
+        assert column.data == "".join(texts).encode("ascii")
+        assert column.offsets.tolist() == np.cumsum([0] + [len(text) for text in texts]).tolist()
+        assert len(column) == len(texts)
 
 
 @given(FLOAT32)
