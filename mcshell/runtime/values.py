@@ -103,18 +103,36 @@ class TextColumn:
 
 
 def float_text_column(values: Any) -> TextColumn | list[str]:
-    """float_texts of a numpy array, as a TextColumn where every value is plain or zero (a regressor's predictions,
-    mostly: no Python string a value), else as float_texts gives them."""
+    """float_texts of a numpy array as one TextColumn (no Python string a value): the plain values and zeros
+    written in one pass, the few others (below 10^-3, from 10^7, not finite) put in their places."""
     import numpy
 
     array = numpy.asarray(values, dtype=numpy.float32).ravel()
+    if not array.size:
+        return []
     wide, finite, plain, found = _digits(numpy, array)
-    if not array.size or not plain.all():
-        return _batch_texts(numpy, array) if array.size else []
-    data, lengths = _plain_codes(numpy, numpy.signbit(wide), found[3], found[4], end=False)
-    offsets = numpy.zeros(len(array) + 1, dtype=numpy.int32)
+    if plain.all():
+        data, lengths = _plain_codes(numpy, numpy.signbit(wide), found[3], found[4], end=False)
+        return TextColumn(data, _offsets(numpy, lengths))
+    data, plain_lengths = _plain_codes(numpy, numpy.signbit(wide[plain]), found[3][plain], found[4][plain], False)
+    places, others = _other_texts(numpy, wide, finite, plain, found)
+    lengths = numpy.zeros(len(array), dtype=numpy.int64)
+    lengths[plain] = plain_lengths
+    lengths[places] = [len(text) for text in others]
+    offsets = _offsets(numpy, lengths)
+    codes = numpy.empty(int(offsets[-1]), dtype=numpy.uint8)
+    starts = offsets[:-1][plain].astype(numpy.int64)
+    moved = starts - (numpy.cumsum(plain_lengths) - plain_lengths)  # where each plain text moves
+    codes[numpy.repeat(moved, plain_lengths) + numpy.arange(len(data))] = numpy.frombuffer(data, dtype=numpy.uint8)
+    for place, text in zip(places, others, strict=True):
+        codes[offsets[place] : offsets[place] + len(text)] = numpy.frombuffer(text.encode("ascii"), dtype=numpy.uint8)
+    return TextColumn(codes.tobytes(), offsets)
+
+
+def _offsets(numpy: ModuleType, lengths: Any) -> Any:
+    offsets = numpy.zeros(len(lengths) + 1, dtype=numpy.int32)
     numpy.cumsum(lengths, out=offsets[1:])
-    return TextColumn(data, offsets)
+    return offsets
 
 
 def _digits(numpy: ModuleType, array: NDArray[numpy.float32]) -> tuple[Any, Any, Any, tuple[Any, ...]]:
@@ -137,16 +155,27 @@ def _batch_texts(numpy: ModuleType, array: NDArray[numpy.float32]) -> list[str]:
         return _plain_texts(numpy, numpy.signbit(wide), integer, shift)
     texts = numpy.empty(array.shape, dtype=object)
     texts[plain] = _plain_texts(numpy, numpy.signbit(wide[plain]), integer[plain], shift[plain])
-    scientific = numpy.flatnonzero(finite & ~plain)
-    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
-    for index, mantissa, power, digit in zip(
-        scientific.tolist(), mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
-    ):
-        texts[index] = _SCIENTIFIC[digit] % (mantissa, power)
-    for index in numpy.flatnonzero(~finite & (wide != 0)).tolist():
-        texts[index] = float_text(float(wide[index]))
+    places, others = _other_texts(numpy, wide, finite, plain, (decimal, digits, exponent))
+    texts[places] = others
     listed: list[str] = texts.tolist()
     return listed
+
+
+def _other_texts(numpy: ModuleType, wide: Any, finite: Any, plain: Any, found: tuple[Any, ...]) -> tuple[Any, Any]:
+    """Where the values that are not plain are, and their texts: the scientific ones from their mantissa and
+    exponent, the non-finite ones by float_text."""
+    decimal, digits, exponent = found[:3]
+    scientific = numpy.flatnonzero(finite & ~plain)
+    mantissas = (decimal[scientific] / numpy.power(10.0, exponent[scientific].astype(numpy.float64))).tolist()
+    texts = [
+        _SCIENTIFIC[digit] % (mantissa, power)
+        for mantissa, power, digit in zip(
+            mantissas, exponent[scientific].tolist(), digits[scientific].tolist(), strict=True
+        )
+    ]
+    unusual = numpy.flatnonzero(~finite & (wide != 0))
+    texts += [float_text(value) for value in wide[unusual].tolist()]
+    return numpy.concatenate([scientific, unusual]).tolist(), texts
 
 
 def _shortest(numpy: ModuleType, array: NDArray[numpy.float32], wide: Any, finite: Any) -> tuple[Any, ...]:
