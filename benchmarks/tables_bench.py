@@ -1,7 +1,7 @@
 """SELECT over tables: mcshell's whole statement (parse, checks, translation, DuckDB, printing) against DuckDB's own
 time for the same query on the same data.
 
-    python benchmarks/tables_bench.py [--rows 1000000] [--predict-rows 100000] [--runs 5]
+    python benchmarks/tables_bench.py [--rows 1000000] [--predict-rows 100000] [--runs 5] [--only group-by|predict]
 
 - GROUP BY: `SELECT region, COUNT(*), AVG(spend) FROM t WHERE age > 30 GROUP BY region ORDER BY region LIMIT 100`
   over --rows rows (8 regions, ages 0-79, spends in quarters: an AVG mcshell runs, docs/tables.md), against the bare
@@ -154,6 +154,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--predict-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["group-by", "predict"], help="run one of the two benches")
     options = parser.parse_args()
     print(
         f"duckdb {duckdb.__version__}, xgboost {xgb.__version__}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
@@ -162,10 +163,11 @@ def main() -> int:
         folder = Path(temporary)
         shell = Shell(folder, folder / "store")
         try:
-            results = [
-                group_by(shell, options.rows, options.runs),
-                predict(shell, folder / "store", options.predict_rows, options.runs),
-            ]
+            results = []
+            if options.only != "predict":
+                results.append(group_by(shell, options.rows, options.runs))
+            if options.only != "group-by":
+                results.append(predict(shell, folder / "store", options.predict_rows, options.runs))
         finally:
             shell.session.close()
     return 0 if all(results) else 1

@@ -350,7 +350,10 @@ def _create(connection: Any, name: str, function: Any, parameters: list[str], re
 
 
 def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]:
-    """One call site: every row of a DuckDB vector in one batch (Runtime.run), its arguments as Python values."""
+    """One call site: every row of a DuckDB vector (or of the batch of its distinct arguments) in one batch. ML_PREDICT
+    over numbers takes them as numpy columns (Runtime.run_columns), every other call Python values (Runtime.run)."""
+    from mcshell.runtime.calls import ML_FUNCTIONS
+
     pyarrow = _arrow()
 
     kind = pyarrow.list_(pyarrow.float64()) if returns == "DOUBLE[]" else None
@@ -360,10 +363,36 @@ def _model_function(runtime: Any, call: Any, returns: str) -> Callable[..., Any]
         kind = pyarrow.string()
 
     def answer(*columns: Any) -> Any:
+        if call.function in ML_FUNCTIONS and columns and all(map(_numeric, columns)):
+            return _arrow_answers(runtime.run_columns(call, [_numbers(column) for column in columns]), kind)
         rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
         return pyarrow.array(runtime.run(call, rows), type=kind)
 
     return answer
+
+
+def _arrow_answers(answers: Any, kind: Any) -> Any:
+    """A call site's answers as an Arrow array: a TextColumn's buffers taken as they are, else from Python values."""
+    from mcshell.runtime.values import TextColumn
+
+    pyarrow = _arrow()
+    if isinstance(answers, TextColumn) and kind == pyarrow.string():
+        offsets, data = pyarrow.py_buffer(answers.offsets), pyarrow.py_buffer(answers.data)
+        return pyarrow.StringArray.from_buffers(len(answers), offsets, data)
+    return pyarrow.array(list(answers), type=kind)
+
+
+def _numeric(column: Any) -> bool:
+    """Whether a column's values reach the model as the doubles numpy reads from them: integers (below 2^63, read
+    as the nearest double, as Python's float does), floats and booleans; DECIMAL and the rest are Python values."""
+    types = _arrow().types
+    return bool(types.is_integer(column.type) or types.is_floating(column.type) or types.is_boolean(column.type))
+
+
+def _numbers(column: Any) -> Any:
+    """A numeric column as a numpy array of doubles, NaN for NULL (xgboost's missing value, as None becomes)."""
+    pyarrow = _arrow()
+    return pyarrow.compute.cast(column, pyarrow.float64(), safe=False).to_numpy(zero_copy_only=False)
 
 
 def _arithmetic(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:

@@ -9,12 +9,13 @@ function's documented type.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mcshell.runtime.records import AI_FUNCTIONS, ML_FUNCTIONS, ModelCall, RuntimeSettings
 
 if TYPE_CHECKING:  # predict (and with it the model store) is imported only when ML_PREDICT runs
     from mcshell.runtime.predict import ModelCache
+    from mcshell.runtime.values import TextColumn
 
 __all__ = ["AI_FUNCTIONS", "ML_FUNCTIONS", "ModelCall", "Runtime", "RuntimeSettings"]
 
@@ -48,6 +49,20 @@ class Runtime:
         from mcshell.runtime.remote import invoke_rows
 
         return invoke_rows(self.settings, call, rows)
+
+    def run_columns(self, call: ModelCall, columns: Sequence[Any]) -> list[object] | TextColumn:
+        """Runtime.run for ML_PREDICT over the rows these columns hold, without a Python value a row: one numpy
+        array per argument, all of one length (numbers, NaN for SQL NULL: a NULL and a NaN both reach xgboost
+        as its missing value). Gives what run gives for the same rows as Python values (their numbers rounded
+        to float32 alike), or a regressor's texts as one TextColumn (mcshell.runtime.values: the same texts end
+        to end in one buffer, as an Arrow string array holds them); raises as run does."""
+        if call.function not in ML_FUNCTIONS:
+            from mcshell.errors import RuntimeCallError
+
+            raise RuntimeCallError(f"{call.function} is not a function whose arguments run as columns")
+        from mcshell.runtime.predict import predict_columns
+
+        return predict_columns(self._models, self.settings.oss_root, call, columns)
 
     def check_location(self, location: str, inputs: Sequence[tuple[str, str]], model_type: str = "") -> str | None:
         """For CREATE MODEL / ADD VERSION of an IMPORT BOOSTED_TREE_* version: a warning text when a store is

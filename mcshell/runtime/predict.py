@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from mcshell.errors import RuntimeCallError
 from mcshell.runtime import modelfile, store
 from mcshell.runtime.records import ModelCall
-from mcshell.runtime.values import float_texts, prediction_struct
+from mcshell.runtime.values import TextColumn, float_text_column, float_texts, prediction_struct
 
 if TYPE_CHECKING:  # numpy comes with the predict extra; where it is not installed, NDArray is Any
     import numpy
@@ -210,22 +210,60 @@ def predict_rows(
     cache: ModelCache, oss_root: str | None, call: ModelCall, rows: Sequence[Sequence[object]]
 ) -> list[object]:
     """ML_PREDICT for all rows of one call site, in one batch; `cache` keeps each model loaded once."""
+    model = _ready_model(cache, oss_root, call)
+    if not rows:
+        return []
+    return _predictions(call, model, _matrix(call, rows, model.features))
+
+
+def predict_columns(
+    cache: ModelCache, oss_root: str | None, call: ModelCall, columns: Sequence[Any]
+) -> list[object] | TextColumn:
+    """predict_rows for the rows these columns hold (numpy arrays of numbers, one per argument, NaN for NULL): the
+    matrix filled a column at a time, each number rounded to float32 as numpy rounds the row's value; a regressor's
+    texts as a TextColumn where float_text_column gives one."""
+    import numpy
+
+    model = _ready_model(cache, oss_root, call)
+    count = len(columns[0]) if columns else 0
+    if not count:
+        return []
+    if len(columns) != model.features:
+        raise _fail(call, f"the model takes {model.features} features but the call passes {len(columns)} values")
+    matrix: Matrix = numpy.empty((count, model.features), dtype=numpy.float32)
+    for at, column in enumerate(columns):
+        matrix[:, at] = column
+    if model.classes:
+        return _classes(call, model, matrix)
+    texts = float_text_column(_regressed(call, model, matrix))
+    return texts if isinstance(texts, TextColumn) else list(texts)
+
+
+def _ready_model(cache: ModelCache, oss_root: str | None, call: ModelCall) -> LoadedModel:
+    """The call's model, loaded (once) and checked against the call's version."""
     model = _model_for(cache, oss_root, call)
     problem = _features_problem(model, len(call.inputs)) if call.inputs else None
     if problem:
         raise _fail(call, problem, model.path)
-    if not rows:
-        return []
-    matrix = _matrix(call, rows, model.features)
+    return model
+
+
+def _predictions(call: ModelCall, model: LoadedModel, matrix: Matrix) -> list[object]:
+    """Each row's prediction: a regressor's value as a FLOAT's text, a classifier's label and probabilities."""
     if model.classes:
         return _classes(call, model, matrix)
+    return list(float_texts(_regressed(call, model, matrix)))
+
+
+def _regressed(call: ModelCall, model: LoadedModel, matrix: Matrix) -> Any:
+    """A regressor's value for each row."""
     try:
         values = _predicted(model, matrix)
     except Exception as error:
         raise _fail(call, f"xgboost could not predict: {_xgboost_reason(error)}", model.path) from None
     # One value a row: a model of several targets (or classes, taken above) was refused as it loaded.
-    assert values.shape == (len(rows),), values.shape
-    return list(float_texts(values.reshape(-1)))
+    assert values.shape == (len(matrix),), values.shape
+    return values
 
 
 def _predicted(model: LoadedModel, matrix: Matrix, margin: bool = False) -> Any:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import struct
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcshell.runtime.values import float_text, float_texts, prediction_struct, to_float32, vector_text
+from mcshell.runtime.values import (
+    TextColumn,
+    float_text,
+    float_text_column,
+    float_texts,
+    prediction_struct,
+    to_float32,
+    vector_text,
+)
 
 np = pytest.importorskip("numpy")  # installed with xgboost (the predict extra, part of the test extra)
 
@@ -47,6 +55,39 @@ def test_a_float_is_the_shortest_decimal_in_javas_layout(value, text):
 @given(st.lists(FLOAT32, max_size=40))
 def test_the_batch_form_agrees_with_the_single_one(values):
     assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
+
+
+# The batch form writes plain values (10^-3 to 10^7, and zeros) in one pass of its own: against float_text on every
+# 32-bit pattern (each exponent as likely: NaN, infinities, subnormals, scientific values among the plain ones),
+# on plain values, on short decimals (1 to 9 digits, trailing zeros, the bounds of the plain range), and on powers
+# of two (a FLOAT's step is smaller below them) and of ten.
+BITS = st.integers(0, 2**32 - 1).map(lambda bits: float(np.array(bits, dtype=np.uint32).view(np.float32)))
+PLAIN = st.floats(1e-3, 1e7, exclude_max=True).flatmap(lambda value: st.sampled_from([value, -value]))
+SHORT = st.builds(lambda digits, places: digits / 10**places, st.integers(-(10**9), 10**9), st.integers(0, 12))
+POWERS = st.one_of(st.integers(-149, 127).map(lambda power: 2.0**power), st.integers(-45, 38).map(lambda p: 10.0**p))
+EDGES = st.sampled_from([1e-3, 0.0009999999, 0.0099999998, 9999999.0, 9999999.5, 1e7, 0.0, -0.0, 1.0, 1.4e-45])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(BITS, PLAIN, SHORT, POWERS, EDGES), max_size=400))
+def test_the_batch_form_agrees_with_the_single_one_on_many_values(values):
+    assert float_texts(np.array(values, dtype=np.float32)) == [float_text(v) for v in values]
+    assert list(float_text_column(np.array(values, dtype=np.float32))) == [float_text(v) for v in values]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(BITS, PLAIN, SHORT, POWERS, EDGES), min_size=1, max_size=200))
+def test_a_text_column_holds_the_texts_end_to_end_in_one_buffer(values):
+    column = float_text_column(np.array(values, dtype=np.float32))
+    texts = [float_text(v) for v in values]
+    assert isinstance(column, TextColumn)
+    assert column.data == "".join(texts).encode("ascii")
+    assert column.offsets.tolist() == np.cumsum([0] + [len(text) for text in texts]).tolist()
+    assert len(column) == len(texts)
+
+
+def test_a_text_column_of_no_values_is_empty():
+    assert list(float_text_column(np.array([], dtype=np.float32))) == []
 
 
 @given(FLOAT32)
