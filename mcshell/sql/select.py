@@ -248,7 +248,7 @@ class _Nodes:
             at += 1
             if depth > limit:
                 raise _too_deep(_at(node, 0))
-            queue.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
+            _children(node, depth, limit, queue)
             kind = type(node)
             if kind is exp.Column:
                 self.columns.append(cast(exp.Column, node))
@@ -266,6 +266,27 @@ class _Nodes:
                 self.queries.append(node)
             elif kind in _OPAQUE:
                 self.opaque = True
+
+
+def _children(node: exp.Expr, depth: int, limit: int, queue: list[tuple[exp.Expr, int]]) -> None:
+    """Queue a node's children with their depth (a parenthesis adds none), as iter_expressions()
+    yields them (its generator cost a third of the walk). A name (Identifier: most of a tree's
+    nodes) has nothing under it and nothing to find: it is queued only where it is too deep."""
+    for value in node.args.values():
+        if isinstance(value, list):
+            for child in value:
+                if isinstance(child, exp.Expr):
+                    _queue(child, depth, limit, queue)
+        elif isinstance(value, exp.Expr):
+            _queue(value, depth, limit, queue)
+
+
+def _queue(child: exp.Expr, depth: int, limit: int, queue: list[tuple[exp.Expr, int]]) -> None:
+    kind = type(child)
+    if kind is exp.Paren:
+        queue.append((child, depth))
+    elif kind is not exp.Identifier or depth >= limit:
+        queue.append((child, depth + 1))
 
 
 _OPAQUE = (exp.Lateral, exp.Lambda, exp.Unnest)
