@@ -81,7 +81,8 @@ def parse_select(text: str, start: int = 0) -> st.Select:
         return st.Select(text, calls, source, columns, table, tree, refs)
     shape = _TableShape(tree, nodes)
     calls = tuple(_calls(found, sites, shape.ref_of))
-    tables = tuple(_table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
+    known = shape.table_refs
+    tables = tuple(known.get(id(node)) or _table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
     return st.Select(text, calls, source, columns, table, tree, (), tables, shape.scopes, shape.refs)
 
 
@@ -415,6 +416,8 @@ def _arg(node: exp.Expr, offset: int, ref_of: dict[int, int]) -> st.Arg:
     """What the checks need to know of one argument (`ref_of`: the column refs' places, by node)."""
     while isinstance(node, exp.Paren):
         node = node.this
+    if type(node) is exp.Column:  # the most common argument, and never a constant
+        return st.Arg("column", offset, name=node.name.lower(), ref=ref_of.get(id(node), -1))
     if isinstance(node, exp.Null):
         return st.Arg("null", offset)
     constant = _constant(node)
@@ -519,6 +522,7 @@ class _TableShape:
         self.scopes: tuple[st.QueryScope, ...] = ()
         self.refs: tuple[st.ColumnRef, ...] = ()
         self.ref_of: dict[int, int] = {}
+        self.table_refs: dict[int, st.ModelRef] = {}  # the tables of the FROMs and JOINs, by node
         if nodes.opaque or not isinstance(tree, exp.Select) or tree.args.get("with_"):
             return
         self._levels: list[exp.Select] = [tree]
@@ -545,7 +549,8 @@ class _TableShape:
         items = []
         for node in [source.this, *(join.this for join in joins)]:
             if isinstance(node, exp.Table):
-                items.append(st.FromItem(node.alias_or_name.lower(), _table_ref(node), offset=_at(node.this, 0)))
+                ref = self.table_refs[id(node)] = _table_ref(node)
+                items.append(st.FromItem(node.alias_or_name.lower(), ref, offset=_at(node.this, 0)))
             elif subqueries and isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
                 self._accepted.update((id(node), id(node.this)))
                 self._levels.append(node.this)
