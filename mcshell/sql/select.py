@@ -273,21 +273,23 @@ def _children(node: exp.Expr, depth: int, limit: int, queue: list[tuple[exp.Expr
     """Queue a node's children with their depth (a parenthesis adds none), as iter_expressions()
     yields them (its generator cost a third of the walk). A name (Identifier: most of a tree's
     nodes) has nothing under it and nothing to find: it is queued only where it is too deep."""
+    deeper = depth + 1
+    names = depth >= limit
     for value in node.args.values():
-        if isinstance(value, list):
+        if isinstance(value, exp.Expr):
+            kind = type(value)
+            if kind is exp.Paren:
+                queue.append((value, depth))
+            elif kind is not exp.Identifier or names:
+                queue.append((value, deeper))
+        elif isinstance(value, list):
             for child in value:
                 if isinstance(child, exp.Expr):
-                    _queue(child, depth, limit, queue)
-        elif isinstance(value, exp.Expr):
-            _queue(value, depth, limit, queue)
-
-
-def _queue(child: exp.Expr, depth: int, limit: int, queue: list[tuple[exp.Expr, int]]) -> None:
-    kind = type(child)
-    if kind is exp.Paren:
-        queue.append((child, depth))
-    elif kind is not exp.Identifier or depth >= limit:
-        queue.append((child, depth + 1))
+                    kind = type(child)
+                    if kind is exp.Paren:
+                        queue.append((child, depth))
+                    elif kind is not exp.Identifier or names:
+                        queue.append((child, deeper))
 
 
 _OPAQUE = (exp.Lateral, exp.Lambda, exp.Unnest)
