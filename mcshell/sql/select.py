@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import cast
 
 from sqlglot import exp
@@ -172,15 +171,21 @@ def _keyword_argument(tokens: list[Token], open_at: int) -> bool:
     return False
 
 
-@contextmanager
-def nesting_room() -> Iterator[None]:
-    """Recursion room for a statement nested MAX_NESTING deep (sqlglot's parser and mcshell's evaluator recurse)."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(before, MAX_NESTING * _FRAMES_PER_LEVEL + 1000))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)
+class nesting_room:  # noqa: N801 - used as the function it was: `with nesting_room():`
+    """Recursion room for a statement nested MAX_NESTING deep (sqlglot's parser and mcshell's evaluator
+    recurse). A class rather than @contextmanager: every SELECT's parse enters it."""
+
+    __slots__ = ("_before",)
+
+    def __init__(self) -> None:
+        self._before = 0
+
+    def __enter__(self) -> None:
+        self._before = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(self._before, MAX_NESTING * _FRAMES_PER_LEVEL + 1000))
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        sys.setrecursionlimit(self._before)
 
 
 def _too_deep(offset: int) -> ParseError:
