@@ -192,6 +192,10 @@ class _Resolver:
     def _resolve(self, ref: st.ColumnRef) -> str:
         sources = self._sources(ref.level)
         parts = ref.parts
+        if len(parts) == 1 and len(sources) == 1:  # most refs: `c` in a query over one table
+            found = sources[0][1].get(parts[0])
+            if found is not None:
+                return found
         qualified = [columns for alias, columns in sources if alias == parts[0]] if len(parts) > 1 else []
         if qualified:
             name, columns_list, rest = parts[1], qualified[:1], parts[2:]
