@@ -599,12 +599,20 @@ def _column_parts(column: exp.Column) -> tuple[tuple[str, ...], exp.Expr]:
     """A column's name parts, lower case, and its first part's node (`c` and `t.c` without a walk)."""
     args = column.args
     if args.get("db") is None:
+        this = cast(exp.Expr, args.get("this"))  # what column.this gives
+        name = _identifier_text(this) if type(this) is exp.Identifier else column.name
         table = args.get("table")
         if table is None:
-            return (column.name.lower(),), column.this
-        return (table.name.lower(), column.name.lower()), table
+            return (name.lower(),), this
+        return (_identifier_text(table).lower(), name.lower()), table
     parts = column.parts
     return tuple(part.name.lower() for part in parts), parts[0]
+
+
+def _identifier_text(node: exp.Expr) -> str:
+    """`node.name` without sqlglot's chain of properties: an Identifier's text is its `this`."""
+    text = node.args.get("this") if type(node) is exp.Identifier else None
+    return text if isinstance(text, str) else node.name
 
 
 def result_args(select: st.Select) -> tuple[st.Arg, ...] | None:
