@@ -50,10 +50,22 @@ def _columns_json(columns: tuple[TableColumnMeta, ...]) -> str:
     return json.dumps([[c.name, c.type, c.comment, c.not_null] for c in columns], ensure_ascii=False)
 
 
+# The columns of the JSON texts read, by text: a script's statements read the few tables it names
+# again and again, and the same text is always the same columns (records nobody changes: a change
+# is a new record). Emptied when it holds many, so it never grows with the catalog.
+_READ_COLUMNS: dict[str, tuple[TableColumnMeta, ...]] = {}
+_READ_COLUMNS_MAX = 512
+
+
 def _columns_from(text: str) -> tuple[TableColumnMeta, ...]:
-    return tuple(
-        TableColumnMeta(name, kind, comment, bool(not_null)) for name, kind, comment, not_null in json.loads(text)
-    )
+    found = _READ_COLUMNS.get(text)
+    if found is None:
+        if len(_READ_COLUMNS) >= _READ_COLUMNS_MAX:
+            _READ_COLUMNS.clear()
+        found = _READ_COLUMNS[text] = tuple(
+            TableColumnMeta(name, kind, comment, bool(not_null)) for name, kind, comment, not_null in json.loads(text)
+        )
+    return found
 
 
 def _table_from(row: Any) -> TableMeta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar, cast
 
 from mcshell.catalog.connection import catalog_error
 from mcshell.catalog.records import Model, Project
@@ -17,6 +18,7 @@ from mcshell.errors import CatalogError
 
 # The one statement that writes a project row: a project is never changed or removed once written.
 INSERT_PROJECT = "INSERT OR IGNORE INTO projects (name, owner, create_time) VALUES (?, ?, ?)"
+_T = TypeVar("_T")
 
 
 class Transactions:
@@ -29,6 +31,9 @@ class Transactions:
         # Forgotten whenever what they were read under ends: see Catalog.get_project, get_model.
         self._projects: dict[str, Project] = {}
         self._models: dict[tuple[str, str], Model] = {}
+        # Records read through remembered() (a table's, by rules/columns.py), each with the
+        # connection's count of changed rows when it was read: any write since makes it read again.
+        self._remembered: dict[tuple[str, ...], tuple[int, object]] = {}
         # The session's project, seen by reads as if it existed; written (if it still is not) by every
         # write transaction, atomically with the statement that writes first: reading never writes.
         self.expected: Project | None = None
@@ -64,9 +69,24 @@ class Transactions:
         """A batch is open: False again after a commit, or after SQLite rolled it back itself."""
         return self._db.in_transaction
 
+    def remembered(self, key: tuple[str, ...], read: Callable[[], _T]) -> _T:
+        """What `read()` returns, read once in the open transaction while it writes nothing (the
+        tables a statement's checks read twice: INSERT ... SELECT's, a self join's); forgotten,
+        as the models are, when the transaction ends or a statement of a batch is undone. An
+        error is not remembered; outside a transaction, nothing is."""
+        changes = self._db.total_changes
+        known = self._remembered.get(key)
+        if known is not None and known[0] == changes:
+            return cast(_T, known[1])
+        value = read()
+        if self._db.in_transaction:
+            self._remembered[key] = (changes, value)
+        return value
+
     def commit_batch(self) -> None:
         """Commit the batch's statements; on failure none of them is kept."""
         self._models.clear()  # once the write lock is let go, other processes may change them
+        self._remembered.clear()
         if self._db.in_transaction:
             self._commit()
 
@@ -105,6 +125,7 @@ class Transactions:
         """Forget every remembered record: a project created by what is undone is gone again."""
         self._projects.clear()
         self._models.clear()
+        self._remembered.clear()
 
     @contextmanager
     def errors(self) -> Iterator[None]:
@@ -144,6 +165,7 @@ class Transaction:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
         of = self._of
         of._models.clear()  # see Catalog.get_model
+        of._remembered.clear()
         if kind is None:
             of._commit()
             return

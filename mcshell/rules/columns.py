@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mcshell.catalog.tables import TableMeta
+from mcshell.catalog.tables import TableColumnMeta, TableMeta
 from mcshell.errors import NoSuchTable, SemanticError, TableNotFound, shortened
 from mcshell.rules import access, privileges
 from mcshell.rules.context import Context
@@ -79,8 +79,10 @@ def read_table(ref: st.ModelRef, ctx: Context, words: str = _WORDS) -> TableMeta
     """A table a query reads: it exists and the user holds Select on it."""
     from mcshell.rules.tables import find_table
 
-    try:
-        table = find_table(ctx, access.resolve(ref, ctx, changes=False), ref.offset)
+    target = access.resolve(ref, ctx, changes=False)
+    key = ("table", target.project, target.name)
+    try:  # read once in the statement's transaction: INSERT ... SELECT's checks read its tables twice
+        table = ctx.catalog.remembered(key, lambda: find_table(ctx, target, ref.offset))
     except NoSuchTable as error:  # the SELECT's own error: --skip-unsupported skips it, as before
         raise TableNotFound(error.message, error.offset, words) from None
     access.require_on_table(ctx, privileges.SELECT, table)
@@ -92,8 +94,23 @@ def table_key(ref: st.ModelRef) -> str:
 
 
 def table_columns(table: TableMeta) -> _Columns:
-    """A table's columns as a query reads them: its data columns, then its partition columns."""
-    return {column.name: _base_type(column.type) for column in (*table.columns, *table.partition_columns)}
+    """A table's columns as a query reads them: its data columns, then its partition columns (a
+    dict nobody changes: the catalog gives the same column records for the same stored columns,
+    so each layout's dict is made once)."""
+    key = (id(table.columns), id(table.partition_columns))
+    known = _LAYOUTS.get(key)
+    if known is not None and known[0] is table.columns and known[1] is table.partition_columns:
+        return known[2]
+    if len(_LAYOUTS) >= _LAYOUTS_MAX:
+        _LAYOUTS.clear()
+    columns = {column.name: _base_type(column.type) for column in (*table.columns, *table.partition_columns)}
+    _LAYOUTS[key] = (table.columns, table.partition_columns, columns)  # the records held: their ids stay theirs
+    return columns
+
+
+_ColumnRecords = tuple[TableColumnMeta, ...]
+_LAYOUTS: dict[tuple[int, int], tuple[_ColumnRecords, _ColumnRecords, _Columns]] = {}
+_LAYOUTS_MAX = 512
 
 
 _BASE_TYPES: dict[str, str] = {}  # a column type as written -> its base type: a script names few
@@ -175,6 +192,10 @@ class _Resolver:
     def _resolve(self, ref: st.ColumnRef) -> str:
         sources = self._sources(ref.level)
         parts = ref.parts
+        if len(parts) == 1 and len(sources) == 1:  # most refs: `c` in a query over one table
+            found = sources[0][1].get(parts[0])
+            if found is not None:
+                return found
         qualified = [columns for alias, columns in sources if alias == parts[0]] if len(parts) > 1 else []
         if qualified:
             name, columns_list, rest = parts[1], qualified[:1], parts[2:]

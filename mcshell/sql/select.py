@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import cast
 
 from sqlglot import exp
@@ -81,7 +80,8 @@ def parse_select(text: str, start: int = 0) -> st.Select:
         return st.Select(text, calls, source, columns, table, tree, refs)
     shape = _TableShape(tree, nodes)
     calls = tuple(_calls(found, sites, shape.ref_of))
-    tables = tuple(_table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
+    known = shape.table_refs
+    tables = tuple(known.get(id(node)) or _table_ref(node) for node in nodes.tables if _reads_table(node, nodes))
     return st.Select(text, calls, source, columns, table, tree, (), tables, shape.scopes, shape.refs)
 
 
@@ -171,15 +171,21 @@ def _keyword_argument(tokens: list[Token], open_at: int) -> bool:
     return False
 
 
-@contextmanager
-def nesting_room() -> Iterator[None]:
-    """Recursion room for a statement nested MAX_NESTING deep (sqlglot's parser and mcshell's evaluator recurse)."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(before, MAX_NESTING * _FRAMES_PER_LEVEL + 1000))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)
+class nesting_room:  # noqa: N801 - used as the function it was: `with nesting_room():`
+    """Recursion room for a statement nested MAX_NESTING deep (sqlglot's parser and mcshell's evaluator
+    recurse). A class rather than @contextmanager: every SELECT's parse enters it."""
+
+    __slots__ = ("_before",)
+
+    def __init__(self) -> None:
+        self._before = 0
+
+    def __enter__(self) -> None:
+        self._before = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(self._before, MAX_NESTING * _FRAMES_PER_LEVEL + 1000))
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> None:
+        sys.setrecursionlimit(self._before)
 
 
 def _too_deep(offset: int) -> ParseError:
@@ -248,7 +254,7 @@ class _Nodes:
             at += 1
             if depth > limit:
                 raise _too_deep(_at(node, 0))
-            queue.extend((child, depth + (type(child) is not exp.Paren)) for child in node.iter_expressions())
+            _children(node, depth, limit, queue)
             kind = type(node)
             if kind is exp.Column:
                 self.columns.append(cast(exp.Column, node))
@@ -266,6 +272,29 @@ class _Nodes:
                 self.queries.append(node)
             elif kind in _OPAQUE:
                 self.opaque = True
+
+
+def _children(node: exp.Expr, depth: int, limit: int, queue: list[tuple[exp.Expr, int]]) -> None:
+    """Queue a node's children with their depth (a parenthesis adds none), as iter_expressions()
+    yields them (its generator cost a third of the walk). A name (Identifier: most of a tree's
+    nodes) has nothing under it and nothing to find: it is queued only where it is too deep."""
+    deeper = depth + 1
+    names = depth >= limit
+    for value in node.args.values():
+        if isinstance(value, exp.Expr):
+            kind = type(value)
+            if kind is exp.Paren:
+                queue.append((value, depth))
+            elif kind is not exp.Identifier or names:
+                queue.append((value, deeper))
+        elif isinstance(value, list):
+            for child in value:
+                if isinstance(child, exp.Expr):
+                    kind = type(child)
+                    if kind is exp.Paren:
+                        queue.append((child, depth))
+                    elif kind is not exp.Identifier or names:
+                        queue.append((child, deeper))
 
 
 _OPAQUE = (exp.Lateral, exp.Lambda, exp.Unnest)
@@ -394,6 +423,8 @@ def _arg(node: exp.Expr, offset: int, ref_of: dict[int, int]) -> st.Arg:
     """What the checks need to know of one argument (`ref_of`: the column refs' places, by node)."""
     while isinstance(node, exp.Paren):
         node = node.this
+    if type(node) is exp.Column:  # the most common argument, and never a constant
+        return st.Arg("column", offset, name=node.name.lower(), ref=ref_of.get(id(node), -1))
     if isinstance(node, exp.Null):
         return st.Arg("null", offset)
     constant = _constant(node)
@@ -498,6 +529,7 @@ class _TableShape:
         self.scopes: tuple[st.QueryScope, ...] = ()
         self.refs: tuple[st.ColumnRef, ...] = ()
         self.ref_of: dict[int, int] = {}
+        self.table_refs: dict[int, st.ModelRef] = {}  # the tables of the FROMs and JOINs, by node
         if nodes.opaque or not isinstance(tree, exp.Select) or tree.args.get("with_"):
             return
         self._levels: list[exp.Select] = [tree]
@@ -524,7 +556,8 @@ class _TableShape:
         items = []
         for node in [source.this, *(join.this for join in joins)]:
             if isinstance(node, exp.Table):
-                items.append(st.FromItem(node.alias_or_name.lower(), _table_ref(node), offset=_at(node.this, 0)))
+                ref = self.table_refs[id(node)] = _table_ref(node)
+                items.append(st.FromItem(node.alias_or_name.lower(), ref, offset=_at(node.this, 0)))
             elif subqueries and isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
                 self._accepted.update((id(node), id(node.this)))
                 self._levels.append(node.this)
@@ -566,12 +599,20 @@ def _column_parts(column: exp.Column) -> tuple[tuple[str, ...], exp.Expr]:
     """A column's name parts, lower case, and its first part's node (`c` and `t.c` without a walk)."""
     args = column.args
     if args.get("db") is None:
+        this = cast(exp.Expr, args.get("this"))  # what column.this gives
+        name = _identifier_text(this) if type(this) is exp.Identifier else column.name
         table = args.get("table")
         if table is None:
-            return (column.name.lower(),), column.this
-        return (table.name.lower(), column.name.lower()), table
+            return (name.lower(),), this
+        return (_identifier_text(table).lower(), name.lower()), table
     parts = column.parts
     return tuple(part.name.lower() for part in parts), parts[0]
+
+
+def _identifier_text(node: exp.Expr) -> str:
+    """`node.name` without sqlglot's chain of properties: an Identifier's text is its `this`."""
+    text = node.args.get("this") if type(node) is exp.Identifier else None
+    return text if isinstance(text, str) else node.name
 
 
 def result_args(select: st.Select) -> tuple[st.Arg, ...] | None:
