@@ -1,0 +1,84 @@
+"""SELECT over tables computes every integer result it would print or test, and refuses one past its type's range
+wherever the evaluator of VALUES does (MaxCompute 2.0 reports an error for an overflow: docs/local-evaluation.md),
+however DuckDB's optimizer rewrites the condition or short-circuits AND, OR and NULL."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import without_excerpts
+
+from mcshell.output.console import Console
+from mcshell.session import Session, SessionOptions
+
+NOW = "2026-12-07 16:00:00"
+PAST = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
+
+
+@pytest.fixture
+def session(catalog):
+    out, err = io.StringIO(), io.StringIO()
+    s = Session(SessionOptions(str(catalog), "ALIYUN$alice", "my_project"), Console(out, err), lambda: NOW)
+    s.run_script(
+        [
+            "CREATE TABLE w (a INT, f BOOLEAN);\n",
+            "INSERT INTO w VALUES (2147483647, TRUE), (-2147483648, FALSE);\n",
+            "CREATE TABLE u (i INT, b BIGINT);\n",
+            "INSERT INTO u VALUES (1, 0), (5, -9223372036854775807);\n",
+            "CREATE TABLE o (a INT);\n",
+        ]
+    )
+    yield s
+    s.close()
+
+
+def run(session, sql: str) -> tuple[str, str]:
+    for stream in (session.console.out, session.console.err):
+        stream.seek(0)
+        stream.truncate()
+    session.run_script([sql + "\n"])
+    return session.console.out.getvalue(), without_excerpts(session.console.err.getvalue())
+
+
+INT_PAST = "2147483648 is past INT's range: MaxCompute 2.0 reports an overflow"
+
+
+@pytest.mark.parametrize(
+    "sql, column, reason",
+    [
+        ("SELECT COUNT(*) FROM w WHERE a + 1 > 0;", 30, INT_PAST),
+        ("SELECT COUNT(*) FROM w WHERE -a > 0;", 31, INT_PAST),
+        ("SELECT COUNT(*) FROM w WHERE a < 0 AND a + 1 > 5;", 40, INT_PAST),
+        ("SELECT COUNT(*) FROM w WHERE f OR a + a > 0;", 35, "4294967294 " + INT_PAST[11:]),
+        ("SELECT NULL * (a + a) FROM w;", 16, "4294967294 " + INT_PAST[11:]),
+        ("SELECT COUNT(*) FROM w x JOIN w y ON x.a + 1 > 0;", 40, INT_PAST),
+        ("SELECT COUNT(*) FROM w HAVING MAX(a) + 1 > 0;", 31, INT_PAST),
+        (
+            "SELECT i FROM u WHERE 1 - b > 0;",
+            23,
+            "9223372036854775808 is past BIGINT's range: MaxCompute 2.0 reports an overflow",
+        ),
+        ("SELECT a % 0 FROM w;", 8, "% by zero (what MaxCompute gives is not documented)"),
+    ],
+)
+def test_an_integer_result_past_its_range_is_refused_however_duckdb_would_rewrite_it(session, sql, column, reason):
+    assert run(session, sql) == ("", PAST.format(column, reason))
+
+
+def test_insert_select_writes_no_row_where_a_result_is_past_its_range(session):
+    assert run(session, "INSERT INTO o SELECT a FROM w WHERE a + 1 > 5;") == ("", PAST.format(37, INT_PAST))
+    assert run(session, "SELECT COUNT(*) FROM o;") == ("+-----+\n| _c0 |\n+-----+\n| 0   |\n+-----+\n", "OK\n")
+
+
+def test_results_in_range_and_three_valued_logic_still_answer(session):
+    assert run(
+        session, "SELECT a - 1, a % 3, f AND a - 1 > 0, f OR a - 1 < 0, NULL > a - 1 FROM w WHERE a > 0 LIMIT 5;"
+    ) == (
+        "+------------+-----+------+------+------+\n"
+        "| _c0        | _c1 | _c2  | _c3  | _c4  |\n"
+        "+------------+-----+------+------+------+\n"
+        "| 2147483646 | 1   | true | true | NULL |\n"
+        "+------------+-----+------+------+------+\n",
+        "OK\n",
+    )
