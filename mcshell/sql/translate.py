@@ -382,7 +382,11 @@ class _Translator(_Expressions):
 
     def __init__(self, tree: exp.Select, resolve: Resolve, call_types: Mapping[int, str]):
         super().__init__(tree, call_types)
-        self.from_sql = self._from(resolve)
+        self.from_sql = self._from(resolve) if tree.args.get("from_") is not None else ""
+        if not self.from_sql and any(tree.args.get(key) for key in _CLAUSES - {"expressions"}):
+            raise Refused("a SELECT without FROM with clauses other than its select list is not run over rows")
+        if not self.from_sql and self.aggregated:
+            raise Refused("an aggregate without FROM is not run over rows")
 
     # -- FROM and JOIN ----------------------------------------------------------------------------------
     def _from(self, resolve: Resolve) -> str:
@@ -433,7 +437,7 @@ class _Translator(_Expressions):
             _boolean(kind, "WHERE", where.this)
         grouping = self._grouping()
         plain_where = f" WHERE {condition}" if condition and not _calls_in(where) else ""
-        body += ", ".join(parts) + " FROM " + self.from_sql + self._answers(plain_where)
+        body += ", ".join(parts) + (" FROM " + self.from_sql if self.from_sql else "") + self._answers(plain_where)
         body += (f" WHERE {condition}" if condition else "") + grouping
         if self.tree.args.get("distinct") and not all(_keyed(kind) for kind in types):
             raise Refused("DISTINCT over DOUBLE or model results is not run locally")

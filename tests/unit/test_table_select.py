@@ -419,3 +419,20 @@ def test_over_values_too_null_sorts_before_every_value(session):
     assert run(session, sql.format("DESC"))[0] == grid(
         "+------+", "| a    |", "+------+", "| 2    |", "| 1    |", "| NULL |", "+------+"
     )
+
+
+def test_insert_select_without_from_writes_its_one_row_and_refuses_what_it_cannot_run(session):
+    assert run(session, "CREATE TABLE k (s STRING, n BIGINT); INSERT INTO k SELECT 'x', 1 + 2;") == ("", "OK\nOK\n")
+    refused = "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
+    assert run(session, "INSERT INTO k SELECT 'y', COUNT(*);") == (
+        "",
+        refused.format("an aggregate without FROM is not run over rows"),
+    )
+    assert run(session, "INSERT INTO k SELECT 'y', 3 LIMIT 1;") == (
+        "",
+        refused.format("a SELECT without FROM with clauses other than its select list is not run over rows"),
+    )
+    assert run(session, "SELECT s, n FROM k;") == (
+        grid("+---+---+", "| s | n |", "+---+---+", "| x | 3 |", "+---+---+"),
+        "OK\n",
+    )
