@@ -436,3 +436,13 @@ def test_insert_select_without_from_writes_its_one_row_and_refuses_what_it_canno
         grid("+---+---+", "| s | n |", "+---+---+", "| x | 3 |", "+---+---+"),
         "OK\n",
     )
+
+
+def test_an_integer_constant_past_bigint_is_a_double_as_the_2_0_edition_types_it(session):
+    """https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-v2-0-data-type-edition: "If it
+    exceeds BIGINT, it is treated as DOUBLE"."""
+    assert run(session, "CREATE TABLE n (b BIGINT); INSERT INTO n (b) VALUES (9223372036854775808);") == (
+        "",
+        "OK\nFAILED: ODPS-0130071:[1,54] Semantic analysis exception - Cannot insert into target table because column "
+        "number/types are different: column b is bigint, found DOUBLE\n",
+    )
