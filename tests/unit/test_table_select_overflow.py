@@ -8,6 +8,8 @@ import io
 
 import pytest
 from conftest import without_excerpts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mcshell.output.console import Console
 from mcshell.session import Session, SessionOptions
@@ -27,6 +29,7 @@ def session(catalog):
             "CREATE TABLE u (i INT, b BIGINT);\n",
             "INSERT INTO u VALUES (1, 0), (5, -9223372036854775807);\n",
             "CREATE TABLE o (a INT);\n",
+            "CREATE TABLE h (a INT, b BIGINT, f BOOLEAN);\n",
         ]
     )
     yield s
@@ -82,3 +85,59 @@ def test_results_in_range_and_three_valued_logic_still_answer(session):
         "+------------+-----+------+------+------+\n",
         "OK\n",
     )
+
+
+# -- the table path against the evaluator of VALUES, on the same rows ----------------------------------------
+_INTS = ("0", "1", "2", "(-1)", "2147483647", "(-2147483648)", "NULL")
+_CELLS = {"a": ("0", "1", "-2", "2147483647", "-2147483648", "NULL"), "b": ("0", "3", "-9223372036854775807", "NULL")}
+
+
+def _integer_expressions() -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(("a", "b", *_INTS))
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.builds(lambda x, op, y: f"({x} {op} {y})", inner, st.sampled_from("+-*%"), inner),
+            st.builds(lambda x: f"(-{x})", inner),
+        ),
+        max_leaves=4,
+    )
+
+
+def _conditions() -> st.SearchStrategy[str]:
+    integers = _integer_expressions()
+    leaves = st.one_of(
+        st.just("f"),
+        st.builds(lambda x, op, y: f"({x} {op} {y})", integers, st.sampled_from(("=", "<", ">=", "<>")), integers),
+        st.builds(lambda x: f"({x} IS NULL)", integers),
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.builds(lambda x, op, y: f"({x} {op} {y})", inner, st.sampled_from(("AND", "OR")), inner),
+            st.builds(lambda x: f"(NOT {x})", inner),
+        ),
+        max_leaves=4,
+    )
+
+
+_ROWS = st.lists(
+    st.tuples(st.sampled_from(_CELLS["a"]), st.sampled_from(_CELLS["b"]), st.sampled_from(("TRUE", "FALSE", "NULL"))),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_ROWS, item=_integer_expressions(), test=_conditions(), where=_conditions())
+def test_the_table_path_answers_as_values_does_or_refuses(session, rows, item, test, where):
+    values = ", ".join(f"(CAST({a} AS INT), CAST({b} AS BIGINT), CAST({f} AS BOOLEAN))" for a, b, f in rows)
+    plain = ", ".join(f"({a}, {b}, {f})" for a, b, f in rows)
+    assert run(session, f"INSERT OVERWRITE TABLE h VALUES {plain};") == ("", "OK\n")
+    query = f"SELECT {item}, {test} FROM {{}} WHERE {where};"
+    expected = run(session, query.format(f"VALUES {values} t(a, b, f)"))
+    found = run(session, query.format("h"))
+    if expected[1] == "OK\n" and found[1] == "OK\n":
+        assert found == expected
+    elif " is past " in expected[1] or " by zero " in expected[1]:
+        assert found[0] == "" and found[1].startswith("FAILED: "), (query, expected, found)
