@@ -221,7 +221,7 @@ class _Expressions:
 
     def paren(self, node: exp.Paren) -> tuple[str, str]:
         sql, kind = self.expr(node.this)
-        return f"({sql})", kind
+        return (sql if _null_constant(sql) else f"({sql})"), kind  # a NULL stays recognizable as one
 
     def column(self, node: exp.Column) -> tuple[str, str]:
         if isinstance(node.this, exp.Star) or node.args.get("db"):
@@ -569,8 +569,11 @@ def _sum(sql: str, kind: str, offset: int) -> tuple[str, str]:
         fits = held.sum_fits(kind).format(f"sum({sql})")
         return f"(CASE WHEN {fits} IS NOT FALSE THEN sum({sql}) ELSE {_error(offset, reason)} END)", kind
     result = sem.total([Typed(None, kind)]).type
-    if result == "BIGINT":
-        return f"CAST(sum({sql}) AS BIGINT)", "BIGINT"
+    if result == "BIGINT":  # DuckDB sums integers exactly as a HUGEINT: past BIGINT refused at the SUM
+        past = f"sum({sql}) || ' is past BIGINT''s range: MaxCompute 2.0 reports an overflow'"
+        bound = sem.INTEGERS["BIGINT"]
+        check = f"WHEN sum({sql}) NOT BETWEEN {-bound} AND {bound - 1} THEN {_error_of(offset, past)}"
+        return f"(CASE {check} ELSE CAST(sum({sql}) AS BIGINT) END)", "BIGINT"
     return _exact(sql, f"sum({sql})", offset, "SUM"), "DOUBLE"
 
 
@@ -721,9 +724,9 @@ def _integer_arithmetic(symbol: str, a: str, b: str, kind: str, offset: int) -> 
 
 def _evaluated_null(a: str, b: str, duck: str) -> str:
     """A NULL of DuckDB type `duck`, after both operands are computed (one past its range refuses, as in the
-    evaluator): DuckDB drops the operands of an operator next to a NULL unevaluated; NULLIF of a hash keeps them."""
-    values = f"hash({a}, {b})"
-    return f"CAST(nullif({values}, {values}) AS {duck})"
+    evaluator): DuckDB drops the other operand of an operator next to a NULL it can prove (a constant, or what its
+    statistics show), so the NULL is mc_null's (rows/query.py), of a hash of both."""
+    return f"CAST(mc_null(hash({a}, {b})) AS {duck})"
 
 
 def _may_refuse(sql: str) -> bool:
@@ -740,8 +743,9 @@ def _both_computed(word: str, a: str, b: str) -> str:
 
 
 def _null_constant(sql: str) -> bool:
-    """Whether `sql` is a NULL constant as _literal writes one."""
-    return sql == "NULL" or (sql.startswith("CAST(NULL AS ") and sql.count("(") == 1)
+    """Whether `sql` is a NULL constant as _literal writes one, or an _evaluated_null (DuckDB skips an operator's
+    other operand where one is NULL in every row of a vector: the operator's NULL must compute it)."""
+    return sql == "NULL" or (sql.startswith("CAST(NULL AS ") and sql.count("(") == 1) or sql.startswith("CAST(mc_null(")
 
 
 def _cast(sql: str, kind: str) -> str:

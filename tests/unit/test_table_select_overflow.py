@@ -55,6 +55,7 @@ INT_PAST = "2147483648 is past INT's range: MaxCompute 2.0 reports an overflow"
         ("SELECT COUNT(*) FROM w WHERE a < 0 AND a + 1 > 5;", 40, INT_PAST),
         ("SELECT COUNT(*) FROM w WHERE f OR a + a > 0;", 35, "4294967294 " + INT_PAST[11:]),
         ("SELECT NULL * (a + a) FROM w;", 16, "4294967294 " + INT_PAST[11:]),
+        ("SELECT COUNT(*) FROM w WHERE (a + NULL) = (a + a);", 44, "4294967294 " + INT_PAST[11:]),
         ("SELECT COUNT(*) FROM w x JOIN w y ON x.a + 1 > 0;", 40, INT_PAST),
         ("SELECT COUNT(*) FROM w HAVING MAX(a) + 1 > 0;", 31, INT_PAST),
         (
@@ -63,6 +64,11 @@ INT_PAST = "2147483648 is past INT's range: MaxCompute 2.0 reports an overflow"
             "9223372036854775808 is past BIGINT's range: MaxCompute 2.0 reports an overflow",
         ),
         ("SELECT a % 0 FROM w;", 8, "% by zero (what MaxCompute gives is not documented)"),
+        (
+            "SELECT SUM(b - 1) FROM u;",
+            8,
+            "-9223372036854775809 is past BIGINT's range: MaxCompute 2.0 reports an overflow",
+        ),
     ],
 )
 def test_an_integer_result_past_its_range_is_refused_however_duckdb_would_rewrite_it(session, sql, column, reason):
