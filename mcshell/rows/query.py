@@ -256,6 +256,7 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
     for name, (function, parameters, returns) in rules.items():
         rule = failures.guard(_nonempty(function, returns), len(parameters))
         _create(connection, name, rule, parameters, returns, special=False)
+    _create(connection, "mc_null", _null, ["UBIGINT"], "BOOLEAN", special=True)  # it returns NULLs
     for rule_site in t.rules:
         row_rule = failures.guard(_rows_of(rule_site.run, rule_site.returns), len(rule_site.arguments))
         _create(connection, rule_site.udf, row_rule, list(rule_site.arguments), rule_site.returns, special=True)
@@ -427,6 +428,13 @@ def _row_by_row(offset: int, rule: Callable[..., Typed], symbol: str, a: Any, b:
         for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)
     ]
     return _arrow().array(values, type=kind)
+
+
+def _null(hashes: Any) -> Any:
+    """NULL for each row: a NULL the SQL computes its operands for (translate._evaluated_null), which DuckDB cannot
+    see is always NULL, so it never drops an operator's other operand unevaluated."""
+    pyarrow = _arrow()
+    return pyarrow.nulls(len(hashes), type=pyarrow.bool_())
 
 
 def _compare_double(symbols: Any, offsets: Any, a: Any, b: Any) -> Any:

@@ -459,7 +459,11 @@ def _constant(node: exp.Expr) -> tuple[object, str] | None:
             return None
         number = -number if negative else number
         if isinstance(number, int):
-            return number, "INT" if abs(number) <= _INT_MAX else "BIGINT"
+            return (
+                (number, "INT" if abs(number) <= _INT_MAX else "BIGINT")
+                if abs(number) < 2**63
+                else (float(number), "DOUBLE")
+            )
         return number, "DOUBLE"
     if isinstance(node, exp.Cast):  # one look at the operand: twice per level would double with each CAST
         inner_constant = _constant(node.this)

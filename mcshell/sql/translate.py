@@ -221,7 +221,7 @@ class _Expressions:
 
     def paren(self, node: exp.Paren) -> tuple[str, str]:
         sql, kind = self.expr(node.this)
-        return f"({sql})", kind
+        return (sql if _null_constant(sql) else f"({sql})"), kind  # a NULL stays recognizable as one
 
     def column(self, node: exp.Column) -> tuple[str, str]:
         if isinstance(node.this, exp.Star) or node.args.get("db"):
@@ -254,11 +254,11 @@ class _Expressions:
         symbol = _ARITHMETIC[type(node)]
         (a, a_type), (b, b_type) = self.expr(node.this), self.expr(node.expression)
         kind = sem.arithmetic(symbol, Typed(None, a_type), Typed(None, b_type)).type
-        if kind == "NULL":
-            return "NULL", "NULL"
-        if kind in sem.INTEGERS:  # exact, and DuckDB's overflow error where MaxCompute 2.0 reports one
-            return f"({_cast(a, kind)} {symbol} {_cast(b, kind)})", kind
         offset = _offset(node)
+        if kind == "NULL" or _null_constant(a) or _null_constant(b):  # DuckDB would not compute the other operand
+            return _evaluated_null(a, b, DUCKDB_NAMES.get(kind, "INTEGER")), kind
+        if kind in sem.INTEGERS:
+            return _integer_arithmetic(symbol, _cast(a, kind), _cast(b, kind), kind, offset), kind
         x, y = self._double(a, a_type, offset), self._double(b, b_type, offset)
         return f"mc_arithmetic('{symbol}', {offset}, {x}, {y})", "DOUBLE"
 
@@ -273,14 +273,16 @@ class _Expressions:
     def comparison(self, node: exp.Binary) -> tuple[str, str]:
         symbol = _COMPARISONS[type(node)]
         (a, a_type), (b, b_type) = self.expr(node.this), self.expr(node.expression)
+        null = "NULL" in (a_type, b_type) or _null_constant(a) or _null_constant(b)
         if held.held(a_type) or held.held(b_type):
-            return _held_comparison(symbol, (a, a_type), (b, b_type)), "BOOLEAN"
+            sql = _held_comparison(symbol, (a, a_type), (b, b_type))
+            return (_evaluated_null(a, b, "BOOLEAN") if null else sql), "BOOLEAN"
         kind = sem.comparison_kind(a_type, b_type)
         ordering = symbol not in ("=", "<>")
-        if kind == "NULL":
-            return "CAST(NULL AS BOOLEAN)", "BOOLEAN"
         if kind == "BOOLEAN" and ordering:
             raise Refused("ordering BOOLEAN values is not run locally")
+        if kind == "NULL" or null:  # NULL once both operands are computed, as the evaluator computes them
+            return _evaluated_null(a, b, "BOOLEAN"), "BOOLEAN"
         if kind in ("INTEGER", "BOOLEAN") or (kind == "STRING" and not ordering):
             return f"({a} {symbol} {b})", "BOOLEAN"
         offset = _offset(node)
@@ -304,6 +306,8 @@ class _Expressions:
         (a, a_type), (b, b_type) = self.expr(node.this), self.expr(node.expression)
         word = "AND" if isinstance(node, exp.And) else "OR"
         (sem.logic_and if word == "AND" else sem.logic_or)(Typed(None, a_type), Typed(None, b_type))
+        if _may_refuse(a) or _may_refuse(b):
+            return _both_computed(word, a, b), "BOOLEAN"
         return f"({a} {word} {b})", "BOOLEAN"
 
     def negation(self, node: exp.Neg) -> tuple[str, str]:
@@ -311,6 +315,8 @@ class _Expressions:
         kind = sem.negate(Typed(None, kind)).type
         if kind not in sem.INTEGERS and kind not in ("DOUBLE", "NULL"):
             raise Refused(f"unary - on a {kind} value is not run locally")
+        if kind in sem.INTEGERS:
+            return _integer_arithmetic("-", "0", sql, kind, _offset(node)), kind
         return f"(- {sql})", kind
 
     def call(self, node: exp.Anonymous) -> tuple[str, str]:
@@ -376,7 +382,11 @@ class _Translator(_Expressions):
 
     def __init__(self, tree: exp.Select, resolve: Resolve, call_types: Mapping[int, str]):
         super().__init__(tree, call_types)
-        self.from_sql = self._from(resolve)
+        self.from_sql = self._from(resolve) if tree.args.get("from_") is not None else ""
+        if not self.from_sql and any(tree.args.get(key) for key in _CLAUSES - {"expressions"}):
+            raise Refused("a SELECT without FROM with clauses other than its select list is not run over rows")
+        if not self.from_sql and self.aggregated:
+            raise Refused("an aggregate without FROM is not run over rows")
 
     # -- FROM and JOIN ----------------------------------------------------------------------------------
     def _from(self, resolve: Resolve) -> str:
@@ -427,7 +437,7 @@ class _Translator(_Expressions):
             _boolean(kind, "WHERE", where.this)
         grouping = self._grouping()
         plain_where = f" WHERE {condition}" if condition and not _calls_in(where) else ""
-        body += ", ".join(parts) + " FROM " + self.from_sql + self._answers(plain_where)
+        body += ", ".join(parts) + (" FROM " + self.from_sql if self.from_sql else "") + self._answers(plain_where)
         body += (f" WHERE {condition}" if condition else "") + grouping
         if self.tree.args.get("distinct") and not all(_keyed(kind) for kind in types):
             raise Refused("DISTINCT over DOUBLE or model results is not run locally")
@@ -559,8 +569,11 @@ def _sum(sql: str, kind: str, offset: int) -> tuple[str, str]:
         fits = held.sum_fits(kind).format(f"sum({sql})")
         return f"(CASE WHEN {fits} IS NOT FALSE THEN sum({sql}) ELSE {_error(offset, reason)} END)", kind
     result = sem.total([Typed(None, kind)]).type
-    if result == "BIGINT":
-        return f"CAST(sum({sql}) AS BIGINT)", "BIGINT"
+    if result == "BIGINT":  # DuckDB sums integers exactly as a HUGEINT: past BIGINT refused at the SUM
+        past = f"sum({sql}) || ' is past BIGINT''s range: MaxCompute 2.0 reports an overflow'"
+        bound = sem.INTEGERS["BIGINT"]
+        check = f"WHEN sum({sql}) NOT BETWEEN {-bound} AND {bound - 1} THEN {_error_of(offset, past)}"
+        return f"(CASE {check} ELSE CAST(sum({sql}) AS BIGINT) END)", "BIGINT"
     return _exact(sql, f"sum({sql})", offset, "SUM"), "DOUBLE"
 
 
@@ -635,7 +648,7 @@ _RULES: dict[type, _Rule] = {
 def _held_comparison(symbol: str, a: tuple[str, str], b: tuple[str, str]) -> str:
     """A comparison of a DECIMAL, DATE, DATETIME or TIMESTAMP (column_types.comparison: exact, or refused)."""
     if "NULL" in (a[1], b[1]):
-        return "CAST(NULL AS BOOLEAN)"
+        return "CAST(NULL AS BOOLEAN)"  # the caller computes the operands
     common = held.comparison(a[1], b[1])
     x, y = (f"CAST({sql} AS {common})" if common else sql for sql, _ in (a, b))
     return f"({x} {symbol} {y})"
@@ -695,6 +708,46 @@ def _string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _integer_arithmetic(symbol: str, a: str, b: str, kind: str, offset: int) -> str:
+    """+ - * % of integers of type `kind`, computed exactly as a HUGEINT and checked against the type's range in
+    the expression itself: DuckDB's optimizer rewrites `a + 1 > 0` as `a > -1`, so relying on its own overflow
+    error would answer where MaxCompute 2.0 reports one (sem.integer). `%` by zero is refused at the operator."""
+    wide = f"(CAST({a} AS HUGEINT) {symbol} CAST({b} AS HUGEINT))"
+    bound = sem.INTEGERS[kind]
+    past = f"{wide} || ' is past {kind}''s range: MaxCompute 2.0 reports an overflow'"
+    checks = f"WHEN {wide} NOT BETWEEN {-bound} AND {bound - 1} THEN {_error_of(offset, past)} "
+    if symbol == "%":
+        by_zero = _error(offset, "% by zero (what MaxCompute gives is not documented)")
+        checks = f"WHEN CAST({b} AS HUGEINT) = 0 THEN {by_zero} "
+    return f"(CASE {checks}ELSE CAST({wide} AS {DUCKDB_NAMES[kind]}) END)"
+
+
+def _evaluated_null(a: str, b: str, duck: str) -> str:
+    """A NULL of DuckDB type `duck`, after both operands are computed (one past its range refuses, as in the
+    evaluator): DuckDB drops the other operand of an operator next to a NULL it can prove (a constant, or what its
+    statistics show), so the NULL is mc_null's (rows/query.py), of a hash of both."""
+    return f"CAST(mc_null(hash({a}, {b})) AS {duck})"
+
+
+def _may_refuse(sql: str) -> bool:
+    """Whether the SQL this module wrote may raise a refusal (an error() check, or a function it registers)."""
+    return "error(" in sql or "mc_" in sql
+
+
+def _both_computed(word: str, a: str, b: str) -> str:
+    """Three-valued AND or OR with both operands computed for every row, as the evaluator computes them (DuckDB's
+    AND and OR skip an operand the other decides, and reorder WHERE's): FALSE, NULL, TRUE as 0, 1, 2, and AND the
+    least of them, OR the greatest."""
+    x, y = (f"coalesce(CAST({sql} AS INTEGER) * 2, 1)" for sql in (a, b))
+    return f"(CASE {'least' if word == 'AND' else 'greatest'}({x}, {y}) WHEN 0 THEN FALSE WHEN 2 THEN TRUE END)"
+
+
+def _null_constant(sql: str) -> bool:
+    """Whether `sql` is a NULL constant as _literal writes one, or an _evaluated_null (DuckDB skips an operator's
+    other operand where one is NULL in every row of a vector: the operator's NULL must compute it)."""
+    return sql == "NULL" or (sql.startswith("CAST(NULL AS ") and sql.count("(") == 1) or sql.startswith("CAST(mc_null(")
+
+
 def _cast(sql: str, kind: str) -> str:
     return f"CAST({sql} AS {DUCKDB_NAMES[kind]})" if kind in DUCKDB_NAMES else sql
 
@@ -708,7 +761,12 @@ def _from_item(source: _Source) -> str:
 
 
 def _error(offset: int, reason: str) -> str:
-    return f"error({_string(f'{REFUSED}:{offset}:{reason}')})"
+    return _error_of(offset, _string(reason))
+
+
+def _error_of(offset: int, reason: str) -> str:
+    """DuckDB's error() with a refusal whose reason is the VARCHAR expression `reason`, placed at `offset`."""
+    return f"error({_string(f'{REFUSED}:{offset}:')} || {reason})"
 
 
 def _guard(sql: str, kind: str) -> str:

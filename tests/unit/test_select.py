@@ -55,6 +55,8 @@ def test_model_names_in_one_to_three_parts_backquoted_or_not():
     [
         ("1", st.Arg("constant", type="INT", value=1)),
         ("10000000000", st.Arg("constant", type="BIGINT", value=10000000000)),
+        ("9223372036854775807", st.Arg("constant", type="BIGINT", value=9223372036854775807)),
+        ("9223372036854775808", st.Arg("constant", type="DOUBLE", value=9.223372036854775808e18)),  # past BIGINT
         ("-2.5", st.Arg("constant", type="DOUBLE", value=-2.5)),
         ("0.22438f", st.Arg("constant", type="FLOAT", value=0.22438)),
         ("10L", st.Arg("constant", type="BIGINT", value=10)),

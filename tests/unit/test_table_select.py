@@ -175,12 +175,12 @@ REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell doe
     [
         (
             "SELECT id, age * 2147483647 FROM t;",
-            1,
-            "a result past its type's range: MaxCompute 2.0 reports an overflow",
+            12,
+            "66571993057 is past INT's range: MaxCompute 2.0 reports an overflow",
         ),
         ("SELECT id FROM t WHERE spend > 1e308 * 10;", 32, "a DOUBLE overflow (MaxCompute 2.0 reports an error)"),
         ("SELECT id, spend / 0 FROM t;", 12, "division by zero (what MaxCompute gives is not documented)"),
-        ("SELECT id, age % 0 FROM t;", 1, "% by zero (what MaxCompute gives is not documented)"),
+        ("SELECT id, age % 0 FROM t;", 12, "% by zero (what MaxCompute gives is not documented)"),
         (
             "SELECT id, 'abc' * age FROM t;",
             12,
@@ -418,4 +418,31 @@ def test_over_values_too_null_sorts_before_every_value(session):
     )
     assert run(session, sql.format("DESC"))[0] == grid(
         "+------+", "| a    |", "+------+", "| 2    |", "| 1    |", "| NULL |", "+------+"
+    )
+
+
+def test_insert_select_without_from_writes_its_one_row_and_refuses_what_it_cannot_run(session):
+    assert run(session, "CREATE TABLE k (s STRING, n BIGINT); INSERT INTO k SELECT 'x', 1 + 2;") == ("", "OK\nOK\n")
+    refused = "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
+    assert run(session, "INSERT INTO k SELECT 'y', COUNT(*);") == (
+        "",
+        refused.format("an aggregate without FROM is not run over rows"),
+    )
+    assert run(session, "INSERT INTO k SELECT 'y', 3 LIMIT 1;") == (
+        "",
+        refused.format("a SELECT without FROM with clauses other than its select list is not run over rows"),
+    )
+    assert run(session, "SELECT s, n FROM k;") == (
+        grid("+---+---+", "| s | n |", "+---+---+", "| x | 3 |", "+---+---+"),
+        "OK\n",
+    )
+
+
+def test_an_integer_constant_past_bigint_is_a_double_as_the_2_0_edition_types_it(session):
+    """https://www.alibabacloud.com/help/en/maxcompute/user-guide/maxcompute-v2-0-data-type-edition: "If it
+    exceeds BIGINT, it is treated as DOUBLE"."""
+    assert run(session, "CREATE TABLE n (b BIGINT); INSERT INTO n (b) VALUES (9223372036854775808);") == (
+        "",
+        "OK\nFAILED: ODPS-0130071:[1,54] Semantic analysis exception - Cannot insert into target table because column "
+        "number/types are different: column b is bigint, found DOUBLE\n",
     )
