@@ -58,7 +58,10 @@ def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
     shapes = {"float": _REAL, "double": _REAL, "decimal": _DECIMAL, "date": _DATE, "datetime": _DATETIME}
     shapes.update({"timestamp": _TIMESTAMP, "timestamp_ntz": _TIMESTAMP, **dict.fromkeys(_INTEGERS, _INTEGER)})
     if base in shapes:
-        return f"regexp_full_match(v, '{shapes[base]}')", f"CAST(v AS {target})", kind if base == "decimal" else base
+        shape = f"regexp_full_match(v, '{shapes[base]}')"
+        if base in ("float", "double"):  # no Infinity in the store (a value beyond the type's range)
+            shape += f" AND isfinite(TRY_CAST(v AS {target}))"
+        return shape, f"CAST(v AS {target})", kind if base == "decimal" else base
     if base in ("varchar", "char"):
         size = int(kind[kind.index("(") + 1 : -1])
         return f"length(v) <= {size}", "v", kind

@@ -63,6 +63,8 @@ def insert_select(store: RowStore, table: TableMeta, name: str, key: int, sql: s
     )
     (count,) = found.fetchone()
     _require_not_null(store, table, name, key)
+    _require_lengths(store, table, name, key)
+    _require_finite(store, table, name, key)
     return int(count)
 
 
@@ -70,11 +72,45 @@ def _require_not_null(store: RowStore, table: TableMeta, name: str, key: int) ->
     """A NOT NULL column the query gave a NULL fails the statement (its rows, in the open DuckDB
     transaction, go with it), as a VALUES NULL does in the checks (rules/insert.py)."""
     for column in (c for c in table.columns if c.not_null):
-        found = store.connection.execute(
-            f"SELECT 1 FROM {name} WHERE {SEGMENT_COLUMN} = {key} AND {quote_name(column.name)} IS NULL LIMIT 1"
-        ).fetchone()
-        if found is not None:
+        if _any_written(store, name, key, f"{quote_name(column.name)} IS NULL"):
             raise SemanticError(f"column {column.name} is NOT NULL: the query gives it a NULL", 0)
+
+
+def _require_lengths(store: RowStore, table: TableMeta, name: str, key: int) -> None:
+    """A VARCHAR(n) or CHAR(n) column the query gave a longer string fails the statement, nothing
+    written (mcshell's decision, docs/tables.md "INSERT": what MaxCompute does is not documented)."""
+    for column in table.columns:
+        size = string_length(column.type)
+        if size is not None and _any_written(store, name, key, f"length({quote_name(column.name)}) > {size}"):
+            raise NotRunLocally(
+                f"mcshell does not run this locally: the query gives column {column.name} ({column.type}) "
+                f"a value longer than {size} characters"
+            )
+
+
+def _require_finite(store: RowStore, table: TableMeta, name: str, key: int) -> None:
+    """An Infinity or NaN the query gave a FLOAT or DOUBLE column fails the statement: MaxCompute
+    2.0 reports a DOUBLE overflow as an error, and its stored values hold no NaN or Infinity."""
+    for column in (c for c in table.columns if c.type.lower() in ("float", "double")):
+        if _any_written(store, name, key, f"NOT isfinite({quote_name(column.name)})"):
+            raise NotRunLocally(
+                f"mcshell does not run this locally: the query gives column {column.name} ({column.type}) "
+                "an Infinity or NaN (a DOUBLE overflow: MaxCompute 2.0 reports an error)"
+            )
+
+
+def string_length(mc_type: str) -> int | None:
+    """n of `varchar(n)` or `char(n)`; None for any other type."""
+    name, _, rest = mc_type.lower().replace(" ", "").partition("(")
+    return int(rest.rstrip(")")) if name in ("varchar", "char") and rest else None
+
+
+def _any_written(store: RowStore, name: str, key: int, condition: str) -> bool:
+    """Whether a row of segment `key` meets `condition` (SQL over the table's columns)."""
+    found = store.connection.execute(
+        f"SELECT 1 FROM {name} WHERE {SEGMENT_COLUMN} = {key} AND ({condition}) LIMIT 1"
+    ).fetchone()
+    return found is not None
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
