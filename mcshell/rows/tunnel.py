@@ -266,8 +266,9 @@ def download(ctx: Context, table: TableMeta, partition: str | None, path: str, f
 
 def _as_text(column: TableColumnMeta) -> str:
     name = quote_name(column.name)
-    if column.type.lower() == "datetime":
-        return f"strftime({name}, '%Y-%m-%d %H:%M:%S')"
+    formats = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}  # year 0 as 0000, not 0001 (BC)
+    if column.type.lower() in formats:
+        return f"strftime({name}, '{formats[column.type.lower()]}')"
     return f"CAST({name} AS VARCHAR)"
 
 

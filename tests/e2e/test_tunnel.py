@@ -218,3 +218,17 @@ def test_another_process_holding_the_rows_is_one_failed_line(mcshell, tmp_path, 
     )
     assert run(mcshell, tmp_path, "tunnel download t out.csv;").status == 0
     assert (tmp_path / "out.csv").read_text() == "1\n"  # the refused upload wrote nothing
+
+
+def test_dates_from_year_0000_to_9999_go_in_and_come_back_as_written(mcshell, tmp_path):
+    edges = "0000-01-01,0000-01-01 00:00:00\n9999-12-31,9999-12-31 23:59:59\n"
+    (tmp_path / "in.csv").write_text(edges)
+    (tmp_path / "bad.csv").write_text("10000-01-01,2026-01-01 00:00:00\n")
+    done = run(mcshell, tmp_path, "CREATE TABLE d (d DATE, t DATETIME); tunnel upload in.csv d; "
+               "tunnel download d out.csv; tunnel upload bad.csv d;")  # fmt: skip
+    assert (done.stderr, done.status) == (
+        "OK\nOK\nOK\nFAILED: ODPS-0010000: Tunnel error - bad.csv, line 1, column 1 (d): format error - '10000-01-01' "
+        "is not a valid DATE value\n",
+        1,
+    )
+    assert (tmp_path / "out.csv").read_text() == edges
