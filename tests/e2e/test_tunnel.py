@@ -232,3 +232,39 @@ def test_dates_from_year_0000_to_9999_go_in_and_come_back_as_written(mcshell, tm
         1,
     )
     assert (tmp_path / "out.csv").read_text() == edges
+
+
+def test_a_blank_line_is_a_record_of_one_empty_field_and_a_bom_is_skipped(mcshell, tmp_path):
+    files = {
+        "lf.csv": "1,a\n\n2,b\nx,c\n",  # a blank line: a column mismatch at its own line, before the bad 4th
+        "crlf.csv": "1,a\r\n\r\n2,b\r\n",
+        "quoted.csv": '1,"a\n\nb"\n2,b\n\n',  # -cf true: the blank line inside a value is not a record
+        "bad-first.csv": "x,a\n\n2,b\n",  # a bad value before the blank line is the error
+        "one.csv": "1\n\n2\n",  # one column: the blank line is a NULL
+        "bom-crlf.csv": "\ufeffa,1\r\nb,2\r\n",
+        "bom.txt": "\ufeffa|1##b|2##",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+    script = (
+        "CREATE TABLE t (id BIGINT, s STRING); CREATE TABLE o (id BIGINT); CREATE TABLE b (s STRING, id BIGINT); "
+        "tunnel upload lf.csv t; tunnel upload crlf.csv t; tunnel upload -cf true crlf.csv t; "
+        "tunnel upload -cf true quoted.csv t; tunnel upload bad-first.csv t; tunnel upload one.csv o; "
+        "tunnel upload bom-crlf.csv b; tunnel upload -fd '|' -rd '##' bom.txt b; "
+        "tunnel download -cf true t t.csv; tunnel download -ni N o o.csv; tunnel download b b.csv;"
+    )
+    done = mcshell(*USER, "--continue-on-error", "-e", script, cwd=tmp_path)
+    mismatch = "column mismatch -,expected 2 columns, 1 columns found, please check data or delimiter"
+    assert [line for line in done.stderr.splitlines() if not line.startswith(" ")] == [
+        *["OK"] * 3,
+        f"FAILED: ODPS-0010000: Tunnel error - lf.csv, line 2: {mismatch}",
+        f"FAILED: ODPS-0010000: Tunnel error - crlf.csv, line 2: {mismatch}",
+        f"FAILED: ODPS-0010000: Tunnel error - crlf.csv, line 2: {mismatch}",
+        f"FAILED: ODPS-0010000: Tunnel error - quoted.csv, line 3: {mismatch}",
+        "FAILED: ODPS-0010000: Tunnel error - bad-first.csv, line 1, column 1 (id): format error - 'x' is not a "
+        "valid BIGINT value",
+        *["OK"] * 6,
+    ]
+    assert (tmp_path / "t.csv").read_text() == ""
+    assert (tmp_path / "o.csv").read_text() == "1\nN\n2\n"
+    assert (tmp_path / "b.csv").read_text() == "a,1\nb,2\na,1\nb,2\n"
