@@ -62,7 +62,11 @@ def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
         if base in ("float", "double"):  # no Infinity in the store (a value beyond the type's range)
             shape += f" AND isfinite(TRY_CAST(v AS {target}))"
         return shape, f"CAST(v AS {target})", kind if base == "decimal" else base
-    if base in ("varchar", "char"):
+    if base == "char":
+        from mcshell.rows.write import refuse_char
+
+        refuse_char(column, "tunnel")
+    if base == "varchar":
         size = int(kind[kind.index("(") + 1 : -1])
         return f"length(v) <= {size}", "v", kind
     if base == "string":

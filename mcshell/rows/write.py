@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mcshell.catalog.tables import Segment, TableMeta
+from mcshell.catalog.tables import Segment, TableColumnMeta, TableMeta
 from mcshell.errors import InvalidPartitionKey, NotRunLocally, PartitionLimit, SemanticError
 from mcshell.rows.store import SEGMENT_COLUMN, RowStore
 from mcshell.rows.types import duckdb_type, quote_name
@@ -29,6 +29,8 @@ def insert_rows(
     in order, into `partition` (`k=v/k2=v2`, created if missing; None for a table without
     partitions). OVERWRITE replaces the partition's (or the table's) rows. Returns the row count."""
     values = list(rows)
+    for column in table.columns:
+        refuse_char(column, "an INSERT")
 
     def fill(store: RowStore, name: str, key: int) -> int:
         if values:
@@ -99,6 +101,21 @@ def _require_finite(store: RowStore, table: TableMeta, name: str, key: int) -> N
             )
 
 
+CHAR_REFUSED = (
+    "a CHAR(n) value is padded with spaces that comparisons ignore (the data types page, "
+    "https://www.alibabacloud.com/help/en/maxcompute/latest/maxcompute-v2-0-data-type-edition); mcshell "
+    "does not store one"
+)
+
+
+def refuse_char(column: TableColumnMeta, what: str) -> None:
+    """A CHAR(n) column is not written nor read by `what` (mcshell's decision, docs/tables.md "Rows")."""
+    if column.type.lower().replace(" ", "").startswith("char("):
+        raise NotRunLocally(
+            f"mcshell does not run this locally: {what} of a {column.type} column ({column.name}): {CHAR_REFUSED}"
+        )
+
+
 def string_length(mc_type: str) -> int | None:
     """n of `varchar(n)` or `char(n)`; None for any other type."""
     name, _, rest = mc_type.lower().replace(" ", "").partition("(")
@@ -127,6 +144,7 @@ def check_query_types(store: RowStore, table: TableMeta, sql: str) -> None:
             f"{len(table.columns)} of {table.project}.{table.name}"
         )
     for source, column in zip(found, table.columns, strict=True):
+        refuse_char(column, "an INSERT")
         target = duckdb_type(column.type)
         if not _keeps_value(source.upper(), target):
             raise NotRunLocally(

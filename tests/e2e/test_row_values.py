@@ -47,3 +47,30 @@ def test_a_value_beyond_double_or_float_is_refused_by_insert_and_by_tunnel_uploa
         "is not a valid FLOAT value",
         "OK",
     ]
+
+
+def test_a_char_column_is_not_written_by_insert_nor_by_tunnel(shell, tmp_path):
+    (tmp_path / "c.csv").write_text("ab\n")
+    script = (
+        "CREATE TABLE c (c CHAR(3)); CREATE TABLE s (s STRING); INSERT INTO s VALUES ('ab');"
+        f"INSERT INTO c VALUES ('ab'); INSERT INTO c SELECT s FROM s; tunnel upload {tmp_path}/c.csv c;"
+    )
+    run = shell("--continue-on-error", "-e", script)
+    why = (
+        "a CHAR(n) value is padded with spaces that comparisons ignore (the data types page, "
+        "https://www.alibabacloud.com/help/en/maxcompute/latest/maxcompute-v2-0-data-type-edition); mcshell does "
+        "not store one"
+    )
+    assert (run.verdicts, run.status) == (
+        ["OK"] * 3
+        + [
+            "FAILED: ODPS-0130071:[1,84] Semantic analysis exception - mcshell does not run this locally: an INSERT "
+            f"of a char(3) column (c): {why}",
+            "FAILED: ODPS-0130071:[1,113] Semantic analysis exception - mcshell does not run this locally: an INSERT "
+            f"of a char(3) column (c): {why}",
+            f"FAILED: ODPS-0130071:[1,{script.rindex(' c;') + 2}] Semantic analysis exception - mcshell does not "
+            "run this locally: tunnel "
+            f"of a char(3) column (c): {why}",
+        ],
+        1,
+    )

@@ -9,7 +9,7 @@ from conftest import catalog_rows
 USER = ("--user", "ALIYUN$alice@example.com")
 ALL_TYPES = (
     "CREATE TABLE all_types (a TINYINT, b SMALLINT, c INT, d BIGINT, e FLOAT, f DOUBLE, g DECIMAL(10,2), h STRING, "
-    "i VARCHAR(10), j CHAR(5), k BOOLEAN, l DATE, m DATETIME, n TIMESTAMP);"
+    "i VARCHAR(10), j VARCHAR(5), k BOOLEAN, l DATE, m DATETIME, n TIMESTAMP);"
 )
 # NULLs (empty fields), quotes, the delimiter and a line break inside values, unicode, every scalar type's
 # limits; an empty string is quoted ("") so that it does not read as NULL.
