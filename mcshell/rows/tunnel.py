@@ -298,12 +298,28 @@ def download(ctx: Context, table: TableMeta, partition: str | None, path: str, f
     try:
         rows = store.live_rows_sql(table, ordered=True, spec=partition or None)
         limit = f" LIMIT {fmt.limit}" if fmt.limit is not None else ""
-        texts = ", ".join(_as_text(c) for c in table.columns)
         order = " ORDER BY mcshell_branch, mcshell_row"
+        _refuse_reals(store, table, f"SELECT * FROM ({rows}) AS live{order}{limit}")
+        texts = ", ".join(_as_text(c) for c in table.columns)
         cursor = store.connection.execute(f"SELECT {texts} FROM ({rows}) AS live{order}{limit}")
         return _write_file(path, fmt, [c.name for c in table.columns], _batches(cursor))
     finally:
         store.close()
+
+
+def _refuse_reals(store: RowStore, table: TableMeta, rows: str) -> None:
+    """A FLOAT or DOUBLE value is not downloaded (mcshell's decision, docs/tables.md "tunnel"): odpscmd
+    writes a DOUBLE through a DecimalFormat and a FLOAT through Java's Float.toString, text the tunnel
+    pages do not document; a NULL is written as any NULL."""
+    for column in (c for c in table.columns if c.type.lower() in ("float", "double")):
+        found = store.connection.execute(
+            f"SELECT 1 FROM ({rows}) WHERE {quote_name(column.name)} IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if found is not None:
+            raise NotRunLocally(
+                f"mcshell does not run this locally: tunnel download of a {column.type} value (column "
+                f"{column.name}): odpscmd's text form of one is not documented"
+            )
 
 
 def _as_text(column: TableColumnMeta) -> str:
