@@ -281,8 +281,8 @@ def _reader_error(path: str, text: str, blank: int | None, expected: int) -> Tun
     where = f"{path}, line {line.group(1)}" if line else path
     counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if counts:
-        expected, found = counts.groups()
-        return TunnelError(f"{where}: {column_mismatch(int(expected), int(found))}")
+        wanted, found = counts.groups()
+        return TunnelError(f"{where}: {column_mismatch(int(wanted), int(found))}")
     if "unterminated quote" in text:
         return TunnelError(f"{where}: a quoted value is not closed")
     if "Invalid unicode" in text or "valid UTF-8" in text:

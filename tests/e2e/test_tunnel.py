@@ -11,8 +11,8 @@ ALL_TYPES = (
     "CREATE TABLE all_types (a TINYINT, b SMALLINT, c INT, d BIGINT, e FLOAT, f DOUBLE, g DECIMAL(10,2), h STRING, "
     "i VARCHAR(10), j VARCHAR(5), k BOOLEAN, l DATE, m DATETIME, n TIMESTAMP);"
 )
-# NULLs (empty fields; FLOAT and DOUBLE values are not downloaded), quotes, the delimiter and a line break inside values, unicode, every scalar type's
-# limits; an empty string is quoted ("") so that it does not read as NULL.
+# NULLs (empty fields; FLOAT and DOUBLE values are not downloaded), quotes, the delimiter and a line break
+# inside values, unicode, every scalar type's limits; an empty string is quoted ("") so that it does not read as NULL.
 ALL_TYPES_CSV = (
     '-128,-32768,-2147483648,-9223372036854775808,,,-12345678.90,"a,b ""q""",é日本,abc,true,2026-12-07,'
     "2026-12-07 10:11:12,2026-12-07 10:11:12.123456789\n"
