@@ -58,8 +58,15 @@ def value_rule(column: TableColumnMeta) -> tuple[str, str, str]:
     shapes = {"float": _REAL, "double": _REAL, "decimal": _DECIMAL, "date": _DATE, "datetime": _DATETIME}
     shapes.update({"timestamp": _TIMESTAMP, "timestamp_ntz": _TIMESTAMP, **dict.fromkeys(_INTEGERS, _INTEGER)})
     if base in shapes:
-        return f"regexp_full_match(v, '{shapes[base]}')", f"CAST(v AS {target})", kind if base == "decimal" else base
-    if base in ("varchar", "char"):
+        shape = f"regexp_full_match(v, '{shapes[base]}')"
+        if base in ("float", "double"):  # no Infinity in the store (a value beyond the type's range)
+            shape += f" AND isfinite(TRY_CAST(v AS {target}))"
+        return shape, f"CAST(v AS {target})", kind if base == "decimal" else base
+    if base == "char":
+        from mcshell.rows.write import refuse_char
+
+        refuse_char(column, "tunnel")
+    if base == "varchar":
         size = int(kind[kind.index("(") + 1 : -1])
         return f"length(v) <= {size}", "v", kind
     if base == "string":
@@ -114,13 +121,15 @@ def reader_sql(path: str, table: TableMeta, fmt: TunnelFormat) -> str:
         ]  # fmt: skip
         return f"SELECT *, {count} AS mcshell_fields FROM read_csv({_text(path)}, {', '.join(options)})"
     rd, ni = _text(fmt.record_delimiter), _text(fmt.null_indicator)
-    body = f"CASE WHEN suffix(content, {rd}) THEN content[:length(content) - length({rd})] ELSE content END"
-    lines = f"CASE WHEN content = '' THEN []::VARCHAR[] ELSE string_split({body}, {rd}) END"
+    text = "CASE WHEN starts_with(content, chr(65279)) THEN content[2:] ELSE content END"  # a UTF-8 BOM, as read_csv
+    body = f"CASE WHEN suffix(t, {rd}) THEN t[:length(t) - length({rd})] ELSE t END"
+    lines = f"CASE WHEN t = '' THEN []::VARCHAR[] ELSE string_split({body}, {rd}) END"
     fields = ", ".join(f"CASE WHEN f[{at + 1}] = {ni} THEN NULL ELSE f[{at + 1}] END AS f{at}" for at in range(count))
     return (
         f"SELECT {fields}, len(f) AS mcshell_fields, mcshell_record FROM (SELECT mcshell_record, "
         f"string_split(line, {_text(fmt.field_delimiter)}) AS f FROM (SELECT generate_subscripts(l, 1) AS "
-        f"mcshell_record, unnest(l) AS line FROM (SELECT {lines} AS l FROM read_text({_text(path)}))) "
+        f"mcshell_record, unnest(l) AS line FROM (SELECT {lines} AS l FROM (SELECT {text} AS t FROM "
+        f"read_text({_text(path)})))) "
         f"WHERE mcshell_record > {int(fmt.header)})"
     )
 
@@ -134,8 +143,13 @@ def upload(ctx: Context, table: TableMeta, partition: str | None, path: str, fmt
     from mcshell.rows.write import write_segment
 
     rules = [value_rule(column) for column in table.columns]
+    # read_csv drops a blank record where a table has two columns or more; odpscmd reads it as one
+    # empty field (aliyun-odps-console BlockRecordReader.splitLine): a column mismatch at its line.
+    blank = first_blank_record(path, fmt) if len(rules) > 1 and not _cut_as_text(fmt) else None
 
     def fill(store: RowStore, name: str, key: int) -> int:
+        if blank is not None:
+            raise _BadFile("")
         converted = [
             _converted(rule, column, f"f{at}")
             for at, (rule, column) in enumerate(zip(rules, table.columns, strict=True))
@@ -155,7 +169,27 @@ def upload(ctx: Context, table: TableMeta, partition: str | None, path: str, fmt
     try:
         return write_segment(ctx, table, partition, overwrite, fill)
     except _BadFile as bad:
-        raise _bad_file(path, table, fmt, rules, str(bad)) from None
+        raise _bad_file(path, table, fmt, rules, str(bad), blank) from None
+
+
+def first_blank_record(path: str, fmt: TunnelFormat) -> int | None:
+    """The number of the file's first empty record (the header counted), outside a quoted value of a
+    -cf true file; None if it has none. A record delimiter at the file's very end ends the last record."""
+    import mmap
+
+    delimiter = fmt.record_delimiter.encode("utf-8")
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            at = 0 if data[: len(delimiter)] == delimiter else data.find(delimiter * 2)
+            while at >= 0:
+                start = at if at == 0 else at + len(delimiter)
+                before = data[:start].split(b'"') if fmt.csv else [data[:start]]
+                if len(before) % 2:  # an even number of quotes before it: not inside a value
+                    return 1 + sum(piece.count(delimiter) for piece in before[::2])
+                at = data.find(delimiter * 2, at + 1)
+    except (OSError, ValueError):  # an empty file cannot be mapped; one that cannot be read fails later
+        return None
+    return None
 
 
 def _converted(rule: tuple[str, str, str], column: TableColumnMeta, field: str) -> str:
@@ -171,23 +205,31 @@ def _converted(rule: tuple[str, str, str], column: TableColumnMeta, field: str) 
 
 
 def _bad_file(
-    path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]], text: str
+    path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]], text: str, blank: int | None
 ) -> TunnelError:
-    """Where the file is bad: its first bad value (a second pass, on a connection of its own), or
-    what DuckDB's reader said (the second pass reads the file again, and fails as the first did)."""
+    """Where the file is bad: its first bad value before its first blank record (a second pass, on a
+    connection of its own), else that blank record, or what DuckDB's reader said (the second pass
+    reads the file again, and fails as the first did)."""
     duckdb = duckdb_module()
     connection = duckdb.connect(":memory:")
     try:
-        found = _first_bad_value(connection, path, table, fmt, rules)
+        found = _first_bad_value(connection, path, table, fmt, rules, blank)
     except duckdb.Error as again:
-        return _reader_error(path, str(again))
+        return _reader_error(path, str(again), blank, len(rules))
     finally:
         connection.close()
-    return found if found is not None else _reader_error(path, text)
+    if found is None and blank is not None:
+        return TunnelError(f"{path}, line {blank}: {column_mismatch(len(rules), 1)}")
+    return found if found is not None else _reader_error(path, text, None, len(rules))
 
 
 def _first_bad_value(
-    connection: Any, path: str, table: TableMeta, fmt: TunnelFormat, rules: list[tuple[str, str, str]]
+    connection: Any,
+    path: str,
+    table: TableMeta,
+    fmt: TunnelFormat,
+    rules: list[tuple[str, str, str]],
+    before: int | None,
 ) -> TunnelError | None:
     connection.execute(f"CREATE TEMP TABLE mcshell_upload AS {reader_sql(path, table, fmt)}")
     # read_text's records are numbered; read_csv's are in the order read (the header counted).
@@ -200,7 +242,8 @@ def _first_bad_value(
     found = connection.execute(
         f"SELECT {record} AS line, mcshell_fields, [{', '.join(checks)}], "
         f"[{', '.join('f' + str(at) for at in range(len(checks)))}] FROM mcshell_upload "
-        f"WHERE mcshell_fields <> {len(checks)} OR NOT ({' AND '.join(f'({c})' for c in checks)}) ORDER BY line LIMIT 1"
+        f"WHERE ({record}) < {before if before is not None else 2**62} AND (mcshell_fields <> {len(checks)} "
+        f"OR NOT ({' AND '.join(f'({c})' for c in checks)})) ORDER BY line LIMIT 1"
     ).fetchone()
     if found is None:
         return None
@@ -227,17 +270,19 @@ def column_mismatch(expected: int, found: int) -> str:
     return f"column mismatch -,expected {expected} columns, {found} columns found, please check data or delimiter"
 
 
-def _reader_error(path: str, text: str) -> TunnelError:
+def _reader_error(path: str, text: str, blank: int | None, expected: int) -> TunnelError:
     """DuckDB's CSV reader's error, in odpscmd's words where they are documented (the record's
-    number is DuckDB's `Line`, the header counted)."""
+    number is DuckDB's `Line`, the header counted); a blank record before it is the error."""
     import re
 
     line = re.search(r"CSV Error on Line: (\d+)", text)
+    if blank is not None and (line is None or int(line.group(1)) >= blank):
+        return TunnelError(f"{path}, line {blank}: {column_mismatch(expected, 1)}")
     where = f"{path}, line {line.group(1)}" if line else path
     counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if counts:
-        expected, found = counts.groups()
-        return TunnelError(f"{where}: {column_mismatch(int(expected), int(found))}")
+        wanted, found = counts.groups()
+        return TunnelError(f"{where}: {column_mismatch(int(wanted), int(found))}")
     if "unterminated quote" in text:
         return TunnelError(f"{where}: a quoted value is not closed")
     if "Invalid unicode" in text or "valid UTF-8" in text:
@@ -253,18 +298,35 @@ def download(ctx: Context, table: TableMeta, partition: str | None, path: str, f
     try:
         rows = store.live_rows_sql(table, ordered=True, spec=partition or None)
         limit = f" LIMIT {fmt.limit}" if fmt.limit is not None else ""
-        texts = ", ".join(_as_text(c) for c in table.columns)
         order = " ORDER BY mcshell_branch, mcshell_row"
+        _refuse_reals(store, table, f"SELECT * FROM ({rows}) AS live{order}{limit}")
+        texts = ", ".join(_as_text(c) for c in table.columns)
         cursor = store.connection.execute(f"SELECT {texts} FROM ({rows}) AS live{order}{limit}")
         return _write_file(path, fmt, [c.name for c in table.columns], _batches(cursor))
     finally:
         store.close()
 
 
+def _refuse_reals(store: RowStore, table: TableMeta, rows: str) -> None:
+    """A FLOAT or DOUBLE value is not downloaded (mcshell's decision, docs/tables.md "tunnel"): odpscmd
+    writes a DOUBLE through a DecimalFormat and a FLOAT through Java's Float.toString, text the tunnel
+    pages do not document; a NULL is written as any NULL."""
+    for column in (c for c in table.columns if c.type.lower() in ("float", "double")):
+        found = store.connection.execute(
+            f"SELECT 1 FROM ({rows}) WHERE {quote_name(column.name)} IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if found is not None:
+            raise NotRunLocally(
+                f"mcshell does not run this locally: tunnel download of a {column.type} value (column "
+                f"{column.name}): odpscmd's text form of one is not documented"
+            )
+
+
 def _as_text(column: TableColumnMeta) -> str:
     name = quote_name(column.name)
-    if column.type.lower() == "datetime":
-        return f"strftime({name}, '%Y-%m-%d %H:%M:%S')"
+    formats = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}  # year 0 as 0000, not 0001 (BC)
+    if column.type.lower() in formats:
+        return f"strftime({name}, '{formats[column.type.lower()]}')"
     return f"CAST({name} AS VARCHAR)"
 
 

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mcshell.catalog.tables import Segment, TableMeta
+from mcshell.catalog.tables import Segment, TableColumnMeta, TableMeta
 from mcshell.errors import InvalidPartitionKey, NotRunLocally, PartitionLimit, SemanticError
 from mcshell.rows.store import SEGMENT_COLUMN, RowStore
 from mcshell.rows.types import duckdb_type, quote_name
@@ -29,6 +29,8 @@ def insert_rows(
     in order, into `partition` (`k=v/k2=v2`, created if missing; None for a table without
     partitions). OVERWRITE replaces the partition's (or the table's) rows. Returns the row count."""
     values = list(rows)
+    for column in table.columns:
+        refuse_char(column, "an INSERT")
 
     def fill(store: RowStore, name: str, key: int) -> int:
         if values:
@@ -63,6 +65,8 @@ def insert_select(store: RowStore, table: TableMeta, name: str, key: int, sql: s
     )
     (count,) = found.fetchone()
     _require_not_null(store, table, name, key)
+    _require_lengths(store, table, name, key)
+    _require_finite(store, table, name, key)
     return int(count)
 
 
@@ -70,11 +74,60 @@ def _require_not_null(store: RowStore, table: TableMeta, name: str, key: int) ->
     """A NOT NULL column the query gave a NULL fails the statement (its rows, in the open DuckDB
     transaction, go with it), as a VALUES NULL does in the checks (rules/insert.py)."""
     for column in (c for c in table.columns if c.not_null):
-        found = store.connection.execute(
-            f"SELECT 1 FROM {name} WHERE {SEGMENT_COLUMN} = {key} AND {quote_name(column.name)} IS NULL LIMIT 1"
-        ).fetchone()
-        if found is not None:
+        if _any_written(store, name, key, f"{quote_name(column.name)} IS NULL"):
             raise SemanticError(f"column {column.name} is NOT NULL: the query gives it a NULL", 0)
+
+
+def _require_lengths(store: RowStore, table: TableMeta, name: str, key: int) -> None:
+    """A VARCHAR(n) or CHAR(n) column the query gave a longer string fails the statement, nothing
+    written (mcshell's decision, docs/tables.md "INSERT": what MaxCompute does is not documented)."""
+    for column in table.columns:
+        size = string_length(column.type)
+        if size is not None and _any_written(store, name, key, f"length({quote_name(column.name)}) > {size}"):
+            raise NotRunLocally(
+                f"mcshell does not run this locally: the query gives column {column.name} ({column.type}) "
+                f"a value longer than {size} characters"
+            )
+
+
+def _require_finite(store: RowStore, table: TableMeta, name: str, key: int) -> None:
+    """An Infinity or NaN the query gave a FLOAT or DOUBLE column fails the statement: MaxCompute
+    2.0 reports a DOUBLE overflow as an error, and its stored values hold no NaN or Infinity."""
+    for column in (c for c in table.columns if c.type.lower() in ("float", "double")):
+        if _any_written(store, name, key, f"NOT isfinite({quote_name(column.name)})"):
+            raise NotRunLocally(
+                f"mcshell does not run this locally: the query gives column {column.name} ({column.type}) "
+                "an Infinity or NaN (a DOUBLE overflow: MaxCompute 2.0 reports an error)"
+            )
+
+
+CHAR_REFUSED = (
+    "a CHAR(n) value is padded with spaces that comparisons ignore (the data types page, "
+    "https://www.alibabacloud.com/help/en/maxcompute/latest/maxcompute-v2-0-data-type-edition); mcshell "
+    "does not store one"
+)
+
+
+def refuse_char(column: TableColumnMeta, what: str) -> None:
+    """A CHAR(n) column is not written nor read by `what` (mcshell's decision, docs/tables.md "Rows")."""
+    if column.type.lower().replace(" ", "").startswith("char("):
+        raise NotRunLocally(
+            f"mcshell does not run this locally: {what} of a {column.type} column ({column.name}): {CHAR_REFUSED}"
+        )
+
+
+def string_length(mc_type: str) -> int | None:
+    """n of `varchar(n)` or `char(n)`; None for any other type."""
+    name, _, rest = mc_type.lower().replace(" ", "").partition("(")
+    return int(rest.rstrip(")")) if name in ("varchar", "char") and rest else None
+
+
+def _any_written(store: RowStore, name: str, key: int, condition: str) -> bool:
+    """Whether a row of segment `key` meets `condition` (SQL over the table's columns)."""
+    found = store.connection.execute(
+        f"SELECT 1 FROM {name} WHERE {SEGMENT_COLUMN} = {key} AND ({condition}) LIMIT 1"
+    ).fetchone()
+    return found is not None
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
@@ -91,6 +144,7 @@ def check_query_types(store: RowStore, table: TableMeta, sql: str) -> None:
             f"{len(table.columns)} of {table.project}.{table.name}"
         )
     for source, column in zip(found, table.columns, strict=True):
+        refuse_char(column, "an INSERT")
         target = duckdb_type(column.type)
         if not _keeps_value(source.upper(), target):
             raise NotRunLocally(

@@ -11,6 +11,8 @@ than its VARCHAR/CHAR) is refused with NotRunLocally rather than guessed.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -70,7 +72,7 @@ def _value(arg: st.Arg, column: TableColumnMeta) -> Any:
         if kind in _INTEGERS and isinstance(value, int):
             return value
         if kind in ("FLOAT", "DOUBLE") and isinstance(value, (int, float)):
-            return float(value)
+            return _real(arg, float(value), column)
         if kind == "DECIMAL" and isinstance(value, (int, float)):
             return _decimal(arg, value, column)
         if kind == "STRING" and isinstance(value, (int, str)):
@@ -81,6 +83,22 @@ def _value(arg: st.Arg, column: TableColumnMeta) -> Any:
         return value
     raise NotRunLocally(
         f"mcshell does not convert this value to {column.type} locally (column {column.name}); MaxCompute does",
+        arg.offset,
+        _WORDS,
+    )
+
+
+_LARGEST = {"FLOAT": 3.4028234663852886e38, "DOUBLE": sys.float_info.max}
+
+
+def _real(arg: st.Arg, value: float, column: TableColumnMeta) -> float:
+    """A FLOAT or DOUBLE value; one beyond the type's range (1e400, an Infinity) is refused, as the
+    evaluator refuses a DOUBLE overflow: MaxCompute 2.0 reports an error."""
+    if math.isfinite(value) and abs(value) <= _LARGEST[base_type(column.type)]:
+        return value
+    raise NotRunLocally(
+        f"mcshell does not run this locally: the value overflows {column.type} (column {column.name}): "
+        "MaxCompute 2.0 reports an error",
         arg.offset,
         _WORDS,
     )

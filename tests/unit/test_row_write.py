@@ -121,3 +121,28 @@ def test_a_query_whose_values_duckdb_would_change_on_the_way_in_is_refused(ctx):
         finally:
             store.close()
     assert live(ctx, table) == [(1, "a", Decimal("1.50"))]
+
+
+def test_a_query_that_overfills_a_string_or_gives_an_infinity_writes_nothing(ctx):
+    from mcshell.errors import NotRunLocally
+
+    table = make_table(ctx, "t", [("v", "varchar(3)"), ("d", "double"), ("f", "float")])
+    with ctx.catalog.transaction(write=True):
+        store = RowStore.open(ctx.catalog, write=True)  # as a caller that compiled the query on it
+        try:
+            assert insert_query(ctx, table, None, "SELECT 'abc', 1.5::DOUBLE, 1::FLOAT", overwrite=False) == 1
+            refusals = {
+                "SELECT 'abcd', 1::DOUBLE, 1::FLOAT": "the query gives column v (varchar(3)) a value longer than 3 "
+                "characters",
+                "SELECT 'a', 'inf'::DOUBLE, 1::FLOAT": "the query gives column d (double) an Infinity or NaN (a "
+                "DOUBLE overflow: MaxCompute 2.0 reports an error)",
+                "SELECT 'a', 1::DOUBLE, 'nan'::FLOAT": "the query gives column f (float) an Infinity or NaN (a "
+                "DOUBLE overflow: MaxCompute 2.0 reports an error)",
+            }
+            for sql, what in refusals.items():
+                with pytest.raises(NotRunLocally) as refused:
+                    insert_query(ctx, table, None, sql, overwrite=False)
+                assert refused.value.message == f"mcshell does not run this locally: {what}"
+        finally:
+            store.close()
+    assert live(ctx, table) == [("abc", 1.5, 1.0)]

@@ -7,11 +7,13 @@ import datetime
 import itertools
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from mcshell.catalog.store import Catalog
 from mcshell.catalog.tables import TableColumnMeta, TableMeta
+from mcshell.errors import NotRunLocally
 from mcshell.rows.store import RowStore
 from mcshell.rows.tunnel import TunnelFormat, download, upload
 from mcshell.rules.context import Context
@@ -90,6 +92,10 @@ def test_random_rows_go_in_as_written_and_come_back_the_same(tmp_path_factory, s
             assert stored(ctx, first) == [
                 tuple(_as_stored(k, v) for k, v in zip(kinds, row, strict=True)) for row in rows
             ]
+            if any(k == "double" and v is not None for row in rows for k, v in zip(kinds, row, strict=True)):
+                with pytest.raises(NotRunLocally):  # odpscmd's text of a DOUBLE is not documented
+                    download(ctx, first, None, str(folder / "out.csv"), fmt)
+                return
             assert download(ctx, first, None, str(folder / "out.csv"), fmt) == len(rows)
             upload(ctx, second, None, str(folder / "out.csv"), fmt, overwrite=False)
             assert stored(ctx, second) == stored(ctx, first)
