@@ -25,7 +25,10 @@ _STRINGS = re.compile(r"VARCHAR\(\d+\)")
 # Digits an integer type's values need as a DECIMAL (BIGINT's 2^63 has 19).
 _INTEGER_DIGITS = {"TINYINT": 3, "SMALLINT": 5, "INT": 10, "BIGINT": 19}
 _WHY = {
-    "CHAR": "whether MaxCompute pads a CHAR(n) value with spaces, and compares it so, is not documented",
+    "CHAR": (
+        "a CHAR(n) value is padded with spaces that comparisons ignore (the data types page), and mcshell holds "
+        "no CHAR rows"
+    ),
 }
 
 

@@ -8,7 +8,7 @@ import sys
 
 import duckdb
 import pytest
-from conftest import without_excerpts
+from table_sessions import NOW, grid, run, table_session
 
 from mcshell.output.console import Console
 from mcshell.rows.query import compile_select
@@ -17,7 +17,6 @@ from mcshell.rows.write import insert_rows
 from mcshell.session import Session, SessionOptions
 from mcshell.sql.select import parse_select
 
-NOW = "2026-12-07 16:00:00"
 T = [
     (1, "north", 31, 10.5, True),
     (2, "south", 25, 3.25, False),
@@ -29,33 +28,14 @@ U = [(1, "gold"), (3, "silver"), (9, "bronze")]
 
 @pytest.fixture
 def session(catalog):
-    out, err = io.StringIO(), io.StringIO()
-    s = Session(SessionOptions(str(catalog), "ALIYUN$alice", "my_project"), Console(out, err), lambda: NOW)
-    s.run_script(
-        [
-            "CREATE TABLE t (id BIGINT, region STRING, age INT, spend DOUBLE, ok BOOLEAN);\n",
-            "CREATE TABLE u (id BIGINT, tier STRING);\n",
-            "CREATE TABLE d (id BIGINT, price DECIMAL(10,2));\n",
-        ]
-    )
-    ctx = s.context()
-    with ctx.catalog.transaction(write=True):
-        for name, rows in (("t", T), ("u", U)):
-            insert_rows(ctx, ctx.catalog.tables.get("my_project", name), None, rows, overwrite=False)
+    script = [
+        "CREATE TABLE t (id BIGINT, region STRING, age INT, spend DOUBLE, ok BOOLEAN);\n",
+        "CREATE TABLE u (id BIGINT, tier STRING);\n",
+        "CREATE TABLE d (id BIGINT, price DECIMAL(10,2));\n",
+    ]
+    s = table_session(catalog, script, {"t": T, "u": U})
     yield s
     s.close()
-
-
-def run(session, sql: str) -> tuple[str, str]:
-    for stream in (session.console.out, session.console.err):
-        stream.seek(0)
-        stream.truncate()
-    session.run_script([sql + "\n"])
-    return session.console.out.getvalue(), without_excerpts(session.console.err.getvalue())
-
-
-def grid(*lines: str) -> str:
-    return "".join(line + "\n" for line in lines)
 
 
 def test_a_scan_prints_every_row_and_type_as_odpscmd_does(session):

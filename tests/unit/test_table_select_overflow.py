@@ -4,25 +4,18 @@ however DuckDB's optimizer rewrites the condition or short-circuits AND, OR and 
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from conftest import without_excerpts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from table_sessions import run, table_session
 
-from mcshell.output.console import Console
-from mcshell.session import Session, SessionOptions
-
-NOW = "2026-12-07 16:00:00"
 PAST = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
 
 
 @pytest.fixture
 def session(catalog):
-    out, err = io.StringIO(), io.StringIO()
-    s = Session(SessionOptions(str(catalog), "ALIYUN$alice", "my_project"), Console(out, err), lambda: NOW)
-    s.run_script(
+    s = table_session(
+        catalog,
         [
             "CREATE TABLE w (a INT, f BOOLEAN);\n",
             "INSERT INTO w VALUES (2147483647, TRUE), (-2147483648, FALSE);\n",
@@ -30,18 +23,10 @@ def session(catalog):
             "INSERT INTO u VALUES (1, 0), (5, -9223372036854775807);\n",
             "CREATE TABLE o (a INT);\n",
             "CREATE TABLE h (a INT, b BIGINT, f BOOLEAN);\n",
-        ]
+        ],
     )
     yield s
     s.close()
-
-
-def run(session, sql: str) -> tuple[str, str]:
-    for stream in (session.console.out, session.console.err):
-        stream.seek(0)
-        stream.truncate()
-    session.run_script([sql + "\n"])
-    return session.console.out.getvalue(), without_excerpts(session.console.err.getvalue())
 
 
 INT_PAST = "2147483648 is past INT's range: MaxCompute 2.0 reports an overflow"
