@@ -133,7 +133,7 @@ class _Query:
     def run(self) -> Grid:
         headers = _headers(self.tree, self.columns)
         rows = self._where(self.rows)
-        limit = _limit(self.tree)
+        limit = limit_of(self.tree)
         ordered = self.tree.args.get("order") is not None or self.tree.args.get("distinct") is not None
         if limit is not None and not ordered and not self.aggregated:
             rows = rows[:limit]  # no clause after WHERE needs the rows past the limit
@@ -343,7 +343,8 @@ def _having(tree: exp.Select) -> list[exp.Expr]:
     return [having.this] if having is not None else []
 
 
-def _limit(tree: exp.Select) -> int | None:
+def limit_of(tree: exp.Select) -> int | None:
+    """LIMIT's count (one integer constant, no OFFSET), or None."""
     limit = tree.args.get("limit")
     if limit is None:
         return None

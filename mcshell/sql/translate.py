@@ -28,7 +28,7 @@ from sqlglot import exp
 from mcshell.rows.types import duckdb_type
 from mcshell.sql import column_types as held
 from mcshell.sql import semantics as sem
-from mcshell.sql.evaluate import check_function_names, constant, headers, not_run, placed, value_of
+from mcshell.sql.evaluate import check_function_names, constant, headers, limit_of, not_run, placed, value_of
 from mcshell.sql.nodes import NODES, node_name
 from mcshell.sql.select import first_offset
 from mcshell.sql.semantics import Refused, Typed
@@ -448,7 +448,7 @@ class _Translator(_Expressions):
             value_types=tuple(types),
             offsets=tuple(self.offsets),
             keys=tuple(keys),
-            limit=_limit(self.tree),
+            limit=limit_of(self.tree),
             unordered=self._unordered(),
             calls=tuple(self.calls[index] for index in sorted(self.calls)),
             rules=tuple(self.rules),
@@ -800,13 +800,3 @@ def _offset(node: exp.Expr) -> int:
 
 def _same(a: exp.Column, b: exp.Expr) -> bool:
     return isinstance(b, exp.Column) and a.name.lower() == b.name.lower() and a.table.lower() in ("", b.table.lower())
-
-
-def _limit(tree: exp.Select) -> int | None:
-    limit = tree.args.get("limit")
-    if limit is None:
-        return None
-    count = limit.expression
-    if limit.args.get("offset") or not (isinstance(count, exp.Literal) and count.this.isdigit()):
-        raise Refused("LIMIT takes one integer constant here")
-    return int(count.this)
