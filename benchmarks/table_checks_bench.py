@@ -14,24 +14,13 @@ check fails or the target is missed.
 
 from __future__ import annotations
 
-import argparse
-import io
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import sqlglot
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from functions_bench import arguments, per_statement, verdict  # noqa: E402  (the same loop, another workload)
 
-from mcshell.errors import ExitStatus  # noqa: E402
-from mcshell.output.console import Console  # noqa: E402
-from mcshell.session import Session, SessionOptions  # noqa: E402
-
-TARGET = 1.5
-USER = "ALIYUN$bench@example.com"
 TABLES, MODELS = 20, 100
 
 
@@ -58,60 +47,11 @@ def statement(number: int) -> str:
     )
 
 
-def options(catalog: Path, check: bool) -> SessionOptions:
-    return SessionOptions(catalog_path=str(catalog), user=USER, project="bench_project", check=check)
-
-
-def check_seconds(catalog: Path, count: int) -> float:
-    lines = [statement(n) + ";\n" for n in range(count)]
-    err = io.StringIO()
-    session = Session(options(catalog, check=True), Console(io.StringIO(), err))
-    try:
-        start = time.perf_counter()
-        status = session.run_script(lines, source="score.sql")
-        elapsed = time.perf_counter() - start
-    finally:
-        session.close()
-    expected = f"score.sql: {count} statements checked: {count} ok, 0 failed, 0 skipped"
-    if status != ExitStatus.OK or expected not in err.getvalue():
-        raise SystemExit(f"the check failed: {err.getvalue()[-500:]}")
-    return elapsed
-
-
-def parse_seconds(count: int) -> float:
-    texts = [statement(n) for n in range(count)]
-    start = time.perf_counter()
-    for text in texts:
-        sqlglot.parse_one(text, read="hive")
-    return time.perf_counter() - start
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--counts", default="2000,10000", help="the smaller and the larger script")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    small, large = (int(n) for n in args.counts.split(","))
-    with tempfile.TemporaryDirectory() as folder:
-        catalog = Path(folder) / "catalog.db"
-        session = Session(options(catalog, check=False), Console(io.StringIO(), io.StringIO()))
-        try:
-            assert session.run_script(catalog_script()) == ExitStatus.OK
-        finally:
-            session.close()
-        check_seconds(catalog, 200)  # warm: imports, the first SELECT loads sqlglot's Hive dialect
-        parse_seconds(200)
-        checks, parses = [], []
-        for _ in range(args.runs):
-            checks.append((check_seconds(catalog, large) - check_seconds(catalog, small)) / (large - small))
-            parses.append((parse_seconds(large) - parse_seconds(small)) / (large - small))
-    check, parse = statistics.median(checks), statistics.median(parses)
-    ratio = check / parse
-    print(f"statements {small} -> {large} over {TABLES} tables and {MODELS} models, {args.runs} runs, medians")
-    print(f"  mcshell --check (split, parse, tables, columns, calls):  {check * 1e6:8.1f} us")
-    print(f"  sqlglot.parse_one(stmt, read='hive'):                    {parse * 1e6:8.1f} us")
-    print(f"  ratio {ratio:.2f} (target <= {TARGET})  {'ok' if ratio <= TARGET else 'MISSED'}")
-    return 0 if ratio <= TARGET else 1
+    small, large, runs = arguments(__doc__, "2000,10000")
+    check, parse = per_statement(catalog_script(), statement, small, large, runs)
+    print(f"statements {small} -> {large} over {TABLES} tables and {MODELS} models, {runs} runs, medians")
+    return verdict(check, parse, "split, parse, tables, columns, calls")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from mcshell.rows.write import insert_rows
 from mcshell.session import Session, SessionOptions
 
 NOW = "2026-12-07 16:00:00"
+# The one line of a SELECT refused at its node (column, reason).
+REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
 
 
 def table_session(catalog, script: Iterable[str], rows: Mapping[str, Sequence[tuple]] = ()) -> Session:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import without_excerpts
-from table_sessions import NOW, grid, run, table_session
+from table_sessions import NOW, REFUSED, grid, run, table_session
 
 from mcshell.output.console import Console
 from mcshell.rows.query import compile_select
@@ -127,9 +127,6 @@ def test_keys_that_tie_on_rows_that_differ_are_refused_for_these_types_too(sessi
     assert run(session, "SELECT id FROM k WHERE at IS NOT NULL ORDER BY at LIMIT 9;")[1] == REFUSED.format(
         1, "ORDER BY keys that tie on rows that differ (MaxCompute does not define their order)"
     )
-
-
-REFUSED = "FAILED: ODPS-0130071:[1,{}] Semantic analysis exception - mcshell does not run this SELECT locally: {}\n"
 
 
 @pytest.mark.parametrize(
