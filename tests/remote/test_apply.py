@@ -559,6 +559,43 @@ def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(produc
     catalog.close()
 
 
+class LostAfterTheRun:
+    """The real connection, lost when apply reads the project again after its run (the second
+    `GET /projects/<p>`): the statements landed, the pull after them did not."""
+
+    def __init__(self, remote: Remote):
+        self.remote, self.reads = remote, 0
+
+    def __getattr__(self, name):
+        return getattr(self.remote, name)
+
+    def project_info(self):
+        self.reads += 1
+        if self.reads == 2:
+            raise RemoteLost("GET projects: ConnectionError: the server went away")
+        return self.remote.project_info()
+
+
+def test_a_pull_after_the_run_that_fails_makes_no_catalog_where_there_was_none(production, tmp_path):
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    remote = LostAfterTheRun(remote_for(endpoint.url, project))
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    status = run_apply(lambda: remote, text_lines(f"ADD USER {BOB};\n"), "s.sql", options, None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert int(status) == 1
+    assert err.getvalue().splitlines()[-3:] == [
+        f"1 statement ran on {endpoint.url} project {project}",
+        "FAILED: ODPS-0010000: Connection lost - GET projects: ConnectionError: the server went away",
+        "the local catalog was not updated: `mcshell pull` reads the remote's state again",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_admin_granted_by_apply_is_planned_and_pulled_back_without_drift(production, mcshell, catalog):
     endpoint, served = production
     project = new_project()
@@ -644,18 +681,19 @@ class Flow:
         self.remote._call = call
         from mcshell.remote import pull
 
-        monkeypatch.setattr(pull, "pull_project", self._pull)
+        monkeypatch.setattr(pull, "read_state", lambda remote, progress=None: (None, self.remote.whoami()))
+        monkeypatch.setattr(pull, "write_state", self._pull)
         monkeypatch.setattr(module, "plan_script", lambda catalog, project, user, lines, source, console: self._plan(
             plan, user, lines))  # fmt: skip
         monkeypatch.setattr(module, "print_plan", lambda plan, console, fmt: console.result(
             "".join(f"{c.sign} {c.text}\n" for c in plan.changes)))  # fmt: skip
         monkeypatch.setattr(module, "diff", lambda before, after: list(drift))
 
-    def _pull(self, remote, catalog, now, progress=None):
+    def _pull(self, remote, catalog, state, user, now, started):
         from mcshell.remote.pull import PullSummary
 
         self.events.append(f"pull into {'memory' if catalog.path == ':memory:' else 'the catalog'}")
-        return PullSummary("http://h/api", "p", self.remote.whoami(), 0, 0, 0, 0, 0, 0, 0.0)
+        return PullSummary("http://h/api", "p", user, 0, 0, 0, 0, 0, 0, 0.0)
 
     def _plan(self, plan, user, lines):
         self.events.append(f"plan {len(lines)} lines as {user}")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-import sqlite3
 
 import pytest
 
@@ -413,10 +412,27 @@ def test_a_wrong_key_fails_and_writes_nothing(production, tmp_path, mcshell):
     run = mcshell("--project", "sales", "pull", catalog_path=local, env=wrong)
     assert run.status == 1 and run.stderr.startswith("FAILED: ") and run.stderr.count("\n") == 1
     assert "wrong-Secret-99" not in run.stderr and OWNER_ID not in run.stderr
-    if local.exists():
-        with sqlite3.connect(local) as db:
-            assert db.execute("SELECT count(*) FROM projects WHERE name = 'sales'").fetchone() == (0,)
-        db.close()
+    assert list(tmp_path.iterdir()) == []  # a first pull that fails makes no catalog file
+
+
+def test_a_failed_pull_leaves_an_empty_catalog_file_empty_and_a_catalog_s_bytes_as_they_were(production, tmp_path):
+    """A catalog not made yet (an empty file, as `touch` makes one) is made only once every read
+    succeeded; one already there is opened first, and left whole."""
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    url, production_path = production
+    wrong = {**environment(url), "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-Secret-99"}
+    empty, made = tmp_path / "empty.db", tmp_path / "made.db"
+    empty.touch()
+    assert CliRunner().invoke(main, ["--catalog", str(made), "-e", "CREATE ROLE r;"]).exit_code == 0
+    before = made.read_bytes()
+    for path in (empty, made):
+        run = CliRunner().invoke(main, ["--catalog", str(path), "--project", "sales", "pull"], env=wrong)
+        assert run.exit_code == 1 and run.stderr.startswith("FAILED: ODPS-0010000: Remote error - SignatureNotMatch")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty.db", "made.db"]
+    assert (empty.read_bytes(), made.read_bytes()) == (b"", before)
 
 
 def test_a_user_without_describe_on_a_model_gets_the_service_s_line_and_nothing_is_written(
