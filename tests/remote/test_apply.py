@@ -502,6 +502,40 @@ def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_cat
     assert dump_of(mcshell, pulled, project) == dump_of(mcshell, served, project)
 
 
+def test_a_plan_against_the_service_sends_only_reads_and_production_keeps_its_bytes(production, mcshell, tmp_path):
+    """The issue's plan test against `mcshell serve`: a plan that adds, changes and removes, and one
+    that would fail at its line 2; production holds the same bytes and the same dump afterwards."""
+    endpoint, served = production
+    project = new_project()
+    owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    owner.execute_sql(f"USE {project};")
+    owner.execute_sql(IMPORT_V1.replace("test_xgboost_classifier", "churn").rstrip().rstrip(";"))
+    owner.run_security_query(f"ADD USER {BOB}", output_json=False)
+    (tmp_path / "s.sql").write_text(
+        import_version("churn", "v2") + "ALTER MODEL churn SET DEFAULT_VERSION v2;\n"
+        f"ALTER MODEL churn DROP VERSION v1;\nREMOVE USER {BOB};\n"
+    )  # fmt: skip
+    (tmp_path / "bad.sql").write_text(f"REMOVE USER {BOB};\nALTER MODEL churn DROP VERSION v1;\n")
+    dumped = dump_of(mcshell, served, project)
+    before = files_of(served)
+    env = target_env(endpoint.url, project)
+    planned, failed = (mcshell("plan", "-f", str(tmp_path / name), env=env) for name in ("s.sql", "bad.sql"))
+    assert files_of(served) == before  # the catalog file and its -wal, byte for byte
+    assert (planned.stdout, planned.status) == (
+        "~ model churn: default version v1 -> v2\n- version churn.v1\n+ version churn.v2\n"
+        f"- member {BOB}\nPlan: 1 to add, 1 to change, 2 to remove.\n", 0,
+    )  # fmt: skip
+    assert (failed.stderr.splitlines()[0], failed.status) == (
+        f"{tmp_path / 'bad.sql'}:2:1: FAILED: ODPS-0110061: Failed to run ddltask - The default version of the model "
+        "cannot be dropped", 1,
+    )  # fmt: skip
+    assert dump_of(mcshell, served, project) == dumped
+
+
+def files_of(catalog: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in catalog.parent.glob(catalog.name + "*")}
+
+
 class OtherClientFirst:
     """The real connection; before the script's first statement is sent (after apply's pull and
     plan, whose reads go through too), `change` runs: another pyodps client changing production
