@@ -21,7 +21,7 @@ from mcshell.catalog import snapshot
 from mcshell.catalog.records import Version
 from mcshell.catalog.snapshot import ModelState, ProjectState, read_project
 from mcshell.catalog.store import Catalog
-from mcshell.errors import ExitStatus, McError
+from mcshell.errors import CatalogError, ExitStatus, McError, quoted
 from mcshell.output import report
 from mcshell.output.console import Console
 from mcshell.output.masking import mask_typed
@@ -87,7 +87,9 @@ def _check_writable(path: str, now: str) -> None:
     if path == MEMORY:
         return
     if not os.path.exists(path):
-        pull.check_creatable(path)
+        folder = os.path.dirname(path) or "."
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+            raise CatalogError(f"cannot create catalog {quoted(path)}: its directory is missing or not writable")
         return
     catalog = Catalog.open(path, now)
     try:

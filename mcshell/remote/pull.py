@@ -8,7 +8,6 @@ does not make."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,6 @@ from mcshell.catalog.connection import has_catalog
 from mcshell.catalog.records import Project, PullRecord
 from mcshell.catalog.snapshot import ProjectState, replace_project
 from mcshell.catalog.store import Catalog
-from mcshell.errors import CatalogError, quoted
 from mcshell.output.console import Console
 from mcshell.remote.client import Remote
 from mcshell.remote.read_access import read_access
@@ -94,8 +92,6 @@ def pull_file(remote: Remote, path: str, now: str, console: Console) -> Iterator
     a failed or interrupted first pull leaves the path as it was (issue 20: a failed pull leaves
     the local catalog as it was)."""
     catalog = Catalog.open(path, now) if has_catalog(path) else None
-    if catalog is None and not os.path.exists(path):
-        check_creatable(path)  # before any read, rather than after all of them
     try:
         if catalog is not None:
             summary = pull_shown(remote, catalog, now, console)
@@ -111,10 +107,3 @@ def pull_file(remote: Remote, path: str, now: str, console: Console) -> Iterator
     finally:
         if catalog is not None:
             catalog.close()
-
-
-def check_creatable(path: str) -> None:
-    """A catalog not made yet can be made at `path`: its directory is there and writable (CatalogError)."""
-    folder = os.path.dirname(path) or "."
-    if not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
-        raise CatalogError(f"cannot create catalog {quoted(path)}: its directory is missing or not writable")

@@ -13,7 +13,7 @@ import pytest
 from mcshell.catalog.records import PullRecord
 from mcshell.catalog.snapshot import ProjectState, read_project, replace_project
 from mcshell.catalog.store import Catalog
-from mcshell.errors import CatalogError, RemoteLost, UnreadableAnswer
+from mcshell.errors import RemoteLost, UnreadableAnswer
 from mcshell.output.console import Console
 from mcshell.remote.client import Remote
 from mcshell.remote.pull import pull_project
@@ -565,17 +565,3 @@ def test_a_pull_that_drops_local_rows_says_which_tables_held_them(production, tm
     err = io.StringIO()
     assert int(_pull(options, target, lambda: remote_for(url), Console(io.StringIO(), err))) == 0
     assert len(err.getvalue().splitlines()) == 1  # the rows went with the first pull
-
-
-def test_a_catalog_that_cannot_be_made_is_refused_before_anything_is_read(tmp_path):
-    from mcshell.remote.pull import pull_file
-
-    class Unread:  # any read would fail the test: none is made
-        def __getattr__(self, name):
-            raise AssertionError(f"read {name}")
-
-    with pytest.raises(CatalogError) as raised, pull_file(Unread(), str(tmp_path / "no" / "c.db"), NOW, Console()):
-        pass
-    assert str(raised.value) == (
-        f"cannot create catalog '{tmp_path / 'no' / 'c.db'}': its directory is missing or not writable"
-    )
