@@ -505,7 +505,7 @@ def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_cat
 def test_a_plan_against_the_service_sends_only_reads_and_production_keeps_its_dump(production, mcshell, tmp_path):
     """The issue's plan test against `mcshell serve`: a plan that adds, changes and removes, and one
     that would fail at its line 2; production holds the same dump afterwards (its file's bytes are
-not compared here: the server holds it open, in WAL mode)."""
+    not compared here: the server holds it open, in WAL mode)."""
     endpoint, served = production
     project = new_project()
     owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
