@@ -611,15 +611,12 @@ def pull(ctx: click.Context) -> None:
 
 
 def _pull(options: SessionOptions, target: Target, connected: Callable[[], Remote], console: Console) -> ExitStatus:
-    from mcshell.remote.pull import pull_shown
+    from mcshell.remote.pull import pull_file
 
     try:
         remote = connected()  # a wrong endpoint may fail here already
-        catalog = Catalog.open(options.catalog_path, local_time())
-        try:
-            summary = pull_shown(remote, catalog, local_time(), console)
-        finally:
-            catalog.close()
+        with pull_file(remote, options.catalog_path, local_time(), console) as (_, summary):
+            pass
         console.warn(report.pulled(
             summary.models, summary.versions, summary.tables, summary.members, summary.roles, summary.grants,
             summary.endpoint, summary.project, summary.seconds, summary.rows_dropped,

@@ -177,15 +177,11 @@ def _pull_and_compare(remote: Remote, plan: Plan | None, options: ApplyOptions, 
     statement ran), print each difference from what it predicted as drift. Exit 1 after a failed
     run (`plan` None), a failed pull or any drift."""
     try:
-        catalog = Catalog.open(options.catalog_path, clock())
-        try:
-            pulled = pull.pull_shown(remote, catalog, clock(), console)
+        with pull.pull_file(remote, options.catalog_path, clock(), console) as (catalog, pulled):
             if pulled.rows_dropped:
                 console.warn(report.rows_dropped_line(pulled.rows_dropped))
             with catalog.transaction(write=False):
                 actual = read_project(catalog, options.project)
-        finally:
-            catalog.close()
     except McError as error:
         console.failed(options.scrub(report.failed(error)))
         console.warn(report.not_pulled())

@@ -2,14 +2,18 @@
 
 Every read comes first (read_models.py, read_tables.py, read_access.py), then one write transaction replaces the
 project's snapshot (catalog.snapshot.replace_project): a read that fails, or a Ctrl-C, leaves the
-old snapshot whole. Plan and apply call `pull_project` too."""
+old snapshot whole. Plan and apply call `pull_project` too, into a private catalog; `pull_file` pulls
+into the user's catalog file (`mcshell pull`, and apply after its run), which a failed first pull
+does not make."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from mcshell.catalog.connection import has_catalog
 from mcshell.catalog.records import Project, PullRecord
 from mcshell.catalog.snapshot import ProjectState, replace_project
 from mcshell.catalog.store import Catalog
@@ -57,6 +61,12 @@ def pull_project(
     pulled. Nothing is written when any read fails (RemoteFailed, RemoteLost, RemoteRefused)."""
     started = time.monotonic()
     state, user = read_state(remote, progress)
+    return write_state(remote, catalog, state, user, now, started)
+
+
+def write_state(remote: Remote, catalog: Catalog, state: ProjectState, user: str, now: str,
+                started: float) -> PullSummary:  # fmt: skip
+    """The state read replaces the project's snapshot in `catalog`: what `pull_project` writes."""
     endpoint = remote.target.scrub(remote.target.endpoint)
     dropped = replace_project(catalog, state, PullRecord(endpoint, user, now))
     return PullSummary(
@@ -72,3 +82,28 @@ def pull_shown(remote: Remote, catalog: Catalog, now: str, console: Console) -> 
         return pull_project(remote, catalog, now, console.progress)
     finally:
         console.progress_done()
+
+
+@contextmanager
+def pull_file(remote: Remote, path: str, now: str, console: Console) -> Iterator[tuple[Catalog, PullSummary]]:
+    """`pull_shown` into the catalog file at `path`, open while the block runs. A catalog already
+    there is opened before the reads, so one that cannot be opened fails before anything is sent;
+    where there is none yet (no file, an empty one), it is made only once every read succeeded, so
+    a failed or interrupted first pull leaves the path as it was (issue 20: a failed pull leaves
+    the local catalog as it was)."""
+    catalog = Catalog.open(path, now) if has_catalog(path) else None
+    try:
+        if catalog is not None:
+            summary = pull_shown(remote, catalog, now, console)
+        else:
+            started = time.monotonic()
+            try:
+                state, user = read_state(remote, console.progress)
+            finally:
+                console.progress_done()
+            catalog = Catalog.open(path, now)
+            summary = write_state(remote, catalog, state, user, now, started)
+        yield catalog, summary
+    finally:
+        if catalog is not None:
+            catalog.close()

@@ -502,6 +502,35 @@ def test_plan_then_apply_leaves_production_as_the_script_run_locally_and_the_cat
     assert dump_of(mcshell, pulled, project) == dump_of(mcshell, served, project)
 
 
+def test_a_plan_against_the_service_sends_only_reads_and_production_keeps_its_dump(production, mcshell, tmp_path):
+    """The issue's plan test against `mcshell serve`: a plan that adds, changes and removes, and one
+    that would fail at its line 2; production holds the same dump afterwards (its file's bytes are
+    not compared here: the server holds it open, in WAL mode)."""
+    endpoint, served = production
+    project = new_project()
+    owner = client(endpoint.url, project, "owner-id", SECRETS["owner-id"])
+    owner.execute_sql(f"USE {project};")
+    owner.execute_sql(IMPORT_V1.replace("test_xgboost_classifier", "churn").rstrip().rstrip(";"))
+    owner.run_security_query(f"ADD USER {BOB}", output_json=False)
+    (tmp_path / "s.sql").write_text(
+        import_version("churn", "v2") + "ALTER MODEL churn SET DEFAULT_VERSION v2;\n"
+        f"ALTER MODEL churn DROP VERSION v1;\nREMOVE USER {BOB};\n"
+    )  # fmt: skip
+    (tmp_path / "bad.sql").write_text(f"REMOVE USER {BOB};\nALTER MODEL churn DROP VERSION v1;\n")
+    dumped = dump_of(mcshell, served, project)
+    env = target_env(endpoint.url, project)
+    planned, failed = (mcshell("plan", "-f", str(tmp_path / name), env=env) for name in ("s.sql", "bad.sql"))
+    assert (planned.stdout, planned.status) == (
+        "~ model churn: default version v1 -> v2\n- version churn.v1\n+ version churn.v2\n"
+        f"- member {BOB}\nPlan: 1 to add, 1 to change, 2 to remove.\n", 0,
+    )  # fmt: skip
+    assert (failed.stderr.splitlines()[0], failed.status) == (
+        f"{tmp_path / 'bad.sql'}:2:1: FAILED: ODPS-0110061: Failed to run ddltask - The default version of the model "
+        "cannot be dropped", 1,
+    )  # fmt: skip
+    assert dump_of(mcshell, served, project) == dumped
+
+
 class OtherClientFirst:
     """The real connection; before the script's first statement is sent (after apply's pull and
     plan, whose reads go through too), `change` runs: another pyodps client changing production
@@ -557,6 +586,43 @@ def test_a_change_another_client_makes_while_apply_runs_is_shown_as_drift(produc
             row.grantee == ALICE.lower() or row.grantee == ALICE for row in read_project(catalog, project).grants
         )
     catalog.close()
+
+
+class LostAfterTheRun:
+    """The real connection, lost when apply reads the project again after its run (the second
+    `GET /projects/<p>`): the statements landed, the pull after them did not."""
+
+    def __init__(self, remote: Remote):
+        self.remote, self.reads = remote, 0
+
+    def __getattr__(self, name):
+        return getattr(self.remote, name)
+
+    def project_info(self):
+        self.reads += 1
+        if self.reads == 2:
+            raise RemoteLost("GET projects: ConnectionError: the server went away")
+        return self.remote.project_info()
+
+
+def test_a_pull_after_the_run_that_fails_makes_no_catalog_where_there_was_none(production, tmp_path):
+    from mcshell.remote.apply import ApplyOptions, run_apply
+
+    endpoint, _ = production
+    project = new_project()
+    client(endpoint.url, project, "owner-id", SECRETS["owner-id"]).execute_sql(f"USE {project};")
+    remote = LostAfterTheRun(remote_for(endpoint.url, project))
+    options = ApplyOptions(str(tmp_path / "catalog.db"), project, endpoint.url, yes=True)
+    err = io.StringIO()
+    status = run_apply(lambda: remote, text_lines(f"ADD USER {BOB};\n"), "s.sql", options, None,
+                       Console(io.StringIO(), err))  # fmt: skip
+    assert int(status) == 1
+    assert err.getvalue().splitlines()[-3:] == [
+        f"1 statement ran on {endpoint.url} project {project}",
+        "FAILED: ODPS-0010000: Connection lost - GET projects: ConnectionError: the server went away",
+        "the local catalog was not updated: `mcshell pull` reads the remote's state again",
+    ]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_admin_granted_by_apply_is_planned_and_pulled_back_without_drift(production, mcshell, catalog):
@@ -644,18 +710,19 @@ class Flow:
         self.remote._call = call
         from mcshell.remote import pull
 
-        monkeypatch.setattr(pull, "pull_project", self._pull)
+        monkeypatch.setattr(pull, "read_state", lambda remote, progress=None: (None, self.remote.whoami()))
+        monkeypatch.setattr(pull, "write_state", self._pull)
         monkeypatch.setattr(module, "plan_script", lambda catalog, project, user, lines, source, console: self._plan(
             plan, user, lines))  # fmt: skip
         monkeypatch.setattr(module, "print_plan", lambda plan, console, fmt: console.result(
             "".join(f"{c.sign} {c.text}\n" for c in plan.changes)))  # fmt: skip
         monkeypatch.setattr(module, "diff", lambda before, after: list(drift))
 
-    def _pull(self, remote, catalog, now, progress=None):
+    def _pull(self, remote, catalog, state, user, now, started):
         from mcshell.remote.pull import PullSummary
 
         self.events.append(f"pull into {'memory' if catalog.path == ':memory:' else 'the catalog'}")
-        return PullSummary("http://h/api", "p", self.remote.whoami(), 0, 0, 0, 0, 0, 0, 0.0)
+        return PullSummary("http://h/api", "p", user, 0, 0, 0, 0, 0, 0, 0.0)
 
     def _plan(self, plan, user, lines):
         self.events.append(f"plan {len(lines)} lines as {user}")

@@ -7,7 +7,10 @@ page to this one, since its commands need the server).
 What is normalised, as the page says: the server listens on a free port (`--port 0`), which is
 written for the page's `127.0.0.1:8100` in the commands and back as `127.0.0.1:8100` in what they
 print; times compare as `YYYY-MM-DD hh:mm:ss` (conftest.mask_times); pull's seconds (`in 0.1 s`)
-are not compared. `chmod MODE FILE` is done by the test itself.
+are not compared. `chmod MODE FILE` is done by the test itself. An `mcshell apply` without `--yes`
+runs on a pseudo-terminal, as the page tells it: when the question shows, the test runs the page's
+`colleague.py` (another pyodps client) and types `y`; the progress lines the terminal overwrites in
+place are left out.
 """
 
 from __future__ import annotations
@@ -15,16 +18,20 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import mask_times
-from e2e.test_docs_examples import ROOT, Command, Script, page_examples, run_command
+from e2e.test_docs_examples import ECHO_STATUS, ROOT, Command, Script, page_examples, run_command
 from serve.serve_support import ServeProcess
 
 PAGE = ROOT / "docs" / "remote.md"
 DOC_ADDRESS = "127.0.0.1:8100"
 SECONDS = re.compile(r" in \d+(\.\d+)? s$", re.M)
+PROGRESS = re.compile(r"\r[^\r\n]*\x1b\[K")  # a progress line on a terminal, and its clearing
+QUESTION = b"[y/N] "
 
 
 def normalised(text: str, address: str) -> str:
@@ -60,12 +67,45 @@ def run_page(folder: Path) -> list[tuple[Command, str, str]]:
                 server = start_server(example, env)
                 address = f"127.0.0.1:{server.port}"
                 ran.append((example, "".join(server.ready_lines)))
+            elif example.text.startswith("mcshell apply ") and "--yes" not in example.text:
+                ran.append((example, run_asked(example.text.replace(DOC_ADDRESS, address), folder, env)))
             else:
                 ran.append((example, run_command(example.text.replace(DOC_ADDRESS, address), folder, env)))
     finally:
         if server is not None:
             server.stop()
     return [(command, normalised(printed, address), address) for command, printed in ran]
+
+
+def run_asked(command: str, folder: Path, env: dict[str, str]) -> str:
+    """`mcshell apply` on a pseudo-terminal: at its question the colleague's pyodps client changes
+    production, then `y` is typed; what the terminal showed, without the progress lines."""
+    import pty
+
+    words = shlex.split(command.removesuffix(ECHO_STATUS))
+    leader, follower = pty.openpty()
+    mcshell = str(Path(sys.executable).with_name("mcshell"))
+    process = subprocess.Popen([mcshell, *words[1:]], stdin=follower, stdout=follower, stderr=follower, cwd=folder,
+                               env=env)  # fmt: skip
+    os.close(follower)
+    shown = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all of it was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if shown.endswith(QUESTION):
+                subprocess.run([sys.executable, "colleague.py"], cwd=folder, env=env, check=True, timeout=60)
+                os.write(leader, b"y\n")
+        status = process.wait(timeout=120)
+    finally:
+        os.close(leader)
+    printed = PROGRESS.sub("", shown.decode().replace("\r\n", "\n"))
+    return printed + (f"{status}\n" if command.endswith(ECHO_STATUS) else "")
 
 
 def test_the_worked_example_prints_what_the_page_shows(tmp_path, monkeypatch):
@@ -80,7 +120,7 @@ def test_the_worked_example_prints_what_the_page_shows(tmp_path, monkeypatch):
 def test_the_page_runs_pull_plan_apply_and_whoami():
     commands = " ".join(example.text for example in page_examples(PAGE.read_text()) if isinstance(example, Command))
     for step in ("serve --accounts", "mcshell pull", "plan -f release.sql --queries", "apply -f release.sql --yes",
-                 "WHOAMI", "--offline", "--format json"):  # fmt: skip
+                 "WHOAMI", "--offline", "--format json", "apply -f partition.sql; echo"):  # fmt: skip
         assert step in commands, step
 
 

@@ -51,3 +51,19 @@ def test_an_endpoint_that_is_no_url_is_a_usage_error_with_the_credentials_scrubb
         2,
         "Error: the endpoint 'ftp://********:********@h/api' is not an http:// or https:// URL",
     )
+
+
+@pytest.mark.parametrize("command", [["pull"], ["plan", "-e", "ADD USER ALIYUN$bob@example.com;"],
+                                     ["apply", "--yes", "-e", "ADD USER ALIYUN$bob@example.com;"]])  # fmt: skip
+def test_without_pyodps_each_command_says_what_to_install_and_exits_2(monkeypatch, tmp_path, command):
+    from click.testing import CliRunner
+
+    from mcshell.cli import main
+
+    monkeypatch.setitem(__import__("sys").modules, "odps", None)  # `import odps` fails, as without the extra
+    keys = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIexample0001", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret-value-99"}
+    run = CliRunner().invoke(main, ["--catalog", str(tmp_path / "c.db"), *command], env={**ENV, **keys})
+    assert (run.exit_code, run.stdout, run.stderr) == (
+        2, "", "mcshell: pull, plan and apply need pyodps: pip install 'mcshell[remote]'\n"
+    )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
