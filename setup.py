@@ -29,6 +29,7 @@ COMPILED = [
     "mcshell/catalog/schema.py", "mcshell/catalog/store.py",
     "mcshell/output/results.py", "mcshell/output/console.py", "mcshell/session.py",
     "mcshell/rules/context.py", "mcshell/batches.py", "mcshell/value.py",
+    "mcshell/sql/select.py", "mcshell/rules/columns.py", "mcshell/rules/functions.py",
 ]  # fmt: skip
 # interrupts.py stays interpreted: entering its `with` block runs the eval loop, which runs a Ctrl-C
 # handler still pending from compiled code before mcshell blocks in a read (see interrupts.py).

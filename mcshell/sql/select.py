@@ -29,10 +29,12 @@ from mcshell.sql.literals import EscapeError, decode_strings
 _HIVE = Hive()
 
 
-class _Tokenizer(Hive.Tokenizer):  # sqlglotc accepts interpreted Tokenizer subclasses
-    # Comments as the splitter and the dialect (dialect.py) read them.
-    COMMENTS_TERMINATE_AT_NEWLINE_ONLY = True
-    NESTED_COMMENTS = False
+# Comments as the splitter and the dialect (dialect.py) read them. sqlglotc accepts interpreted Tokenizer
+# subclasses; made with type() so that the compiled build (setup.py) makes it a plain Python class too, as
+# mypyc cannot compile a class over sqlglot's, whose types it does not have.
+_Tokenizer = type(
+    "_Tokenizer", (Hive.Tokenizer,), {"COMMENTS_TERMINATE_AT_NEWLINE_ONLY": True, "NESTED_COMMENTS": False}
+)
 
 
 # One tokenizer and one parser for every SELECT: sqlglot makes new ones on each Dialect.tokenize/parse,

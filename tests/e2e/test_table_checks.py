@@ -292,3 +292,25 @@ def test_an_insert_select_that_gives_a_not_null_column_a_null_writes_nothing(she
     ]
     counted = shell("-e", "SELECT COUNT(*) FROM scores;")
     assert counted.stdout == "+-----+\n| _c0 |\n+-----+\n| 0   |\n+-----+\n"
+
+
+def test_check_reads_each_statement_against_the_state_the_script_left(mcshell, tmp_path):
+    # --check keeps nothing from one statement to the next: a column added or a default moved by the
+    # script is seen by the statements after it
+    assert mcshell("-e", CHURN).status == 0
+    (tmp_path / "change.sql").write_text(
+        "SELECT ML_PREDICT(churn, DEFAULT_VERSION, photo, age) FROM customers;\n"
+        "ALTER MODEL churn SET DEFAULT_VERSION v2;\n"
+        "SELECT ML_PREDICT(churn, DEFAULT_VERSION, photo, age) FROM customers;\n"
+        "ALTER TABLE customers ADD COLUMNS (score DOUBLE);\n"
+        "SELECT id, score FROM customers;\n"
+    )
+    result = mcshell("--check", "-f", "change.sql", cwd=tmp_path)
+    assert result.raw_stderr == (
+        semantic(
+            "change.sql", 3, 43, "ML_PREDICT: INPUT column photo of version v2 is string, found BINARY",
+            "SELECT ML_PREDICT(churn, DEFAULT_VERSION, photo, age) FROM customers;",
+        )
+        + "change.sql: 5 statements checked: 4 ok, 1 failed, 0 skipped (dry run: the catalog was not changed)\n"
+    )  # fmt: skip
+    assert result.status == 1
