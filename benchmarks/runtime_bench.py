@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import xgboost as xgb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# After the installed packages: the bench measures the installed build (compiled, for scripts/bench), not
+# these sources; a checkout with no mcshell installed still runs it from them.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from mcshell.runtime.calls import ModelCall, Runtime, RuntimeSettings  # noqa: E402
 

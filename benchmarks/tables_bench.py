@@ -31,7 +31,9 @@ import duckdb
 import numpy as np
 import xgboost as xgb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# After the installed packages: the bench measures the installed build (compiled, for scripts/bench), not
+# these sources; a checkout with no mcshell installed still runs it from them.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from mcshell.output.console import Console  # noqa: E402
 from mcshell.rows.write import insert_query  # noqa: E402
