@@ -113,7 +113,52 @@ def _check_user(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """The mcshell command: an mcshell bug raised outside the statements' handling (start-up, dump,
+    serve, a subcommand's set-up) is one FAILED line, with --debug its traceback first, neither with
+    an access key of --config or the environment, nor an APIKEY (output/bugs.py), never Python's
+    own traceback. The sessions, the REPL, pull, plan and apply report their own."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit, OutputClosed):
+            raise
+        except Exception as bug:
+            sys.exit(int(_bug(ctx, bug)))
+
+
+def _bug(ctx: click.Context, bug: Exception) -> ExitStatus:
+    from mcshell.output.bugs import bug_line, bug_traceback
+
+    console, scrub = Console(), _credentials_scrub(ctx.meta.get(_CONFIG, ({},))[0])
+    if ctx.params.get("debug"):
+        console.warn(bug_traceback(bug, scrub=scrub))
+    console.failed(bug_line(bug, scrub=scrub))
+    return ExitStatus.FAILED
+
+
+def _credentials_scrub(settings: dict[str, str]) -> Callable[[str], str]:
+    """What takes every access key mcshell may have read out of a text: --config's pair, the
+    environment's, pyodps's STS variables (masked as a Target masks its own)."""
+    import os
+
+    from mcshell.remote.target import _STS_TRIPLE, CONFIG_ID, CONFIG_KEY, ENV_ID, ENV_SECRET, Target
+
+    sts_id, sts_secret, sts_token = (os.environ.get(name) for name in _STS_TRIPLE)
+    pairs = [(settings.get(CONFIG_ID), settings.get(CONFIG_KEY)), (os.environ.get(ENV_ID), os.environ.get(ENV_SECRET)),
+             (sts_id, sts_secret), (None, sts_token)]  # fmt: skip
+    targets = [Target("", "", access_id or None, secret or None) for access_id, secret in pairs]
+
+    def scrub(text: str) -> str:
+        for target in targets:
+            text = target.scrub(text)
+        return text
+
+    return scrub
+
+
+@click.group(cls=_Guarded, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-e", "execute", metavar="SQL", help="Run these statements and exit (a missing final ';' is added).")
 @click.option(
     "-f", "script", metavar="FILE", type=click.File("rb"),
@@ -205,6 +250,7 @@ def main(
     if execute is not None and script is not None:
         raise click.UsageError(_EITHER)
     settings = _read_config(config_path)
+    ctx.meta[_CONFIG] = (settings, project, user)  # pull, plan and apply connect with it; a bug must not show its keys
     options = SessionOptions(
         catalog_path=catalog_path or config.default_catalog_path(),
         user=user or config.default_user(),
@@ -220,7 +266,6 @@ def main(
     if ctx.invoked_subcommand is not None:  # mcshell [options] dump ...: the command runs next
         _check_subcommand(ctx.invoked_subcommand, execute is not None or script is not None or check, options.format)
         ctx.obj = options
-        ctx.meta[_CONFIG] = (settings, project, user)  # the connection of pull, plan and apply
         return
     session = Session(options, Console())
     try:
@@ -313,10 +358,11 @@ def remote_failed(console: Console, line: str, target: Target | None) -> ExitSta
 def remote_bug(console: Console, bug: Exception, target: Target | None, debug: bool) -> ExitStatus:
     """An mcshell bug (or an exception of pyodps's that client.py does not know) in pull, plan or
     apply: a FAILED line, or with --debug the traceback, either way with no secret in it."""
-    import traceback
+    from mcshell.output.bugs import bug_line, bug_traceback
 
-    shown = "".join(traceback.format_exception(bug)).rstrip("\n") if debug else None
-    return remote_failed(console, shown or report.failed(report.internal_error(bug)), target)
+    scrub = target.scrub if target is not None else _credentials_scrub({})
+    console.failed(bug_traceback(bug, scrub=scrub) if debug else bug_line(bug, scrub=scrub))
+    return ExitStatus.FAILED
 
 
 # Why a subcommand writes its own format, whatever --format says.

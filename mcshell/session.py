@@ -9,6 +9,7 @@ quietly (output/console.py). The wording of every FAILED and WARNING line is out
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,6 @@ from mcshell.batches import Batch
 from mcshell.catalog.store import Catalog
 from mcshell.errors import ExitStatus, McError, UnsupportedStatement
 from mcshell.interrupts import INTERRUPTS
-from mcshell.output import report
 from mcshell.output.console import Console, OutputClosed
 from mcshell.output.render import render_lines
 from mcshell.output.reporter import Reporter
@@ -151,6 +151,8 @@ class Session:
             return self._stopped(None, running)
         except OutputClosed as closed:
             return self._stopped(closed, running)
+        except Exception as bug:  # outside a statement's handling (reading the input, a commit): an mcshell bug
+            return self.escaped(bug)
         INTERRUPTS.take_pending()  # a Ctrl-C held while the last statement was committed: too late to stop it
         return None
 
@@ -172,6 +174,16 @@ class Session:
         except OutputClosed:
             pass  # standard error is gone too
         return self.console.stopped(closed) if closed is not None else ExitStatus.INTERRUPTED
+
+    def escaped(self, bug: Exception, text: str = "") -> ExitStatus:
+        """An mcshell bug raised outside a statement's handling (reading the input, a commit, the
+        REPL around its statements: `text` is what it was reading). The statements before it are
+        committed if they can be; then its FAILED line, with --debug its traceback first, no key in
+        either; the run ends there."""
+        with contextlib.suppress(Exception):  # the batch may be what failed: the first bug is the one told
+            self._end_batch()
+        self._reports.bug(bug, None, self.options.debug, text)
+        return ExitStatus.FAILED
 
     def _chunks(self, lines: Iterable[str], drained: Callable[[], bool]) -> Iterator[Chunk | McError]:
         """The statements of the input; an input error (bad UTF-8) comes out as the error itself."""
@@ -215,6 +227,7 @@ class Session:
         return self._run(chunk, batch=False)
 
     def _run(self, chunk: Chunk, batch: bool) -> Outcome:
+        self._reports.read(chunk)
         try:
             check_text(chunk.text)
             statement = parse(chunk)
@@ -245,9 +258,9 @@ class Session:
         except OutputClosed:
             raise  # not the statement's failure: the run ends (see _stopped)
         except Exception as bug:  # an mcshell bug: a FAILED line, never a traceback unless --debug
-            if self.options.debug:
-                self._reports.traceback(chunk)
-            return self._report(report.internal_error(bug), chunk)
+            self._end_batch()
+            self._reports.bug(bug, chunk, self.options.debug)
+            return Outcome.FAILED
         self.project = context.project
         for warning in result.warnings:
             self._reports.warning(warning, chunk)
@@ -314,14 +327,19 @@ class Session:
         """Parse every statement of a script and run none: False, with its FAILED line reported as
         run_script reports it, at the first statement that does not parse."""
         self._reports.start(source)
-        for chunk in self._chunks(lines, lambda: False):
-            if not isinstance(chunk, Chunk):
-                self._report(chunk, None)
-                return False
-            try:
-                check_text(chunk.text)
-                parse(chunk)
-            except McError as error:
-                self._report(error, chunk)
-                return False
+        try:
+            for chunk in self._chunks(lines, lambda: False):
+                if not isinstance(chunk, Chunk):
+                    self._report(chunk, None)
+                    return False
+                self._reports.read(chunk)
+                try:
+                    check_text(chunk.text)
+                    parse(chunk)
+                except McError as error:
+                    self._report(error, chunk)
+                    return False
+        except Exception as bug:  # an mcshell bug, in reading or parsing: reported as run_script reports one
+            self.escaped(bug)
+            return False
         return True

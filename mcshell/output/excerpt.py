@@ -97,6 +97,10 @@ class SourceLines:
             self._first += len(self._lines) - 1
             del self._lines[:-1]
 
+    def text(self) -> str:
+        """The lines held, as read: those of a statement not yet ended, among them."""
+        return "".join(self._lines)
+
     def get(self, number: int) -> str | None:
         index = number - self._first
         return self._lines[index] if 0 <= index < len(self._lines) else None

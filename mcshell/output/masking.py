@@ -402,12 +402,15 @@ def mask_secrets(line: str, secrets: set[str]) -> str:
     return "".join(parts)
 
 
-def mask_typed(text: str) -> str:
+def mask_typed(text: str, keep_masked: bool = False) -> str:
     """`text` with every APIKEY value replaced by ********, quotes kept as typed: what the REPL's
-    history keeps of an entry, and what any other record of a statement's text should keep."""
+    history keeps of an entry, and what any other record of a statement's text should keep.
+    `keep_masked`: a value masked already (`mask_secret`) keeps its last characters."""
     parts: list[str] = []
     at = 0
     for span in find_secrets(text):
+        if keep_masked and is_masked(text[span.start : span.end]):
+            continue
         parts += [text[at : span.start], MASK]
         at = span.end
     parts.append(text[at:])

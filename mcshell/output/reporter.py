@@ -4,10 +4,9 @@ of the statement are masked in all of them. The wording is report.py's."""
 
 from __future__ import annotations
 
-import traceback
-
 from mcshell.errors import CatalogError, McError, UnsupportedStatement
 from mcshell.output import report
+from mcshell.output.bugs import bug_line, bug_traceback
 from mcshell.output.console import Console
 from mcshell.output.excerpt import SourceLines, excerpt
 from mcshell.output.masking import mask_secrets, pending_key, secret_values
@@ -25,6 +24,8 @@ class Reporter:
         # option after a key word, so that the next one's first tokens count as the key's value.
         self._reported: tuple[Chunk | None, set[str]] = (None, set())
         self._pending = ""
+        # The APIKEY values of every statement read since the session began: a bug may quote any of them.
+        self._seen: set[str] = set()
 
     def start(self, source: str) -> None:
         """A new script: its name, and no lines of the last one."""
@@ -32,8 +33,13 @@ class Reporter:
         self.lines = SourceLines()
         self._reported, self._pending = (None, set()), ""
 
-    def failure(self, error: McError, chunk: Chunk | None) -> None:
-        """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a caret."""
+    def read(self, chunk: Chunk) -> None:
+        """A statement about to run: its keys are masked in every bug reported from now on."""
+        self._seen |= self._secrets(chunk)
+
+    def failure(self, error: McError, chunk: Chunk | None, bug: Exception | None = None) -> None:
+        """The FAILED line (in --check: after <source>:<line>:<col>:), then the source line and a
+        caret. `bug`: the mcshell bug `error` reports, whose line is masked as bugs.py masks it."""
         position = None
         if chunk is not None:
             offset = error.offset or 0
@@ -41,7 +47,11 @@ class Reporter:
         elif isinstance(error, InputError):
             position = error.position
         secrets = self._secrets(chunk) if chunk is not None else set()
-        if self._check:
+        if bug is not None:
+            secrets |= self._bug_secrets()
+            line = report.located(self.source, position, bug_line(bug, secrets))
+            self.console.failed(line if self._check else bug_line(bug, secrets))
+        elif self._check:
             self.console.failed(mask_secrets(report.located(self.source, position, report.failed(error)), secrets))
         else:
             self.console.failed(mask_secrets(report.failed(error, position), secrets))
@@ -49,9 +59,27 @@ class Reporter:
             line = self._source_line(chunk, position[0])
             self.console.failed(excerpt(position[0], line, position[1], secrets | self._rest(chunk, position[0], line)))
 
-    def traceback(self, chunk: Chunk) -> None:
-        """--debug: the traceback of the mcshell bug being handled, before its FAILED line."""
-        self.console.warn(mask_secrets(traceback.format_exc().rstrip(), self._secrets(chunk)))
+    def bug(self, bug: Exception, chunk: Chunk | None, debug: bool, text: str = "") -> None:
+        """An mcshell bug, raised in a statement's handling (`chunk`) or around it (reading the input,
+        a commit, the REPL: `text` is what it was reading): with --debug its traceback, then its
+        FAILED line (and the statement's excerpt)."""
+        if debug:
+            secrets = self._bug_secrets(text) | (self._secrets(chunk) if chunk is not None else set())
+            self.console.warn(bug_traceback(bug, secrets))
+        if chunk is not None:
+            self.failure(report.internal_error(bug), chunk, bug)
+        else:
+            self._loose_bug(bug, text)
+
+    def _loose_bug(self, bug: Exception, text: str) -> None:
+        """A bug raised outside any statement: its line names no position, in --check only the source."""
+        line = bug_line(bug, self._bug_secrets(text))
+        self.console.failed(report.located(self.source, None, line) if self._check else line)
+
+    def _bug_secrets(self, text: str = "") -> set[str]:
+        """What a bug may quote: the keys of every statement read so far, of the lines read since
+        (a statement not yet ended), and of `text`."""
+        return self._seen | secret_values(";\n".join((self._pending, self.lines.text(), text)))
 
     def cannot_check(self, error: McError) -> None:
         """--check could not open its copy of the catalog: the check does not run at all."""

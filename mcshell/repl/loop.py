@@ -35,6 +35,7 @@ from mcshell.repl.entry import (
     statement_text,
     waiting_reason,
 )
+from mcshell.repl.guard import Bugs, GuardedCompleter, GuardedLexer
 from mcshell.repl.highlight import DialectLexer
 from mcshell.repl.history import HistoryUnavailable, PrivateHistory, history_path
 from mcshell.session import Outcome, Session
@@ -62,16 +63,23 @@ def run_repl(
     output: Output | None = None,
 ) -> ExitStatus:
     """Run entries until Ctrl-D, `quit;` or `exit;`; `input`, `output` default to the terminal."""
-    prompts = _prompt_session(session, input, output)
+    bugs = Bugs()
+    prompts = _prompt_session(session, input, output, bugs)
     # The answer to "Confirm to ..." is asked with its own session: it never enters the history.
     asker: PromptSession[str] | None = PromptSession(input=input, output=output) if confirm_drops else None
     while True:
         try:
             entry = prompts.prompt(f"{session.project}> ")
         except KeyboardInterrupt:
+            bugs.report(session)
             continue  # Ctrl-C drops the entry being typed
         except EOFError:  # Ctrl-D on an empty entry, or the end of the input
+            bugs.report(session)
             return _input_ended(session, prompts.default_buffer.text, asker)
+        except Exception as bug:  # an mcshell bug prompt_toolkit raised (the history, say): the shell ends
+            bugs.report(session)
+            return session.escaped(bug, prompts.default_buffer.text)
+        bugs.report(session)
         if is_leave_word(entry) or run_entry(session, entry, asker) is Outcome.QUIT:
             return ExitStatus.OK
 
@@ -97,6 +105,8 @@ def run_entry(session: Session, entry: str, asker: PromptSession[str] | None) ->
                 return Outcome.QUIT
     except KeyboardInterrupt:  # Ctrl-C while statements run: the one running was rolled back
         session.console.warn(report.entry_interrupted())
+    except Exception as bug:  # an mcshell bug around the statements (cutting the entry, the question)
+        session.escaped(bug, entry)  # the rest of the entry is not run; the shell goes on
     return None
 
 
@@ -129,15 +139,15 @@ def _confirmed(asker: PromptSession[str], chunk: Chunk) -> bool:
             return False
 
 
-def _prompt_session(session: Session, input: Input | None, output: Output | None) -> PromptSession[str]:
+def _prompt_session(session: Session, input: Input | None, output: Output | None, bugs: Bugs) -> PromptSession[str]:
     colour = not os.environ.get("NO_COLOR")
     return PromptSession(
         multiline=True,
         prompt_continuation=lambda width, line, wrap: _continuation(session.project, line, wrap),
-        key_bindings=_key_bindings(),
-        completer=StatementCompleter(SessionNames(session)),
+        key_bindings=_key_bindings(bugs),
+        completer=GuardedCompleter(StatementCompleter(SessionNames(session)), bugs),
         complete_while_typing=True,
-        lexer=DialectLexer() if colour else None,
+        lexer=GuardedLexer(DialectLexer(), bugs) if colour else None,
         style=_COLOURS if colour else _NO_COLOURS,
         include_default_pygments_style=False,
         color_depth=None if colour else ColorDepth.DEPTH_1_BIT,
@@ -163,15 +173,17 @@ def _history(session: Session) -> History:
         return InMemoryHistory()
 
 
-def _key_bindings() -> KeyBindings:
+def _key_bindings(bugs: Bugs) -> KeyBindings:
     keys = KeyBindings()
     choosing = has_completions & completion_is_selected
 
     @keys.add("enter", filter=choosing)
+    @bugs.key
     def _take_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None  # keep the chosen completion, keep typing
 
     @keys.add("enter", filter=is_searching)
+    @bugs.key
     def _found(event: KeyPressEvent) -> None:
         """Enter after Ctrl-R: take the entry found, and run it as if typed (when it is complete)."""
         accept_search()
@@ -180,6 +192,7 @@ def _key_bindings() -> KeyBindings:
             buffer.validate_and_handle()
 
     @keys.add("enter", filter=~choosing & ~is_searching)
+    @bugs.key
     def _enter(event: KeyPressEvent) -> None:
         """Run the entry when it holds complete statements; otherwise start a new line."""
         buffer = event.current_buffer
@@ -188,13 +201,14 @@ def _key_bindings() -> KeyBindings:
         else:
             buffer.insert_text("\n")
 
-    keys.add("tab")(_complete_on_tab)
+    keys.add("tab")(bugs.key(_complete_on_tab))
 
     @keys.add("escape", "enter")
+    @bugs.key
     def _new_line(event: KeyPressEvent) -> None:
         event.current_buffer.insert_text("\n")  # Alt-Enter: a line break, never a run
 
-    keys.add(Keys.BracketedPaste)(_paste)
+    keys.add(Keys.BracketedPaste)(bugs.key(_paste))
     return keys
 
 

@@ -145,6 +145,11 @@ class Runner:
         error = first_failure(err.getvalue())
         return Ran(out.getvalue(), error, parse_error=single and error.startswith(ParseError.code + ":"))
 
+    def debug(self, traceback: str) -> None:
+        """--debug: a traceback (masked) on the server's standard error; without it, nothing."""
+        if self._debug_log is not None and self.options.debug:
+            self._debug_log(traceback)
+
     def _log_traceback(self, stderr: str) -> None:
         """--debug: the traceback a job's session wrote (keys masked), on the server's standard error."""
         start = stderr.find(_TRACEBACK)

@@ -115,6 +115,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> Response:
         request_id = self.request_id = uuid.uuid4().hex
+        body = b""
         try:
             body = self._body()
             return self._dispatch(body)
@@ -126,8 +127,27 @@ class Handler(BaseHTTPRequestHandler):
         except HttpError as error:
             return Response(error.status, error_xml(error.code, error.message, request_id))
         except Exception as bug:  # an mcshell bug: a 4xx, never a 5xx that pyodps would retry for minutes
-            message = f"ODPS-0010000: System internal error - {type(bug).__name__}: {bug}"
-            return Response(400, error_xml("InvalidParameter", message, request_id))
+            return Response(400, error_xml("InvalidParameter", self._bug(bug, body), request_id))
+
+    def _bug(self, bug: Exception, body: bytes) -> str:
+        """A request's mcshell bug, as its answer says it (and with --debug its traceback, on the
+        server's standard error): the keys of the job's SQL and the accounts' secrets masked."""
+        import html
+
+        from mcshell.output.bugs import bug_line, bug_traceback
+        from mcshell.output.masking import MASK, secret_values
+
+        text = body.decode("utf-8", "replace")
+        secrets = secret_values(text) | secret_values(html.unescape(text))  # the SQL, as the XML escapes it and not
+        hidden = [account.secret for account in (self.server.accounts or {}).values() if account.secret]
+
+        def scrub(line: str) -> str:
+            for secret in hidden:
+                line = line.replace(secret, MASK)
+            return line
+
+        self.server.runner.debug(bug_traceback(bug, secrets, scrub))
+        return bug_line(bug, secrets, scrub).removeprefix("FAILED: ")
 
     def handle_expect_100(self) -> bool:
         """A client that asks before it sends (`Expect: 100-continue`) a body over the limit gets
