@@ -39,12 +39,12 @@ class Compiled:
     sql: str
     headers: tuple[str, ...]
     types: tuple[str, ...]  # MaxCompute's, as results carry them
-    failures: _Failures | None = None
+    failures: Failures | None = None
 
     def error(self, error: Exception) -> BaseException:
         """What a DuckDB error raised while `sql` ran means: the refusal it carries (NotRunLocally), or the error a
         rule or a model call raised inside it (INSERT ... SELECT raises this instead of DuckDB's own)."""
-        found = _failure(error, self.failures or _Failures())
+        found = _failure(error, self.failures or Failures())
         return _refusal(found) if isinstance(found, Refused) else found
 
 
@@ -55,7 +55,7 @@ def compile_select(select: st.Select, ctx: Context, store: RowStore) -> Compiled
 
     checked = check_select(select, ctx)
     require_call_settings(checked, ctx)
-    failures = _Failures()
+    failures = Failures()
     translation = _prepare(select, ctx, store, checked, failures)
     return Compiled(translation.sql(translation.limit), translation.headers, translation.types, failures)
 
@@ -66,9 +66,9 @@ def run_table_select(select: st.Select, ctx: Context, checked: list[CheckedCall]
 
     store = RowStore.open(ctx.catalog, write=False)
     try:
-        failures = _Failures()
+        failures = Failures()
         translation = _prepare(select, ctx, store, checked, failures)
-        rows = _Rows(store.connection, translation, failures).fetch()
+        rows = Rows(store.connection, translation, failures).fetch()
     finally:
         store.close()
     columns = list(zip(translation.value_types, translation.offsets, strict=True))
@@ -93,7 +93,7 @@ def _cell(value: object, kind: str, offset: int) -> str | None:
 
 
 def _prepare(
-    select: st.Select, ctx: Context, store: RowStore, checked: list[CheckedCall], failures: _Failures
+    select: st.Select, ctx: Context, store: RowStore, checked: list[CheckedCall], failures: Failures
 ) -> Translation:
     from mcshell.rules.signatures import SIGNATURES
     from mcshell.sql.select import nesting_room
@@ -130,7 +130,7 @@ def _resolver(ctx: Context, store: RowStore) -> Callable[[tuple[str, ...], int],
 
 
 # -- running and checking the result ------------------------------------------------------------------
-class _Failures:
+class Failures:
     """The first error a function raised inside DuckDB (DuckDB reports it as its own error, with its text)."""
 
     def __init__(self) -> None:
@@ -152,8 +152,8 @@ class _Failures:
         return run
 
 
-class _Rows:
-    def __init__(self, connection: Any, translation: Translation, failures: _Failures):
+class Rows:
+    def __init__(self, connection: Any, translation: Translation, failures: Failures):
         self.connection, self.t, self.failures = connection, translation, failures
         self.width = len(translation.headers)
 
@@ -212,7 +212,7 @@ def _order_of(a: Typed, b: Typed) -> int:
     return int(x > y) - int(x < y)
 
 
-def _run(connection: Any, sql: str, failures: _Failures, arrow: bool = False) -> Any:
+def _run(connection: Any, sql: str, failures: Failures, arrow: bool = False) -> Any:
     """The DuckDB result of `sql` (as an Arrow table if `arrow`); an error is the first one a function raised, or
     the refusal DuckDB carries."""
     from mcshell.rows.engine import duckdb_module
@@ -224,7 +224,7 @@ def _run(connection: Any, sql: str, failures: _Failures, arrow: bool = False) ->
         raise _failure(error, failures) from None
 
 
-def _failure(error: Exception, failures: _Failures) -> BaseException:
+def _failure(error: Exception, failures: Failures) -> BaseException:
     from mcshell.sql.translate import REFUSED
 
     if failures.first is not None:
@@ -243,23 +243,11 @@ def _failure(error: Exception, failures: _Failures) -> BaseException:
 
 
 # -- the functions the SQL calls ------------------------------------------------------------------------
-def _register(connection: Any, t: Translation, ctx: Context, checked: list[CheckedCall], failures: _Failures) -> None:
+def _register(connection: Any, t: Translation, ctx: Context, checked: list[CheckedCall], failures: Failures) -> None:
     from mcshell.rules.answers import model_call
 
-    _require_arrow()
-    rules: dict[str, tuple[Callable[..., Any], list[str], str]] = {
-        "mc_arithmetic": (_arithmetic, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "DOUBLE"),
-        "mc_compare_double": (_compare_double, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "BOOLEAN"),
-        "mc_compare_string": (_compare_string, ["VARCHAR", "INTEGER", "VARCHAR", "VARCHAR"], "BOOLEAN"),
-        "mc_string_double": (_string_double, ["INTEGER", "VARCHAR"], "DOUBLE"),
-    }
-    for name, (function, parameters, returns) in rules.items():
-        rule = failures.guard(_nonempty(function, returns), len(parameters))
-        _create(connection, name, rule, parameters, returns, special=False)
-    _create(connection, "mc_null", _null, ["UBIGINT"], "BOOLEAN", special=True)  # it returns NULLs
-    for rule_site in t.rules:
-        row_rule = failures.guard(_rows_of(rule_site.run, rule_site.returns), len(rule_site.arguments))
-        _create(connection, rule_site.udf, row_rule, list(rule_site.arguments), rule_site.returns, special=True)
+    _require_arrow()  # a query over rows needs pyarrow, whatever it calls (docs/tables.md)
+    register_rules(connection, t, failures)
     runtime = ctx.runtime() if t.calls else None
     by_index = {item.call.index: item for item in checked}
     for site in t.calls:
@@ -272,7 +260,32 @@ def _register(connection: Any, t: Translation, ctx: Context, checked: list[Check
         _create(connection, site.udf, guarded, list(site.arguments), site.returns, special=True)
 
 
-def _answer_batch(connection: Any, site: CallSite, answer: Callable[..., Any], failures: _Failures) -> None:
+def register_rules(connection: Any, t: Translation, failures: Failures) -> None:
+    """The functions `t`'s SQL calls besides its model calls: the `mc_*` rules and its row rules. Only those it
+    calls: a query that calls none (SELECT 1 + 1) needs no pyarrow, whose import costs more than DuckDB's."""
+    text = " ".join([t.body, *(site.collect for site in t.calls)])
+    used = [name for name in ("mc_arithmetic", "mc_compare_double", "mc_compare_string", "mc_string_double",
+                              "mc_null") if f"{name}(" in text]  # fmt: skip
+    if used or t.rules or t.calls:
+        _require_arrow()
+    rules: dict[str, tuple[Callable[..., Any], list[str], str]] = {
+        "mc_arithmetic": (_arithmetic, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "DOUBLE"),
+        "mc_compare_double": (_compare_double, ["VARCHAR", "INTEGER", "DOUBLE", "DOUBLE"], "BOOLEAN"),
+        "mc_compare_string": (_compare_string, ["VARCHAR", "INTEGER", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+        "mc_string_double": (_string_double, ["INTEGER", "VARCHAR"], "DOUBLE"),
+    }
+    for name, (function, parameters, returns) in rules.items():
+        if name in used:
+            rule = failures.guard(_nonempty(function, returns), len(parameters))
+            _create(connection, name, rule, parameters, returns, special=False)
+    if "mc_null" in used:
+        _create(connection, "mc_null", _null, ["UBIGINT"], "BOOLEAN", special=True)  # it returns NULLs
+    for rule_site in t.rules:
+        row_rule = failures.guard(_rows_of(rule_site.run, rule_site.returns), len(rule_site.arguments))
+        _create(connection, rule_site.udf, row_rule, list(rule_site.arguments), rule_site.returns, special=True)
+
+
+def _answer_batch(connection: Any, site: CallSite, answer: Callable[..., Any], failures: Failures) -> None:
     """A batched call site: its distinct argument tuples answered in one batch, registered as the relation
     `site.udf` (a0, ..., answer) that the query joins."""
     tuples = _run(connection, site.collect, failures, arrow=True)

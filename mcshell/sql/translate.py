@@ -25,9 +25,9 @@ from typing import cast
 
 from sqlglot import exp
 
-from mcshell.rows.types import duckdb_type
 from mcshell.sql import column_types as held
 from mcshell.sql import semantics as sem
+from mcshell.sql.duckdb_types import duckdb_type
 from mcshell.sql.evaluate import check_function_names, constant, headers, limit_of, not_run, placed, value_of
 from mcshell.sql.nodes import NODES, node_name
 from mcshell.sql.select import first_offset
@@ -110,6 +110,7 @@ class Translation:
     unordered: str  # why rows past one have no defined order without ORDER BY ("" for a scan of one table)
     calls: tuple[CallSite, ...]
     rules: tuple[RuleSite, ...] = ()
+    ordered: bool = False  # `body` also selects o, the row's place in its VALUES list: rows come in that order
 
     def sql(self, limit: int | None = None, hidden: bool = False) -> str:
         """The whole query: its result's columns (and the hidden ones), ordered, cut at `limit`."""
@@ -118,10 +119,12 @@ class Translation:
         if hidden:
             names += [f"k{i}" for i in range(len(self.keys))] + [f"g{i}" for i in range(len(self.keys))]
         text = f"SELECT {', '.join(names[:width])} FROM ({self.body}) AS q"
-        if self.keys:
-            text += " ORDER BY " + ", ".join(
-                f"k{i} {'DESC NULLS LAST' if key.descending else 'ASC NULLS FIRST'}" for i, key in enumerate(self.keys)
-            )
+        order = [
+            f"k{i} {'DESC NULLS LAST' if key.descending else 'ASC NULLS FIRST'}" for i, key in enumerate(self.keys)
+        ]
+        order += ["o"] if self.ordered else []
+        if order:
+            text += " ORDER BY " + ", ".join(order)
         return text + (f" LIMIT {limit}" if limit is not None else "")
 
 
@@ -382,6 +385,7 @@ class _Translator(_Expressions):
 
     def __init__(self, tree: exp.Select, resolve: Resolve, call_types: Mapping[int, str]):
         super().__init__(tree, call_types)
+        self.ordinal = ""  # a VALUES list's row number: its rows' order where no clause defines one
         self.from_sql = self._from(resolve) if tree.args.get("from_") is not None else ""
         if not self.from_sql and any(tree.args.get(key) for key in _CLAUSES - {"expressions"}):
             raise Refused("a SELECT without FROM with clauses other than its select list is not run over rows")
@@ -392,6 +396,11 @@ class _Translator(_Expressions):
     def _from(self, resolve: Resolve) -> str:
         source = self.tree.args["from_"].this
         joins = self.tree.args.get("joins") or []
+        if isinstance(source, exp.Values) and not joins:
+            self.sources.append(_values_source(source))
+            self.visible = 1
+            self.ordinal = f"{_quote(self.sources[0].name)}.{_quote(ORDINAL)}"
+            return _from_item(self.sources[0])
         tables = [source] + [join.this for join in joins]
         for table in tables:
             if not isinstance(table, exp.Table) or table.args.get("joins"):
@@ -431,6 +440,8 @@ class _Translator(_Expressions):
         keys, key_sql = self._order(items)
         parts += [f"{sql} AS k{i}" for i, sql in enumerate(key_sql)]
         parts += [f"{_guard(sql, key.type)} AS g{i}" for i, (sql, key) in enumerate(zip(key_sql, keys, strict=True))]
+        ordinal = self.ordinal if not self.aggregated and not self.tree.args.get("distinct") else ""
+        parts += [f"{ordinal} AS o"] if ordinal else []
         condition = ""
         if where is not None:
             condition, kind = self.row_expr(where.this)
@@ -452,6 +463,7 @@ class _Translator(_Expressions):
             unordered=self._unordered(),
             calls=tuple(self.calls[index] for index in sorted(self.calls)),
             rules=tuple(self.rules),
+            ordered=bool(ordinal),
         )
 
     def _answers(self, plain_where: str) -> str:
@@ -642,6 +654,47 @@ _RULES: dict[type, _Rule] = {
     **{kind: lambda t, n: t.logic(n) for kind in (exp.And, exp.Or, exp.Not, exp.Is)},
     **{kind: lambda t, n: t.aggregate(cast(exp.AggFunc, n)) for kind in _AGGREGATE_RULES},
 }
+
+
+# -- FROM VALUES --------------------------------------------------------------------------------------------
+ORDINAL = "mcshell ordinal"  # the hidden column of a VALUES list's row number (no written name has a space)
+
+
+def _values_source(values: exp.Values) -> _Source:
+    """A VALUES list as the rows it stands for: each cell a constant computed by the evaluator's rules, each column
+    of the one type its cells share (integers take the widest: sem.common_type, docs/local-evaluation.md "Values
+    and their types"), as DuckDB's own VALUES of those typed constants."""
+    alias = values.args.get("alias")
+    columns = [column.name.lower() for column in alias.columns] if alias is not None else []
+    if alias is None or not alias.name or not columns or len(set(columns)) < len(columns):
+        raise Refused("a VALUES alias that names a column twice")
+    grid: list[list[Typed]] = []
+    for row in values.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        if len(items) != len(columns):
+            raise Refused("a VALUES row whose width differs from its alias's columns")
+        grid.append([_placed_constant(item) for item in items])
+    kinds = [
+        sem.common_type([cells[at] for cells in grid], f"the VALUES column {name}") for at, name in enumerate(columns)
+    ]
+    for kind, name in zip(kinds, columns, strict=True):
+        if kind not in DUCKDB_NAMES:
+            raise Refused(f"a VALUES column ({name}) of {kind} values is not run locally")
+    rows = [
+        "(" + ", ".join([*(_literal(sem.retyped(cell, kind))[0] for cell, kind in zip(cells, kinds, strict=True)),
+                         str(number)]) + ")"
+        for number, cells in enumerate(grid)
+    ]  # fmt: skip
+    names = ", ".join(_quote(name) for name in [*columns, ORDINAL])
+    view = f"(SELECT * FROM (VALUES {', '.join(rows)}) AS v({names}))"
+    return _Source(alias.name.lower(), Table(view, tuple(zip(columns, kinds, strict=True))))
+
+
+def _placed_constant(node: exp.Expr) -> Typed:
+    with placed(node):
+        if _reads(node):
+            raise Refused(f"{node_name(node)} in a VALUES list is not run locally")
+        return constant(node)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
