@@ -35,7 +35,7 @@ def run_select(stmt: st.Select, ctx: Context) -> Result:
     if stmt.source == "tables":
         return _run_over_tables(stmt, checked, ctx)
     _require_runnable(stmt, checked, ctx)
-    from mcshell.rows.values import evaluate
+    from mcshell.sql.evaluate import evaluate
 
     runtime: Runtime = ctx.runtime()
     calls = {item.call.index: model_call(item) for item in checked}

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as strat
 
 from mcshell.errors import NotRunLocally, SemanticError
-from mcshell.rows.values import evaluate
 from mcshell.rules.query import value_text
 from mcshell.sql.builtins import FUNCTIONS
+from mcshell.sql.evaluate import evaluate
 from mcshell.sql.nodes import SYNTAX
 from mcshell.sql.select import parse_select
 

@@ -1,6 +1,6 @@
-"""A SELECT with no FROM or over FROM VALUES runs on the path of every query (sql/translate.py over an in-memory
-DuckDB connection, rows/values.py): what the translator takes it answers as the evaluator of VALUES did; what it
-does not take yet (a model call, a refusal) the evaluator answers or refuses as before."""
+"""The translator's VALUES source (rows/values.py: sql/translate.py over an in-memory DuckDB connection), not yet a
+user's path (docs/local-evaluation.md, "The next path"): it answers every documented example as the page prints it,
+and the clauses as the evaluator of VALUES does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from mcshell.errors import EngineMissing
 from mcshell.rows import values
 from mcshell.rules.query import value_text
 from mcshell.sql.select import parse_select
@@ -19,12 +18,9 @@ DOCUMENTED = [line for line in (DATA / "documented.txt").read_text().splitlines(
 
 
 @pytest.mark.parametrize("example", DOCUMENTED)
-def test_the_translator_gives_each_documented_result_or_leaves_it_to_the_evaluator(example):
+def test_the_translator_gives_each_documented_result(example):
     expression, _, expected = example.partition(" -> ")
-    try:
-        _, rows, _ = values._translated(parse_select(f"SELECT {expression}"))
-    except Refused:
-        return
+    _, rows, _ = values.translated(parse_select(f"SELECT {expression}"))
     assert [value_text(value) for value in rows[0]] == [expected]
 
 
@@ -41,34 +37,11 @@ def test_the_translator_gives_each_documented_result_or_leaves_it_to_the_evaluat
     ],
 )
 def test_the_translator_runs_the_clauses_over_values_itself(sql, expected):
-    assert values._translated(parse_select(sql))[1] == expected
+    assert values.translated(parse_select(sql))[1] == expected
 
 
 def test_a_values_column_has_one_type_or_the_translator_does_not_take_it():
-    _, rows, types = values._translated(parse_select("SELECT a FROM VALUES (1Y), (10000000000) t(a)"))
+    _, rows, types = values.translated(parse_select("SELECT a FROM VALUES (1Y), (10000000000) t(a)"))
     assert (rows, types) == ([(1,), (10000000000,)], ("BIGINT",))
     with pytest.raises(Refused, match="mixes DOUBLE, INT"):
-        values._translated(parse_select("SELECT x FROM VALUES (1), (2.5) t(x)"))
-
-
-def test_a_model_call_is_answered_by_the_evaluator_with_its_requests():
-    asked = []
-    sql = "SELECT ML_PREDICT(m, v1, a) FROM VALUES (1), (2), (3) t(a) LIMIT 1"
-
-    def run_call(index, rows):
-        asked.append(rows)
-        return ["p"] * len(rows)
-
-    assert values.evaluate(parse_select(sql), run_call)[1] == [("p",)]
-    assert asked == [[(1,)]]  # LIMIT cut the rows before the call
-
-
-def test_without_the_row_engine_a_local_select_is_its_failed_line(monkeypatch):
-    from mcshell.rows import engine
-
-    def missing():
-        raise EngineMissing("rows of tables need DuckDB, which is not installed: pip install 'mcshell[tables]'")
-
-    monkeypatch.setattr(engine, "duckdb_module", missing)
-    with pytest.raises(EngineMissing, match="need DuckDB"):
-        values.evaluate(parse_select("SELECT 1 + 1"), lambda index, rows: [])
+        values.translated(parse_select("SELECT x FROM VALUES (1), (2.5) t(x)"))
