@@ -21,6 +21,7 @@ from mcshell.remote.target import Target
 from mcshell.serve import serving
 from mcshell.serve.auth import load_accounts
 from mcshell.sql.source import text_lines
+from remote.terminal import read_terminal
 
 ALICE, BOB = "ALIYUN$alice@example.com", "ALIYUN$bob@example.com"
 SECRETS = {"owner-id": "owner-secret-0", "alice-id": "alice-secret-1"}
@@ -389,15 +390,7 @@ def on_terminal(args: list[str], env: dict[str, str], answer: bytes = b"") -> tu
         process = subprocess.Popen([mcshell, *args], stdin=follower, stdout=subprocess.DEVNULL, stderr=follower,
                                    env={**os.environ, **env})  # fmt: skip
         os.close(follower)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other end is closed: all of it was read
-                break
-            if not chunk:
-                break
-            shown += chunk
+        shown = read_terminal(leader)
         status = process.wait(timeout=120)
     finally:
         os.close(leader)

@@ -27,6 +27,8 @@ from conftest import mask_times
 from e2e.test_docs_examples import ECHO_STATUS, ROOT, Command, Script, page_examples, run_command
 from serve.serve_support import ServeProcess
 
+from remote.terminal import read_terminal
+
 PAGE = ROOT / "docs" / "remote.md"
 DOC_ADDRESS = "127.0.0.1:8100"
 SECONDS = re.compile(r" in \d+(\.\d+)? s$", re.M)
@@ -88,19 +90,14 @@ def run_asked(command: str, folder: Path, env: dict[str, str]) -> str:
     process = subprocess.Popen([mcshell, *words[1:]], stdin=follower, stdout=follower, stderr=follower, cwd=folder,
                                env=env)  # fmt: skip
     os.close(follower)
-    shown = b""
+
+    def answer(shown: bytes) -> None:
+        if shown.endswith(QUESTION):
+            subprocess.run([sys.executable, "colleague.py"], cwd=folder, env=env, check=True, timeout=60)
+            os.write(leader, b"y\n")
+
     try:
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other end is closed: all of it was read
-                break
-            if not chunk:
-                break
-            shown += chunk
-            if shown.endswith(QUESTION):
-                subprocess.run([sys.executable, "colleague.py"], cwd=folder, env=env, check=True, timeout=60)
-                os.write(leader, b"y\n")
+        shown = read_terminal(leader, answer)
         status = process.wait(timeout=120)
     finally:
         os.close(leader)
