@@ -8,13 +8,14 @@ printed as the docs print it: `{label:0, probs:[0.9266666, 0.03781649, 0.0355169
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from mcshell.errors import RuntimeCallError
+from mcshell.errors import NotRunLocally, RuntimeCallError
 from mcshell.runtime import modelfile, store
 from mcshell.runtime.records import ModelCall
 from mcshell.runtime.values import TextColumn, float_text_column, float_texts, prediction_struct
@@ -193,17 +194,44 @@ def _matrix(call: ModelCall, rows: Sequence[Sequence[object]], features: int) ->
         if len(row) != features:
             raise _fail(call, f"the model takes {features} features but the call passes {len(row)} values")
     try:
-        return numpy.asarray(rows, dtype=numpy.float32).reshape(len(rows), features)
+        with numpy.errstate(over="ignore"):  # a value float32 cannot hold is refused below, not warned about
+            matrix: Matrix = numpy.asarray(rows, dtype=numpy.float32).reshape(len(rows), features)
     except (TypeError, ValueError):
         pass
+    else:
+        _refuse_beyond_float32(call, matrix, lambda row, column: rows[row][column])
+        return matrix
     for number, row in enumerate(rows, 1):
         for column, value in enumerate(row):
             try:
-                numpy.float32(numpy.nan if value is None else cast(Any, value))
+                with numpy.errstate(over="ignore"):  # only which value is no number is looked for here
+                    numpy.float32(numpy.nan if value is None else cast(Any, value))
             except (TypeError, ValueError):
-                name = call.inputs[column][0] if column < len(call.inputs) else f"#{column + 1}"
+                name = _input_name(call, column)
                 raise _fail(call, f"row {number}: value {value!r} for {name} is not a number") from None
     raise _fail(call, "the values do not form a numeric matrix")
+
+
+def _input_name(call: ModelCall, column: int) -> str:
+    return call.inputs[column][0] if column < len(call.inputs) else f"#{column + 1}"
+
+
+def _refuse_beyond_float32(call: ModelCall, matrix: Matrix, value_at: Callable[[int, int], Any]) -> None:
+    """A finite value that float32 cannot hold (it became infinite in `matrix`) is refused: xgboost would see
+    infinity, and what MaxCompute passes the model for such a DOUBLE is not documented (mcshell's decision)."""
+    import numpy
+
+    for row, column in numpy.argwhere(numpy.isinf(matrix)).tolist():
+        value = value_at(row, column)
+        if math.isfinite(float(value)):  # an infinite value stays what it was
+            text = repr(value) if isinstance(value, str) else repr(float(value))
+            raise NotRunLocally(
+                f"mcshell does not run this SELECT locally: ML_PREDICT({call.project}.{call.model}, {call.version}) "
+                f"passes {text} for {_input_name(call, column)}, beyond the range of FLOAT, the model's float32 "
+                "(what MaxCompute passes the model for it is not documented)",
+                None,
+                "SELECT",
+            )
 
 
 def predict_rows(
@@ -231,8 +259,10 @@ def predict_columns(
     if len(columns) != model.features:
         raise _fail(call, f"the model takes {model.features} features but the call passes {len(columns)} values")
     matrix: Matrix = numpy.empty((count, model.features), dtype=numpy.float32)
-    for at, column in enumerate(columns):
-        matrix[:, at] = column
+    with numpy.errstate(over="ignore"):  # a value float32 cannot hold is refused below, not warned about
+        for at, column in enumerate(columns):
+            matrix[:, at] = column
+    _refuse_beyond_float32(call, matrix, lambda row, column: columns[column][row])
     if model.classes:
         return _classes(call, model, matrix)
     texts = float_text_column(_regressed(call, model, matrix))
@@ -283,11 +313,12 @@ def _probabilities(model: LoadedModel, matrix: Matrix) -> Matrix:
 
     output = OBJECTIVES[model.objective]
     raw = _predicted(model, matrix, margin=output == MARGIN)
-    probs: Matrix = numpy.asarray(raw, dtype=numpy.float32)
+    probs: Matrix = numpy.asarray(raw, dtype=numpy.float32)  # xgboost predicts in float32: no overflow
     if output == PROBABILITIES:
         return probs
     if output == MARGIN:  # the logistic function, in float32 as binary:logistic computes it
-        probs = numpy.float32(1) / (numpy.float32(1) + numpy.exp(-probs))
+        with numpy.errstate(over="ignore"):  # a margin below -88.7: e^-margin is inf and p is 0, as in float32
+            probs = numpy.float32(1) / (numpy.float32(1) + numpy.exp(-probs))
     positive = probs.reshape(-1, 1)  # the probability of class 1 (binary:hinge: the class, 0 or 1)
     both: Matrix = numpy.hstack([numpy.float32(1) - positive, positive])
     return both

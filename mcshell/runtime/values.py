@@ -23,6 +23,8 @@ _PLAIN_HIGH = 1e7
 
 def to_float32(value: float) -> float:
     """`value` rounded to the nearest 32-bit float (a FLOAT)."""
+    # struct makes a double past float32's range infinity without a warning; ML_PREDICT's values reach it as FLOATs
+    # already (or as their roundings in _shortest_digits, where an infinity just does not read back).
     rounded: float = struct.unpack("f", struct.pack("f", value))[0]
     return rounded
 
@@ -78,6 +80,7 @@ def float_texts(values: Iterable[float]) -> list[str]:
         import numpy
     except ImportError:  # the AI_* functions run without the predict extra
         return [float_text(value) for value in values]
+    # No overflow from ML_PREDICT: its values are xgboost's float32 already (an embedding's come from its server).
     array = numpy.asarray(values, dtype=numpy.float32).ravel()
     return _batch_texts(numpy, array) if array.size else []
 
@@ -107,7 +110,7 @@ def float_text_column(values: Any) -> TextColumn | list[str]:
     written in one pass, the few others (below 10^-3, from 10^7, not finite) put in their places."""
     import numpy
 
-    array = numpy.asarray(values, dtype=numpy.float32).ravel()
+    array = numpy.asarray(values, dtype=numpy.float32).ravel()  # a regressor's float32 values: no overflow
     if not array.size:
         return []
     wide, finite, plain, found = _digits(numpy, array)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -218,3 +219,51 @@ def test_a_legacy_binary_file_is_refused_with_the_command_that_re_saves_it(mcshe
         f"({path})\n"
     )
     assert (run.stdout, run.status) == ("", 1)
+
+
+def test_a_double_beyond_float32_is_refused_and_float32s_largest_runs(shell, store):
+    # numpy would round 1e39 to infinity for xgboost with a warning on stderr; MaxCompute's docs do not say what the
+    # model gets, so it is refused (mcshell's decision). 3.4028235e38 rounds to float32's largest value: it runs.
+    rng = np.random.default_rng(3)
+    inputs = rng.normal(size=(40, 3)).astype(np.float32)
+    booster = trained({"objective": "reg:squarederror"}, inputs, inputs[:, 0] * 3 + inputs[:, 1])
+    store(booster, REGRESSOR, "model.ubj")
+    largest = [(3.4028235e38, -3.4028234663852886e38, 1.0)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        beyond = predict(shell, store, regressor_sql([(0.5, 1e39, 1.0)]))
+        runs = predict(shell, store, regressor_sql(largest))
+    assert beyond.stderr == (
+        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell does not run this SELECT locally: "
+        "ML_PREDICT(my_project.demo_regressor, v01) passes 1e+39 for x2, beyond the range of FLOAT, the model's "
+        "float32 (what MaxCompute passes the model for it is not documented)\n"
+    )
+    assert (beyond.stdout, beyond.status) == ("", 1)
+    assert (runs.stderr, runs.status) == ("OK\n", 0)
+    assert column(runs.stdout) == [float_text(v) for v in own(booster, largest)]
+    assert [str(warning.message) for warning in caught] == []
+
+
+def test_a_double_beyond_float32_in_a_table_is_refused_as_over_values(shell, store):
+    # A SELECT over a table hands ML_PREDICT numpy columns (Runtime.run_columns): the same refusal, no warning.
+    rng = np.random.default_rng(3)
+    inputs = rng.normal(size=(40, 3)).astype(np.float32)
+    booster = trained({"objective": "reg:squarederror"}, inputs, inputs[:, 0])
+    store(booster, ("model-bucket-test", "wide_v1"), "model.ubj")
+    setup = (
+        "CREATE MODEL wide WITH VERSION v1 INPUT(a DOUBLE, b DOUBLE, c DOUBLE) OPTIONS(MODEL_SOURCE_TYPE = 'IMPORT', "
+        "MODEL_TYPE = 'BOOSTED_TREE_REGRESSOR', LOCATION = 'oss://oss-cn-shanghai-internal.aliyuncs.com/"
+        "model-bucket-test/wide_v1/', ROLEARN = 'acs:ram::1126123000000000:role/aliyunodpsdefaultrole');"
+        "CREATE TABLE t (a DOUBLE, b DOUBLE, c DOUBLE); INSERT INTO t VALUES (0.5, 1.5, 1.0), (2.0, -1e39, 1.0);"
+    )
+    assert shell("-e", setup).status == 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = predict(shell, store, "SELECT ML_PREDICT(wide, v1, a, b, c) AS y FROM t;")
+    assert run.stderr == (
+        "FAILED: ODPS-0130071:[1,1] Semantic analysis exception - mcshell does not run this SELECT locally: "
+        "ML_PREDICT(my_project.wide, v1) passes -1e+39 for b, beyond the range of FLOAT, the model's float32 "
+        "(what MaxCompute passes the model for it is not documented)\n"
+    )
+    assert (run.stdout, run.status) == ("", 1)
+    assert [str(warning.message) for warning in caught] == []

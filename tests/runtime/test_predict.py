@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
 from trained import LEGACY, installed_version, own_predict, query_rows, store, train, training_data, xgb
 
-from mcshell.errors import RuntimeCallError
+from mcshell.errors import NotRunLocally, RuntimeCallError
 from mcshell.runtime import predict
 from mcshell.runtime.calls import Runtime, RuntimeSettings
 
@@ -273,3 +274,34 @@ def test_a_location_naming_the_file_itself_is_that_file(tmp_path):
     assert runtime(tmp_path).run(call, [(1, 2, 3, 4)]) == runtime(tmp_path).run(
         stored.call("BOOSTED_TREE_REGRESSOR"), [(1, 2, 3, 4)]
     )
+
+
+def test_a_margin_far_below_zero_is_class_0_without_a_warning(tmp_path):
+    # binary:logitraw's p is 1 / (1 + e^-margin) in float32: a linear model's margin of -1e30 makes e^-margin
+    # overflow to infinity, and p is 0, as float32 gives it; no numpy warning reaches stderr.
+    matrix, three = training_data()
+    booster = xgb.train({"objective": "binary:logitraw", "booster": "gblinear"}, xgb.DMatrix(matrix, label=three > 0))
+    stored = store(tmp_path, booster, "model.json")
+    rows = [(1e30, 1e30, 1e30, 1e30), (-1e30, -1e30, -1e30, -1e30)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = runtime(tmp_path).run(stored.call("BOOSTED_TREE_CLASSIFIER"), rows)
+    assert sorted(results) == ["{label:0, probs:[1.0, 0.0]}", "{label:1, probs:[0.0, 1.0]}"]
+
+
+def test_a_finite_double_float32_cannot_hold_is_refused_on_rows_and_columns_alike(tmp_path):
+    stored = store(tmp_path, train("regressor"), "model.json")
+    call = stored.call("BOOSTED_TREE_REGRESSOR")
+    rows = [(1.0, 2.0, float("inf"), 4.0), (1.0, 2.0, 3.0, -1e300)]
+    columns = [np.array(column) for column in zip(*rows, strict=True)]
+    refusals = []
+    for run, data in ((runtime(tmp_path).run, rows), (runtime(tmp_path).run_columns, columns)):
+        with warnings.catch_warnings(), pytest.raises(NotRunLocally) as refused:
+            warnings.simplefilter("error")
+            run(call, data)
+        refusals.append(refused.value.message)
+    expected = (
+        "mcshell does not run this SELECT locally: ML_PREDICT(team_a.churn, v1) passes -1e+300 for f3, beyond the "
+        "range of FLOAT, the model's float32 (what MaxCompute passes the model for it is not documented)"
+    )
+    assert refusals == [expected, expected]
